@@ -1,0 +1,59 @@
+// dr-orchestrator: backups, restore verification, recovery objectives and progress.
+import { Type } from '@sinclair/typebox';
+import { defineEvent } from '../define.js';
+import { Id, Timestamp } from './common.js';
+
+const Outcome = Type.Union([Type.Literal('passed'), Type.Literal('failed')]);
+
+export const BackupFinished = defineEvent({
+  type: 'BackupFinished',
+  topic: 'dr.backups',
+  version: 1,
+  description: 'A backup completed (checksummed and fsynced) or failed.',
+  key: (d) => d.policyId,
+  schema: Type.Object({
+    policyId: Id,
+    backupId: Id,
+    database: Type.String(),
+    outcome: Type.Union([Type.Literal('completed'), Type.Literal('failed')]),
+    sizeBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    durationMs: Type.Integer({ minimum: 0 }),
+    error: Type.Optional(Type.String()),
+    finishedAt: Timestamp,
+  }),
+});
+
+export const VerificationFinished = defineEvent({
+  type: 'VerificationFinished',
+  topic: 'dr.verifications',
+  version: 1,
+  description: 'A backup restored into a scratch database and checked.',
+  key: (d) => d.policyId,
+  schema: Type.Object({
+    policyId: Id,
+    backupId: Id,
+    database: Type.String(),
+    outcome: Outcome,
+    checks: Type.Array(Type.Object({ name: Type.String(), outcome: Outcome, detail: Type.String() })),
+    rtoSeconds: Type.Number({ minimum: 0 }),
+    finishedAt: Timestamp,
+    runbookUrl: Type.Optional(Type.String()),
+  }),
+});
+
+export const RecoveryObjectiveBreached = defineEvent({
+  type: 'RecoveryObjectiveBreached',
+  topic: 'dr.objectives',
+  version: 1,
+  description: 'Measured RPO or RTO above its target.',
+  key: (d) => d.policyId,
+  schema: Type.Object({
+    policyId: Id,
+    database: Type.String(),
+    objective: Type.Union([Type.Literal('rpo'), Type.Literal('rto')]),
+    targetSeconds: Type.Number({ minimum: 0 }),
+    actualSeconds: Type.Number({ minimum: 0 }),
+    detectedAt: Timestamp,
+    runbookUrl: Type.Optional(Type.String()),
+  }),
+});

@@ -1,0 +1,61 @@
+// Envelope encoding and validation: the single place where bytes become typed events.
+import { randomUUID } from 'node:crypto';
+import type { Envelope, EventDefinition } from './define.js';
+import { EventValidationError } from './errors.js';
+import type { Static, TSchema } from '@sinclair/typebox';
+
+export const HEADER_TYPE = 'vigil-type';
+export const HEADER_VERSION = 'vigil-version';
+
+export function validate<S extends TSchema>(def: EventDefinition<S>, data: unknown): asserts data is Static<S> {
+  if (def.check.Check(data)) return;
+  const problems = [...def.check.Errors(data)].slice(0, 5).map((e) => `${e.path || '/'}: ${e.message}`);
+  throw new EventValidationError(`${def.type} v${def.version}`, problems);
+}
+
+export interface EnvelopeOptions {
+  tenantId: string;
+  source: string;
+  id?: string;
+  occurredAt?: Date;
+}
+
+export function buildEnvelope<S extends TSchema>(def: EventDefinition<S>, data: Static<S>, opts: EnvelopeOptions): Envelope<Static<S>> {
+  validate(def, data);
+  return {
+    id: opts.id ?? randomUUID(),
+    type: def.type,
+    version: def.version,
+    source: opts.source,
+    tenantId: opts.tenantId,
+    occurredAt: (opts.occurredAt ?? new Date()).toISOString(),
+    data,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Parses the raw value; throws EventValidationError on anything that is not a well-formed envelope. */
+export function parseEnvelope(raw: Buffer | null): Envelope {
+  if (!raw || raw.length === 0) throw new EventValidationError('envelope', ['empty message']);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw new EventValidationError('envelope', [`not JSON: ${(err as Error).message}`]);
+  }
+  const e = value as Partial<Envelope>;
+  const problems: string[] = [];
+  if (typeof e !== 'object' || e === null) problems.push('not an object');
+  else {
+    if (typeof e.id !== 'string' || !UUID.test(e.id)) problems.push('/id: must be a UUID');
+    if (typeof e.type !== 'string' || !e.type) problems.push('/type: required');
+    if (!Number.isInteger(e.version)) problems.push('/version: must be an integer');
+    if (typeof e.source !== 'string') problems.push('/source: required');
+    if (typeof e.tenantId !== 'string' || !e.tenantId) problems.push('/tenantId: required');
+    if (typeof e.occurredAt !== 'string' || Number.isNaN(Date.parse(e.occurredAt))) problems.push('/occurredAt: must be a date-time');
+    if (!('data' in e)) problems.push('/data: required');
+  }
+  if (problems.length) throw new EventValidationError('envelope', problems);
+  return e as Envelope;
+}

@@ -1,0 +1,182 @@
+// Transactional outbox: an event is written in the same PostgreSQL transaction as the
+// change it describes, then a relay moves it to Kafka. A crash in between loses nothing;
+// a crash after sending but before deleting re-sends, which consumers dedupe by event id.
+import type { Pool, PoolClient } from 'pg';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Envelope, EventDefinition } from './define.js';
+import { buildEnvelope } from './codec.js';
+import { encodeWire, type EventBus, type EventLogger, type PublishOptions, type WireMessage } from './bus.js';
+import { injectTraceHeaders } from './tracing.js';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+export interface OutboxOptions {
+  pool: Pool;
+  schema: string;
+  bus: EventBus;
+  logger: EventLogger;
+  batchSize?: number;
+  pollMs?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Outbox {
+  private readonly channel: string;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private listener?: PoolClient;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly o: OutboxOptions) {
+    if (!SCHEMA_NAME.test(o.schema)) throw new Error(`invalid schema name ${o.schema}`);
+    this.channel = `vigil_outbox_${o.schema}`;
+    this.batchSize = o.batchSize ?? 500;
+    this.pollMs = o.pollMs ?? 1_000;
+  }
+
+  /** Stores the event inside the caller's transaction (`tx` must be in BEGIN). */
+  async enqueue<S extends TSchema>(tx: Queryable, def: EventDefinition<S>, data: Static<S>, opts: PublishOptions): Promise<Envelope<Static<S>>> {
+    const envelope = buildEnvelope(def, data, { ...opts, source: this.o.bus.service });
+    await this.insert(tx, [encodeWire(def, envelope, injectTraceHeaders({ ...opts.headers }))], [envelope.id]);
+    return envelope;
+  }
+
+  /** Same as enqueue for many events of one definition, in one INSERT. */
+  async enqueueMany<S extends TSchema>(tx: Queryable, def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<void> {
+    if (!items.length) return;
+    const envelopes = items.map((i) => buildEnvelope(def, i.data, { ...i.opts, source: this.o.bus.service }));
+    const trace = injectTraceHeaders({});
+    await this.insert(
+      tx,
+      envelopes.map((e, n) => encodeWire(def, e, { ...trace, ...items[n]?.opts.headers })),
+      envelopes.map((e) => e.id),
+    );
+  }
+
+  private async insert(tx: Queryable, wires: WireMessage[], ids: string[]): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.o.schema}.outbox (event_id, topic, key, value, headers)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
+      [ids, wires.map((w) => w.topic), wires.map((w) => w.key), wires.map((w) => w.value), wires.map((w) => JSON.stringify(w.headers))],
+    );
+    await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
+  }
+
+  /** Starts relaying: woken by NOTIFY on commit, with a poll as fallback. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  private async listen(): Promise<void> {
+    try {
+      const client = await this.o.pool.connect();
+      client.on('notification', () => this.wake?.());
+      client.on('error', (err) => {
+        this.o.logger.warn({ err }, 'outbox listener lost; polling until it reconnects');
+        client.release(err);
+        if (this.listener === client) this.listener = undefined;
+      });
+      await client.query(`LISTEN ${this.channel}`);
+      this.listener = client;
+    } catch (err) {
+      this.o.logger.warn({ err }, 'outbox LISTEN failed; polling');
+    }
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const sent = await this.relayOnce();
+        failures = 0;
+        if (sent === this.batchSize) continue;
+      } catch (err) {
+        failures++;
+        this.o.logger.warn({ err: (err as Error).message, failures }, 'outbox relay failed; will retry');
+      }
+      if (!this.listener && this.running) await this.listen();
+      const wait = failures ? Math.min(10_000, 200 * 2 ** Math.min(failures, 6)) : this.pollMs;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Relays one batch in order; returns how many rows were sent. Rows leave the table only after Kafka acked them. */
+  async relayOnce(): Promise<number> {
+    const client = await this.o.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // One relay per schema at a time keeps per-key order across service instances.
+      const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [this.channel]);
+      if (!lock[0]?.ok) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      const { rows } = await client.query<{ seq: string; topic: string; key: string; value: string; headers: Record<string, string> }>(
+        `SELECT seq, topic, key, value, headers FROM ${this.o.schema}.outbox ORDER BY seq LIMIT $1`,
+        [this.batchSize],
+      );
+      if (!rows.length) {
+        await client.query('COMMIT');
+        this.o.bus.metrics.outboxPending.set({ schema: this.o.schema }, 0);
+        return 0;
+      }
+      try {
+        await this.o.bus.sendWire(rows);
+      } catch (err) {
+        await client.query(`UPDATE ${this.o.schema}.outbox SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])`, [
+          rows.map((r) => r.seq),
+          String((err as Error).message).slice(0, 500),
+        ]);
+        await client.query('COMMIT');
+        throw err;
+      }
+      await client.query(`DELETE FROM ${this.o.schema}.outbox WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      await client.query('COMMIT');
+      this.o.bus.metrics.outboxRelayed.inc({ schema: this.o.schema }, rows.length);
+      this.o.bus.metrics.outboxPending.set({ schema: this.o.schema }, rows.length === this.batchSize ? this.batchSize : 0);
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Stops the relay after a last best-effort flush bounded by `timeoutMs`. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        const sent = await this.relayOnce();
+        if (sent < this.batchSize) break;
+      } catch (err) {
+        this.o.logger.warn({ err: (err as Error).message }, 'final outbox flush failed; rows stay for the next start');
+        break;
+      }
+      await sleep(0);
+    }
+    if (this.listener) {
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+}

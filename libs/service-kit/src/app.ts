@@ -1,0 +1,151 @@
+// createServiceApp: the fastify instance every Vigil service starts from, with its
+// infrastructure (pg pool, Redis, Kafka bus, outbox) as one plugin that closes itself.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { catalog, DataHolderRegistered, EventBus, eventsMigrations, Outbox, type EventData } from '@vigil/events';
+import { kafkaBrokers, type BaseConfig } from './config.js';
+import { IDENTITY_SCHEMA } from './db/api-keys.js';
+import { migrate } from './db/migrate.js';
+import { createPool, ensureDatabase } from './db/pool.js';
+import { registerAuth, seedApiKey } from './auth.js';
+import { registerProblemHandlers } from './errors.js';
+import { registerHealthRoutes } from './health.js';
+import { registerTracing } from './telemetry.js';
+
+export type ServiceConfig = BaseConfig & { PORT: number };
+
+export interface ServiceOptions {
+  /** Service name: logs, metrics, Kafka client id and consumer group, envelope source. */
+  name: string;
+  /** The PostgreSQL schema this service owns. */
+  schema: string;
+  version: string;
+  description: string;
+  config: ServiceConfig;
+  /** Folder of the service's own SQL migrations. */
+  migrationsDir: string;
+  /** Personal data this service holds; published at startup so gdpr can fan requests out to it. */
+  dataHolder?: Omit<EventData<typeof DataHolderRegistered>, 'service' | 'registeredAt'>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface Infra {
+  config: ServiceConfig;
+  schema: string;
+  pool: pg.Pool;
+  redis: Redis;
+  bus: EventBus;
+  outbox: Outbox;
+  registry: Registry;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    infra: Infra;
+  }
+}
+
+export type ServiceApp = FastifyInstance & { withTypeProvider(): FastifyInstance };
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const IDENTITY_MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+export const PLATFORM_TENANT = '_platform';
+
+export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstance> {
+  const { config } = o;
+  const app = Fastify({
+    logger: o.logger ?? {
+      level: config.LOG_LEVEL,
+      base: { service: o.name },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["x-sentry-auth"]'],
+        censor: '[redacted]',
+      },
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await ensureDatabase(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, `vigil-${o.name}`);
+  await migrate(pool, { schema: IDENTITY_SCHEMA, dir: IDENTITY_MIGRATIONS });
+  await migrate(pool, { schema: o.schema, dir: o.migrationsDir, library: eventsMigrations });
+  if (config.VIGIL_BOOTSTRAP_API_KEY) await seedApiKey(pool, config.VIGIL_BOOTSTRAP_API_KEY, config.VIGIL_BOOTSTRAP_TENANT);
+
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: o.name });
+  collectDefaultMetrics({ register: registry });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis error'));
+  await redis.connect().catch((err: Error) => app.log.warn({ err: err.message }, 'redis not reachable at boot'));
+  const bus = new EventBus({
+    brokers: kafkaBrokers(config),
+    service: o.name,
+    logger: app.log,
+    registry,
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    namespace: config.KAFKA_NAMESPACE || undefined,
+  });
+  const outbox = new Outbox({ pool, schema: o.schema, bus, logger: app.log });
+  app.decorate('infra', { config, schema: o.schema, pool, redis, bus, outbox, registry });
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  registerProblemHandlers(app);
+  registerTracing(app);
+  registerAuth(app, pool);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: `Vigil ${o.name}`, description: o.description, version: o.version },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  registerHealthRoutes(app);
+
+  // Consumers and the relay start once every route and subscription is registered.
+  app.addHook('onReady', async () => {
+    await bus.ensureTopics(catalog);
+    if (o.dataHolder) await registerDataHolder(app.infra, o.name, o.dataHolder);
+    await outbox.start();
+    await bus.start();
+  });
+  // Shutdown order: fastify has stopped intake; drain consumers, flush the outbox, close pools.
+  app.addHook('onClose', async () => {
+    await bus.stop();
+    await outbox.stop();
+    redis.disconnect();
+    await pool.end();
+  });
+  return app;
+}
+
+async function registerDataHolder(infra: Infra, service: string, holder: NonNullable<ServiceOptions['dataHolder']>): Promise<void> {
+  const client = await infra.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await infra.outbox.enqueue(client, DataHolderRegistered, { ...holder, service, registeredAt: new Date().toISOString() }, { tenantId: PLATFORM_TENANT });
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,54 @@
+// Configuration from the environment, parsed and validated once at boot.
+// A bad value stops boot with a message that names the variable.
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+export const BaseConfig = {
+  HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP server binds to' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  DATABASE_URL: Type.String({ default: 'postgres://postgres@127.0.0.1:5432/vigil', pattern: '^postgres(ql)?://' }),
+  DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://' }),
+  KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', pattern: '^[^,\\s]+(,[^,\\s]+)*$', description: 'Comma-separated host:port list' }),
+  KAFKA_TOPIC_PARTITIONS: Type.Integer({ default: 3, minimum: 1, maximum: 1000 }),
+  KAFKA_NAMESPACE: Type.String({ default: '', pattern: '^[a-z0-9_-]*$', description: 'Prefix for topics and consumer groups (test isolation)' }),
+  KAFKA_REPLICATION_FACTOR: Type.Integer({ default: 1, minimum: 1, maximum: 10 }),
+  VIGIL_BOOTSTRAP_API_KEY: Type.Optional(Type.String({ pattern: '^vgl_[A-Za-z0-9]{8,}_[A-Za-z0-9]{24,}$', description: 'Admin key seeded at boot' })),
+  VIGIL_BOOTSTRAP_TENANT: Type.String({ default: 'default', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+};
+
+export type BaseConfig = Static<TObject<typeof BaseConfig>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses env into a typed config: defaults, then string→number/boolean conversion, then validation. */
+export function loadConfig<P extends TProperties>(props: P, env: NodeJS.ProcessEnv = process.env): Static<TObject<P>> {
+  const schema = Type.Object(props);
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(props)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const value = Value.Convert(schema, Value.Default(schema, raw));
+  const errors = [...Value.Errors(schema, value)];
+  if (errors.length) {
+    const lines = errors.map((e) => {
+      const name = e.path.replace(/^\//, '') || '(root)';
+      const shown = /KEY|SECRET|PASSWORD|TOKEN|URL/.test(name) ? '(hidden)' : JSON.stringify(raw[name]);
+      return `  ${name}=${shown}: ${e.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  return value as Static<TObject<P>>;
+}
+
+export function kafkaBrokers(config: Pick<BaseConfig, 'KAFKA_BROKERS'>): string[] {
+  return config.KAFKA_BROKERS.split(',').map((b) => b.trim());
+}

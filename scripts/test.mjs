@@ -1,0 +1,19 @@
+// `npm test`: every check. Installs if needed, starts the local Kafka, then lint,
+// typecheck, and the unit + integration tests (vitest) against the real infrastructure.
+import { spawnSync } from 'node:child_process';
+import { checkDatabases, ensureInstalled, root, startKafka } from './infra.mjs';
+
+function run(label, cmd, args) {
+  console.log(`\n[vigil] ${label}: ${cmd} ${args.join(' ')}`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env });
+  console.log(`[vigil] ${label} ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+ensureInstalled();
+await checkDatabases();
+startKafka();
+run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
+run('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--concurrency=2', '--output-logs=errors-only']);
+run('tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -1,0 +1,27 @@
+// Which services hold personal data and answer requests (platform-wide registry).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Pool } from 'pg';
+import { listDataHolders } from '../db/data-holders.js';
+
+export const dataHolderRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
+  app.get(
+    '/data-holders',
+    {
+      schema: {
+        tags: ['registry'],
+        response: {
+          200: Type.Array(
+            Type.Object({
+              service: Type.String(),
+              categories: Type.Array(Type.Object({ category: Type.String(), tables: Type.Array(Type.String()), description: Type.String() })),
+              handles: Type.Array(Type.String()),
+              registeredAt: Type.String(),
+            }),
+          ),
+        },
+      },
+    },
+    async () => listDataHolders(pool),
+  );
+};

@@ -1,0 +1,46 @@
+// Health score 0-100 from a database snapshot, with the components that lowered it.
+// Thresholds follow the product defaults: query time 1 s / 5 s, connection use 80 % / 95 %,
+// cache hit ratio >= 90 %, connection latency 100 ms / 200 ms.
+export interface HealthSnapshot {
+  maxMeanQueryMs: number;
+  connectionsUsed: number;
+  maxConnections: number;
+  cacheHitRatio: number;
+  connectionLatencyMs: number;
+  deadlocksPerHour?: number;
+}
+
+export interface ScoreComponent {
+  name: string;
+  penalty: number;
+  detail: string;
+}
+
+export interface HealthScore {
+  score: number;
+  status: 'healthy' | 'warning' | 'critical';
+  components: ScoreComponent[];
+}
+
+function graded(name: string, value: number, warn: number, crit: number, warnPenalty: number, critPenalty: number, unit: string): ScoreComponent | undefined {
+  if (value >= crit) return { name, penalty: critPenalty, detail: `${value}${unit} at or above critical ${crit}${unit}` };
+  if (value >= warn) return { name, penalty: warnPenalty, detail: `${value}${unit} at or above warning ${warn}${unit}` };
+  return undefined;
+}
+
+export function scoreDatabaseHealth(s: HealthSnapshot): HealthScore {
+  const usePct = s.maxConnections > 0 ? Math.round((100 * s.connectionsUsed) / s.maxConnections) : 0;
+  const components = [
+    graded('query_time', s.maxMeanQueryMs, 1_000, 5_000, 15, 30, ' ms'),
+    graded('connection_use', usePct, 80, 95, 10, 25, ' %'),
+    graded('connection_latency', s.connectionLatencyMs, 100, 200, 10, 20, ' ms'),
+    s.cacheHitRatio < 0.9
+      ? { name: 'cache_hit_ratio', penalty: Math.min(25, Math.round((0.9 - s.cacheHitRatio) * 100)), detail: `cache hit ratio ${(s.cacheHitRatio * 100).toFixed(1)} % below 90 %` }
+      : undefined,
+    s.deadlocksPerHour && s.deadlocksPerHour > 0
+      ? { name: 'deadlocks', penalty: Math.min(15, 5 * s.deadlocksPerHour), detail: `${s.deadlocksPerHour} deadlocks per hour` }
+      : undefined,
+  ].filter((c): c is ScoreComponent => c !== undefined);
+  const score = Math.max(0, 100 - components.reduce((sum, c) => sum + c.penalty, 0));
+  return { score, status: score < 50 ? 'critical' : score < 80 ? 'warning' : 'healthy', components };
+}

@@ -1,0 +1,46 @@
+// Health API: score a pushed snapshot, and the score history of a database.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Outbox } from '@vigil/events';
+import type { Pool } from 'pg';
+import { healthHistory } from '../db/health-scores.js';
+import { recordHealth } from '../domain/health.js';
+
+const Params = Type.Object({ databaseId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
+const Component = Type.Object({ name: Type.String(), penalty: Type.Number(), detail: Type.String() });
+const Score = Type.Object({ score: Type.Integer(), status: Type.String(), components: Type.Array(Component), scoredAt: Type.String() });
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox }> = async (app, deps) => {
+  app.post(
+    '/databases/:databaseId/health-snapshots',
+    {
+      schema: {
+        tags: ['health'],
+        params: Params,
+        body: Type.Object(
+          {
+            databaseName: Type.String({ minLength: 1, maxLength: 200 }),
+            maxMeanQueryMs: Type.Number({ minimum: 0 }),
+            connectionsUsed: Type.Integer({ minimum: 0 }),
+            maxConnections: Type.Integer({ minimum: 1 }),
+            cacheHitRatio: Type.Number({ minimum: 0, maximum: 1 }),
+            connectionLatencyMs: Type.Number({ minimum: 0 }),
+            deadlocksPerHour: Type.Optional(Type.Number({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Score },
+      },
+    },
+    async (req, reply) => {
+      const { databaseName, ...snapshot } = req.body;
+      return reply.status(201).send(await recordHealth(deps, req.principal.tenantId, { id: req.params.databaseId, name: databaseName }, snapshot));
+    },
+  );
+
+  app.get(
+    '/databases/:databaseId/health',
+    { schema: { tags: ['health'], params: Params, response: { 200: Type.Array(Score) } } },
+    async (req) => healthHistory(deps.pool, req.principal.tenantId, req.params.databaseId),
+  );
+};
