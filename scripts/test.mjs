@@ -11,9 +11,11 @@ function run(label, cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+run('system packages', 'bash', ['scripts/system-deps.sh']);
 ensureInstalled();
 await checkDatabases();
 startKafka();
 run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
 run('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--concurrency=2', '--output-logs=errors-only']);
+run('typecheck (cross-service tests)', 'npx', ['tsc', '-p', 'test/tsconfig.json']);
 run('tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -18,6 +18,11 @@ export const BaseConfig = {
   KAFKA_REPLICATION_FACTOR: Type.Integer({ default: 1, minimum: 1, maximum: 10 }),
   VIGIL_BOOTSTRAP_API_KEY: Type.Optional(Type.String({ pattern: '^vgl_[A-Za-z0-9]{8,}_[A-Za-z0-9]{24,}$', description: 'Admin key seeded at boot' })),
   VIGIL_BOOTSTRAP_TENANT: Type.String({ default: 'default', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+  VIGIL_PSEUDONYM_KEY: Type.String({
+    minLength: 32,
+    default: 'dev-only-pseudonymisation-key-change-me',
+    description: "Secret from which each tenant's HMAC key for subject pseudonyms is derived; the same value in every service",
+  }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
 };

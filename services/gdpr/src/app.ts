@@ -23,7 +23,7 @@ export async function buildApp(config: Config) {
     },
   });
   const { pool, outbox, bus } = app.infra;
-  await app.register(consentRoutes, { prefix: '/v1', deps: { pool, outbox, pseudonymKey: config.GDPR_PSEUDONYM_KEY } });
+  await app.register(consentRoutes, { prefix: '/v1', deps: { pool, outbox, pseudonymKey: config.VIGIL_PSEUDONYM_KEY } });
   await app.register(dataHolderRoutes, { prefix: '/v1', pool });
   subscribeDataHolders(bus, pool);
   return app;

@@ -5,11 +5,6 @@ import { BaseConfig, loadConfig } from '@vigil/service-kit';
 export const ConfigSchema = {
   ...BaseConfig,
   PORT: Type.Integer({ default: 4101, minimum: 0, maximum: 65535 }),
-  GDPR_PSEUDONYM_KEY: Type.String({
-    minLength: 32,
-    default: 'dev-only-pseudonymisation-key-change-me',
-    description: 'Secret from which each tenant\'s HMAC key for subject pseudonyms is derived',
-  }),
 };
 
 export type Config = ReturnType<typeof loadServiceConfig>;

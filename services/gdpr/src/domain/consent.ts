@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ConsentChanged, type Outbox } from '@vigil/events';
 import { appendConsent, consentHistory, type ConsentRow } from '../db/consents.js';
-import { subjectRef } from './pseudonym.js';
+import { subjectRef } from '@vigil/privacy';
 
 export interface ConsentInput {
   subjectId: string;

@@ -1,0 +1,2 @@
+export * from './pseudonym.js';
+export * from './participant.js';
