@@ -20,6 +20,7 @@ export const BackupFinished = defineEvent({
     durationMs: Type.Integer({ minimum: 0 }),
     error: Type.Optional(Type.String()),
     finishedAt: Timestamp,
+    runbookUrl: Type.Optional(Type.String()),
   }),
 });
 
@@ -55,5 +56,21 @@ export const RecoveryObjectiveBreached = defineEvent({
     actualSeconds: Type.Number({ minimum: 0 }),
     detectedAt: Timestamp,
     runbookUrl: Type.Optional(Type.String()),
+  }),
+});
+
+export const OperationProgressed = defineEvent({
+  type: 'OperationProgressed',
+  topic: 'dr.progress',
+  version: 1,
+  description: 'Progress of a long DR operation (backup, verification, drill), from pg_dump --verbose and pg_restore -l entries.',
+  key: (d) => d.policyId,
+  schema: Type.Object({
+    policyId: Id,
+    operationId: Id,
+    kind: Type.Union([Type.Literal('backup'), Type.Literal('verification'), Type.Literal('drill')]),
+    phase: Type.String(),
+    percent: Type.Number({ minimum: 0, maximum: 100 }),
+    at: Timestamp,
   }),
 });

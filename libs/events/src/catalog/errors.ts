@@ -7,14 +7,16 @@ export const ErrorEventAccepted = defineEvent({
   type: 'ErrorEventAccepted',
   topic: 'errors.events',
   version: 1,
-  description: 'A Sentry event accepted by ingest, durable and awaiting processing.',
+  description:
+    'Sentry events of one project accepted by ingest and durable in its accepted-event store. Carries references, not payloads: ' +
+    'an event may be up to 1 MiB, larger than a Kafka message should be.',
   key: (d) => d.projectId,
   schema: Type.Object({
     projectId: Id,
-    eventId: Id,
-    keyId: Type.Optional(Id),
-    receivedAt: Timestamp,
-    payload: Type.Record(Type.String(), Type.Unknown()),
+    events: Type.Array(
+      Type.Object({ eventId: Id, keyId: Type.Optional(Id), receivedAt: Timestamp, bytes: Type.Optional(Type.Integer({ minimum: 0 })) }),
+      { minItems: 1, maxItems: 5000 },
+    ),
   }),
 });
 

@@ -54,6 +54,17 @@ export const SubjectRequestIssued = defineEvent({
     expectedServices: Type.Array(Type.String()),
     deadline: Timestamp,
     issuedAt: Timestamp,
+    holds: Type.Optional(
+      Type.Array(
+        Type.Object({
+          category: Type.String({ minLength: 1 }),
+          ground: Type.String({ minLength: 1, description: 'Art. 17(3) ground, e.g. "Art. 17(3)(e)"' }),
+          reason: Type.String(),
+        }),
+        { description: 'Erasure exceptions in force: data of these categories is kept and reported as retained with the ground' },
+      ),
+    ),
+    parentRequestId: Type.Optional(Type.String({ description: 'Set when erasure runs again after a hold or retention period ended' })),
   }),
 });
 
