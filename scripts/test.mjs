@@ -18,4 +18,5 @@ startKafka();
 run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
 run('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--concurrency=2', '--output-logs=errors-only']);
 run('typecheck (cross-service tests)', 'npx', ['tsc', '-p', 'test/tsconfig.json']);
+run('typecheck (benchmarks)', 'npx', ['tsc', '-p', 'bench/tsconfig.json']);
 run('tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]);
