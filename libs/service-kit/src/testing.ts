@@ -1,6 +1,7 @@
 // Test fixtures: every test file gets its own database and its own Kafka namespace,
 // so files run in parallel against the one real PostgreSQL and broker without sharing state.
 import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { createApiKey } from './auth.js';
 import { createPool } from './db/pool.js';
@@ -36,7 +37,7 @@ export async function createTestEnv(label: string): Promise<TestEnv> {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      KAFKA_TOPIC_PARTITIONS: '2',
+      KAFKA_TOPIC_PARTITIONS: '1',
       PORT: '0',
     },
     async apiKey(tenantId, role = 'admin') {
@@ -45,6 +46,7 @@ export async function createTestEnv(label: string): Promise<TestEnv> {
     },
     async cleanup() {
       await keyPool?.end();
+      await deleteNamespaceTopics(namespace);
       const admin = new URL(BASE_DB);
       admin.pathname = '/postgres';
       const client = new pg.Client({ connectionString: admin.toString() });
@@ -56,6 +58,20 @@ export async function createTestEnv(label: string): Promise<TestEnv> {
       }
     },
   };
+}
+
+/** Deletes the Kafka topics of a test namespace so that test runs do not pile up partitions on the broker. */
+export async function deleteNamespaceTopics(namespace: string, brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-cleanup', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
+    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
+  } catch {
+    // best effort: a broker a test has stopped, or one already gone
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** Polls `fn` until it returns a truthy value or the timeout passes. */
