@@ -249,8 +249,10 @@ export class EventBus {
     const consumer = this.kafka.consumer({
       groupId: this.physical(group.id),
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A consumer killed without leaving holds its partitions until its session expires;
+      // a short session lets a restarted process take over quickly.
+      sessionTimeout: 12_000,
+      heartbeatInterval: 2_000,
       retry: { initialRetryTime: 300, retries: 10, restartOnFailure: async () => !this.stopping },
     });
     group.consumer = consumer;

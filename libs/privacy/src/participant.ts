@@ -20,6 +20,14 @@ export interface SubjectRequest {
   tenantId: string;
   kind: 'access' | 'erasure' | 'portability';
   identifiers: { type: string; value: string }[];
+  /** Erasure exceptions in force (legal holds, retention policies); held categories are kept and reported as `retained`. */
+  holds?: { category: string; ground: string; reason: string }[];
+}
+
+/** The Art. 17(3) ground that keeps `category` from erasure in this request, if any. */
+export function heldGround(req: SubjectRequest, category: string): string | undefined {
+  const hold = req.holds?.find((h) => h.category === category);
+  return hold ? `${hold.ground}: ${hold.reason}` : undefined;
 }
 
 export type TableOutcome = EventData<typeof SubjectRequestReceipt>['tables'][number];
@@ -60,7 +68,13 @@ export async function answerSubjectRequest(
 ): Promise<void> {
   const { data } = event;
   if (!data.expectedServices.includes(service)) return;
-  const req: SubjectRequest = { requestId: data.requestId, tenantId: event.tenantId, kind: data.kind, identifiers: data.identifiers };
+  const req: SubjectRequest = {
+    requestId: data.requestId,
+    tenantId: event.tenantId,
+    kind: data.kind,
+    identifiers: data.identifiers,
+    ...(data.holds ? { holds: data.holds } : {}),
+  };
   const receipt = (r: Omit<EventData<typeof SubjectRequestReceipt>, 'requestId' | 'service' | 'kind' | 'completedAt'>) => ({
     requestId: req.requestId,
     service,

@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers, e.g. Retry-After on a 503 or 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -49,7 +51,10 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: nu
 
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
-    if (error instanceof AppError) return sendProblem(req, reply, error.status, error.code, error.detail, error.extra);
+    if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return sendProblem(req, reply, error.status, error.code, error.detail, error.extra);
+    }
     const fe = error as FastifyError;
     if (fe.validation) {
       const where = fe.validationContext ?? 'request';

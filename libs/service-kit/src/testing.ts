@@ -119,3 +119,6 @@ export function dedicatedKafka(port: number): DedicatedKafka {
     destroy: () => run('reset'),
   };
 }
+
+// The span processor classes that match the kit's tracer provider (tests collect spans with them).
+export { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';

@@ -1,25 +1,56 @@
-// dr-orchestrator: plugins, then routes, then consumers.
+// dr-orchestrator: plugins, then routes and the subject-request consumer, then the scheduler.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
+import { answerSubjectRequests } from './consumers/subject-requests.js';
+import { OperationRunner } from './operations/runner.js';
+import { Scheduler } from './operations/scheduler.js';
+import { operationRoutes } from './routes/operations.js';
 import { policyRoutes } from './routes/policies.js';
+import { reportRoutes } from './routes/reports.js';
+import { loadRunbooks } from './runbooks.js';
 
-const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    dr: { runner: OperationRunner; scheduler: Scheduler };
+  }
+}
 
 export async function buildApp(config: Config) {
   const app = await createServiceApp({
     name: 'dr-orchestrator',
     schema: 'dr',
-    version: '0.1.0',
+    version: '0.2.0',
     description: 'Backups proven by restore, RTO/RPO monitoring, DR drills and runbooks',
     config,
-    migrationsDir: MIGRATIONS,
+    migrationsDir: path.join(ROOT, 'migrations'),
     dataHolder: {
       categories: [{ category: 'backups', tables: [], description: 'Database backups contain personal data; kept under the backup retention exception' }],
       handles: ['export'],
     },
   });
-  await app.register(policyRoutes, { prefix: '/v1', pool: app.infra.pool });
+  const { pool, outbox } = app.infra;
+  const ctx = { pool, outbox, config, log: app.log.child({ component: 'dr-operations' }) };
+  const runner = new OperationRunner(ctx);
+  const scheduler = new Scheduler(ctx, runner);
+  app.decorate('dr', { runner, scheduler });
+  const runbooks = await loadRunbooks(path.join(ROOT, 'runbooks'));
+
+  await app.register(policyRoutes, { prefix: '/v1', pool, config, runner });
+  await app.register(operationRoutes, { prefix: '/v1', pool, runner });
+  await app.register(reportRoutes, { prefix: '/v1', pool, runbooks });
+  answerSubjectRequests(app.infra);
+
+  app.addHook('onReady', async () => {
+    if (config.DR_SCHEDULER_ENABLED) scheduler.start();
+  });
+  // Registered after the kit's hooks, so it runs before them: runs stop while the pool and outbox still work.
+  app.addHook('preClose', async () => {
+    await scheduler.stop();
+    await runner.close();
+  });
   return app;
 }

@@ -5,8 +5,39 @@ import { BaseConfig, loadConfig } from '@vigil/service-kit';
 export const ConfigSchema = {
   ...BaseConfig,
   PORT: Type.Integer({ default: 4105, minimum: 0, maximum: 65535 }),
+  DR_SOURCE_KEY: Type.String({
+    minLength: 32,
+    default: 'dev-only-dr-source-encryption-key-change-me',
+    description: 'Secret from which the AES-256-GCM key encrypting source connection strings at rest is derived',
+  }),
+  DR_SCHEDULER_TICK_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'How often schedules, RPO and drills are evaluated' }),
+  DR_SCHEDULER_ENABLED: Type.Boolean({ default: true, description: 'Run scheduled backups, drills and RPO checks in this instance' }),
+  DR_MAX_CONCURRENT_OPERATIONS: Type.Integer({ default: 2, minimum: 1, maximum: 32, description: 'Backups/restores running at once in this instance' }),
+  DR_PG_BIN_DIR: Type.String({ default: '', description: 'Folder holding pg_dump/pg_restore; empty = from PATH' }),
+  DR_SCRATCH_URL: Type.String({
+    default: '',
+    pattern: '^(postgres(ql)?://.*)?$',
+    description: 'Server on which scratch databases for restore checks are created; empty = the source server',
+  }),
+  DR_RUNBOOK_BASE_URL: Type.String({ default: 'http://127.0.0.1:4105/v1/runbooks', pattern: '^https?://', description: 'Base of the runbook links put in events' }),
+  DR_REPOSITORY_ROOTS: Type.String({
+    default: '',
+    pattern: '^(/[^,]*(,/[^,]*)*)?$',
+    description: 'Comma-separated absolute folders a policy repositoryPath must lie under; empty = anywhere',
+  }),
+  DR_PROGRESS_EVENT_STEP: Type.Integer({ default: 10, minimum: 1, maximum: 100, description: 'Publish a progress event every N percent' }),
 };
 
 export type Config = ReturnType<typeof loadServiceConfig>;
 
-export const loadServiceConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(ConfigSchema, env);
+/** The environment pg_dump/pg_restore inherit (PATH, locale); libpq variables are set per run, never inherited. */
+function toolEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = { PATH: env.PATH ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
+  for (const k of ['LANG', 'LC_ALL', 'HOME']) {
+    const v = env[k] ?? process.env[k];
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+export const loadServiceConfig = (env: NodeJS.ProcessEnv = process.env) => ({ ...loadConfig(ConfigSchema, env), toolEnv: toolEnv(env) });

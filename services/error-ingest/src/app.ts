@@ -2,8 +2,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
+import { participateInSubjectRequests, subjectRef } from '@vigil/privacy';
 import type { Config } from './config.js';
+import { subscribeAcceptedEvents } from './consumers/error-event-accepted.js';
+import { AcceptQueue } from './ingest/accept-queue.js';
+import { Ingest } from './ingest/ingest.js';
+import { RateLimiter } from './ingest/rate-limit.js';
+import { scheduleRetention } from './retention.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { issueRoutes } from './routes/issues.js';
 import { projectRoutes } from './routes/projects.js';
+import { subjectDataHandler } from './subject-data.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
@@ -16,10 +25,48 @@ export async function buildApp(config: Config) {
     config,
     migrationsDir: MIGRATIONS,
     dataHolder: {
-      categories: [{ category: 'error-events', tables: ['errors.events'], description: 'Error events with user context, tags and request data' }],
+      categories: [
+        {
+          category: 'error-events',
+          tables: ['errors.events', 'errors.accepted_events'],
+          description: 'Error events (scrubbed) with user context as pseudonyms, tags and request data; raw events wait in accepted_events until processed',
+        },
+        { category: 'subject-pseudonyms', tables: ['errors.event_subjects', 'errors.issue_users'], description: 'HMAC pseudonyms of user id, email, username and IP per event and per issue' },
+      ],
       handles: ['erasure', 'export'],
     },
   });
-  await app.register(projectRoutes, { prefix: '/v1', pool: app.infra.pool });
+  const { pool, bus, outbox, redis } = app.infra;
+
+  const queue = new AcceptQueue({ pool, outbox, maxBatch: config.ERRORS_INGEST_BATCH_MAX, maxBytes: config.ERRORS_INGEST_BATCH_BYTES });
+  const limiter = new RateLimiter({ redis, burstSeconds: config.ERRORS_RATE_BURST_SECONDS, warn: (err) => app.log.warn({ err: err.message }, 'rate limiter unavailable; admitting') });
+  const ingest = new Ingest(pool, queue, limiter, {
+    maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES,
+    maxEventBytes: config.ERRORS_MAX_EVENT_BYTES,
+    defaultProjectPerMinute: config.ERRORS_RATE_LIMIT_PER_MINUTE,
+    defaultKeyPerMinute: config.ERRORS_KEY_RATE_LIMIT_PER_MINUTE,
+    keyCacheMs: config.ERRORS_KEY_CACHE_MS,
+  });
+
+  await app.register(ingestRoutes, { ingest, maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES });
+  await app.register(projectRoutes, { prefix: '/v1', pool, publicUrl: config.ERRORS_PUBLIC_URL, onKeysChanged: () => ingest.invalidateKeys() });
+  await app.register(issueRoutes, { prefix: '/v1', pool });
+
+  subscribeAcceptedEvents(bus, pool, {
+    outbox,
+    pseudonymKey: config.VIGIL_PSEUDONYM_KEY,
+    publicUrl: config.ERRORS_PUBLIC_URL,
+    subjectRef,
+    spike: { minCount: config.ERRORS_SPIKE_MIN_COUNT, zThreshold: config.ERRORS_SPIKE_Z, cooldownMinutes: config.ERRORS_SPIKE_COOLDOWN_MINUTES },
+  });
+  participateInSubjectRequests(app.infra, 'error-ingest', subjectDataHandler(config.VIGIL_PSEUDONYM_KEY));
+
+  const retention = scheduleRetention(pool, config.ERRORS_RETENTION_INTERVAL_MS, app.log);
+  // Runs before the kit's own onClose (registered earlier, hooks run in order): stop the
+  // purge and let in-flight accepts commit while the pool is still open.
+  app.addHook('preClose', async () => {
+    await retention.stop();
+    await queue.drained();
+  });
   return app;
 }

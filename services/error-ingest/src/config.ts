@@ -5,6 +5,28 @@ import { BaseConfig, loadConfig } from '@vigil/service-kit';
 export const ConfigSchema = {
   ...BaseConfig,
   PORT: Type.Integer({ default: 4104, minimum: 0, maximum: 65535 }),
+  ERRORS_PUBLIC_URL: Type.String({
+    default: 'http://127.0.0.1:4104',
+    pattern: '^https?://[^/@]+$',
+    description: 'Scheme://host[:port] that SDKs reach; used to build DSNs and issue links',
+  }),
+  ERRORS_MAX_ENVELOPE_BYTES: Type.Integer({
+    default: 20 * 1024 * 1024,
+    minimum: 64 * 1024,
+    maximum: 200 * 1024 * 1024,
+    description: 'Largest envelope accepted, before and after decompression (413 beyond)',
+  }),
+  ERRORS_MAX_EVENT_BYTES: Type.Integer({ default: 1024 * 1024, minimum: 1024, description: 'Largest event item after decompression (413 beyond)' }),
+  ERRORS_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600_000, minimum: 1, description: 'Default per-project quota (token bucket refill per minute)' }),
+  ERRORS_KEY_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600_000, minimum: 1, description: 'Default per-DSN-key quota' }),
+  ERRORS_RATE_BURST_SECONDS: Type.Integer({ default: 10, minimum: 1, maximum: 3600, description: 'Bucket capacity, in seconds of quota' }),
+  ERRORS_INGEST_BATCH_MAX: Type.Integer({ default: 256, minimum: 1, maximum: 5000, description: 'Accepted events written to PostgreSQL per transaction' }),
+  ERRORS_INGEST_BATCH_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+  ERRORS_KEY_CACHE_MS: Type.Integer({ default: 10_000, minimum: 0, description: 'How long a DSN key lookup is cached (revocation delay across instances)' }),
+  ERRORS_SPIKE_MIN_COUNT: Type.Integer({ default: 20, minimum: 1, description: 'Events in one minute below which no spike is reported' }),
+  ERRORS_SPIKE_Z: Type.Number({ default: 4, minimum: 1, description: 'z-score of the current minute against the baseline that counts as a spike' }),
+  ERRORS_SPIKE_COOLDOWN_MINUTES: Type.Integer({ default: 30, minimum: 1 }),
+  ERRORS_RETENTION_INTERVAL_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, description: 'How often events past their project retention are purged' }),
 };
 
 export type Config = ReturnType<typeof loadServiceConfig>;

@@ -1,30 +1,83 @@
-// gdpr: plugins, then routes, then consumers.
+// gdpr: plugins, then routes, then consumers and the scheduler.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
+import { participateInSubjectRequests } from '@vigil/privacy';
 import type { Config } from './config.js';
+import { subscribeAuditFeed } from './consumers/audit-feed.js';
 import { subscribeDataHolders } from './consumers/data-holder-registered.js';
+import { subscribeReceipts } from './consumers/request-receipts.js';
+import { signingKeyFromSeed } from './domain/audit-chain.js';
+import { ConsentWriter } from './domain/consent-writer.js';
+import { checkpointAll, type AuditDeps } from './domain/audit.js';
+import { watchDeadlines } from './domain/deadline-watch.js';
+import { runRetentionPurge } from './domain/exceptions.js';
+import { ownSubjectData } from './domain/own-subject-data.js';
+import type { RequestDeps } from './domain/requests.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { auditRoutes } from './routes/audit.js';
+import { breachRoutes } from './routes/breaches.js';
 import { consentRoutes } from './routes/consents.js';
 import { dataHolderRoutes } from './routes/data-holders.js';
+import { exceptionRoutes } from './routes/exceptions.js';
+import { recordRoutes } from './routes/records.js';
+import { reportRoutes } from './routes/reports.js';
+import { subjectRequestRoutes } from './routes/subject-requests.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+export const SERVICE = 'gdpr';
 
 export async function buildApp(config: Config) {
   const app = await createServiceApp({
-    name: 'gdpr',
+    name: SERVICE,
     schema: 'gdpr',
-    version: '0.1.0',
-    description: 'Consent ledger, data subject requests, audit trail, breach clock',
+    version: '0.2.0',
+    description: 'Consent ledger, data subject requests, audit trail, records of processing, breach clock',
     config,
     migrationsDir: MIGRATIONS,
     dataHolder: {
       categories: [{ category: 'consent', tables: ['gdpr.consent_events'], description: 'Consent proofs (pseudonymised subject, IP and user agent)' }],
-      handles: ['export'],
+      handles: ['erasure', 'export'],
     },
   });
-  const { pool, outbox, bus } = app.infra;
-  await app.register(consentRoutes, { prefix: '/v1', deps: { pool, outbox, pseudonymKey: config.VIGIL_PSEUDONYM_KEY } });
+  const { pool, outbox, bus, schema } = app.infra;
+  const pseudonymKey = config.VIGIL_PSEUDONYM_KEY;
+  const requestDeps: RequestDeps = { pool, outbox, pseudonymKey };
+  const auditDeps: AuditDeps = { pool, pseudonymKey, signingKey: signingKeyFromSeed(config.GDPR_AUDIT_SIGNING_SEED) };
+
+  await app.register(consentRoutes, { prefix: '/v1', deps: { pool, writer: new ConsentWriter(pool, outbox), pseudonymKey } });
   await app.register(dataHolderRoutes, { prefix: '/v1', pool });
+  await app.register(subjectRequestRoutes, { prefix: '/v1', deps: requestDeps });
+  await app.register(exceptionRoutes, { prefix: '/v1', deps: requestDeps });
+  await app.register(auditRoutes, { prefix: '/v1', deps: auditDeps });
+  await app.register(recordRoutes, { prefix: '/v1', pool });
+  await app.register(breachRoutes, { prefix: '/v1', pool });
+  await app.register(reportRoutes, { prefix: '/v1', deps: auditDeps });
+
   subscribeDataHolders(bus, pool);
+  subscribeReceipts(bus, pool);
+  subscribeAuditFeed(bus, pool, pseudonymKey);
+  participateInSubjectRequests({ bus, pool, outbox, schema }, SERVICE, ownSubjectData(pseudonymKey));
+
+  let stopScheduler: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopScheduler = startScheduler(
+      [
+        {
+          name: 'deadline-watch',
+          everyMs: config.GDPR_SCHEDULER_INTERVAL_MS,
+          run: () =>
+            watchDeadlines({ pool, outbox, requestWarnMs: config.GDPR_REQUEST_WARN_DAYS * 86_400_000, breachWarnMs: config.GDPR_BREACH_WARN_HOURS * 3_600_000 }),
+        },
+        { name: 'retention-purge', everyMs: config.GDPR_SCHEDULER_INTERVAL_MS, run: () => runRetentionPurge(requestDeps, config.GDPR_CLOSED_REQUEST_RETENTION_DAYS) },
+        { name: 'audit-checkpoint', everyMs: config.GDPR_CHECKPOINT_INTERVAL_MS, run: () => checkpointAll(auditDeps) },
+      ],
+      app.log,
+    );
+  });
+  // preClose runs before the kit closes the pool, so a job in flight can finish.
+  app.addHook('preClose', async () => {
+    await stopScheduler?.();
+  });
   return app;
 }

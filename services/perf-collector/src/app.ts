@@ -1,9 +1,19 @@
-// perf-collector: plugins, then routes, then consumers.
+// perf-collector: plugins, then routes, then the collection scheduler and self-monitoring.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { participateInSubjectRequests } from '@vigil/privacy';
 import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
+import type { CollectDeps } from './domain/collect.js';
+import { secretBox } from './domain/secret-box.js';
+import { APM_CATEGORY, subjectData } from './domain/subject-data.js';
+import { startCollectionScheduler } from './jobs/collection-scheduler.js';
+import { startSelfMonitor } from './jobs/self-monitor.js';
+import { apmRoutes } from './routes/apm.js';
 import { healthRoutes } from './routes/health.js';
+import { insightRoutes } from './routes/insights.js';
+import { otlpRoutes } from './routes/otlp.js';
+import { targetRoutes } from './routes/targets.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
@@ -11,16 +21,48 @@ export async function buildApp(config: Config) {
   const app = await createServiceApp({
     name: 'perf-collector',
     schema: 'perf',
-    version: '0.1.0',
+    version: '0.2.0',
     description: 'PostgreSQL health, slow queries, index advice, capacity planning and APM',
     config,
     migrationsDir: MIGRATIONS,
     dataHolder: {
-      categories: [{ category: 'query-text', tables: [], description: 'Normalised SQL texts may embed identifiers; literals are stripped' }],
+      categories: [
+        { category: 'query-text', tables: [], description: 'Normalised SQL texts may embed identifiers; literals are stripped' },
+        { category: APM_CATEGORY, tables: ['perf.apm_points'], description: 'Metric attributes pushed over OTLP may carry a user id or email' },
+      ],
       handles: ['erasure', 'export'],
     },
   });
   const { pool, outbox } = app.infra;
+  const box = secretBox(config.PERF_SECRET_KEY);
+  const collect: CollectDeps = {
+    pool,
+    outbox,
+    box,
+    settings: {
+      timeoutMs: config.PERF_TARGET_TIMEOUT_MS,
+      topStatements: config.PERF_TOP_STATEMENTS,
+      explainWorst: config.PERF_EXPLAIN_WORST,
+      advisorMinRows: config.PERF_ADVISOR_MIN_ROWS,
+    },
+  };
   await app.register(healthRoutes, { prefix: '/v1', pool, outbox });
+  await app.register(targetRoutes, { prefix: '/v1', pool, box, defaultIntervalS: config.PERF_DEFAULT_INTERVAL_S, collect });
+  await app.register(insightRoutes, { prefix: '/v1', pool });
+  await app.register(apmRoutes, { prefix: '/v1', pool });
+  await app.register(otlpRoutes, { prefix: '/v1', pool, outbox, maxBytes: config.PERF_OTLP_MAX_BYTES });
+
+  participateInSubjectRequests(app.infra, 'perf-collector', subjectData);
+
+  const jobs: { stop(): Promise<void> }[] = [];
+  app.addHook('onReady', async () => {
+    if (config.PERF_COLLECTOR_ENABLED) jobs.push(startCollectionScheduler(collect, { tickMs: config.PERF_SCHEDULER_TICK_MS, concurrency: config.PERF_COLLECT_CONCURRENCY, retentionDays: config.PERF_RAW_RETENTION_DAYS, log: app.log }));
+    jobs.push(startSelfMonitor({ pool, outbox }, { spec: config.PERF_SELF_MONITOR_URLS, intervalS: config.PERF_SELF_MONITOR_INTERVAL_S, log: app.log }));
+  });
+  // Registered after createServiceApp's own onClose, so fastify runs it first (reverse order):
+  // cycles finish before the pool closes.
+  app.addHook('onClose', async () => {
+    await Promise.all(jobs.map((j) => j.stop()));
+  });
   return app;
 }

@@ -33,6 +33,8 @@ export const VerificationFinished = defineEvent({
   schema: Type.Object({
     policyId: Id,
     backupId: Id,
+    verificationId: Type.Optional(Id),
+    kind: Type.Optional(Type.Union([Type.Literal('verification'), Type.Literal('drill')])),
     database: Type.String(),
     outcome: Outcome,
     checks: Type.Array(Type.Object({ name: Type.String(), outcome: Outcome, detail: Type.String() })),

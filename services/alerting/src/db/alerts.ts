@@ -1,49 +1,179 @@
-// SQL for alerting.alerts.
+// SQL for alerting.alerts and alerting.alert_history.
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import type { AlertDraft } from '../domain/health-alert.js';
+import type { AlertDraft } from '../domain/rules.js';
 
-export interface AlertRow extends AlertDraft {
+export type AlertState = 'firing' | 'acknowledged' | 'resolved';
+type Db = Pool | PoolClient;
+
+export interface AlertRow {
   id: string;
-  state: 'firing' | 'acknowledged' | 'resolved';
+  fingerprint: string;
+  state: AlertState;
+  severity: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  source: string;
+  ruleId: string | null;
+  generatorUrl: string | null;
   startsAt: string;
+  endsAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
   resolvedAt: string | null;
 }
 
-const toRow = (r: Record<string, unknown>): AlertRow => ({
+const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
+export const toAlert = (r: Record<string, unknown>): AlertRow => ({
   id: r.id as string,
   fingerprint: r.fingerprint as string,
-  state: r.state as AlertRow['state'],
-  severity: r.severity as AlertRow['severity'],
+  state: r.state as AlertState,
+  severity: r.severity as string,
   labels: r.labels as Record<string, string>,
   annotations: r.annotations as Record<string, string>,
-  startsAt: (r.starts_at as Date).toISOString(),
-  resolvedAt: r.resolved_at ? (r.resolved_at as Date).toISOString() : null,
+  source: r.source as string,
+  ruleId: (r.rule_id as string | null) ?? null,
+  generatorUrl: (r.generator_url as string | null) ?? null,
+  startsAt: iso(r.starts_at)!,
+  endsAt: iso(r.ends_at),
+  acknowledgedAt: iso(r.acknowledged_at),
+  acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
+  resolvedAt: iso(r.resolved_at),
 });
 
-/** Opens an alert or refreshes the open one with the same fingerprint. */
-export async function upsertFiring(tx: PoolClient, tenantId: string, a: AlertDraft): Promise<void> {
-  await tx.query(
-    `INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at)
-     VALUES ($1, $2, $3, 'firing', $4, $5, $6, now())
+export interface FiringInput {
+  draft: AlertDraft;
+  source: string;
+  startsAt: Date;
+}
+
+/**
+ * Opens alerts or refreshes the open ones with the same fingerprints, in one statement;
+ * `opened` tells which were new. Input must not repeat a fingerprint.
+ */
+export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: FiringInput[]): Promise<{ alert: AlertRow; opened: boolean }[]> {
+  if (!items.length) return [];
+  // Same lock order in every transaction: by fingerprint.
+  const sorted = [...items].sort((a, b) => (a.draft.fingerprint < b.draft.fingerprint ? -1 : 1));
+  const col = <T>(f: (i: FiringInput) => T) => sorted.map(f);
+  const { rows } = await tx.query(
+    `INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, source, rule_id, generator_url, ends_at)
+     SELECT t.id, $1, t.fp, 'firing', t.sev, t.labels, t.ann, t.starts, t.src, t.rule, t.gen, t.ends
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+          AS t(id, fp, sev, labels, ann, starts, src, rule, gen, ends)
      ON CONFLICT (tenant_id, fingerprint) WHERE state <> 'resolved'
-     DO UPDATE SET severity = EXCLUDED.severity, annotations = EXCLUDED.annotations, updated_at = now()`,
-    [randomUUID(), tenantId, a.fingerprint, a.severity, JSON.stringify(a.labels), JSON.stringify(a.annotations)],
+     DO UPDATE SET annotations = EXCLUDED.annotations, ends_at = EXCLUDED.ends_at,
+                   generator_url = coalesce(EXCLUDED.generator_url, alerts.generator_url), updated_at = now()
+     RETURNING *, (xmax = 0) AS opened`,
+    [
+      tenantId,
+      col(() => randomUUID()),
+      col((i) => i.draft.fingerprint),
+      col((i) => i.draft.severity),
+      col((i) => JSON.stringify(i.draft.labels)),
+      col((i) => JSON.stringify(i.draft.annotations)),
+      col((i) => i.startsAt),
+      col((i) => i.source),
+      col((i) => i.draft.ruleId ?? null),
+      col((i) => i.draft.generatorUrl ?? null),
+      col((i) => i.draft.endsAt ?? null),
+    ],
   );
+  return rows.map((r) => ({ alert: toAlert(r), opened: r.opened as boolean }));
 }
 
-export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint: string): Promise<void> {
+/** Resolves the open alert with this fingerprint; returns it with its previous state. */
+export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint: string, at: Date): Promise<{ alert: AlertRow; from: AlertState } | undefined> {
+  const { rows } = await tx.query(
+    `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = $3, ends_at = $3, updated_at = now()
+     FROM (SELECT id, state FROM alerting.alerts WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR UPDATE) prev
+     WHERE a.id = prev.id RETURNING a.*, prev.state AS from_state`,
+    [tenantId, fingerprint, at],
+  );
+  return rows[0] ? { alert: toAlert(rows[0]), from: rows[0].from_state as AlertState } : undefined;
+}
+
+export async function lockAlert(tx: PoolClient, tenantId: string, id: string): Promise<AlertRow | undefined> {
+  const { rows } = await tx.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+  return rows[0] ? toAlert(rows[0]) : undefined;
+}
+
+export async function markAcknowledged(tx: PoolClient, id: string, by: string): Promise<AlertRow> {
+  const { rows } = await tx.query(
+    `UPDATE alerting.alerts SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, by],
+  );
+  return toAlert(rows[0]);
+}
+
+export interface HistoryInput {
+  alertId: string;
+  from: AlertState | null;
+  to: AlertState;
+  actor: string;
+  note?: string;
+}
+
+export async function recordHistory(tx: PoolClient, tenantId: string, entries: HistoryInput[]): Promise<void> {
+  if (!entries.length) return;
   await tx.query(
-    `UPDATE alerting.alerts SET state = 'resolved', resolved_at = now(), updated_at = now()
-     WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved'`,
-    [tenantId, fingerprint],
+    `INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note)
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [tenantId, entries.map((e) => e.alertId), entries.map((e) => e.from), entries.map((e) => e.to), entries.map((e) => e.actor), entries.map((e) => e.note ?? null)],
   );
 }
 
-export async function listAlerts(pool: Pool, tenantId: string, state?: string): Promise<AlertRow[]> {
-  const { rows } = await pool.query(
-    `SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY starts_at DESC LIMIT 500`,
-    [tenantId, state ?? null],
+export interface AlertFilter {
+  state?: AlertState;
+  labels?: Record<string, string>;
+  limit: number;
+}
+
+export async function listAlerts(db: Db, tenantId: string, f: AlertFilter): Promise<AlertRow[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::jsonb IS NULL OR labels @> $3)
+     ORDER BY starts_at DESC, id LIMIT $4`,
+    [tenantId, f.state ?? null, f.labels ? JSON.stringify(f.labels) : null, f.limit],
   );
-  return rows.map(toRow);
+  return rows.map(toAlert);
+}
+
+export async function getAlert(db: Db, tenantId: string, id: string): Promise<AlertRow | undefined> {
+  const { rows } = await db.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return rows[0] ? toAlert(rows[0]) : undefined;
+}
+
+export interface HistoryEntry {
+  alertId: string;
+  from: AlertState | null;
+  to: AlertState;
+  actor: string;
+  note: string | null;
+  at: string;
+}
+
+export async function listHistory(db: Db, tenantId: string, alertId: string | undefined, limit: number): Promise<HistoryEntry[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM alerting.alert_history WHERE tenant_id = $1 AND ($2::uuid IS NULL OR alert_id = $2) ORDER BY id DESC LIMIT $3`,
+    [tenantId, alertId ?? null, limit],
+  );
+  return rows.reverse().map((r) => ({ alertId: r.alert_id, from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
+}
+
+/** Open alerts whose labels contain `subset` (inhibition sources, until-resolved silences). */
+export async function openAlertsContaining(db: Db, tenantId: string, subset: Record<string, string>): Promise<AlertRow[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND state <> 'resolved' AND labels @> $2 LIMIT 1000`,
+    [tenantId, JSON.stringify(subset)],
+  );
+  return rows.map(toAlert);
+}
+
+/** Open alerts past their endsAt (Alertmanager-style expiry), locked for resolution. */
+export async function expiredAlerts(tx: PoolClient, limit: number): Promise<{ tenantId: string; fingerprint: string; endsAt: Date }[]> {
+  const { rows } = await tx.query(
+    `SELECT tenant_id, fingerprint, ends_at FROM alerting.alerts WHERE state <> 'resolved' AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((r) => ({ tenantId: r.tenant_id, fingerprint: r.fingerprint, endsAt: r.ends_at }));
 }

@@ -35,19 +35,50 @@ function toRow(r: Record<string, unknown>): ConsentRow {
   };
 }
 
-export async function appendConsent(tx: PoolClient, c: Omit<ConsentRow, 'recordedAt'>): Promise<ConsentRow> {
+/** Appends many rows in one statement; returns them in input order. */
+export async function appendConsents(tx: PoolClient, list: Omit<ConsentRow, 'recordedAt'>[]): Promise<ConsentRow[]> {
+  const col = <K extends keyof Omit<ConsentRow, 'recordedAt'>>(k: K) => list.map((c) => c[k]);
   const { rows } = await tx.query(
     `INSERT INTO gdpr.consent_events (id, tenant_id, subject_ref, purpose, granted, method, notice_version, channel, source, ip_ref, user_agent_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
-    [c.id, c.tenantId, c.subjectRef, c.purpose, c.granted, c.method, c.noticeVersion, c.channel, c.source, c.ipRef, c.userAgentRef],
+     SELECT u.id, u.tenant_id, u.subject_ref, u.purpose, u.granted, u.method, u.notice_version, u.channel, u.source, u.ip_ref, u.user_agent_ref
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       WITH ORDINALITY AS u(id, tenant_id, subject_ref, purpose, granted, method, notice_version, channel, source, ip_ref, user_agent_ref, n)
+     ORDER BY n
+     RETURNING ${COLUMNS}`,
+    [col('id'), col('tenantId'), col('subjectRef'), col('purpose'), col('granted'), col('method'), col('noticeVersion'), col('channel'), col('source'), col('ipRef'), col('userAgentRef')],
   );
-  return toRow(rows[0]);
+  const byId = new Map(rows.map((r) => [r.id as string, toRow(r)]));
+  return list.map((c) => byId.get(c.id)!);
 }
 
-export async function consentHistory(pool: Pool, tenantId: string, subjectRef: string): Promise<ConsentRow[]> {
+export async function consentHistory(pool: Pool | PoolClient, tenantId: string, subjectRef: string): Promise<ConsentRow[]> {
   const { rows } = await pool.query(
     `SELECT ${COLUMNS} FROM gdpr.consent_events WHERE tenant_id = $1 AND subject_ref = $2 ORDER BY seq`,
     [tenantId, subjectRef],
   );
   return rows.map(toRow);
+}
+
+export async function consentRowsByRefs(tx: PoolClient, refs: string[]): Promise<ConsentRow[]> {
+  const { rows } = await tx.query(`SELECT ${COLUMNS} FROM gdpr.consent_events WHERE subject_ref = ANY($1::text[]) ORDER BY seq`, [refs]);
+  return rows.map(toRow);
+}
+
+/** Current state per purpose (latest event wins), derived from the log. */
+export async function currentConsents(tx: PoolClient, subjectRef: string): Promise<ConsentRow[]> {
+  const { rows } = await tx.query(
+    `SELECT DISTINCT ON (purpose) ${COLUMNS} FROM gdpr.consent_events WHERE subject_ref = $1 ORDER BY purpose, seq DESC`,
+    [subjectRef],
+  );
+  return rows.map(toRow);
+}
+
+/** Consent rate per purpose: subjects whose latest event grants it, out of subjects with any event. */
+export async function consentRates(tx: PoolClient): Promise<{ purpose: string; subjects: number; granted: number }[]> {
+  const { rows } = await tx.query(
+    `SELECT purpose, count(*)::int AS subjects, count(*) FILTER (WHERE granted)::int AS granted FROM (
+       SELECT DISTINCT ON (subject_ref, purpose) purpose, granted FROM gdpr.consent_events ORDER BY subject_ref, purpose, seq DESC) latest
+     GROUP BY purpose ORDER BY purpose`,
+  );
+  return rows;
 }

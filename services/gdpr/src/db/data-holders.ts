@@ -19,7 +19,14 @@ export async function upsertDataHolder(tx: PoolClient, h: DataHolderRow): Promis
   );
 }
 
-export async function listDataHolders(pool: Pool): Promise<DataHolderRow[]> {
+export async function listDataHolders(pool: Pool | PoolClient): Promise<DataHolderRow[]> {
   const { rows } = await pool.query(`SELECT service, categories, handles, registered_at FROM gdpr.data_holders ORDER BY service`);
+  return rows.map((r) => ({ service: r.service, categories: r.categories, handles: r.handles, registeredAt: r.registered_at.toISOString() }));
+}
+
+/** Services that must answer a request of this kind: erasure needs `erasure`, access and portability need `export`. */
+export async function holdersFor(tx: PoolClient, kind: 'access' | 'erasure' | 'portability'): Promise<DataHolderRow[]> {
+  const handle = kind === 'erasure' ? 'erasure' : 'export';
+  const { rows } = await tx.query(`SELECT service, categories, handles, registered_at FROM gdpr.data_holders WHERE $1 = ANY(handles) ORDER BY service`, [handle]);
   return rows.map((r) => ({ service: r.service, categories: r.categories, handles: r.handles, registeredAt: r.registered_at.toISOString() }));
 }

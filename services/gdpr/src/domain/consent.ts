@@ -1,9 +1,11 @@
-// Consent changes: one appended row plus one ConsentChanged event, committed together.
+// Consent changes: one appended row plus one ConsentChanged event, committed together
+// (group-committed with concurrent writes of the same tenant, see consent-writer.ts).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ConsentChanged, type Outbox } from '@vigil/events';
-import { appendConsent, consentHistory, type ConsentRow } from '../db/consents.js';
 import { subjectRef } from '@vigil/privacy';
+import { consentHistory, currentConsents, type ConsentRow } from '../db/consents.js';
+import { withTenant } from '../db/tenant.js';
+import type { ConsentWriter } from './consent-writer.js';
 
 export interface ConsentInput {
   subjectId: string;
@@ -19,53 +21,38 @@ export interface ConsentInput {
 
 export interface ConsentDeps {
   pool: Pool;
-  outbox: Outbox;
+  writer: ConsentWriter;
   pseudonymKey: string;
 }
 
 export async function recordConsent(deps: ConsentDeps, tenantId: string, input: ConsentInput): Promise<ConsentRow> {
   const ref = (v: string) => subjectRef(deps.pseudonymKey, tenantId, v);
+  // A GPC signal is an opt-out, and "withdrawn" never grants.
   const method = input.method ?? (input.granted ? 'given' : 'withdrawn');
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const row = await appendConsent(client, {
-      id: randomUUID(),
-      tenantId,
-      subjectRef: ref(input.subjectId),
-      purpose: input.purpose,
-      granted: input.granted,
-      method,
-      noticeVersion: input.noticeVersion,
-      channel: input.channel,
-      source: input.source,
-      ipRef: input.ip ? ref(input.ip) : null,
-      userAgentRef: input.userAgent ? ref(input.userAgent) : null,
-    });
-    await deps.outbox.enqueue(
-      client,
-      ConsentChanged,
-      {
-        consentId: row.id,
-        subjectRef: row.subjectRef,
-        purpose: row.purpose,
-        granted: row.granted,
-        method: row.method,
-        noticeVersion: row.noticeVersion,
-        recordedAt: row.recordedAt,
-      },
-      { tenantId },
-    );
-    await client.query('COMMIT');
-    return row;
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  return deps.writer.write({
+    id: randomUUID(),
+    tenantId,
+    subjectRef: ref(input.subjectId),
+    purpose: input.purpose,
+    granted: method === 'given' ? input.granted : false,
+    method,
+    noticeVersion: input.noticeVersion,
+    channel: input.channel,
+    source: input.source,
+    ipRef: input.ip ? ref(input.ip) : null,
+    userAgentRef: input.userAgent ? ref(input.userAgent) : null,
+  });
+}
+
+/** Withdrawal is one call, as easy as giving consent (Art. 7(3)). */
+export function withdrawConsent(deps: ConsentDeps, tenantId: string, subjectId: string, purpose: string, input: Pick<ConsentInput, 'noticeVersion' | 'channel' | 'source' | 'ip' | 'userAgent'>) {
+  return recordConsent(deps, tenantId, { ...input, subjectId, purpose, granted: false, method: 'withdrawn' });
 }
 
 export async function subjectConsentHistory(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return consentHistory(deps.pool, tenantId, subjectRef(deps.pseudonymKey, tenantId, subjectId));
+  return withTenant(deps.pool, tenantId, (tx) => consentHistory(tx, tenantId, subjectRef(deps.pseudonymKey, tenantId, subjectId)));
+}
+
+export async function subjectCurrentConsents(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
+  return withTenant(deps.pool, tenantId, (tx) => currentConsents(tx, subjectRef(deps.pseudonymKey, tenantId, subjectId)));
 }

@@ -1,7 +1,7 @@
-// Consent API: record (give, withdraw, GPC) in one call, and per-subject history.
+// Consent API: record (give, withdraw, GPC) in one call, withdrawal in one call, history and current state.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { recordConsent, subjectConsentHistory, type ConsentDeps } from '../domain/consent.js';
+import { recordConsent, subjectConsentHistory, subjectCurrentConsents, withdrawConsent, type ConsentDeps } from '../domain/consent.js';
 
 const Consent = Type.Object({
   id: Type.String(),
@@ -12,32 +12,61 @@ const Consent = Type.Object({
   noticeVersion: Type.String(),
   channel: Type.String(),
   source: Type.String(),
+  ipRef: Type.Union([Type.String(), Type.Null()]),
+  userAgentRef: Type.Union([Type.String(), Type.Null()]),
   recordedAt: Type.String(),
 });
+
+const Purpose = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_.:-]+$' });
+const Context = {
+  noticeVersion: Type.String({ minLength: 1, maxLength: 100 }),
+  channel: Type.String({ minLength: 1, maxLength: 100 }),
+  source: Type.String({ minLength: 1, maxLength: 200 }),
+  ip: Type.Optional(Type.String({ maxLength: 100 })),
+  userAgent: Type.Optional(Type.String({ maxLength: 1000 })),
+};
 
 const ConsentBody = Type.Object(
   {
     subjectId: Type.String({ minLength: 1, maxLength: 500 }),
-    purpose: Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_.:-]+$' }),
+    purpose: Purpose,
     granted: Type.Boolean(),
     method: Type.Optional(Type.Union([Type.Literal('given'), Type.Literal('withdrawn'), Type.Literal('gpc')])),
-    noticeVersion: Type.String({ minLength: 1, maxLength: 100 }),
-    channel: Type.String({ minLength: 1, maxLength: 100 }),
-    source: Type.String({ minLength: 1, maxLength: 200 }),
-    ip: Type.Optional(Type.String({ maxLength: 100 })),
-    userAgent: Type.Optional(Type.String({ maxLength: 1000 })),
+    ...Context,
   },
   { additionalProperties: false },
 );
+
+const SubjectParams = Type.Object({ subjectId: Type.String({ minLength: 1, maxLength: 500 }) });
 
 export const consentRoutes: FastifyPluginAsyncTypebox<{ deps: ConsentDeps }> = async (app, { deps }) => {
   app.post('/consents', { schema: { tags: ['consent'], body: ConsentBody, response: { 201: Consent } } }, async (req, reply) =>
     reply.status(201).send(await recordConsent(deps, req.principal.tenantId, req.body)),
   );
 
+  app.post(
+    '/subjects/:subjectId/consents/:purpose/withdraw',
+    {
+      schema: {
+        tags: ['consent'],
+        description: 'Withdraws consent in one call (Art. 7(3)).',
+        params: Type.Object({ subjectId: Type.String({ minLength: 1, maxLength: 500 }), purpose: Purpose }),
+        body: Type.Object(Context, { additionalProperties: false }),
+        response: { 201: Consent },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await withdrawConsent(deps, req.principal.tenantId, req.params.subjectId, req.params.purpose, req.body)),
+  );
+
   app.get(
     '/subjects/:subjectId/consents',
-    { schema: { tags: ['consent'], params: Type.Object({ subjectId: Type.String({ minLength: 1 }) }), response: { 200: Type.Array(Consent) } } },
+    { schema: { tags: ['consent'], description: 'Full consent history (append-only log).', params: SubjectParams, response: { 200: Type.Array(Consent) } } },
     async (req) => subjectConsentHistory(deps, req.principal.tenantId, req.params.subjectId),
+  );
+
+  app.get(
+    '/subjects/:subjectId/consents/current',
+    { schema: { tags: ['consent'], description: 'Current consent per purpose, derived from the log.', params: SubjectParams, response: { 200: Type.Array(Consent) } } },
+    async (req) => subjectCurrentConsents(deps, req.principal.tenantId, req.params.subjectId),
   );
 };

@@ -1,6 +1,7 @@
 // Health score 0-100 from a database snapshot, with the components that lowered it.
 // Thresholds follow the product defaults: query time 1 s / 5 s, connection use 80 % / 95 %,
-// cache hit ratio >= 90 %, connection latency 100 ms / 200 ms.
+// cache hit ratio >= 90 %, connection latency 100 ms / 200 ms; wraparound 50 % / 75 % of the
+// 2^31 transaction ID space; dead tuples 20 % / 50 % of a large table.
 export interface HealthSnapshot {
   maxMeanQueryMs: number;
   connectionsUsed: number;
@@ -8,6 +9,12 @@ export interface HealthSnapshot {
   cacheHitRatio: number;
   connectionLatencyMs: number;
   deadlocksPerHour?: number;
+  /** Oldest datfrozenxid age as a percentage of the 2^31 wraparound horizon. */
+  wraparoundPct?: number;
+  /** Highest dead / (live + dead) tuple ratio among tables large enough to matter, 0..1. */
+  deadTupleRatio?: number;
+  /** Table with that ratio, for the explanation. */
+  deadTupleTable?: string;
 }
 
 export interface ScoreComponent {
@@ -28,6 +35,16 @@ function graded(name: string, value: number, warn: number, crit: number, warnPen
   return undefined;
 }
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function bloat(ratio: number, table: string | undefined): ScoreComponent | undefined {
+  const pct = round1(ratio * 100);
+  const where = table ? ` in ${table}` : '';
+  if (ratio >= 0.5) return { name: 'dead_tuple_bloat', penalty: 10, detail: `${pct} % dead tuples${where}, at or above critical 50 %` };
+  if (ratio >= 0.2) return { name: 'dead_tuple_bloat', penalty: 5, detail: `${pct} % dead tuples${where}, at or above warning 20 %` };
+  return undefined;
+}
+
 export function scoreDatabaseHealth(s: HealthSnapshot): HealthScore {
   const usePct = s.maxConnections > 0 ? Math.round((100 * s.connectionsUsed) / s.maxConnections) : 0;
   const components = [
@@ -40,6 +57,8 @@ export function scoreDatabaseHealth(s: HealthSnapshot): HealthScore {
     s.deadlocksPerHour && s.deadlocksPerHour > 0
       ? { name: 'deadlocks', penalty: Math.min(15, 5 * s.deadlocksPerHour), detail: `${s.deadlocksPerHour} deadlocks per hour` }
       : undefined,
+    s.wraparoundPct !== undefined ? graded('wraparound', round1(s.wraparoundPct), 50, 75, 10, 25, ' % of xid horizon') : undefined,
+    s.deadTupleRatio !== undefined ? bloat(s.deadTupleRatio, s.deadTupleTable) : undefined,
   ].filter((c): c is ScoreComponent => c !== undefined);
   const score = Math.max(0, 100 - components.reduce((sum, c) => sum + c.penalty, 0));
   return { score, status: score < 50 ? 'critical' : score < 80 ? 'warning' : 'healthy', components };

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Outbox } from '@vigil/events';
+import { notFound } from '@vigil/service-kit';
 import type { Pool } from 'pg';
 import { healthHistory } from '../db/health-scores.js';
 import { recordHealth } from '../domain/health.js';
@@ -26,6 +27,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbo
             cacheHitRatio: Type.Number({ minimum: 0, maximum: 1 }),
             connectionLatencyMs: Type.Number({ minimum: 0 }),
             deadlocksPerHour: Type.Optional(Type.Number({ minimum: 0 })),
+            wraparoundPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+            deadTupleRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+            deadTupleTable: Type.Optional(Type.String({ maxLength: 200 })),
           },
           { additionalProperties: false },
         ),
@@ -42,5 +46,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbo
     '/databases/:databaseId/health',
     { schema: { tags: ['health'], params: Params, response: { 200: Type.Array(Score) } } },
     async (req) => healthHistory(deps.pool, req.principal.tenantId, req.params.databaseId),
+  );
+
+  app.get(
+    '/databases/:databaseId/health/current',
+    { schema: { tags: ['health'], params: Params, response: { 200: Score } } },
+    async (req) => {
+      const [latest] = await healthHistory(deps.pool, req.principal.tenantId, req.params.databaseId, 1);
+      if (!latest) throw notFound('PERF_HEALTH_NOT_SCORED', `database ${req.params.databaseId} has no health score yet`);
+      return latest;
+    },
   );
 };

@@ -1,0 +1,132 @@
+// SQL for aggregation groups (alerting.alert_groups, alerting.group_alerts).
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { toAlert, type AlertRow } from './alerts.js';
+
+export interface GroupRow {
+  id: string;
+  tenantId: string;
+  receiver: string;
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  lastFlushAt: Date | null;
+  lastDigest: string | null;
+}
+
+const toGroup = (r: Record<string, unknown>): GroupRow => ({
+  id: r.id as string,
+  tenantId: r.tenant_id as string,
+  receiver: r.receiver as string,
+  groupKey: r.group_key as string,
+  groupLabels: r.group_labels as Record<string, string>,
+  groupIntervalMs: Number(r.group_interval_ms),
+  repeatIntervalMs: Number(r.repeat_interval_ms),
+  lastFlushAt: (r.last_flush_at as Date | null) ?? null,
+  lastDigest: (r.last_digest as string | null) ?? null,
+});
+
+export interface GroupJoin {
+  receiver: string;
+  groupKey: string;
+  groupLabels: Record<string, string>;
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+  alertId: string;
+}
+
+/** Puts alerts into their groups; a new group flushes after group_wait, a known one at its next group_interval. */
+export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<void> {
+  if (!joins.length) return;
+  const groups = new Map<string, GroupJoin>();
+  for (const j of joins) groups.set(`${j.receiver}\u0000${j.groupKey}`, j);
+  const list = [...groups.values()].sort((a, b) => (a.receiver + a.groupKey < b.receiver + b.groupKey ? -1 : 1));
+  const { rows } = await tx.query(
+    `INSERT INTO alerting.alert_groups (id, tenant_id, receiver, group_key, group_labels, group_interval_ms, repeat_interval_ms, next_flush_at)
+     SELECT t.id, $1, t.receiver, t.key, t.labels, t.gi, t.ri, now() + make_interval(secs => t.gw::double precision / 1000)
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::bigint[], $7::bigint[], $8::bigint[]) AS t(id, receiver, key, labels, gi, ri, gw)
+     ON CONFLICT (tenant_id, receiver, group_key) DO UPDATE SET
+       group_interval_ms = EXCLUDED.group_interval_ms, repeat_interval_ms = EXCLUDED.repeat_interval_ms,
+       next_flush_at = least(coalesce(alert_groups.next_flush_at, 'infinity'),
+                             greatest(now(), coalesce(alert_groups.last_flush_at, now()) + make_interval(secs => EXCLUDED.group_interval_ms::double precision / 1000)))
+     RETURNING id, receiver, group_key`,
+    [
+      tenantId,
+      list.map(() => randomUUID()),
+      list.map((g) => g.receiver),
+      list.map((g) => g.groupKey),
+      list.map((g) => JSON.stringify(g.groupLabels)),
+      list.map((g) => g.groupIntervalMs),
+      list.map((g) => g.repeatIntervalMs),
+      list.map((g) => g.groupWaitMs),
+    ],
+  );
+  const ids = new Map(rows.map((r) => [`${r.receiver}\u0000${r.group_key}`, r.id as string]));
+  const members = joins.map((j) => [ids.get(`${j.receiver}\u0000${j.groupKey}`)!, j.alertId] as const);
+  await tx.query(`INSERT INTO alerting.group_alerts (group_id, alert_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
+    members.map((m) => m[0]),
+    members.map((m) => m[1]),
+  ]);
+}
+
+/** A member changed (resolved, acknowledged): flush its groups at their next group_interval. */
+export async function touchGroupsOf(tx: PoolClient, alertId: string): Promise<void> {
+  await tx.query(
+    `UPDATE alerting.alert_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
+        greatest(now(), coalesce(g.last_flush_at, now()) + make_interval(secs => g.group_interval_ms::double precision / 1000)))
+     FROM alerting.group_alerts m WHERE m.group_id = g.id AND m.alert_id = $1`,
+    [alertId],
+  );
+}
+
+export async function claimDueGroups(tx: PoolClient, limit: number): Promise<GroupRow[]> {
+  const { rows } = await tx.query(
+    `SELECT * FROM alerting.alert_groups WHERE next_flush_at <= now() ORDER BY next_flush_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map(toGroup);
+}
+
+export async function groupMembers(tx: PoolClient, groupIds: string[]): Promise<Map<string, AlertRow[]>> {
+  const { rows } = await tx.query(
+    `SELECT m.group_id, a.* FROM alerting.group_alerts m JOIN alerting.alerts a ON a.id = m.alert_id WHERE m.group_id = ANY($1) ORDER BY a.starts_at, a.id`,
+    [groupIds],
+  );
+  const out = new Map<string, AlertRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.group_id as string) ?? [];
+    list.push(toAlert(r));
+    out.set(r.group_id as string, list);
+  }
+  return out;
+}
+
+export interface FlushResult {
+  groupId: string;
+  /** Set when a notification went out: the digest it described. */
+  notifiedDigest?: string;
+}
+
+/** After a flush: resolved members leave; empty groups are removed, live ones repeat after repeat_interval. */
+export async function finishFlushes(tx: PoolClient, results: FlushResult[]): Promise<void> {
+  if (!results.length) return;
+  const ids = results.map((r) => r.groupId);
+  await tx.query(
+    `DELETE FROM alerting.group_alerts m USING alerting.alerts a WHERE m.group_id = ANY($1) AND a.id = m.alert_id AND a.state = 'resolved'`,
+    [ids],
+  );
+  await tx.query(
+    `DELETE FROM alerting.alert_groups g WHERE g.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM alerting.group_alerts m WHERE m.group_id = g.id)`,
+    [ids],
+  );
+  await tx.query(
+    `UPDATE alerting.alert_groups g SET
+       last_flush_at = CASE WHEN t.digest IS NOT NULL THEN now() ELSE g.last_flush_at END,
+       last_digest = coalesce(t.digest, g.last_digest),
+       next_flush_at = now() + make_interval(secs => g.repeat_interval_ms::double precision / 1000)
+     FROM unnest($1::uuid[], $2::text[]) AS t(id, digest) WHERE g.id = t.id`,
+    [ids, results.map((r) => r.notifiedDigest ?? null)],
+  );
+}

@@ -1,0 +1,145 @@
+// SQL for the delivery queue (alerting.notifications) and per-target pacing (alerting.delivery_targets).
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+
+type Db = Pool | PoolClient;
+
+export interface QueuedNotification {
+  tenantId: string;
+  receiver: string;
+  kind: string;
+  targetKey: string;
+  idempotencyKey: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface NotificationRow extends QueuedNotification {
+  id: string;
+  state: 'queued' | 'sending' | 'delivered' | 'dead';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+const toRow = (r: Record<string, unknown>): NotificationRow => ({
+  id: r.id as string,
+  tenantId: r.tenant_id as string,
+  receiver: r.receiver as string,
+  kind: r.kind as string,
+  targetKey: r.target_key as string,
+  idempotencyKey: r.idempotency_key as string,
+  url: r.url as string,
+  body: r.body as string,
+  headers: r.headers as Record<string, string>,
+  state: r.state as NotificationRow['state'],
+  attempts: r.attempts as number,
+  lastStatus: (r.last_status as number | null) ?? null,
+  lastError: (r.last_error as string | null) ?? null,
+  createdAt: (r.created_at as Date).toISOString(),
+  deliveredAt: r.delivered_at ? (r.delivered_at as Date).toISOString() : null,
+});
+
+/** Enqueues many in one statement; a repeated idempotency key adds nothing. */
+export async function enqueueNotifications(tx: Db, list: QueuedNotification[]): Promise<void> {
+  if (!list.length) return;
+  const col = <T>(f: (n: QueuedNotification) => T) => list.map(f);
+  await tx.query(
+    `INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [col(() => randomUUID()), col((n) => n.tenantId), col((n) => n.receiver), col((n) => n.kind), col((n) => n.targetKey), col((n) => n.idempotencyKey), col((n) => n.url), col((n) => n.body), col((n) => JSON.stringify(n.headers))],
+  );
+}
+
+/** Enqueues once per idempotency key (a replayed flush or escalation step adds nothing). */
+export async function enqueueNotification(tx: Db, n: QueuedNotification): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING`,
+    [randomUUID(), n.tenantId, n.receiver, n.kind, n.targetKey, n.idempotencyKey, n.url, n.body, JSON.stringify(n.headers)],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Claims due notifications whose target is not paused, committing state 'sending' with a lease
+ * before any byte is sent. A row whose lease ran out (its sender died) is claimed again.
+ */
+export async function claimDue(pool: Pool, limit: number, leaseMs: number): Promise<NotificationRow[]> {
+  const { rows } = await pool.query(
+    `UPDATE alerting.notifications n SET state = 'sending', attempts = n.attempts + 1,
+            lease_until = now() + make_interval(secs => $2::double precision / 1000)
+     WHERE n.id IN (
+       SELECT q.id FROM alerting.notifications q
+       WHERE ((q.state = 'queued' AND q.next_attempt_at <= now()) OR (q.state = 'sending' AND q.lease_until < now()))
+         AND NOT EXISTS (SELECT 1 FROM alerting.delivery_targets t WHERE t.target_key = q.target_key AND t.next_allowed_at > now())
+       ORDER BY q.next_attempt_at, q.created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING n.*`,
+    [limit, leaseMs],
+  );
+  return rows.map(toRow).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Takes the target's next send slot if it is free now; returns false (and when it frees) otherwise. */
+export async function takeSendSlot(pool: Pool, targetKey: string, paceMs: number): Promise<{ ok: true } | { ok: false; at: Date }> {
+  await pool.query(`INSERT INTO alerting.delivery_targets (target_key) VALUES ($1) ON CONFLICT DO NOTHING`, [targetKey]);
+  const { rows } = await pool.query(
+    `UPDATE alerting.delivery_targets SET next_allowed_at = now() + make_interval(secs => $2::double precision / 1000)
+     WHERE target_key = $1 AND next_allowed_at <= now() RETURNING next_allowed_at`,
+    [targetKey, paceMs],
+  );
+  if (rows.length) return { ok: true };
+  const cur = await pool.query(`SELECT next_allowed_at FROM alerting.delivery_targets WHERE target_key = $1`, [targetKey]);
+  return { ok: false, at: cur.rows[0].next_allowed_at as Date };
+}
+
+/** A target asked us to wait (429 Retry-After): nothing goes to it before then. */
+export async function pauseTarget(pool: Pool, targetKey: string, untilMs: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO alerting.delivery_targets (target_key, next_allowed_at) VALUES ($1, now() + make_interval(secs => $2::double precision / 1000))
+     ON CONFLICT (target_key) DO UPDATE SET next_allowed_at = greatest(delivery_targets.next_allowed_at, EXCLUDED.next_allowed_at)`,
+    [targetKey, untilMs],
+  );
+}
+
+/** Gives a claimed row back without counting the attempt (its target was busy). */
+export async function release(pool: Pool, id: string, at: Date): Promise<void> {
+  await pool.query(`UPDATE alerting.notifications SET state = 'queued', attempts = attempts - 1, next_attempt_at = $2, lease_until = NULL WHERE id = $1 AND state = 'sending'`, [id, at]);
+}
+
+export async function markDelivered(pool: Pool, marks: { id: string; status: number }[]): Promise<void> {
+  if (!marks.length) return;
+  await pool.query(
+    `UPDATE alerting.notifications n SET state = 'delivered', delivered_at = now(), last_status = t.status, last_error = NULL, lease_until = NULL
+     FROM unnest($1::uuid[], $2::int[]) AS t(id, status) WHERE n.id = t.id AND n.state = 'sending'`,
+    [marks.map((m) => m.id), marks.map((m) => m.status)],
+  );
+}
+
+export async function scheduleRetry(pool: Pool, id: string, delayMs: number, status: number | null, error: string): Promise<void> {
+  await pool.query(
+    `UPDATE alerting.notifications SET state = 'queued', next_attempt_at = now() + make_interval(secs => $2::double precision / 1000),
+            last_status = $3, last_error = $4, lease_until = NULL WHERE id = $1 AND state = 'sending'`,
+    [id, delayMs, status, error.slice(0, 500)],
+  );
+}
+
+export async function markDead(tx: PoolClient, id: string, status: number | null, error: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE alerting.notifications SET state = 'dead', last_status = $2, last_error = $3, lease_until = NULL WHERE id = $1 AND state = 'sending'`,
+    [id, status, error.slice(0, 500)],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function listNotifications(db: Db, tenantId: string, state: string | undefined, limit: number): Promise<NotificationRow[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM alerting.notifications WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY created_at DESC LIMIT $3`,
+    [tenantId, state ?? null, limit],
+  );
+  return rows.map(toRow);
+}

@@ -1,0 +1,47 @@
+// SQL for alerting.silences.
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import type { Silence } from '../domain/silences.js';
+
+type Db = Pool | PoolClient;
+const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
+const toSilence = (r: Record<string, unknown>): Silence => ({
+  id: r.id as string,
+  matchers: r.matchers as string[],
+  startsAt: iso(r.starts_at)!,
+  endsAt: iso(r.ends_at),
+  untilResolved: r.until_resolved as boolean,
+  createdBy: r.created_by as string,
+  comment: r.comment as string,
+  expiredAt: iso(r.expired_at),
+});
+
+export async function insertSilence(db: Db, tenantId: string, s: { matchers: string[]; startsAt: Date; endsAt: Date | null; untilResolved: boolean; createdBy: string; comment: string }): Promise<Silence> {
+  const { rows } = await db.query(
+    `INSERT INTO alerting.silences (id, tenant_id, matchers, starts_at, ends_at, until_resolved, created_by, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [randomUUID(), tenantId, JSON.stringify(s.matchers), s.startsAt, s.endsAt, s.untilResolved, s.createdBy, s.comment],
+  );
+  return toSilence(rows[0]);
+}
+
+/** Not expired and not ended; may not have started yet. */
+export async function liveSilences(db: Db, tenantId: string): Promise<Silence[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM alerting.silences WHERE tenant_id = $1 AND expired_at IS NULL AND (ends_at IS NULL OR ends_at > now()) ORDER BY created_at`,
+    [tenantId],
+  );
+  return rows.map(toSilence);
+}
+
+export async function listSilences(db: Db, tenantId: string): Promise<Silence[]> {
+  const { rows } = await db.query(`SELECT * FROM alerting.silences WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 500`, [tenantId]);
+  return rows.map(toSilence);
+}
+
+export async function expireSilence(db: Db, tenantId: string, id: string): Promise<Silence | undefined> {
+  const { rows } = await db.query(
+    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+    [tenantId, id],
+  );
+  return rows[0] ? toSilence(rows[0]) : undefined;
+}

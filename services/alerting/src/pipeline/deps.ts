@@ -1,0 +1,11 @@
+// What routes and consumers are given: the pool, the lifecycle hooks and config values.
+import type { Pool } from 'pg';
+import type { Lifecycle } from './ingest.js';
+
+export interface AlertingDeps {
+  pool: Pool;
+  lifecycle: Lifecycle;
+  externalUrl: string;
+  resolveTimeoutMs: number;
+  wakeDelivery(): void;
+}

@@ -1,0 +1,154 @@
+// Flushes due aggregation groups: applies silences and inhibition, decides whether the group
+// changed or is due a repeat, and enqueues the notification in the same transaction.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { expiredAlerts, getAlert, openAlertsContaining, type AlertRow } from '../db/alerts.js';
+import { getReceiver } from '../db/config.js';
+import { advanceEscalation, claimDueEscalations } from '../db/escalations.js';
+import { claimDueGroups, finishFlushes, groupMembers, type FlushResult, type GroupRow } from '../db/groups.js';
+import { enqueueNotification, enqueueNotifications, type QueuedNotification } from '../db/notifications.js';
+import { liveSilences } from '../db/silences.js';
+import { matchesAll, parseMatcher, type Labels } from '../domain/labels.js';
+import { renderRequest, type GroupNotice, type NoticeAlert } from '../domain/notify-formats.js';
+import type { ReceiverConfig } from '../domain/receivers.js';
+import { isInhibited, type InhibitRule } from '../domain/routing.js';
+import { silencedBy, type Silence } from '../domain/silences.js';
+import { resolve, type Lifecycle } from './ingest.js';
+import { inTransaction } from './transaction.js';
+
+export interface DispatchDeps {
+  pool: Pool;
+  lifecycle: Lifecycle;
+  externalUrl: string;
+  /** A notification was enqueued: run the delivery worker soon. */
+  wakeDelivery(): void;
+}
+
+const BATCH = 50;
+
+
+export const toNotice = (a: AlertRow): NoticeAlert => ({
+  fingerprint: a.fingerprint,
+  status: a.state === 'resolved' ? 'resolved' : 'firing',
+  acknowledged: a.state === 'acknowledged',
+  severity: a.severity,
+  labels: a.labels,
+  annotations: a.annotations,
+  startsAt: a.startsAt,
+  endsAt: a.endsAt,
+  generatorUrl: a.generatorUrl,
+});
+
+async function inhibited(tx: PoolClient, tenantId: string, a: AlertRow, rules: InhibitRule[]): Promise<boolean> {
+  for (const r of rules) {
+    if (!matchesAll(r.target_matchers.map(parseMatcher), a.labels)) continue;
+    const equal: Labels = Object.fromEntries((r.equal ?? []).filter((k) => a.labels[k] !== undefined).map((k) => [k, a.labels[k]!]));
+    const sources = (await openAlertsContaining(tx, tenantId, equal)).filter((s) => s.state !== 'resolved' && s.id !== a.id).map((s) => s.labels);
+    if (isInhibited(a.labels, sources, [r])) return true;
+  }
+  return false;
+}
+
+interface FlushContext {
+  tx: PoolClient;
+  deps: DispatchDeps;
+  silences: Map<string, Silence[]>;
+  receivers: Map<string, ReceiverConfig | undefined>;
+  now: Date;
+}
+
+/** Decides one group's flush; returns the notification to send, if any, and the flush result. */
+async function flushGroup(c: FlushContext, g: GroupRow, members: AlertRow[]): Promise<{ result: FlushResult; notification?: QueuedNotification }> {
+  const rkey = `${g.tenantId}\u0000${g.receiver}`;
+  if (!c.receivers.has(rkey)) c.receivers.set(rkey, await getReceiver(c.tx, g.tenantId, g.receiver));
+  if (!c.silences.has(g.tenantId)) c.silences.set(g.tenantId, await liveSilences(c.tx, g.tenantId));
+  const receiver = c.receivers.get(rkey);
+  const silences = c.silences.get(g.tenantId)!;
+  const routing = await c.deps.lifecycle.routing.get(g.tenantId, c.tx);
+  const visible: AlertRow[] = [];
+  for (const a of members) {
+    if (a.state !== 'resolved' && silences.length && silencedBy(silences, a.labels, c.now)) continue;
+    if (a.state !== 'resolved' && routing.inhibitRules.length && (await inhibited(c.tx, g.tenantId, a, routing.inhibitRules))) continue;
+    visible.push(a);
+  }
+  const firing = visible.filter((a) => a.state !== 'resolved');
+  const pd = receiver?.kind === 'pagerduty';
+  const digest = createHash('sha256')
+    .update(visible.map((a) => `${a.fingerprint}:${a.state === 'resolved' ? 'r' : pd && a.state === 'acknowledged' ? 'a' : 'f'}`).sort().join(','))
+    .digest('hex');
+  const repeatDue = g.lastFlushAt !== null && c.now.getTime() - g.lastFlushAt.getTime() >= g.repeatIntervalMs - 50;
+  // A group that never notified stays quiet about alerts that resolved before it spoke.
+  const worthSaying = visible.length > 0 && (firing.length > 0 || g.lastDigest !== null);
+  if (!receiver || !worthSaying || (digest === g.lastDigest && !(repeatDue && firing.length > 0))) return { result: { groupId: g.id } };
+  const notice: GroupNotice = { tenantId: g.tenantId, receiver: g.receiver, groupKey: g.groupKey, groupLabels: g.groupLabels, alerts: visible.map(toNotice), externalUrl: c.deps.externalUrl };
+  const allAcked = firing.length > 0 && firing.every((a) => a.state === 'acknowledged');
+  const key = randomUUID();
+  const req = renderRequest(notice, receiver, key, pd && allAcked ? 'acknowledge' : undefined);
+  return { result: { groupId: g.id, notifiedDigest: digest }, notification: { tenantId: g.tenantId, receiver: g.receiver, kind: receiver.kind, idempotencyKey: key, ...req } };
+}
+
+const FLUSH_BATCH = 200;
+
+export async function flushDueGroups(deps: DispatchDeps): Promise<number> {
+  let notified = 0;
+  const n = await inTransaction(deps.pool, async (tx) => {
+    const groups = await claimDueGroups(tx, FLUSH_BATCH);
+    if (!groups.length) return 0;
+    const members = await groupMembers(tx, groups.map((g) => g.id));
+    const c: FlushContext = { tx, deps, silences: new Map(), receivers: new Map(), now: new Date() };
+    const results: FlushResult[] = [];
+    const notifications: QueuedNotification[] = [];
+    for (const g of groups) {
+      const out = await flushGroup(c, g, members.get(g.id) ?? []);
+      results.push(out.result);
+      if (out.notification) notifications.push(out.notification);
+    }
+    await enqueueNotifications(tx, notifications);
+    await finishFlushes(tx, results);
+    notified = notifications.length;
+    return groups.length;
+  });
+  if (notified) deps.wakeDelivery();
+  return n;
+}
+
+/** Unacknowledged alerts move along their escalation policy. */
+export async function escalateDue(deps: DispatchDeps): Promise<number> {
+  let sent = 0;
+  const n = await inTransaction(deps.pool, async (tx) => {
+    const due = await claimDueEscalations(tx, BATCH);
+    for (const e of due) {
+      const routing = await deps.lifecycle.routing.get(e.tenantId, tx);
+      const policy = routing.policies.get(e.policy);
+      const alert = await getAlert(tx, e.tenantId, e.alertId);
+      const step = policy?.steps[e.step];
+      if (!policy || !step || !alert || alert.state !== 'firing') {
+        await advanceEscalation(tx, e, undefined);
+        continue;
+      }
+      const receiver = await getReceiver(tx, e.tenantId, step.receiver);
+      if (receiver) {
+        const key = `esc:${e.alertId}:${e.policy}:${e.round}:${e.step}`;
+        const notice: GroupNotice = {
+          tenantId: e.tenantId, receiver: step.receiver, groupKey: `escalation:${e.policy}:${alert.fingerprint}`,
+          groupLabels: { alertname: alert.labels.alertname ?? '' }, alerts: [toNotice(alert)], externalUrl: deps.externalUrl,
+        };
+        if (await enqueueNotification(tx, { tenantId: e.tenantId, receiver: step.receiver, kind: receiver.kind, idempotencyKey: key, ...renderRequest(notice, receiver, key) })) sent++;
+      }
+      const nextStep = e.step + 1 < policy.steps.length ? { step: e.step + 1, round: e.round } : e.round < policy.repeat ? { step: 0, round: e.round + 1 } : undefined;
+      await advanceEscalation(tx, e, nextStep && { ...nextStep, afterMs: policy.steps[nextStep.step]!.afterMinutes * 60_000 });
+    }
+    return due.length;
+  });
+  if (sent) deps.wakeDelivery();
+  return n;
+}
+
+/** Alerts past their endsAt (Alertmanager clients, event rules with resolveAfter) resolve. */
+export async function resolveExpired(deps: DispatchDeps): Promise<number> {
+  return inTransaction(deps.pool, async (tx) => {
+    const due = await expiredAlerts(tx, BATCH);
+    for (const a of due) await resolve(tx, deps.lifecycle, a.tenantId, a.fingerprint, 'expiry', a.endsAt, 'endsAt passed');
+    return due.length;
+  });
+}

@@ -1,0 +1,112 @@
+// Alert lifecycle inside one transaction: open, refresh, acknowledge, resolve; each change is
+// kept in history, published (outbox), routed into groups and escalations.
+import type { PoolClient } from 'pg';
+import { AlertStateChanged, type Outbox } from '@vigil/events';
+import { lockAlert, markAcknowledged, openAlertsContaining, recordHistory, resolveOpen, upsertFiringMany, type AlertRow, type AlertState, type FiringInput } from '../db/alerts.js';
+import { startEscalation, stopEscalations } from '../db/escalations.js';
+import { joinGroups, touchGroupsOf, type GroupJoin } from '../db/groups.js';
+import { expireSilence, liveSilences } from '../db/silences.js';
+import { matchesAll, parseMatcher } from '../domain/labels.js';
+import { groupKey, groupLabels, matchRoutes } from '../domain/routing.js';
+import type { AlertDraft, Outcome } from '../domain/rules.js';
+import { transitionInvalid } from '../errors.js';
+import type { RoutingCache } from './routing-cache.js';
+
+export interface Lifecycle {
+  outbox: Outbox;
+  routing: RoutingCache;
+  /** Something became due (a group or escalation): run the dispatcher soon. */
+  wake(): void;
+}
+
+const severityOf = (s: string) => (s === 'critical' || s === 'info' ? s : 'warning');
+
+interface Change {
+  alert: AlertRow;
+  from: AlertState | null;
+  actor: string;
+  note?: string;
+}
+
+/** History rows and AlertStateChanged events for a set of state changes. */
+async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes: Change[]): Promise<void> {
+  if (!changes.length) return;
+  await recordHistory(tx, tenantId, changes.map((c) => ({ alertId: c.alert.id, from: c.from, to: c.alert.state, actor: c.actor, note: c.note })));
+  const changedAt = new Date().toISOString();
+  await lc.outbox.enqueueMany(
+    tx,
+    AlertStateChanged,
+    changes.map(({ alert: a }) => ({
+      data: { alertId: a.id, fingerprint: a.fingerprint, state: a.state, severity: severityOf(a.severity), labels: a.labels, annotations: a.annotations, changedAt },
+      opts: { tenantId },
+    })),
+  );
+}
+
+/** Opens or refreshes alerts; new ones are recorded, published, grouped and escalated. */
+export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[]): Promise<AlertRow[]> {
+  const unique = [...new Map(items.map((i) => [i.draft.fingerprint, i])).values()];
+  const results = await upsertFiringMany(tx, tenantId, unique);
+  const opened = results.filter((r) => r.opened).map((r) => r.alert);
+  if (!opened.length) return results.map((r) => r.alert);
+  await changed(tx, lc, tenantId, opened.map((alert) => ({ alert, from: null, actor: alert.source })));
+  const routing = await lc.routing.get(tenantId, tx);
+  const joins: GroupJoin[] = [];
+  for (const alert of opened) {
+    for (const m of matchRoutes(routing.root, alert.labels)) {
+      const gl = groupLabels(m.groupBy, alert.labels);
+      joins.push({ receiver: m.receiver, groupKey: groupKey(m.path, gl), groupLabels: gl, groupWaitMs: m.groupWaitMs, groupIntervalMs: m.groupIntervalMs, repeatIntervalMs: m.repeatIntervalMs, alertId: alert.id });
+      const policy = m.escalation ? routing.policies.get(m.escalation) : undefined;
+      if (policy?.steps[0]) await startEscalation(tx, tenantId, alert.id, policy.name, policy.steps[0].afterMinutes * 60_000);
+    }
+  }
+  await joinGroups(tx, tenantId, joins);
+  lc.wake();
+  return results.map((r) => r.alert);
+}
+
+export async function fire(tx: PoolClient, lc: Lifecycle, tenantId: string, draft: AlertDraft, source: string, startsAt = new Date()): Promise<AlertRow> {
+  const [alert] = await fireMany(tx, lc, tenantId, [{ draft, source, startsAt }]);
+  return alert!;
+}
+
+export async function resolve(tx: PoolClient, lc: Lifecycle, tenantId: string, fingerprint: string, actor: string, at = new Date(), note?: string): Promise<AlertRow | undefined> {
+  const done = await resolveOpen(tx, tenantId, fingerprint, at);
+  if (!done) return undefined;
+  await changed(tx, lc, tenantId, [{ alert: done.alert, from: done.from, actor, note }]);
+  await stopEscalations(tx, done.alert.id);
+  await touchGroupsOf(tx, done.alert.id);
+  await expireUntilResolvedSilences(tx, tenantId, done.alert);
+  lc.wake();
+  return done.alert;
+}
+
+export async function acknowledge(tx: PoolClient, lc: Lifecycle, tenantId: string, id: string, actor: string, note?: string): Promise<AlertRow | undefined> {
+  const current = await lockAlert(tx, tenantId, id);
+  if (!current) return undefined;
+  if (current.state !== 'firing') throw transitionInvalid(`alert ${id} is ${current.state}; only a firing alert can be acknowledged`);
+  const alert = await markAcknowledged(tx, id, actor);
+  await changed(tx, lc, tenantId, [{ alert, from: 'firing', actor, note }]);
+  await stopEscalations(tx, id);
+  await touchGroupsOf(tx, id);
+  lc.wake();
+  return alert;
+}
+
+/** Applies rule outcomes; `pending` ones are handled by the caller (threshold `for`). */
+export async function applyOutcomes(tx: PoolClient, lc: Lifecycle, tenantId: string, outcomes: Outcome[], source: string, at: Date): Promise<void> {
+  await fireMany(tx, lc, tenantId, outcomes.flatMap((o) => (o.action === 'fire' ? [{ draft: o.alert, source, startsAt: at }] : [])));
+  for (const o of outcomes) if (o.action === 'resolve') await resolve(tx, lc, tenantId, o.fingerprint, source, at);
+}
+
+/** "Silence until resolved": once nothing open matches it any more, it ends. */
+async function expireUntilResolvedSilences(tx: PoolClient, tenantId: string, resolved: AlertRow): Promise<void> {
+  const silences = (await liveSilences(tx, tenantId)).filter((s) => s.untilResolved);
+  for (const s of silences) {
+    const matchers = s.matchers.map(parseMatcher);
+    if (!matchesAll(matchers, resolved.labels)) continue;
+    const equal = Object.fromEntries(matchers.filter((m) => m.op === '=' && m.value !== '').map((m) => [m.name, m.value]));
+    const stillOpen = (await openAlertsContaining(tx, tenantId, equal)).some((a) => matchesAll(matchers, a.labels));
+    if (!stillOpen) await expireSilence(tx, tenantId, s.id);
+  }
+}

@@ -1,0 +1,71 @@
+// What a backup promises about its source, captured in the dump's own snapshot, and the
+// checks that compare a restored scratch database against it.
+export interface TableFact {
+  schema: string;
+  name: string;
+  rows: number;
+  /** Order-independent sum of per-row 64-bit hashes of the row text, as decimal text. */
+  checksum: string;
+  bytes: number;
+}
+
+export interface SnapshotFacts {
+  snapshotAt: string;
+  serverVersion: string;
+  /** Canonical catalog lines (columns, constraints, indexes, views, functions, triggers, sequences, extensions). */
+  schemaLines: string[];
+  schemaSha256: string;
+  tables: TableFact[];
+}
+
+export type Outcome = 'passed' | 'failed';
+export interface Check {
+  name: string;
+  outcome: Outcome;
+  detail: string;
+}
+
+const MAX_SHOWN = 5;
+
+const tableKey = (t: Pick<TableFact, 'schema' | 'name'>) => `${t.schema}.${t.name}`;
+
+export function schemaDiffCheck(expected: string[], actual: string[]): Check {
+  const want = new Set(expected);
+  const got = new Set(actual);
+  const missing = expected.filter((l) => !got.has(l));
+  const extra = actual.filter((l) => !want.has(l));
+  if (!missing.length && !extra.length) return { name: 'schema_diff', outcome: 'passed', detail: `${expected.length} catalog entries identical` };
+  const show = (ls: string[]) => ls.slice(0, MAX_SHOWN).join(' | ') + (ls.length > MAX_SHOWN ? ` (+${ls.length - MAX_SHOWN} more)` : '');
+  return {
+    name: 'schema_diff',
+    outcome: 'failed',
+    detail: [missing.length ? `missing in restore: ${show(missing)}` : '', extra.length ? `extra in restore: ${show(extra)}` : ''].filter(Boolean).join('; '),
+  };
+}
+
+/** Row counts and per-table checksums; two checks so an operator sees which one broke. */
+export function tableChecks(expected: TableFact[], actual: TableFact[]): Check[] {
+  const got = new Map(actual.map((t) => [tableKey(t), t]));
+  const countDiffs: string[] = [];
+  const sumDiffs: string[] = [];
+  for (const t of expected) {
+    const r = got.get(tableKey(t));
+    if (!r) {
+      countDiffs.push(`${tableKey(t)} missing`);
+      continue;
+    }
+    if (r.rows !== t.rows) countDiffs.push(`${tableKey(t)} ${t.rows} -> ${r.rows}`);
+    else if (r.checksum !== t.checksum) sumDiffs.push(tableKey(t));
+  }
+  const rows = expected.reduce((n, t) => n + t.rows, 0);
+  return [
+    countDiffs.length
+      ? { name: 'row_counts', outcome: 'failed', detail: `differ: ${countDiffs.slice(0, MAX_SHOWN).join(', ')}${countDiffs.length > MAX_SHOWN ? ` (+${countDiffs.length - MAX_SHOWN})` : ''}` }
+      : { name: 'row_counts', outcome: 'passed', detail: `${expected.length} tables, ${rows} rows equal` },
+    sumDiffs.length
+      ? { name: 'table_checksums', outcome: 'failed', detail: `content differs in ${sumDiffs.slice(0, MAX_SHOWN).join(', ')}${sumDiffs.length > MAX_SHOWN ? ` (+${sumDiffs.length - MAX_SHOWN})` : ''}` }
+      : { name: 'table_checksums', outcome: 'passed', detail: `${expected.length - countDiffs.length} table checksums equal` },
+  ];
+}
+
+export const overall = (checks: Check[]): Outcome => (checks.length && checks.every((c) => c.outcome === 'passed') ? 'passed' : 'failed');

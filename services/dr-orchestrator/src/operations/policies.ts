@@ -1,0 +1,85 @@
+// Policy use cases for the API: validate, encrypt the source, store; views never carry secrets.
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Config } from '../config.js';
+import { deletePolicy, getPolicy, insertPolicy, listPolicies, updatePolicy, type Policy, type PolicyPatch } from '../db/policies.js';
+import { checkPolicyInput, type PolicyInput } from '../domain/policy-input.js';
+import { nextRunAfter } from '../domain/schedule.js';
+import { encryptSecret, redactSourceUrl } from '../domain/source-url.js';
+import { Errors } from '../errors.js';
+
+export function policyView(p: Policy, now = new Date()) {
+  return {
+    id: p.id,
+    name: p.name,
+    database: p.database,
+    source: p.sourceDisplay,
+    schedule: p.schedule,
+    jobs: p.jobs,
+    repositoryPath: p.repositoryPath,
+    retentionCount: p.retentionCount,
+    rpoTargetSeconds: p.rpoTargetSeconds,
+    rtoTargetSeconds: p.rtoTargetSeconds,
+    drillSchedule: p.drillSchedule,
+    enabled: p.enabled,
+    nextBackupAt: p.enabled ? (nextRunAfter(p.schedule, now)?.toISOString() ?? null) : null,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export type PolicyView = ReturnType<typeof policyView>;
+
+function validated(input: PolicyInput, config: Config): PolicyPatch {
+  const roots = config.DR_REPOSITORY_ROOTS.split(',').filter(Boolean);
+  const { problems, source } = checkPolicyInput(input, roots);
+  if (problems.length) throw Errors.policyInvalid(problems.join('; '));
+  const { sourceUrl, ...rest } = input;
+  return {
+    ...rest,
+    ...(source && sourceUrl
+      ? { sourceUrlEnc: encryptSecret(sourceUrl, config.DR_SOURCE_KEY), sourceDisplay: redactSourceUrl(source), database: source.database }
+      : {}),
+  };
+}
+
+export async function createPolicy(pool: Pool, config: Config, tenantId: string, input: PolicyInput & { sourceUrl: string; schedule: string; repositoryPath: string }): Promise<PolicyView> {
+  const patch = validated(input, config);
+  const p = await insertPolicy(pool, {
+    id: randomUUID(),
+    tenantId,
+    name: input.name ?? patch.database ?? '',
+    database: patch.database!,
+    sourceDisplay: patch.sourceDisplay!,
+    sourceUrlEnc: patch.sourceUrlEnc!,
+    schedule: input.schedule,
+    jobs: input.jobs ?? 2,
+    repositoryPath: input.repositoryPath,
+    retentionCount: input.retentionCount ?? 7,
+    rpoTargetSeconds: input.rpoTargetSeconds ?? 86_400,
+    rtoTargetSeconds: input.rtoTargetSeconds ?? 3_600,
+    drillSchedule: input.drillSchedule ?? null,
+    enabled: input.enabled ?? true,
+  });
+  return policyView(p);
+}
+
+export async function changePolicy(pool: Pool, config: Config, tenantId: string, id: string, input: PolicyInput): Promise<PolicyView> {
+  const p = await updatePolicy(pool, tenantId, id, validated(input, config));
+  if (!p) throw Errors.policyNotFound(id);
+  return policyView(p);
+}
+
+export async function requirePolicy(pool: Pool, tenantId: string, id: string): Promise<Policy> {
+  const p = await getPolicy(pool, tenantId, id);
+  if (!p) throw Errors.policyNotFound(id);
+  return p;
+}
+
+export async function policyViews(pool: Pool, tenantId: string): Promise<PolicyView[]> {
+  return (await listPolicies(pool, tenantId)).map((p) => policyView(p));
+}
+
+export async function removePolicy(pool: Pool, tenantId: string, id: string): Promise<void> {
+  if (!(await deletePolicy(pool, tenantId, id))) throw Errors.policyNotFound(id);
+}

@@ -1,0 +1,141 @@
+// Read models for the API: backup/verification views, objectives, trends, the continuity document.
+import type { Pool } from 'pg';
+import { getBackup, lastVerifiedSnapshotAt, listBackups, type Backup } from '../db/backups.js';
+import { listBreaches, openBreaches } from '../db/breaches.js';
+import { listPolicies, type Policy } from '../db/policies.js';
+import { getVerification, lastFinished, listVerifications, type Verification, type VerificationKind } from '../db/verifications.js';
+import { continuityDocument, type ContinuityEntry } from '../domain/continuity.js';
+import { rpoState, rtoState } from '../domain/objectives.js';
+import { buildTrends } from '../domain/trends.js';
+import { Errors } from '../errors.js';
+
+export function backupView(b: Backup) {
+  return {
+    id: b.id,
+    policyId: b.policyId,
+    status: b.status,
+    trigger: b.trigger,
+    verificationStatus: b.verificationStatus,
+    phase: b.phase,
+    progressPct: b.progressPct,
+    path: b.path,
+    sizeBytes: b.sizeBytes,
+    fileCount: b.fileCount,
+    manifestSha256: b.manifestSha256,
+    snapshotAt: b.snapshotAt?.toISOString() ?? null,
+    tables: b.facts?.tables.length ?? null,
+    rows: b.facts ? b.facts.tables.reduce((n, t) => n + t.rows, 0) : null,
+    schemaSha256: b.facts?.schemaSha256 ?? null,
+    error: b.error,
+    startedAt: b.startedAt.toISOString(),
+    finishedAt: b.finishedAt?.toISOString() ?? null,
+    durationMs: b.durationMs,
+  };
+}
+
+export function verificationView(v: Verification) {
+  return {
+    id: v.id,
+    policyId: v.policyId,
+    backupId: v.backupId,
+    kind: v.kind,
+    trigger: v.trigger,
+    status: v.status,
+    phase: v.phase,
+    progressPct: v.progressPct,
+    checks: v.checks,
+    restoreMs: v.restoreMs,
+    rtoSeconds: v.rtoSeconds,
+    error: v.error,
+    startedAt: v.startedAt.toISOString(),
+    finishedAt: v.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export async function backupsOf(pool: Pool, tenantId: string, policyId: string) {
+  return (await listBackups(pool, tenantId, policyId)).map(backupView);
+}
+
+export async function oneBackup(pool: Pool, tenantId: string, id: string) {
+  const b = await getBackup(pool, tenantId, id);
+  if (!b) throw Errors.backupNotFound(id);
+  return backupView(b);
+}
+
+export async function verificationsOf(pool: Pool, tenantId: string, policyId: string, kind?: VerificationKind) {
+  return (await listVerifications(pool, tenantId, policyId, kind)).map(verificationView);
+}
+
+export async function oneVerification(pool: Pool, tenantId: string, id: string) {
+  const v = await getVerification(pool, tenantId, id);
+  if (!v) throw Errors.verificationNotFound(id);
+  return verificationView(v);
+}
+
+async function objectiveStates(pool: Pool, policy: Policy, now: Date) {
+  const verifiedAt = await lastVerifiedSnapshotAt(pool, policy.id);
+  const lastPassed = (await listVerifications(pool, policy.tenantId, policy.id, undefined, 50)).find((v) => v.status === 'passed' && v.rtoSeconds !== null);
+  return {
+    verifiedAt,
+    rpo: rpoState(policy.rpoTargetSeconds, verifiedAt, policy.createdAt, now),
+    rto: rtoState(policy.rtoTargetSeconds, lastPassed?.rtoSeconds ?? undefined),
+  };
+}
+
+export async function objectivesOf(pool: Pool, policy: Policy, now = new Date()) {
+  const s = await objectiveStates(pool, policy, now);
+  const open = await openBreaches(pool, policy.id);
+  return {
+    policyId: policy.id,
+    lastVerifiedSnapshotAt: s.verifiedAt?.toISOString() ?? null,
+    rpo: { targetSeconds: s.rpo.targetSeconds, actualSeconds: s.rpo.actualSeconds ?? null, breached: s.rpo.breached },
+    rto: { targetSeconds: s.rto.targetSeconds, actualSeconds: s.rto.actualSeconds ?? null, breached: s.rto.breached },
+    openBreaches: open.map((b) => ({ objective: b.objective, targetSeconds: b.targetSeconds, actualSeconds: b.actualSeconds, detectedAt: b.detectedAt.toISOString() })),
+  };
+}
+
+export async function trendsOf(pool: Pool, policy: Policy, days: number, now = new Date()) {
+  const since = new Date(now.getTime() - days * 86_400_000);
+  const backups = (await listBackups(pool, policy.tenantId, policy.id, 10_000)).filter((b) => b.startedAt >= since);
+  const verifications = (await listVerifications(pool, policy.tenantId, policy.id, undefined, 10_000)).filter((v) => v.startedAt >= since);
+  const breaches = await listBreaches(pool, policy.tenantId, policy.id, since);
+  return {
+    policyId: policy.id,
+    since: since.toISOString(),
+    ...buildTrends({ backups, verifications }),
+    breaches: breaches.map((b) => ({
+      objective: b.objective,
+      targetSeconds: b.targetSeconds,
+      actualSeconds: b.actualSeconds,
+      detectedAt: b.detectedAt.toISOString(),
+      resolvedAt: b.resolvedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export async function continuityOf(pool: Pool, tenantId: string, now = new Date()): Promise<string> {
+  const entries: ContinuityEntry[] = [];
+  for (const p of await listPolicies(pool, tenantId)) {
+    const s = await objectiveStates(pool, p, now);
+    const last = (await listBackups(pool, tenantId, p.id, 1))[0];
+    const drill = await lastFinished(pool, p.id, 'drill');
+    entries.push({
+      name: p.name,
+      database: p.database,
+      source: p.sourceDisplay,
+      schedule: p.schedule,
+      drillSchedule: p.drillSchedule,
+      repositoryPath: p.repositoryPath,
+      retentionCount: p.retentionCount,
+      enabled: p.enabled,
+      rpo: s.rpo,
+      rto: s.rto,
+      lastBackup: last ? { at: last.startedAt, status: last.status, sizeBytes: last.sizeBytes } : undefined,
+      lastVerified: s.verifiedAt ? { snapshotAt: s.verifiedAt } : undefined,
+      lastDrill: drill
+        ? { at: drill.finishedAt ?? drill.startedAt, status: drill.status, rtoSeconds: drill.rtoSeconds, failedChecks: drill.checks.filter((c) => c.outcome === 'failed').map((c) => c.name) }
+        : undefined,
+    });
+  }
+  return continuityDocument(tenantId, entries, now);
+}

@@ -1,0 +1,211 @@
+// Proves a backup restores: manifest re-hash, pg_restore -j into a scratch database, schema
+// fingerprint diff, row counts and checksums against the dump-snapshot facts, amcheck on
+// btree indexes; the scratch database is always dropped. Used after backups and by drills.
+import path from 'node:path';
+import pg from 'pg';
+import { RecoveryObjectiveBreached, VerificationFinished, OperationProgressed } from '@vigil/events';
+import { setVerificationStatus, type Backup } from '../db/backups.js';
+import { hasOpenBreach, openBreach, resolveBreach } from '../db/breaches.js';
+import type { Policy } from '../db/policies.js';
+import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, withClient } from '../db/scratch.js';
+import { applyFactSettings, schemaFingerprint, tableContent } from '../db/source-facts.js';
+import { inTransaction } from '../db/tx.js';
+import { finishVerification, type Verification, type VerificationKind } from '../db/verifications.js';
+import { overall, schemaDiffCheck, tableChecks, type Check, type TableFact } from '../domain/facts.js';
+import { breachTransition, rtoState } from '../domain/objectives.js';
+import { countListEntries, RestoreProgress } from '../domain/progress.js';
+import { libpqEnv, parseSourceUrl, withDatabase } from '../domain/source-url.js';
+import { pgRestore, pgRestoreList } from '../pg-tools/pg-restore.js';
+import { verifyFiles } from '../repository/backup-files.js';
+import { restoreAppName, runbookUrl, sourceOf, type OperationContext } from './context.js';
+import { ProgressReporter } from './progress-reporter.js';
+
+export interface VerificationRun {
+  id: string;
+  kind: VerificationKind;
+  scratchDb: string;
+}
+
+/** Runs the tasks over the given sessions, one task per session at a time. */
+async function overSessions<T>(sessions: pg.Client[], items: T[], task: (c: pg.Client, item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    sessions.map(async (c) => {
+      while (next < items.length) await task(c, items[next++]!);
+    }),
+  );
+}
+
+async function openCheckSession(url: string, appName: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url, application_name: appName, connectionTimeoutMillis: 10_000 });
+  c.on('error', () => undefined);
+  await c.connect();
+  await c.query('BEGIN');
+  await applyFactSettings(c);
+  return c;
+}
+
+/** After a failed statement the transaction is unusable: start a fresh one. */
+async function resetSession(c: pg.Client): Promise<void> {
+  await c.query('ROLLBACK');
+  await c.query('BEGIN');
+  await applyFactSettings(c);
+}
+
+export async function runVerification(ctx: OperationContext, policy: Policy, backup: Backup, run: VerificationRun, signal: AbortSignal): Promise<Verification> {
+  const started = Date.now();
+  const progress = new ProgressReporter(ctx, { tenantId: policy.tenantId, policyId: policy.id, operationId: run.id, kind: run.kind });
+  const checks: Check[] = [];
+  let error: string | null = null;
+  let restoreMs: number | null = null;
+  let rtoSeconds: number | null = null;
+  const source = sourceOf(ctx.config, policy);
+  const scratchServer = ctx.config.DR_SCRATCH_URL || source.url;
+  const adminUrl = withDatabase(scratchServer, 'postgres');
+  const scratchUrl = withDatabase(scratchServer, run.scratchDb);
+  const appName = restoreAppName(run.id);
+  let created = false;
+  try {
+    if (!backup.path || !backup.facts) throw new Error(`backup ${backup.id} has no files or facts to verify against`);
+    progress.report('checking files', 0);
+    checks.push(await verifyFiles(backup.path, backup.manifestSha256));
+    progress.report('restoring', 5);
+
+    await withClient(adminUrl, appName, (c) => createDatabase(c, run.scratchDb));
+    created = true;
+    const dumpDir = path.join(backup.path, 'dump');
+    const scratchParts = parseSourceUrl(scratchUrl);
+    if (typeof scratchParts === 'string') throw new Error(`scratch server URL is unusable: ${scratchParts}`);
+    const env = { ...ctx.config.toolEnv, ...libpqEnv(scratchParts, appName) };
+    const listing = await pgRestoreList(ctx.config.DR_PG_BIN_DIR, env, dumpDir);
+    const restoreProgress = new RestoreProgress(countListEntries(listing));
+    const restoreStarted = Date.now();
+    const restored = await pgRestore({
+      binDir: ctx.config.DR_PG_BIN_DIR,
+      env,
+      dir: dumpDir,
+      database: run.scratchDb,
+      jobs: policy.jobs,
+      signal,
+      onLine: (l) => {
+        const pct = restoreProgress.line(l);
+        if (pct !== undefined) progress.report('restoring', 5 + pct * 0.75);
+      },
+    });
+    restoreMs = Date.now() - restoreStarted;
+    checks.push({ name: 'restore_errors', outcome: restored.ok ? 'passed' : 'failed', detail: restored.detail });
+    if (signal.aborted) throw new Error('interrupted: the orchestrator shut down during the restore');
+
+    progress.report('comparing schema', 80);
+    await withClient(scratchUrl, appName, async (c) => {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await applyFactSettings(c);
+      const fp = await schemaFingerprint(c);
+      await c.query('COMMIT');
+      checks.push(schemaDiffCheck(backup.facts!.schemaLines, fp.lines));
+    });
+
+    progress.report('checking rows and indexes', 85);
+    const actual: TableFact[] = [];
+    const amcheckFailures: string[] = [];
+    let indexes: string[] = [];
+    let amcheckSchema = 'public';
+    await withClient(scratchUrl, appName, async (c) => {
+      amcheckSchema = await enableAmcheck(c);
+      indexes = await btreeIndexes(c);
+    });
+    // Table checksums and index checks are independent: spread them over `jobs` sessions.
+    type Task = { kind: 'table'; t: TableFact } | { kind: 'index'; name: string };
+    const tasks: Task[] = [...backup.facts.tables.map((t) => ({ kind: 'table' as const, t })), ...indexes.map((name) => ({ kind: 'index' as const, name }))];
+    const sessions = await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.jobs, tasks.length)) }, () => openCheckSession(scratchUrl, appName)));
+    let done = 0;
+    try {
+      await overSessions(sessions, tasks, async (c, task) => {
+        if (task.kind === 'table') {
+          // A table missing from the restore fails its query and shows up in the row-count check.
+          const content = await tableContent(c, task.t.schema, task.t.name).catch(() => undefined);
+          if (content) actual.push({ ...task.t, ...content });
+          else await resetSession(c);
+        } else {
+          const problem = await checkBtree(c, amcheckSchema, task.name);
+          if (problem) {
+            amcheckFailures.push(`${task.name}: ${problem}`);
+            await resetSession(c);
+          }
+        }
+        done++;
+        progress.report('checking rows and indexes', 85 + (done / tasks.length) * 14);
+      });
+    } finally {
+      await Promise.all(sessions.map((c) => c.end().catch(() => undefined)));
+    }
+    checks.push(...tableChecks(backup.facts.tables, actual));
+    checks.push(
+      amcheckFailures.length
+        ? { name: 'amcheck', outcome: 'failed', detail: amcheckFailures.slice(0, 5).join('; ') }
+        : { name: 'amcheck', outcome: 'passed', detail: `bt_index_check passed on ${indexes.length} btree indexes` },
+    );
+    rtoSeconds = (Date.now() - started) / 1000;
+  } catch (err) {
+    error = (err as Error).message;
+    checks.push({ name: 'execution', outcome: 'failed', detail: error });
+  } finally {
+    if (created) {
+      await withClient(adminUrl, appName, (c) => dropDatabase(c, run.scratchDb)).catch((err: Error) =>
+        ctx.log.warn({ scratch: run.scratchDb, err: err.message }, 'dropping the scratch database failed; the next run retries'),
+      );
+    }
+  }
+  await progress.flush();
+  return finish(ctx, policy, backup, run, { checks, error, restoreMs, rtoSeconds });
+}
+
+export async function finish(
+  ctx: OperationContext,
+  policy: Policy,
+  backup: Backup,
+  run: VerificationRun,
+  r: { checks: Check[]; error: string | null; restoreMs: number | null; rtoSeconds: number | null },
+): Promise<Verification> {
+  const status = r.error ? 'failed' : overall(r.checks);
+  const now = new Date().toISOString();
+  const tenant = { tenantId: policy.tenantId };
+  const v = await inTransaction(ctx.pool, async (tx) => {
+    const v = await finishVerification(tx, run.id, { status, checks: r.checks, restoreMs: r.restoreMs, rtoSeconds: status === 'passed' ? r.rtoSeconds : null, error: r.error });
+    // An interrupted run says nothing about the backup itself.
+    if (!r.error?.startsWith('interrupted')) await setVerificationStatus(tx, backup.id, status);
+    await ctx.outbox.enqueue(
+      tx,
+      VerificationFinished,
+      {
+        policyId: policy.id,
+        backupId: backup.id,
+        verificationId: run.id,
+        kind: run.kind,
+        database: policy.database,
+        outcome: status,
+        checks: r.checks,
+        rtoSeconds: r.rtoSeconds ?? (Date.now() - v.startedAt.getTime()) / 1000,
+        finishedAt: now,
+        ...(status === 'failed' ? { runbookUrl: runbookUrl(ctx.config, 'verification-failure') } : {}),
+      },
+      tenant,
+    );
+    await ctx.outbox.enqueue(tx, OperationProgressed, { policyId: policy.id, operationId: run.id, kind: run.kind, phase: status, percent: 100, at: now }, tenant);
+    if (status === 'passed' && r.rtoSeconds !== null) {
+      const state = rtoState(policy.rtoTargetSeconds, r.rtoSeconds);
+      const transition = breachTransition(state, await hasOpenBreach(tx, policy.id, 'rto'));
+      if (transition === 'open' && (await openBreach(tx, { ...tenant, policyId: policy.id, objective: 'rto', targetSeconds: state.targetSeconds, actualSeconds: r.rtoSeconds }))) {
+        await ctx.outbox.enqueue(
+          tx,
+          RecoveryObjectiveBreached,
+          { policyId: policy.id, database: policy.database, objective: 'rto', targetSeconds: state.targetSeconds, actualSeconds: r.rtoSeconds, detectedAt: now, runbookUrl: runbookUrl(ctx.config, 'rto-breach') },
+          tenant,
+        );
+      } else if (transition === 'resolve') await resolveBreach(tx, policy.id, 'rto');
+    }
+    return v;
+  });
+  ctx.log.info({ policyId: policy.id, backupId: backup.id, verificationId: run.id, kind: run.kind, status, rtoSeconds: r.rtoSeconds }, 'verification finished');
+  return v;
+}

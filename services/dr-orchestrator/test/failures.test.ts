@@ -1,0 +1,130 @@
+// Failure paths with real infrastructure: an unwritable repository, and backups that stop
+// (scheduled backups run, the policy is disabled, the RPO breach is detected and published).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { buildApp } from '../src/app.js';
+import { loadServiceConfig } from '../src/config.js';
+import { createSourceDb, dropDb, observeDrEvents, serverUrl, startApp, deleteNamespaces, type Seen } from './fixtures.js';
+
+let env: TestEnv;
+let app: FastifyInstance;
+let source: string;
+let dir: string;
+let observer: Awaited<ReturnType<typeof observeDrEvents>>;
+let key: string;
+
+const headers = () => ({ authorization: `Bearer ${key}` });
+
+beforeAll(async () => {
+  env = await createTestEnv('drfail');
+  source = await createSourceDb('fail', 2_000);
+  dir = await mkdtemp(path.join(tmpdir(), 'vigil-dr-fail-'));
+  observer = await observeDrEvents(env.env.KAFKA_BROKERS!, env.namespace);
+  app = await startApp(() => buildApp(loadServiceConfig({ ...env.env, DR_SCHEDULER_TICK_MS: '300' })));
+  key = await env.apiKey('acme', 'admin');
+}, 300_000);
+
+afterAll(async () => {
+  await observer?.stop();
+  await app?.close();
+  if (source) await dropDb(source);
+  if (dir) await rm(dir, { recursive: true, force: true });
+  if (env) await deleteNamespaces(env.env.KAFKA_BROKERS!, [env.namespace]);
+  await env?.cleanup();
+});
+
+const seen = (type: string, pred: (e: Seen) => boolean) => eventually(async () => observer.events.find((e) => e.type === type && pred(e)), 60_000);
+
+async function createPolicy(payload: Record<string, unknown>): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/v1/policies', headers: headers(), payload: { sourceUrl: serverUrl(source), ...payload } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+describe('unwritable repository', { timeout: 180_000 }, () => {
+  it('fails the backup with a clear message, leaves nothing behind, and publishes the failure', async () => {
+    // A regular file where a folder should be: unwritable even for root.
+    const blocker = path.join(dir, 'not-a-directory');
+    await writeFile(blocker, 'x');
+    const policyId = await createPolicy({ schedule: '0 0 1 1 *', repositoryPath: path.join(blocker, 'repo') });
+    const res = await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/backups`, headers: headers() });
+    expect(res.statusCode).toBe(202);
+    const backupId = res.json().id;
+    const backup = await eventually(async () => {
+      const b = (await app.inject({ url: `/v1/backups/${backupId}`, headers: headers() })).json();
+      return b.status !== 'running' ? b : undefined;
+    });
+    expect(backup.status).toBe('failed');
+    expect(backup.error).toMatch(/cannot write to backup repository .*not-a-directory\/repo: repository is not writable \(ENOTDIR/);
+    expect(backup.path).toBeNull();
+    const event = await seen('BackupFinished', (e) => e.data.backupId === backupId);
+    expect(event.data).toMatchObject({ outcome: 'failed', error: backup.error });
+    expect(event.data.runbookUrl).toMatch(/\/v1\/runbooks\/backup-failure$/);
+    // Nothing was verified, so nothing counts for RPO.
+    const objectives = (await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers: headers() })).json();
+    expect(objectives.lastVerifiedSnapshotAt).toBeNull();
+    const deleted = await app.inject({ method: 'DELETE', url: `/v1/policies/${policyId}`, headers: headers() });
+    expect(deleted.statusCode).toBe(204);
+    expect((await app.inject({ url: `/v1/backups/${backupId}`, headers: headers() })).statusCode).toBe(404);
+    const gone = await app.inject({ method: 'DELETE', url: `/v1/policies/${policyId}`, headers: headers() });
+    expect(gone.json()).toMatchObject({ status: 404, code: 'DR_POLICY_NOT_FOUND' });
+  });
+});
+
+describe('scheduled drills', { timeout: 180_000 }, () => {
+  it('restores the latest backup on the drill schedule and keeps the history', async () => {
+    const policyId = await createPolicy({ name: 'drilled', schedule: '0 0 1 1 *', repositoryPath: path.join(dir, 'drills'), jobs: 1 });
+    const started = await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/backups`, headers: headers() });
+    const backupId = started.json().id;
+    await eventually(async () => (await app.inject({ url: `/v1/backups/${backupId}`, headers: headers() })).json().verificationStatus === 'passed', 60_000);
+    const on = await app.inject({ method: 'PATCH', url: `/v1/policies/${policyId}`, headers: headers(), payload: { drillSchedule: '* * * * * *' } });
+    expect(on.json().drillSchedule).toBe('* * * * * *');
+    const drill = await eventually(async () => {
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/drills`, headers: headers() })).json() as { trigger: string; status: string; backupId: string; rtoSeconds: number }[];
+      return list.find((d) => d.trigger === 'schedule' && d.status !== 'running');
+    }, 60_000);
+    expect(drill).toMatchObject({ status: 'passed', backupId });
+    expect(drill.rtoSeconds).toBeGreaterThan(0);
+    await app.inject({ method: 'PATCH', url: `/v1/policies/${policyId}`, headers: headers(), payload: { drillSchedule: null, enabled: false } });
+    const event = await seen('VerificationFinished', (e) => e.data.policyId === policyId && e.data.kind === 'drill');
+    expect(event.data.outcome).toBe('passed');
+  });
+});
+
+describe('RPO', { timeout: 180_000 }, () => {
+  it('runs scheduled backups, then detects the breach once they stop', async () => {
+    const repo = path.join(dir, 'repo');
+    // Every 2 seconds (six-field cron), RPO target 6 s.
+    const policyId = await createPolicy({ name: 'ticking', schedule: '*/2 * * * * *', repositoryPath: repo, rpoTargetSeconds: 6, retentionCount: 2, jobs: 1 });
+    const verified = await eventually(async () => {
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/backups`, headers: headers() })).json() as { trigger: string; verificationStatus: string }[];
+      return list.find((b) => b.trigger === 'schedule' && b.verificationStatus === 'passed');
+    }, 90_000);
+    expect(verified).toBeTruthy();
+    // Backups stop.
+    const off = await app.inject({ method: 'PATCH', url: `/v1/policies/${policyId}`, headers: headers(), payload: { enabled: false } });
+    expect(off.statusCode).toBe(200);
+    const breach = await seen('RecoveryObjectiveBreached', (e) => e.data.policyId === policyId);
+    expect(breach.data.objective).toBe('rpo');
+    expect(breach.data.targetSeconds).toBe(6);
+    expect(breach.data.actualSeconds as number).toBeGreaterThan(6);
+    expect(breach.data.runbookUrl).toMatch(/\/v1\/runbooks\/rpo-breach$/);
+    const objectives = (await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers: headers() })).json();
+    expect(objectives.rpo.breached).toBe(true);
+    expect(objectives.openBreaches).toEqual([expect.objectContaining({ objective: 'rpo' })]);
+    // Retention kept at most two completed backups on disk.
+    await app.dr.runner.idle();
+    const backups = (await app.inject({ url: `/v1/policies/${policyId}/backups`, headers: headers() })).json() as { status: string }[];
+    expect(backups.filter((b) => b.status === 'completed').length).toBeLessThanOrEqual(2);
+    // The breach is published once, not on every tick.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(observer.events.filter((e) => e.type === 'RecoveryObjectiveBreached' && e.data.policyId === policyId)).toHaveLength(1);
+    const doc = await app.inject({ url: '/v1/continuity-document', headers: headers() });
+    expect(doc.body).toMatch(/RPO target 6\.0 s is breached/);
+    expect(doc.body).toContain('The policy is disabled: no backups are being taken.');
+  });
+});

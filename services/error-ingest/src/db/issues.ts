@@ -1,0 +1,203 @@
+// SQL for errors.issues and errors.issue_users.
+import type { Pool, PoolClient } from 'pg';
+import type { IssueStatus } from '../domain/issue-state.js';
+
+type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+export interface IssueRow {
+  id: string;
+  projectId: string;
+  fingerprint: string;
+  title: string;
+  culprit: string | null;
+  level: string;
+  exceptionType: string | null;
+  status: IssueStatus;
+  substatus: 'new' | 'ongoing' | 'regressed';
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  usersAffected: number;
+  releases: string[];
+  environments: string[];
+  lastRelease: string | null;
+  resolvedAt: string | null;
+  resolvedInRelease: string | null;
+  lastSpikeAt: string | null;
+}
+
+const COLS = `id, project_id, fingerprint, title, culprit, level, exception_type, status, substatus, first_seen, last_seen, times_seen,
+  users_affected, releases, environments, last_release, resolved_at, resolved_in_release, last_spike_at`;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const toIssue = (r: any): IssueRow => ({
+  id: String(r.id),
+  projectId: String(r.project_id),
+  fingerprint: r.fingerprint,
+  title: r.title,
+  culprit: r.culprit,
+  level: r.level,
+  exceptionType: r.exception_type,
+  status: r.status,
+  substatus: r.substatus,
+  firstSeen: r.first_seen.toISOString(),
+  lastSeen: r.last_seen.toISOString(),
+  count: Number(r.times_seen),
+  usersAffected: Number(r.users_affected),
+  releases: r.releases,
+  environments: r.environments,
+  lastRelease: r.last_release,
+  resolvedAt: iso(r.resolved_at),
+  resolvedInRelease: r.resolved_in_release,
+  lastSpikeAt: iso(r.last_spike_at),
+});
+
+export async function lockIssues(tx: PoolClient, projectId: string, fingerprints: string[]): Promise<Map<string, IssueRow>> {
+  const { rows } = await tx.query(`SELECT ${COLS} FROM errors.issues WHERE project_id = $1 AND fingerprint = ANY($2::text[]) FOR UPDATE`, [projectId, fingerprints]);
+  return new Map(rows.map((r) => [r.fingerprint as string, toIssue(r)]));
+}
+
+export interface IssueOccurrences {
+  title: string;
+  culprit?: string;
+  level: string;
+  exceptionType?: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  count: number;
+  releases: string[];
+  environments: string[];
+  lastRelease?: string;
+}
+
+export async function insertIssue(tx: PoolClient, tenantId: string, projectId: string, fingerprint: string, o: IssueOccurrences): Promise<IssueRow> {
+  const { rows } = await tx.query(
+    `INSERT INTO errors.issues (project_id, tenant_id, fingerprint, title, culprit, level, exception_type, first_seen, last_seen, times_seen, releases, environments, last_release)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLS}`,
+    [projectId, tenantId, fingerprint, o.title, o.culprit ?? null, o.level, o.exceptionType ?? null, o.firstSeen, o.lastSeen, o.count, o.releases, o.environments, o.lastRelease ?? null],
+  );
+  return toIssue(rows[0]);
+}
+
+/** Adds occurrences; `regressed` reopens a resolved issue. */
+export async function addOccurrences(tx: PoolClient, id: string, o: IssueOccurrences, regressed: boolean): Promise<IssueRow> {
+  const { rows } = await tx.query(
+    `UPDATE errors.issues SET
+       title = $2, culprit = COALESCE($3, culprit), level = $4, exception_type = COALESCE($5, exception_type),
+       first_seen = LEAST(first_seen, $6), last_seen = GREATEST(last_seen, $7), times_seen = times_seen + $8,
+       releases = (SELECT coalesce(array_agg(DISTINCT r), '{}') FROM (SELECT unnest(releases || $9::text[]) AS r LIMIT 200) x),
+       environments = (SELECT coalesce(array_agg(DISTINCT e), '{}') FROM (SELECT unnest(environments || $10::text[]) AS e LIMIT 100) x),
+       last_release = COALESCE($11, last_release),
+       status = CASE WHEN $12 THEN 'unresolved' ELSE status END,
+       substatus = CASE WHEN $12 THEN 'regressed' ELSE substatus END,
+       resolved_at = CASE WHEN $12 THEN NULL ELSE resolved_at END
+     WHERE id = $1 RETURNING ${COLS}`,
+    [id, o.title, o.culprit ?? null, o.level, o.exceptionType ?? null, o.firstSeen, o.lastSeen, o.count, o.releases, o.environments, o.lastRelease ?? null, regressed],
+  );
+  return toIssue(rows[0]);
+}
+
+/** Records users (pseudonyms) per issue and bumps users_affected by the new ones. */
+export async function addIssueUsers(tx: PoolClient, pairs: { issueId: string; userRef: string }[]): Promise<void> {
+  if (!pairs.length) return;
+  await tx.query(
+    `WITH added AS (
+       INSERT INTO errors.issue_users (issue_id, user_ref) SELECT DISTINCT * FROM unnest($1::bigint[], $2::text[])
+       ON CONFLICT DO NOTHING RETURNING issue_id)
+     UPDATE errors.issues i SET users_affected = users_affected + a.n
+       FROM (SELECT issue_id, count(*) AS n FROM added GROUP BY issue_id) a WHERE i.id = a.issue_id`,
+    [pairs.map((p) => p.issueId), pairs.map((p) => p.userRef)],
+  );
+}
+
+/** Adds tag value counts (already summed per issue/key/value). */
+export async function addIssueTags(tx: PoolClient, rows: { issueId: string; key: string; value: string; count: number }[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO errors.issue_tags (issue_id, key, value, count) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])
+     ON CONFLICT (issue_id, key, value) DO UPDATE SET count = errors.issue_tags.count + excluded.count`,
+    [rows.map((r) => r.issueId), rows.map((r) => r.key), rows.map((r) => r.value), rows.map((r) => r.count)],
+  );
+}
+
+export async function topIssueTags(pool: Pool, issueId: string): Promise<{ key: string; values: { value: string; count: number }[] }[]> {
+  const { rows } = await pool.query(
+    `SELECT key, value, count FROM (
+       SELECT key, value, count, row_number() OVER (PARTITION BY key ORDER BY count DESC, value) AS n FROM errors.issue_tags WHERE issue_id = $1) t
+      WHERE n <= 10 ORDER BY key, count DESC, value LIMIT 500`,
+    [issueId],
+  );
+  const out = new Map<string, { value: string; count: number }[]>();
+  for (const r of rows) out.set(r.key, [...(out.get(r.key) ?? []), { value: r.value, count: Number(r.count) }]);
+  return [...out].map(([key, values]) => ({ key, values }));
+}
+
+export async function markSpiked(tx: PoolClient, ids: string[], at: Date): Promise<void> {
+  if (ids.length) await tx.query(`UPDATE errors.issues SET last_spike_at = $2 WHERE id = ANY($1::bigint[])`, [ids, at]);
+}
+
+export interface IssueFilter {
+  status?: IssueStatus;
+  level?: string;
+  release?: string;
+  environment?: string;
+  exceptionType?: string;
+  tag?: { key: string; value: string };
+  since?: string;
+  until?: string;
+  query?: string;
+  sort: 'last_seen' | 'first_seen' | 'count' | 'users';
+  limit: number;
+  offset: number;
+}
+
+const SORT: Record<IssueFilter['sort'], string> = {
+  last_seen: 'last_seen DESC, id DESC',
+  first_seen: 'first_seen DESC, id DESC',
+  count: 'times_seen DESC, id DESC',
+  users: 'users_affected DESC, id DESC',
+};
+
+export async function listIssues(pool: Pool, tenantId: string, projectId: string, f: IssueFilter): Promise<{ total: number; items: IssueRow[] }> {
+  const where = ['tenant_id = $1', 'project_id = $2'];
+  const args: unknown[] = [tenantId, projectId];
+  const add = (sql: string, v: unknown) => {
+    args.push(v);
+    where.push(sql.replace('?', `$${args.length}`));
+  };
+  if (f.status) add('status = ?', f.status);
+  if (f.level) add('level = ?', f.level);
+  if (f.release) add('? = ANY(releases)', f.release);
+  if (f.environment) add('? = ANY(environments)', f.environment);
+  if (f.exceptionType) add('exception_type = ?', f.exceptionType);
+  if (f.tag) {
+    args.push(f.tag.key, f.tag.value);
+    where.push(`EXISTS (SELECT 1 FROM errors.issue_tags t WHERE t.issue_id = errors.issues.id AND t.key = $${args.length - 1} AND t.value = $${args.length})`);
+  }
+  if (f.since) add('last_seen >= ?', f.since);
+  if (f.until) add('first_seen <= ?', f.until);
+  if (f.query) add(`(title ILIKE ? ESCAPE '\\' OR culprit ILIKE $${args.length + 1} ESCAPE '\\')`, `%${f.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const sql = where.join(' AND ');
+  const [{ rows }, count] = await Promise.all([
+    pool.query(`SELECT ${COLS} FROM errors.issues WHERE ${sql} ORDER BY ${SORT[f.sort]} LIMIT ${f.limit} OFFSET ${f.offset}`, args),
+    pool.query(`SELECT count(*)::int AS n FROM errors.issues WHERE ${sql}`, args),
+  ]);
+  return { total: count.rows[0].n, items: rows.map(toIssue) };
+}
+
+export async function getIssue(db: Queryable, tenantId: string, projectId: string, id: string): Promise<IssueRow | undefined> {
+  const { rows } = await db.query(`SELECT ${COLS} FROM errors.issues WHERE tenant_id = $1 AND project_id = $2 AND id = $3`, [tenantId, projectId, id]);
+  return rows[0] && toIssue(rows[0]);
+}
+
+export async function setIssueStatus(pool: Pool, tenantId: string, projectId: string, id: string, status: IssueStatus, resolvedInRelease?: string): Promise<IssueRow | undefined> {
+  const { rows } = await pool.query(
+    `UPDATE errors.issues SET status = $4,
+       substatus = CASE WHEN $4 = 'unresolved' AND status <> 'unresolved' THEN 'ongoing' ELSE substatus END,
+       resolved_at = CASE WHEN $4 = 'resolved' THEN now() ELSE NULL END,
+       resolved_in_release = CASE WHEN $4 = 'resolved' THEN COALESCE($5, last_release) ELSE NULL END
+     WHERE tenant_id = $1 AND project_id = $2 AND id = $3 RETURNING ${COLS}`,
+    [tenantId, projectId, id, status, resolvedInRelease ?? null],
+  );
+  return rows[0] && toIssue(rows[0]);
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnvelope } from './envelope.js';
+import { IngestRejection } from './errors.js';
+
+const rejection = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return err as IngestRejection;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('parseEnvelope', () => {
+  it('reads items with and without length, including payloads that contain newlines', () => {
+    const body = Buffer.from('{"event_id":"a"}\n{"type":"attachment","length":5}\nab\ncd\n{"type":"event"}\n{"x":1}\n');
+    const env = parseEnvelope(body);
+    expect(env.header).toEqual({ event_id: 'a' });
+    expect(env.items.map((i) => [i.type, i.payload.toString()])).toEqual([
+      ['attachment', 'ab\ncd'],
+      ['event', '{"x":1}'],
+    ]);
+  });
+
+  it('accepts a last item without a trailing newline and counts length in bytes, not characters', () => {
+    const payload = '{"m":"héllo"}';
+    const env = parseEnvelope(Buffer.from(`{}\n{"type":"event","length":${Buffer.byteLength(payload)}}\n${payload}`));
+    expect(env.items[0]!.payload.toString()).toBe(payload);
+  });
+
+  it('rejects lengths that run past the body or are not integers', () => {
+    expect(rejection(() => parseEnvelope(Buffer.from('{}\n{"type":"event","length":99}\n{}'))).code).toBe('ERRORS_ITEM_LENGTH_INVALID');
+    expect(rejection(() => parseEnvelope(Buffer.from('{}\n{"type":"event","length":1.5}\n{}'))).code).toBe('ERRORS_ITEM_LENGTH_INVALID');
+    expect(rejection(() => parseEnvelope(Buffer.from(''))).code).toBe('ERRORS_EMPTY_BODY');
+  });
+});

@@ -1,0 +1,174 @@
+// Processing of one ErrorEventAccepted message, in the consumer's transaction: take the
+// raw events, normalise/scrub/pseudonymise, group into issues, store events, count
+// buckets, detect spikes, and publish issue lifecycle events through the outbox.
+import type { PoolClient } from 'pg';
+import { ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepted, type EventData, type EventLogger, type Outbox } from '@vigil/events';
+import { takeAccepted } from '../db/accepted.js';
+import { addCounts, minuteCounts, type BucketIncrement } from '../db/counts.js';
+import { existingEventIds, insertEvents, type StoredEvent } from '../db/events.js';
+import { addIssueTags, addIssueUsers, addOccurrences, insertIssue, lockIssues, markSpiked, type IssueOccurrences, type IssueRow } from '../db/issues.js';
+import { scrubbingOf } from '../db/projects.js';
+import { isRegression } from '../domain/issue-state.js';
+import { processEvent, type ProcessedEvent } from '../domain/normalise.js';
+import { detectSpike, type SpikeOptions } from '../domain/spike.js';
+
+export interface ProcessingOptions {
+  outbox: Outbox;
+  pseudonymKey: string;
+  publicUrl: string;
+  spike: SpikeOptions & { cooldownMinutes: number };
+  subjectRef: (secret: string, tenantId: string, value: string) => string;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const floorTo = (d: Date, step: number) => new Date(Math.floor(d.getTime() / step) * step);
+
+export async function processAccepted(
+  tx: PoolClient,
+  o: ProcessingOptions,
+  message: EventData<typeof ErrorEventAccepted>,
+  tenantId: string,
+  log: EventLogger,
+): Promise<number> {
+  const { projectId } = message;
+  const taken = await takeAccepted(tx, message.events.map((e) => e.eventId));
+  if (!taken.length) return 0;
+  const seen = await existingEventIds(tx, taken.map((t) => t.eventId));
+  const project = (await scrubbingOf(tx, [projectId])).get(projectId);
+  if (!project) return 0; // project deleted meanwhile: its events go with it
+  const pseudonymise = (value: string) => o.subjectRef(o.pseudonymKey, project.tenantId, value);
+
+  const processed: { event: ProcessedEvent; receivedAt: Date }[] = [];
+  for (const [n, row] of taken.entries()) {
+    if (seen.has(row.eventId)) continue;
+    // Normalising is CPU work; yield now and then so that ingest requests sharing this
+    // event loop are not held up behind a large batch.
+    if (n % 8 === 7) await new Promise((r) => setImmediate(r));
+    try {
+      processed.push({ event: processEvent(row.eventId, JSON.parse(row.payload) as Record<string, unknown>, row.receivedAt, project.scrubbing, pseudonymise), receivedAt: row.receivedAt });
+    } catch (err) {
+      // Ingest validated the JSON; anything failing here is logged and dropped, never retried forever.
+      log.error({ eventId: row.eventId, err: (err as Error).message }, 'event could not be processed; dropped');
+    }
+  }
+  if (!processed.length) return 0;
+
+  const groups = new Map<string, typeof processed>();
+  for (const p of processed) groups.set(p.event.fingerprint, [...(groups.get(p.event.fingerprint) ?? []), p]);
+  const existing = await lockIssues(tx, projectId, [...groups.keys()]);
+  const issues = new Map<string, IssueRow>();
+  const opened: IssueRow[] = [];
+  const regressed: { issue: IssueRow; resolvedInRelease: string | null }[] = [];
+  for (const [fingerprint, list] of groups) {
+    const occ = occurrences(list.map((l) => l.event));
+    const prior = existing.get(fingerprint);
+    if (!prior) {
+      const issue = await insertIssue(tx, tenantId, projectId, fingerprint, occ);
+      opened.push(issue);
+      issues.set(fingerprint, issue);
+      continue;
+    }
+    const regression = list.some((l) => isRegression(prior, l.event.release));
+    const issue = await addOccurrences(tx, prior.id, occ, regression);
+    if (regression) regressed.push({ issue, resolvedInRelease: prior.resolvedInRelease });
+    issues.set(fingerprint, issue);
+  }
+
+  const stored: StoredEvent[] = processed.map((p) => ({ event: p.event, receivedAt: p.receivedAt, projectId, tenantId, issueId: issues.get(p.event.fingerprint)!.id }));
+  await insertEvents(tx, stored);
+  await addIssueUsers(tx, stored.filter((s) => s.event.userRef).map((s) => ({ issueId: s.issueId, userRef: s.event.userRef! })));
+  await addIssueTags(tx, sumTags(stored));
+  await addCounts(tx, 'issue', sumBuckets(stored.map((s) => ({ id: s.issueId, at: s.receivedAt }))));
+  await addCounts(tx, 'project', sumBuckets(stored.map((s) => ({ id: projectId, at: s.receivedAt }))));
+
+  const spikes = await findSpikes(tx, o, [...issues.values()], stored);
+  const context = (i: IssueRow) => ({
+    projectId,
+    issueId: i.id,
+    title: i.title,
+    ...(i.culprit ? { culprit: i.culprit } : {}),
+    level: i.level,
+    count: i.count,
+    ...(i.lastRelease ? { release: i.lastRelease } : {}),
+    ...(i.environments[0] ? { environment: i.environments.at(-1) } : {}),
+    link: `${o.publicUrl}/v1/projects/${projectId}/issues/${i.id}`,
+  });
+  const opts = { tenantId };
+  await o.outbox.enqueueMany(tx, IssueOpened, opened.map((i) => ({ data: { ...context(i), firstSeen: i.firstSeen }, opts })));
+  await o.outbox.enqueueMany(
+    tx,
+    IssueRegressed,
+    regressed.map((r) => ({ data: { ...context(r.issue), ...(r.resolvedInRelease ? { resolvedInRelease: r.resolvedInRelease } : {}) }, opts })),
+  );
+  await o.outbox.enqueueMany(tx, ErrorSpikeDetected, spikes.map((s) => ({ data: { ...context(s.issue), windowStart: s.windowStart, windowMinutes: 1, baseline: s.baseline, zScore: s.zScore }, opts })));
+  return processed.length;
+}
+
+function occurrences(events: ProcessedEvent[]): IssueOccurrences {
+  const sorted = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const latest = sorted.at(-1)!;
+  const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))];
+  return {
+    title: latest.title,
+    culprit: latest.culprit,
+    level: latest.level,
+    exceptionType: latest.exceptionType,
+    firstSeen: sorted[0]!.occurredAt,
+    lastSeen: latest.occurredAt,
+    count: events.length,
+    releases: uniq(sorted.map((e) => e.release)),
+    environments: uniq(sorted.map((e) => e.environment)),
+    lastRelease: [...sorted].reverse().find((e) => e.release)?.release,
+  };
+}
+
+function sumTags(stored: StoredEvent[]) {
+  const sums = new Map<string, { issueId: string; key: string; value: string; count: number }>();
+  for (const s of stored) {
+    for (const [key, value] of Object.entries(s.event.tags)) {
+      const k = JSON.stringify([s.issueId, key, value]);
+      const cur = sums.get(k);
+      if (cur) cur.count++;
+      else sums.set(k, { issueId: s.issueId, key, value, count: 1 });
+    }
+  }
+  return [...sums.values()];
+}
+
+function sumBuckets(points: { id: string; at: Date }[]): BucketIncrement[] {
+  const sums = new Map<string, BucketIncrement>();
+  for (const p of points) {
+    for (const [granularity, step] of [['minute', MINUTE], ['hour', HOUR]] as const) {
+      const bucket = floorTo(p.at, step);
+      const k = `${p.id}|${granularity}|${bucket.getTime()}`;
+      const cur = sums.get(k);
+      if (cur) cur.count++;
+      else sums.set(k, { id: p.id, granularity, bucket, count: 1 });
+    }
+  }
+  return [...sums.values()];
+}
+
+const BASELINE_MINUTES = 60;
+
+async function findSpikes(tx: PoolClient, o: ProcessingOptions, touched: IssueRow[], stored: StoredEvent[]) {
+  const latest = new Map<string, number>();
+  for (const s of stored) latest.set(s.issueId, Math.max(latest.get(s.issueId) ?? 0, floorTo(s.receivedAt, MINUTE).getTime()));
+  const now = Date.now();
+  const candidates = touched.filter((i) => !i.lastSpikeAt || now - Date.parse(i.lastSpikeAt) > o.spike.cooldownMinutes * MINUTE);
+  if (!candidates.length) return [];
+  const earliest = Math.min(...candidates.map((i) => latest.get(i.id) ?? now));
+  const counts = await minuteCounts(tx, candidates.map((i) => i.id), new Date(earliest - BASELINE_MINUTES * MINUTE));
+  const spikes: { issue: IssueRow; windowStart: string; baseline: number; zScore: number }[] = [];
+  for (const issue of candidates) {
+    const minute = latest.get(issue.id);
+    if (minute === undefined) continue;
+    const byMinute = counts.get(issue.id) ?? new Map<number, number>();
+    const history = Array.from({ length: BASELINE_MINUTES }, (_, k) => byMinute.get(minute - (BASELINE_MINUTES - k) * MINUTE) ?? 0);
+    const verdict = detectSpike(history, byMinute.get(minute) ?? 0, o.spike);
+    if (verdict.spike) spikes.push({ issue, windowStart: new Date(minute).toISOString(), baseline: verdict.baseline, zScore: verdict.zScore });
+  }
+  await markSpiked(tx, spikes.map((s) => s.issue.id), new Date());
+  return spikes;
+}

@@ -1,0 +1,47 @@
+// Kafka stopped during ingest and restarted: ingest keeps answering 200 (the outbox holds
+// the events) and every accepted event is processed once the broker is back.
+// Runs on a private broker (port 19192), never the shared one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dedicatedKafka, eventually } from '@vigil/service-kit/testing';
+import { errorEvent, sendEnvelope, startFixture, type Fixture } from './fixtures.js';
+
+const kafka = dedicatedKafka(19192);
+let f: Fixture;
+
+beforeAll(async () => {
+  await kafka.start();
+  f = await startFixture('errkafka', { KAFKA_BROKERS: kafka.brokers });
+}, 180_000);
+
+afterAll(async () => {
+  await kafka.start().catch(() => undefined);
+  await f?.close();
+  await kafka.destroy();
+}, 180_000);
+
+async function processedCount(): Promise<number> {
+  const res = await f.app.inject({ url: `/v1/projects/${f.project.id}/issues?limit=200`, headers: f.auth });
+  return (res.json().items as { count: number }[]).reduce((a, i) => a + i.count, 0);
+}
+
+describe('broker outage', () => {
+  it('keeps accepting while Kafka is down and processes every accepted event after it restarts', async () => {
+    const ex = (n: number) => ({ values: [{ type: `Outage${n % 3}`, value: 'x' }] });
+    // A fresh broker first creates its offsets topic and the group: allow a loaded machine time for that.
+    for (let n = 0; n < 10; n++) expect((await sendEnvelope(f, errorEvent({ exception: ex(n) }))).statusCode).toBe(200);
+    await eventually(async () => (await processedCount()) === 10, 150_000, 250);
+
+    await kafka.stop();
+    for (let n = 0; n < 30; n++) {
+      const res = await sendEnvelope(f, errorEvent({ exception: ex(n) }));
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    expect(await processedCount()).toBe(10);
+
+    await kafka.start();
+    await eventually(async () => (await processedCount()) === 40, 150_000, 500);
+    // Nothing twice: the counts stop at exactly 40.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await processedCount()).toBe(40);
+  }, 420_000);
+});

@@ -1,0 +1,33 @@
+// Processing-relevant topics of every service -> the tenant's hash-chained audit log.
+// Its own consumer group, so a slow audit append never delays request completion.
+import {
+  ConsentChanged,
+  DataHolderRegistered,
+  GdprDeadlineWarning,
+  handleOnce,
+  ProcessingRecorded,
+  SubjectRequestIssued,
+  SubjectRequestReceipt,
+  type AnyEventDefinition,
+  type EventBus,
+} from '@vigil/events';
+import type { Pool } from 'pg';
+import { scopeToTenant } from '../db/tenant.js';
+import { appendToChain } from '../domain/audit.js';
+
+export const AUDITED: AnyEventDefinition[] = [ProcessingRecorded, SubjectRequestIssued, SubjectRequestReceipt, ConsentChanged, GdprDeadlineWarning, DataHolderRegistered];
+
+export function subscribeAuditFeed(bus: EventBus, pool: Pool, pseudonymKey: string): void {
+  for (const def of AUDITED) {
+    bus.subscribe(
+      def,
+      async (event) => {
+        await handleOnce({ pool, schema: 'gdpr', consumer: 'audit-feed' }, event, async (tx) => {
+          await scopeToTenant(tx, event.tenantId);
+          await appendToChain(tx, pseudonymKey, event, def.topic);
+        });
+      },
+      { group: 'gdpr-audit' },
+    );
+  }
+}

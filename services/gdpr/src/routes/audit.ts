@@ -1,0 +1,68 @@
+// Audit trail API: entries, chain verification, signed checkpoints and the public key to check them.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { subjectRef } from '@vigil/privacy';
+import { listAuditEntries, listCheckpoints } from '../db/audit.js';
+import { withTenant } from '../db/tenant.js';
+import { checkpointTenant, verifyChain, type AuditDeps } from '../domain/audit.js';
+
+const Broken = Type.Union([Type.Object({ seq: Type.Integer(), reason: Type.String(), expected: Type.String(), found: Type.String() }), Type.Null()]);
+
+export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async (app, { deps }) => {
+  app.get(
+    '/audit/entries',
+    {
+      schema: {
+        tags: ['audit'],
+        querystring: Type.Object({
+          afterSeq: Type.Integer({ minimum: 0, default: 0 }),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          topic: Type.Optional(Type.String({ maxLength: 200 })),
+          subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+        }),
+      },
+    },
+    async (req) => {
+      const tenantId = req.principal.tenantId;
+      const ref = req.query.subjectId ? subjectRef(deps.pseudonymKey, tenantId, req.query.subjectId) : undefined;
+      const rows = await withTenant(deps.pool, tenantId, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: req.query.topic, afterSeq: req.query.afterSeq, limit: req.query.limit }));
+      return rows.map((r) => ({ ...r, content: JSON.parse(r.content) as unknown }));
+    },
+  );
+
+  app.get(
+    '/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        description: "Verifies this tenant's whole chain and its signed checkpoints; returns the first broken link.",
+        response: {
+          200: Type.Object({
+            valid: Type.Boolean(),
+            entries: Type.Integer(),
+            head: Type.Union([Type.Object({ seq: Type.Integer(), hash: Type.String() }), Type.Null()]),
+            checkpoints: Type.Object({ total: Type.Integer(), verified: Type.Integer(), latestSeq: Type.Union([Type.Integer(), Type.Null()]) }),
+            firstBroken: Broken,
+            verifiedAt: Type.String(),
+          }),
+        },
+      },
+    },
+    async (req) => verifyChain(deps, req.principal.tenantId),
+  );
+
+  app.post('/audit/checkpoints', { config: { role: 'admin' }, schema: { tags: ['audit'], description: 'Signs the current chain head now.' } }, async (req, reply) => {
+    const c = await checkpointTenant(deps, req.principal.tenantId);
+    return reply.status(c ? 201 : 200).send(c ?? { detail: 'the chain is empty' });
+  });
+
+  app.get('/audit/checkpoints', { schema: { tags: ['audit'] } }, async (req) =>
+    withTenant(deps.pool, req.principal.tenantId, (tx) => listCheckpoints(tx, req.principal.tenantId)),
+  );
+
+  app.get(
+    '/audit/public-key',
+    { schema: { tags: ['audit'], response: { 200: Type.Object({ keyId: Type.String(), algorithm: Type.Literal('Ed25519'), publicKeyPem: Type.String() }) } } },
+    async () => ({ keyId: deps.signingKey.keyId, algorithm: 'Ed25519' as const, publicKeyPem: deps.signingKey.publicKeyPem }),
+  );
+};

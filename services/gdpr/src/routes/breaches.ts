@@ -1,0 +1,50 @@
+// Breach register API (Art. 33/34).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Pool } from 'pg';
+import { ART34_EXEMPTIONS, breachDetail, breachRegister, recordBreach, updateBreachDecision } from '../domain/breaches.js';
+
+const Text = (max = 2000) => Type.String({ minLength: 1, maxLength: max });
+const Time = Type.String({ format: 'date-time' });
+
+const BreachBody = Type.Object(
+  {
+    title: Text(300),
+    awareAt: Time,
+    nature: { ...Text(), description: 'Art. 33(3)(a)' },
+    dataCategories: Type.Array(Text(200), { minItems: 1, maxItems: 100 }),
+    approxSubjects: Type.Optional(Type.Integer({ minimum: 0 })),
+    approxRecords: Type.Optional(Type.Integer({ minimum: 0 })),
+    dpoContact: { ...Text(500), description: 'Art. 33(3)(b)' },
+    likelyConsequences: { ...Text(), description: 'Art. 33(3)(c)' },
+    measures: { ...Text(), description: 'Art. 33(3)(d)' },
+    risk: Type.Union([Type.Literal('none'), Type.Literal('risk'), Type.Literal('high')]),
+  },
+  { additionalProperties: false },
+);
+
+const DecisionBody = Type.Object(
+  {
+    authorityNotifiedAt: Type.Optional(Time),
+    notNotifiedReason: Type.Optional(Text()),
+    delayReason: Type.Optional(Text()),
+    subjectsDecision: Type.Optional(Type.Union([Type.Literal('notify'), Type.Literal('exempt')])),
+    subjectsExemption: Type.Optional(Type.Union(ART34_EXEMPTIONS.map((e) => Type.Literal(e)))),
+    subjectsNotifiedAt: Type.Optional(Time),
+    phase: Type.Optional(Type.Object({ phase: Text(100), detail: Text() }, { additionalProperties: false, description: 'Art. 33(4): information in phases' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const breachRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
+  app.post('/breaches', { schema: { tags: ['breaches'], body: BreachBody } }, async (req, reply) =>
+    reply.status(201).send(await recordBreach(pool, req.principal.tenantId, req.body)),
+  );
+  app.get('/breaches', { schema: { tags: ['breaches'], description: 'Art. 33(5) register, notified or not.' } }, async (req) => breachRegister(pool, req.principal.tenantId));
+  app.get('/breaches/:id', { schema: { tags: ['breaches'], params: Params } }, async (req) => breachDetail(pool, req.principal.tenantId, req.params.id));
+  app.patch('/breaches/:id', { schema: { tags: ['breaches'], params: Params, body: DecisionBody } }, async (req) =>
+    updateBreachDecision(pool, req.principal.tenantId, req.params.id, req.body),
+  );
+};

@@ -1,0 +1,98 @@
+// Erasure exceptions API: retention policies, legal holds (ending one re-runs erasure), purge evidence.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { listLegalHolds, listPurgeRuns, listRetentionPolicies } from '../db/holds.js';
+import { withTenant } from '../db/tenant.js';
+import { ERASURE_GROUNDS, placeLegalHold, releaseLegalHold, setRetentionPolicy } from '../domain/exceptions.js';
+import type { RequestDeps } from '../domain/requests.js';
+
+const Ground = Type.Union(ERASURE_GROUNDS.map((g) => Type.Literal(g)));
+const Category = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_.:-]+$' });
+const Hold = Type.Object({
+  id: Type.String(),
+  category: Type.String(),
+  subjectRef: Type.Union([Type.String(), Type.Null()]),
+  ground: Type.String(),
+  reason: Type.String(),
+  createdAt: Type.String(),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+});
+const Policy = Type.Object({ id: Type.String(), category: Type.String(), ground: Type.String(), description: Type.String(), retentionDays: Type.Integer(), createdAt: Type.String() });
+
+export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> = async (app, { deps }) => {
+  app.put(
+    '/retention-policies/:category',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['exceptions'],
+        params: Type.Object({ category: Category }),
+        body: Type.Object(
+          { ground: Ground, description: Type.String({ minLength: 3, maxLength: 1000 }), retentionDays: Type.Integer({ minimum: 1, maximum: 36_500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Policy },
+      },
+    },
+    async (req) => setRetentionPolicy(deps, req.principal.tenantId, { category: req.params.category, ...req.body }),
+  );
+
+  app.get('/retention-policies', { schema: { tags: ['exceptions'], response: { 200: Type.Array(Policy) } } }, async (req) =>
+    withTenant(deps.pool, req.principal.tenantId, (tx) => listRetentionPolicies(tx)),
+  );
+
+  app.post(
+    '/legal-holds',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['exceptions'],
+        body: Type.Object(
+          { category: Category, ground: Ground, reason: Type.String({ minLength: 3, maxLength: 1000 }), subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Hold },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await placeLegalHold(deps, req.principal.tenantId, req.body)),
+  );
+
+  app.get(
+    '/legal-holds',
+    { schema: { tags: ['exceptions'], querystring: Type.Object({ active: Type.Boolean({ default: true }) }), response: { 200: Type.Array(Hold) } } },
+    async (req) => withTenant(deps.pool, req.principal.tenantId, (tx) => listLegalHolds(tx, req.query.active)),
+  );
+
+  app.post(
+    '/legal-holds/:id/end',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['exceptions'],
+        description: 'Ends the hold; erasure runs again for requests that retained data.',
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        response: { 200: Type.Object({ hold: Hold, rerunRequests: Type.Array(Type.String()) }) },
+      },
+    },
+    async (req) => releaseLegalHold(deps, req.principal.tenantId, req.params.id),
+  );
+
+  app.get(
+    '/purge-runs',
+    {
+      schema: {
+        tags: ['exceptions'],
+        description: 'Evidence of storage-limitation purges (Art. 5(1)(e)).',
+        response: { 200: Type.Array(Type.Object({
+              id: Type.String(),
+              category: Type.String(),
+              cutoff: Type.String(),
+              rows: Type.Integer(),
+              detail: Type.Record(Type.String(), Type.Unknown()),
+              ranAt: Type.String(),
+            })) },
+      },
+    },
+    async (req) => withTenant(deps.pool, req.principal.tenantId, (tx) => listPurgeRuns(tx)),
+  );
+};

@@ -1,0 +1,39 @@
+// Records of processing activities (Art. 30(1)(a)-(g)).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Pool } from 'pg';
+import { processingRecord, processingRecords, saveProcessingRecord } from '../domain/records.js';
+
+const Text = (max = 500) => Type.String({ minLength: 1, maxLength: max });
+const List = Type.Array(Text(200), { maxItems: 100 });
+const RecordBody = Type.Object(
+  {
+    controller: Type.Object(
+      { name: Text(), contact: Text(), representative: Type.Optional(Text()), dpo: Type.Optional(Text()) },
+      { additionalProperties: false, description: 'Art. 30(1)(a)' },
+    ),
+    purposes: Type.Array(Text(200), { minItems: 1, maxItems: 100, description: 'Art. 30(1)(b)' }),
+    dataSubjectCategories: Type.Array(Text(200), { minItems: 1, maxItems: 100, description: 'Art. 30(1)(c)' }),
+    dataCategories: Type.Array(Text(200), { minItems: 1, maxItems: 100, description: 'Art. 30(1)(c)' }),
+    recipients: { ...List, description: 'Art. 30(1)(d)' },
+    thirdCountryTransfers: Type.Array(Type.Object({ country: Text(100), safeguards: Text(1000) }, { additionalProperties: false }), {
+      maxItems: 100,
+      description: 'Art. 30(1)(e)',
+    }),
+    retention: { ...Text(2000), description: 'Art. 30(1)(f)' },
+    securityMeasures: { ...Text(5000), description: 'Art. 30(1)(g)' },
+  },
+  { additionalProperties: false },
+);
+
+export const recordRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
+  app.put(
+    '/processing-records/:name',
+    { schema: { tags: ['records'], params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z0-9_.:-]+$' }) }), body: RecordBody } },
+    async (req) => saveProcessingRecord(pool, req.principal.tenantId, { name: req.params.name, ...req.body }),
+  );
+  app.get('/processing-records', { schema: { tags: ['records'] } }, async (req) => processingRecords(pool, req.principal.tenantId));
+  app.get('/processing-records/:id', { schema: { tags: ['records'], params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (req) =>
+    processingRecord(pool, req.principal.tenantId, req.params.id),
+  );
+};

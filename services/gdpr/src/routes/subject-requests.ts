@@ -1,0 +1,158 @@
+// Data subject request API: intake, verification, extension, refusal, retry, exports.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Pool } from 'pg';
+import { exportManifest, exportStream } from '../domain/exports.js';
+import { extendRequest, refuseRequest, requestDetail, retryRequest, submitRequest, verifyRequest, viewOf, type RequestDeps } from '../domain/requests.js';
+import { listRequests } from '../db/requests.js';
+import { withTenant } from '../db/tenant.js';
+
+const Kind = Type.Union([Type.Literal('access'), Type.Literal('erasure'), Type.Literal('portability')]);
+const State = Type.Union([Type.Literal('unverified'), Type.Literal('in_progress'), Type.Literal('completed'), Type.Literal('refused')]);
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+const RequestView = Type.Object({
+  id: Type.String(),
+  kind: Kind,
+  subjectRef: Type.String(),
+  idempotencyKey: Nullable(Type.String()),
+  state: State,
+  receivedAt: Type.String(),
+  verifiedAt: Nullable(Type.String()),
+  deadline: Type.String(),
+  extendedDeadline: Nullable(Type.String()),
+  effectiveDeadline: Type.String(),
+  extensionReason: Nullable(Type.String()),
+  refusalReason: Nullable(Type.String()),
+  expectedServices: Type.Array(Type.String()),
+  completedAt: Nullable(Type.String()),
+  parentId: Nullable(Type.String()),
+  origin: Type.String(),
+});
+
+const Receipt = Type.Object({
+  service: Type.String(),
+  status: Type.String(),
+  tables: Type.Array(Type.Object({ table: Type.String(), rows: Type.Integer(), action: Type.String(), ground: Type.Optional(Type.String()) })),
+  exportSha256: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+  completedAt: Type.String(),
+  receivedAt: Type.String(),
+});
+
+const Intake = Type.Object(
+  {
+    kind: Kind,
+    identifiers: Type.Array(
+      Type.Object({ type: Type.String({ minLength: 1, maxLength: 40 }), value: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 20 },
+    ),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 2000 }) }, { additionalProperties: false });
+
+export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps & { pool: Pool } }> = async (app, { deps }) => {
+  app.post(
+    '/subject-requests',
+    {
+      schema: {
+        tags: ['requests'],
+        description: 'Intake of an access, erasure or portability request. Returns a verification token once (to be delivered to the subject); a duplicate returns the open request with 200.',
+        body: Intake,
+        response: { 200: Type.Object({ request: RequestView }), 201: Type.Object({ request: RequestView, verificationToken: Type.String() }) },
+      },
+    },
+    async (req, reply) => {
+      const r = await submitRequest(deps, req.principal.tenantId, req.body);
+      return r.created ? reply.status(201).send({ request: r.request, verificationToken: r.verificationToken! }) : reply.status(200).send({ request: r.request });
+    },
+  );
+
+  app.get(
+    '/subject-requests',
+    {
+      schema: {
+        tags: ['requests'],
+        querystring: Type.Object({ state: Type.Optional(State), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+        response: { 200: Type.Array(RequestView) },
+      },
+    },
+    async (req) => (await withTenant(deps.pool, req.principal.tenantId, (tx) => listRequests(tx, { state: req.query.state, limit: req.query.limit }))).map(viewOf),
+  );
+
+  app.get(
+    '/subject-requests/:id',
+    {
+      schema: {
+        tags: ['requests'],
+        params: IdParams,
+        response: { 200: Type.Intersect([RequestView, Type.Object({ receipts: Type.Array(Receipt), missingServices: Type.Array(Type.String()) })]) },
+      },
+    },
+    async (req) => requestDetail(deps, req.principal.tenantId, req.params.id),
+  );
+
+  app.post(
+    '/subject-requests/:id/verify',
+    {
+      schema: {
+        tags: ['requests'],
+        params: IdParams,
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: RequestView },
+      },
+    },
+    async (req) => verifyRequest(deps, req.principal.tenantId, req.params.id, req.body.token),
+  );
+
+  app.post(
+    '/subject-requests/:id/extend',
+    { schema: { tags: ['requests'], description: 'Art. 12(3): extend by two further months, with reasons.', params: IdParams, body: Reason, response: { 200: RequestView } } },
+    async (req) => extendRequest(deps, req.principal.tenantId, req.params.id, req.body.reason),
+  );
+
+  app.post(
+    '/subject-requests/:id/refuse',
+    { schema: { tags: ['requests'], description: 'Art. 12(4)/(5): refuse, with reasons.', params: IdParams, body: Reason, response: { 200: RequestView } } },
+    async (req) => refuseRequest(deps, req.principal.tenantId, req.params.id, req.body.reason),
+  );
+
+  app.post(
+    '/subject-requests/:id/retry',
+    {
+      schema: {
+        tags: ['requests'],
+        description: 'Asks the services without a completed receipt again.',
+        params: IdParams,
+        response: { 200: Type.Object({ request: RequestView, reissuedTo: Type.Array(Type.String()) }) },
+      },
+    },
+    async (req) => retryRequest(deps, req.principal.tenantId, req.params.id),
+  );
+
+  app.get(
+    '/subject-requests/:id/export',
+    {
+      schema: {
+        tags: ['requests'],
+        description: 'Streams the export of a completed access or portability request.',
+        params: IdParams,
+        querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xml')], { default: 'json' }) }),
+      },
+    },
+    async (req, reply) => {
+      const e = await exportStream(deps.pool, req.principal.tenantId, req.params.id, req.query.format);
+      return reply.type(e.contentType).header('content-disposition', `attachment; filename="${e.filename}"`).send(e.stream);
+    },
+  );
+
+  app.get(
+    '/subject-requests/:id/export/manifest',
+    { schema: { tags: ['requests'], description: 'Checksums of every part and every export file.', params: IdParams } },
+    async (req) => exportManifest(deps.pool, req.principal.tenantId, req.params.id),
+  );
+};

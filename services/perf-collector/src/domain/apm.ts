@@ -1,0 +1,56 @@
+// APM ingest: read an OTLP metrics request, store its points and per-service summaries, and
+// publish ApmMetricsReceived per service through the outbox, all in one transaction.
+import { ApmMetricsReceived, type Outbox } from '@vigil/events';
+import type { Pool } from 'pg';
+import { insertApmPoints, insertApmSummaries, listApmServices, serviceMetricNames, serviceSummaries } from '../db/apm.js';
+import { readMetricsRequest, summariseServices, type ServiceSummary } from './otlp-metrics.js';
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  errorMessage: string;
+}
+
+export function summarySamples(s: ServiceSummary) {
+  const samples = [
+    { name: 'requests', value: s.requests },
+    { name: 'errors', value: s.errors },
+    { name: 'error_rate', value: s.errorRate },
+    { name: 'throughput_rps', value: s.throughput },
+  ];
+  if (s.latencyMeanMs !== null) samples.push({ name: 'latency_mean_ms', value: s.latencyMeanMs });
+  if (s.latencyP95Ms !== null) samples.push({ name: 'latency_p95_ms', value: s.latencyP95Ms });
+  return samples;
+}
+
+export async function ingestOtlpMetrics(deps: { pool: Pool; outbox: Outbox }, tenantId: string, body: unknown): Promise<IngestResult> {
+  const read = readMetricsRequest(body);
+  const summaries = summariseServices(read.points);
+  if (read.points.length) {
+    const tx = await deps.pool.connect();
+    try {
+      await tx.query('BEGIN');
+      await insertApmPoints(tx, tenantId, read.points);
+      await insertApmSummaries(tx, tenantId, summaries);
+      await deps.outbox.enqueueMany(
+        tx,
+        ApmMetricsReceived,
+        summaries.map((s) => ({ data: { service: s.service, receivedAt: new Date().toISOString(), samples: summarySamples(s) }, opts: { tenantId } })),
+      );
+      await tx.query('COMMIT');
+    } catch (err) {
+      await tx.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      tx.release();
+    }
+  }
+  return { accepted: read.points.length, rejected: read.rejected, errorMessage: read.errors.slice(0, 5).join('; ') };
+}
+
+export const apmServices = (pool: Pool, tenantId: string) => listApmServices(pool, tenantId);
+
+export async function apmService(pool: Pool, tenantId: string, service: string, hours: number) {
+  const [history, metrics] = await Promise.all([serviceSummaries(pool, tenantId, service, hours), serviceMetricNames(pool, tenantId, service)]);
+  return { service, latest: history[0] ?? null, history, metrics };
+}

@@ -1,0 +1,183 @@
+// One collection cycle of one target: connect, snapshot, deltas against the last cycle, slow
+// queries with generic plans, optional index advice, health score; then store it all and
+// publish MetricsCollected + HealthScored through the outbox in one transaction. The whole
+// cycle runs under the target's time budget, so a hung target only ever costs its own slot.
+import { HealthScored, MetricsCollected, type Outbox } from '@vigil/events';
+import type { Pool } from 'pg';
+import type pg from 'pg';
+import { insertHealthScore } from '../db/health-scores.js';
+import { insertQueryStats, insertSamples, insertTableSizes, replaceRecommendations, upsertSlowQueries } from '../db/series.js';
+import { explainGeneric, whatIfIndexes } from '../db/target-plans.js';
+import { abandonTarget, connectTarget, probeTarget, tableColumns, type TargetSnapshot } from '../db/target-probe.js';
+import { loadBaseline, saveBaseline, setTargetStatus, type TargetRow, type TargetStatus } from '../db/targets.js';
+import { computeCycle, type StatementDelta } from './cycle-metrics.js';
+import { scoreDatabaseHealth, type HealthScore } from './health-score.js';
+import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, type Evaluated, type Recommendation } from './index-advice.js';
+import type { SecretBox } from './secret-box.js';
+import { detectSlowQueries, statementsToKeep, topByTotal, type SlowQuery } from './slow-queries.js';
+
+export interface CollectDeps {
+  pool: Pool;
+  outbox: Outbox;
+  box: SecretBox;
+  settings: { timeoutMs: number; topStatements: number; explainWorst: number; advisorMinRows: number };
+}
+
+export interface CycleOutcome {
+  targetId: string;
+  status: TargetStatus;
+  detail: string;
+  durationMs: number;
+  health?: HealthScore;
+  slowQueries?: number;
+  recommendations?: number;
+}
+
+class CycleTimeout extends Error {}
+
+/** Relation sizes change slowly and cost a stat() per file: read them at most this often. */
+export const SIZES_EVERY_MS = 10 * 60 * 1000;
+
+export interface CycleOptions {
+  /** Run the index advisor (reads index catalog facts and explains top statements). */
+  advise?: boolean;
+  /** Read relation sizes even when the last reading is recent. */
+  sizes?: boolean;
+}
+
+export async function collectTarget(deps: CollectDeps, target: TargetRow, opts: CycleOptions = {}): Promise<CycleOutcome> {
+  const started = performance.now();
+  let client: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  const budget = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new CycleTimeout());
+    }, deps.settings.timeoutMs);
+  });
+  const outcome = (status: TargetStatus, detail: string, extra: Partial<CycleOutcome> = {}): CycleOutcome => ({
+    targetId: target.id,
+    status,
+    detail,
+    durationMs: Math.round(performance.now() - started),
+    ...extra,
+  });
+  try {
+    const result = await Promise.race([
+      (async () => {
+        let connectionString: string;
+        try {
+          connectionString = deps.box.open(target.connEnc);
+        } catch {
+          throw new Error('the stored connection string cannot be decrypted with the current PERF_SECRET_KEY; register it again');
+        }
+        const conn = await connectTarget(connectionString, deps.settings.timeoutMs).catch((err: Error) => {
+          throw Object.assign(new Error(`cannot connect: ${err.message}`), { unreachable: true });
+        });
+        // A session that opens after the budget ran out is closed at once, never leaked.
+        if (expired) abandonTarget(conn.client);
+        else client = conn.client;
+        return runCycle(deps, target, conn.client, opts, () => expired);
+      })(),
+      budget,
+    ]);
+    return outcome(result.status, result.detail, { health: result.health, slowQueries: result.slowQueries, recommendations: result.recommendations });
+  } catch (err) {
+    const e = err as Error & { unreachable?: boolean };
+    const [status, detail]: [TargetStatus, string] =
+      err instanceof CycleTimeout
+        ? ['timeout', `collection did not finish within ${deps.settings.timeoutMs} ms`]
+        : e.unreachable
+          ? ['unreachable', e.message]
+          : ['error', `collection failed: ${e.message}`];
+    await setTargetStatus(deps.pool, target.id, status, detail).catch(() => undefined);
+    return outcome(status, detail);
+  } finally {
+    clearTimeout(timer);
+    if (client) abandonTarget(client);
+  }
+}
+
+async function runCycle(deps: CollectDeps, target: TargetRow, client: pg.Client, opts: CycleOptions, expired: () => boolean) {
+  const previous = await loadBaseline(deps.pool, target.id);
+  const sizes = opts.sizes || !previous?.sizesAt || Date.now() - Date.parse(previous.sizesAt) >= SIZES_EVERY_MS;
+  const snap = await probeTarget(client, { indexes: opts.advise ?? false, sizes });
+  const at = new Date();
+  const cycle = computeCycle({ ...snap, at, statements: snap.statements.available ? snap.statements : undefined }, previous);
+  cycle.baseline.sizesAt = sizes ? at.toISOString() : (previous?.sizesAt ?? null);
+  const slow = detectSlowQueries(cycle.deltas);
+  for (const q of slow.slice(0, deps.settings.explainWorst)) {
+    const { plan, error } = await explainGeneric(client, snap.versionNum, q.query);
+    if (plan) q.plan = plan;
+    if (error) q.planError = error;
+  }
+  const recommendations = opts.advise ? await adviseIndexes(deps, client, snap, cycle.deltas, slow) : undefined;
+  const health = scoreDatabaseHealth(cycle.health);
+  const degraded = !snap.statements.available;
+  const status: TargetStatus = degraded ? 'degraded' : 'ok';
+  const detail = snap.statements.available ? '' : snap.statements.reason;
+
+  // A cycle that overran its budget has been reported as timed out; it must not store late results.
+  if (expired()) throw new CycleTimeout();
+  const scope = { tenantId: target.tenantId, targetId: target.id };
+  const atIso = at.toISOString();
+  const tx = await deps.pool.connect();
+  try {
+    await tx.query('BEGIN');
+    await insertSamples(tx, scope, atIso, cycle.samples);
+    if (sizes) {
+      const sized = snap.tables.flatMap((t) => (t.bytes === null ? [] : [{ name: `${t.schema}.${t.name}`, bytes: t.bytes, live: t.live }]));
+      await insertTableSizes(tx, scope, atIso, sized.sort((a, b) => b.bytes - a.bytes).slice(0, 50));
+    }
+    await insertQueryStats(tx, scope, atIso, statementsToKeep(cycle.deltas, deps.settings.topStatements));
+    await upsertSlowQueries(tx, scope, atIso, slow);
+    if (recommendations) await replaceRecommendations(tx, scope, recommendations);
+    await saveBaseline(tx, target.id, cycle.baseline);
+    const scoredAt = await insertHealthScore(tx, target.tenantId, target.id, health);
+    const publish = { tenantId: target.tenantId };
+    const labels = { database: snap.database };
+    await deps.outbox.enqueue(tx, MetricsCollected, { databaseId: target.id, collectedAt: atIso, samples: cycle.samples.map((s) => ({ ...s, labels })) }, publish);
+    await deps.outbox.enqueue(tx, HealthScored, { databaseId: target.id, databaseName: target.name, ...health, scoredAt }, publish);
+    await setTargetStatus(tx, target.id, status, detail, snap.versionNum);
+    await tx.query('COMMIT');
+  } catch (err) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    tx.release();
+  }
+  return { status, detail, versionNum: snap.versionNum, health, slowQueries: slow.length, recommendations: recommendations?.length };
+}
+
+/** Flags from catalog statistics, plus missing-index candidates verified with hypopg when installed. */
+async function adviseIndexes(deps: CollectDeps, client: pg.Client, snap: TargetSnapshot, deltas: StatementDelta[], slow: SlowQuery[]): Promise<Recommendation[]> {
+  const recs = flagIndexes(snap.indexes);
+  const large = new Set(snap.tables.filter((t) => t.live >= deps.settings.advisorMinRows && t.seqScan > 0).map((t) => `${t.schema}.${t.name}`));
+  if (!large.size || !deltas.length) return recs;
+  const columns = await tableColumns(client, [...large]);
+  const queries = new Map<string, StatementDelta>();
+  for (const d of [...slow, ...topByTotal(deltas, 20)]) queries.set(d.queryId, d);
+  const evaluated: Evaluated[] = [];
+  const unverified: Recommendation[] = [];
+  for (const q of queries.values()) {
+    const plan = slow.find((s) => s.queryId === q.queryId)?.plan ?? (await explainGeneric(client, snap.versionNum, q.query)).plan;
+    if (!plan) continue;
+    for (const filter of seqScanFilters(plan, columns, large)) {
+      const candidates = candidateIndexes(filter);
+      if (!snap.extensions.hypopg) {
+        unverified.push({
+          kind: 'missing_index',
+          table: `${filter.schema}.${filter.table}`,
+          statement: `${candidates[0]!.replace(/^CREATE INDEX ON/, 'CREATE INDEX CONCURRENTLY ON')};`,
+          detail: 'sequential scan with a filter on a large table; saving not verified (hypopg is not installed)',
+          queries: [{ queryId: q.queryId, query: q.query }],
+        });
+        continue;
+      }
+      const results = await whatIfIndexes(client, snap.versionNum, q.query, candidates).catch(() => []);
+      evaluated.push(...results.map((r) => ({ ...r, queryId: q.queryId, query: q.query })));
+    }
+  }
+  return [...recs, ...missingIndexAdvice(evaluated), ...unverified];
+}

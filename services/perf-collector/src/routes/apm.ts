@@ -1,0 +1,67 @@
+// APM read API (per-service summaries) and the self-monitoring status of Vigil's services.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Pool } from 'pg';
+import { listSelfChecks } from '../db/apm.js';
+import { apmService, apmServices } from '../domain/apm.js';
+import { Hours } from './schemas.js';
+
+const Summary = Type.Object({
+  service: Type.String(),
+  at: Type.String(),
+  requests: Type.Number(),
+  errors: Type.Number(),
+  errorRate: Type.Number(),
+  throughput: Type.Number({ description: 'Requests per second over the exported window' }),
+  latencyMeanMs: Type.Union([Type.Number(), Type.Null()]),
+  latencyP95Ms: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
+  app.get('/apm/services', { schema: { tags: ['apm'], response: { 200: Type.Array(Summary) } } }, async (req) => apmServices(pool, req.principal.tenantId));
+
+  app.get(
+    '/apm/services/:service',
+    {
+      schema: {
+        tags: ['apm'],
+        params: Type.Object({ service: Type.String({ minLength: 1, maxLength: 255 }) }),
+        querystring: Type.Object({ hours: Hours }),
+        response: {
+          200: Type.Object({
+            service: Type.String(),
+            latest: Type.Union([Summary, Type.Null()]),
+            history: Type.Array(Summary),
+            metrics: Type.Array(Type.Object({ metric: Type.String(), kind: Type.String(), points: Type.Integer(), lastAt: Type.String() })),
+          }),
+        },
+      },
+    },
+    async (req) => apmService(pool, req.principal.tenantId, req.params.service, req.query.hours),
+  );
+
+  app.get(
+    '/self-monitoring',
+    {
+      config: { role: 'admin' },
+      schema: {
+        tags: ['apm'],
+        summary: 'Latest health check of each Vigil service (platform-wide, admin only)',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              service: Type.String(),
+              url: Type.String(),
+              ok: Type.Boolean(),
+              httpStatus: Type.Union([Type.Integer(), Type.Null()]),
+              latencyMs: Type.Union([Type.Number(), Type.Null()]),
+              detail: Type.String(),
+              checkedAt: Type.String(),
+            }),
+          ),
+        },
+      },
+    },
+    async () => listSelfChecks(pool),
+  );
+};

@@ -1,0 +1,124 @@
+// The scheduler against bad targets: unreachable, hanging, and without pg_stat_statements
+// (not installed / installed but not preloaded). Each gets a clear status; none delays the others.
+import http from 'node:http';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { dropNamespaceTopics, readyApp } from './fixtures/app.js';
+import { startScratchPostgres, type ScratchPostgres } from './fixtures/scratch-postgres.js';
+
+let env: TestEnv;
+let app: FastifyInstance;
+let target: ScratchPostgres;
+let silent: net.Server;
+let healthy: http.Server;
+const sockets = new Set<net.Socket>();
+let headers: Record<string, string>;
+const TIMEOUT_MS = 12_000;
+
+beforeAll(async () => {
+  // Accepts TCP connections and never answers: a hung server.
+  silent = net.createServer((s) => sockets.add(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  // Stands in for a Vigil service's health endpoint.
+  healthy = http.createServer((req, res) => res.writeHead(req.url === '/healthz' ? 200 : 404).end('{"status":"ok"}'));
+  await new Promise<void>((r) => healthy.listen(0, '127.0.0.1', r));
+  const monitored = `alerting=http://127.0.0.1:${(healthy.address() as net.AddressInfo).port}/healthz,gdpr=http://127.0.0.1:1/healthz`;
+  [target, env] = await Promise.all([startScratchPostgres(55434, { preloadStatements: false }), createTestEnv('perfbad')]);
+  await target.sql('postgres', 'CREATE DATABASE plain');
+  await target.sql('postgres', 'CREATE DATABASE unloaded');
+  await target.sql('unloaded', 'CREATE EXTENSION pg_stat_statements');
+  app = await readyApp({
+    ...env.env,
+    PERF_SCHEDULER_TICK_MS: '200',
+    PERF_TARGET_TIMEOUT_MS: String(TIMEOUT_MS),
+    PERF_DEFAULT_INTERVAL_S: '3600',
+    PERF_SELF_MONITOR_URLS: monitored,
+    PERF_SELF_MONITOR_INTERVAL_S: '1',
+  });
+  headers = { authorization: `Bearer ${await env.apiKey('acme', 'write')}` };
+});
+
+afterAll(async () => {
+  await app?.close();
+  for (const s of sockets) s.destroy();
+  silent?.close();
+  healthy?.close();
+  if (env) await dropNamespaceTopics(env.env);
+  await env?.cleanup();
+  await target?.stop();
+});
+
+const register = async (name: string, connectionString: string) => {
+  const res = await app.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name, connectionString } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+};
+
+type View = { id: string; name: string; connection: string; status: string; statusDetail: string; lastAttemptAt: string; lastSuccessAt: string | null };
+const view = async (id: string) => (await app.inject({ url: `/v1/databases/${id}`, headers })).json() as View;
+
+describe('bad targets', () => {
+  it('gives each bad target a clear status while the good ones are collected on time', async () => {
+    const hung = await register('hung', `postgres://postgres@127.0.0.1:${(silent.address() as net.AddressInfo).port}/x`);
+    const refused = await register('refused', 'postgres://postgres@127.0.0.1:1/x');
+    const plain = await register('plain', `postgres://postgres@127.0.0.1:${target.port}/plain`);
+    const unloaded = await register('unloaded', `postgres://postgres@127.0.0.1:${target.port}/unloaded`);
+    const missingDb = await register('missing-db', `postgres://postgres@127.0.0.1:${target.port}/nope`);
+
+    const p = await eventually(async () => ((await view(plain)).status === 'degraded' ? view(plain) : undefined), 30_000);
+    expect(p.statusDetail).toBe('extension pg_stat_statements is not installed in this database (CREATE EXTENSION pg_stat_statements)');
+    const u = await eventually(async () => ((await view(unloaded)).status === 'degraded' ? view(unloaded) : undefined), 30_000);
+    expect(u.statusDetail).toContain('shared_preload_libraries');
+    const r = await eventually(async () => ((await view(refused)).status === 'unreachable' ? view(refused) : undefined), 30_000);
+    expect(r.statusDetail).toContain('ECONNREFUSED');
+    const m = await eventually(async () => ((await view(missingDb)).status === 'unreachable' ? view(missingDb) : undefined), 30_000);
+    expect(m.statusDetail).toContain('database "nope" does not exist');
+
+    const h = await eventually(async () => ((await view(hung)).status === 'timeout' ? view(hung) : undefined), 60_000);
+    expect(h.statusDetail).toBe(`collection did not finish within ${TIMEOUT_MS} ms`);
+    expect(h.lastSuccessAt).toBeNull();
+    // The good targets finished before the hung one gave up.
+    expect(Date.parse(p.lastSuccessAt!)).toBeLessThan(Date.parse(h.lastAttemptAt));
+    expect(Date.parse(u.lastSuccessAt!)).toBeLessThan(Date.parse(h.lastAttemptAt));
+  });
+
+  it('still scores a database without pg_stat_statements from its other sources', async () => {
+    const list = (await app.inject({ url: '/v1/databases', headers })).json() as View[];
+    const plain = list.find((t) => t.name === 'plain')!;
+    const current = await app.inject({ url: `/v1/databases/${plain.id}/health/current`, headers });
+    expect(current.statusCode).toBe(200);
+    expect(current.json().score).toBeGreaterThanOrEqual(0);
+    const hung = list.find((t) => t.name === 'hung')!;
+    const none = await app.inject({ url: `/v1/databases/${hung.id}/health/current`, headers });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().code).toBe('PERF_HEALTH_NOT_SCORED');
+  });
+});
+
+describe('sealed connection strings', () => {
+  it('reports a connection string that the current key cannot open as an error, not a crash', async () => {
+    const id = await register('rekeyed', `postgres://postgres@127.0.0.1:${target.port}/plain`);
+    // As if PERF_SECRET_KEY had been rotated: the stored ciphertext no longer authenticates.
+    await app.infra.pool.query(`UPDATE perf.targets SET conn_enc = decode(repeat('ab', 60), 'hex'), next_due_at = now() + interval '1 hour' WHERE id = $1`, [id]);
+    const res = await app.inject({ method: 'POST', url: `/v1/databases/${id}/collections`, headers, payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'error', detail: 'collection failed: the stored connection string cannot be decrypted with the current PERF_SECRET_KEY; register it again' });
+    expect((await view(id)).connection).toBe('(unreadable with the current key)');
+  });
+});
+
+describe('self-monitoring', () => {
+  it('polls the health endpoints of the Vigil services (admin only)', async () => {
+    const admin = { authorization: `Bearer ${await env.apiKey('ops', 'admin')}` };
+    const checks = await eventually(async () => {
+      const list = (await app.inject({ url: '/v1/self-monitoring', headers: admin })).json() as { service: string; ok: boolean; httpStatus: number | null; detail: string }[];
+      return list.length === 2 ? list : undefined;
+    });
+    expect(checks[0]).toMatchObject({ service: 'alerting', ok: true, httpStatus: 200 });
+    expect(checks[1]).toMatchObject({ service: 'gdpr', ok: false, httpStatus: null });
+    expect(checks[1]!.detail).not.toBe('');
+    expect((await app.inject({ url: '/v1/self-monitoring', headers })).statusCode).toBe(403);
+  });
+});
