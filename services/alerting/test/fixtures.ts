@@ -1,8 +1,6 @@
 // Shared setup for alerting tests: an app on its own database and Kafka namespace, a sink, a key.
 import type { FastifyInstance } from 'fastify';
-import { Kafka, logLevel } from 'kafkajs';
-import { catalog, DLQ_SUFFIX } from '@vigil/events';
-import { createTestEnv, type TestEnv } from '@vigil/service-kit/testing';
+import { createTestEnv, deleteNamespaceTopics, type TestEnv } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { HttpSink } from './sink.js';
@@ -16,19 +14,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/**
- * Deletes this test's namespaced topics (the shared broker runs out of heap when thousands of
- * test topics pile up). Best effort, bounded: a slow broker must not fail the test.
- */
+/** Deletes this test's namespaced topics (the kit's cleanup, also used on dedicated brokers). */
 export async function dropTopics(brokers: string, namespace: string): Promise<void> {
-  const topics = catalog.flatMap((d) => [`${namespace}.${d.topic}`, `${namespace}.${d.topic}${DLQ_SUFFIX}`]);
-  const admin = new Kafka({ clientId: 'alerting-test-cleanup', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
-  const work = (async () => {
-    await admin.connect();
-    await admin.deleteTopics({ topics, timeout: 10_000 });
-  })().catch(() => undefined);
-  await Promise.race([work, new Promise((r) => setTimeout(r, 15_000))]);
-  await admin.disconnect().catch(() => undefined);
+  await deleteNamespaceTopics(namespace, brokers);
 }
 
 /** Fast timings for tests; a test may override any variable. */

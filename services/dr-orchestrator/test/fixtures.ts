@@ -1,4 +1,5 @@
 // Test fixtures: source databases with real data, and an observer of the dr.* topics.
+import { deleteNamespaceTopics } from '@vigil/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Registry } from 'prom-client';
@@ -120,16 +121,5 @@ export async function startApp<T extends { ready(): PromiseLike<unknown>; close(
 
 /** Deletes the topics of the given namespaces (tests leave none behind on the shared broker). */
 export async function deleteNamespaces(brokers: string, namespaces: string[]): Promise<void> {
-  const silent = { debug() {}, info() {}, warn() {}, error() {} };
-  const bus = new EventBus({ brokers: brokers.split(','), service: 'dr-topic-cleanup', logger: silent, registry: new Registry() });
-  const admin = bus.kafka.admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => namespaces.some((ns) => t.startsWith(`${ns}.`)));
-    if (topics.length) await admin.deleteTopics({ topics, timeout: 30_000 });
-  } catch {
-    // Best effort: a leftover topic costs disk, not correctness.
-  } finally {
-    await admin.disconnect();
-  }
+  for (const ns of namespaces) await deleteNamespaceTopics(ns, brokers);
 }
