@@ -2,6 +2,7 @@
 // tables, indexes and (when available) pg_stat_statements. All SQL on targets lives in db/target-*.
 import pg from 'pg';
 import type { DatabaseCounters, StatementCounters } from '../domain/cycle-metrics.js';
+import type { IndexFacts } from '../domain/index-advice.js';
 import {
   ACTIVITY_SQL,
   checkpointsSql,
@@ -30,22 +31,8 @@ export interface TableStats {
   bytes: number | null;
 }
 
-export interface IndexStats {
-  schema: string;
-  table: string;
-  name: string;
-  idxScan: number;
-  bytes: number;
-  isUnique: boolean;
-  isPrimary: boolean;
-  isValid: boolean;
-  columns: number[];
-  opclasses: string;
-  partial: boolean;
-  expression: boolean;
-  backsConstraint: boolean;
-  definition: string;
-}
+/** The catalog facts the index advisor works from. */
+export type IndexStats = IndexFacts;
 
 export interface TargetSnapshot {
   versionNum: number;
