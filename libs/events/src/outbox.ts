@@ -114,14 +114,17 @@ export class Outbox {
     }
   }
 
-  /** Relays one batch in order; returns how many rows were sent. Rows leave the table only after Kafka acked them. */
-  async relayOnce(): Promise<number> {
+  /**
+   * Relays one batch in order; returns how many rows were sent. Rows leave the table only after
+   * Kafka acked them. `waitForLockMs` waits that long for another relay's batch to finish
+   * (the final flush at shutdown) instead of giving up at once.
+   */
+  async relayOnce(o: { waitForLockMs?: number } = {}): Promise<number> {
     const client = await this.o.pool.connect();
     try {
       await client.query('BEGIN');
       // One relay per schema at a time keeps per-key order across service instances.
-      const { rows: lock } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [this.channel]);
-      if (!lock[0]?.ok) {
+      if (!(await this.lock(client, o.waitForLockMs ?? 0))) {
         await client.query('ROLLBACK');
         return 0;
       }
@@ -157,7 +160,27 @@ export class Outbox {
     }
   }
 
-  /** Stops the relay after a last best-effort flush bounded by `timeoutMs`. */
+  private async lock(client: PoolClient, waitMs: number): Promise<boolean> {
+    if (waitMs <= 0) {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [this.channel]);
+      return rows[0]?.ok === true;
+    }
+    await client.query(`SET LOCAL lock_timeout = ${Math.ceil(waitMs)}`);
+    try {
+      await client.query('SAVEPOINT relay_lock');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.channel]);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '55P03') throw err; // lock_not_available: another relay kept it
+      await client.query('ROLLBACK TO SAVEPOINT relay_lock');
+      return false;
+    }
+  }
+
+  /**
+   * Stops the relay, then flushes what is left (rows written up to now) bounded by `timeoutMs`.
+   * The bus's producer must still be connected: the kit closes the outbox before the producer.
+   */
   async stop(timeoutMs = 5_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -166,7 +189,7 @@ export class Outbox {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
-        const sent = await this.relayOnce();
+        const sent = await this.relayOnce({ waitForLockMs: Math.min(2_000, deadline - Date.now()) });
         if (sent < this.batchSize) break;
       } catch (err) {
         this.o.logger.warn({ err: (err as Error).message }, 'final outbox flush failed; rows stay for the next start');

@@ -16,6 +16,7 @@ export class EventProducer {
   private readonly producer: Producer;
   private ready?: Promise<void>;
   private flushing = false;
+  private closed = false;
   private readonly queue: PendingSend[] = [];
 
   constructor(
@@ -26,7 +27,15 @@ export class EventProducer {
     this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
+  /** Connects (again, after disconnect()). Sends connect on their own unless the producer was disconnected. */
   connect(): Promise<void> {
+    this.closed = false;
+    return this.ensureConnected();
+  }
+
+  private ensureConnected(): Promise<void> {
+    // A send after disconnect() is a shutdown-order bug (e.g. an outbox flush after the producer closed): fail loudly.
+    if (this.closed) return Promise.reject(new Error('the Kafka producer is disconnected (send after shutdown); the service must flush before closing the bus'));
     this.ready ??= this.producer.connect().catch((err: unknown) => {
       this.ready = undefined;
       throw err;
@@ -45,7 +54,7 @@ export class EventProducer {
 
   /** One message to a physical topic, outside the coalescing queue (the DLQ). */
   async sendRaw(topic: string, message: Message): Promise<void> {
-    await this.connect();
+    await this.ensureConnected();
     await this.producer.send({ topic, acks: -1, messages: [message] });
   }
 
@@ -56,7 +65,7 @@ export class EventProducer {
       while (this.queue.length) {
         const pending = this.queue.splice(0, this.queue.length);
         try {
-          await this.connect();
+          await this.ensureConnected();
           const byTopic = new Map<string, WireMessage[]>();
           for (const m of pending.flatMap((p) => p.messages)) {
             const list = byTopic.get(m.topic) ?? [];
@@ -84,6 +93,7 @@ export class EventProducer {
   /** Disconnects once the sends already queued are done. */
   async disconnect(): Promise<void> {
     while (this.flushing || this.queue.length) await new Promise((r) => setTimeout(r, 10));
+    this.closed = true;
     if (this.ready) {
       const connected = this.ready;
       this.ready = undefined;

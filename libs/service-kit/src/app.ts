@@ -1,5 +1,5 @@
 // createServiceApp: the fastify instance every Vigil service starts from, with its
-// infrastructure (pg pool, Redis, Kafka bus, outbox) as one plugin that closes itself.
+// infrastructure (pg pool, Redis, Kafka bus, outbox, scheduler) as plugins that close themselves in order.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { catalog, DataHolderRegistered, EventBus, eventsMigrations, Outbox, type EventData } from '@vigil/events';
+import { DataHolderRegistered, EventBus, eventsMigrations, Outbox, type EventData } from '@vigil/events';
 import { kafkaBrokers, type BaseConfig } from './config.js';
 import { IDENTITY_SCHEMA } from './db/api-keys.js';
 import { migrate } from './db/migrate.js';
@@ -20,6 +20,7 @@ import { TaskScheduler } from './scheduler.js';
 import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
 import { registerHealthRoutes } from './health.js';
+import { consumersPlugin, outboxPlugin, postgresPlugin, producerPlugin, redisPlugin, schedulerPlugin } from './plugins/infrastructure.js';
 import { registerTracing } from './telemetry.js';
 
 export type ServiceConfig = BaseConfig & { PORT: number };
@@ -132,22 +133,14 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   registerHealthRoutes(app);
 
-  // Consumers and the relay start once every route and subscription is registered.
-  app.addHook('onReady', async () => {
-    await bus.ensureTopics(catalog);
-    if (o.dataHolder) await registerDataHolder(app.infra, o.name, o.dataHolder);
-    await outbox.start();
-    await bus.start();
-    scheduler.start();
-  });
-  // Shutdown order: fastify has stopped intake; stop the jobs, drain consumers, flush the outbox, close pools.
-  app.addHook('onClose', async () => {
-    await scheduler.stop();
-    await bus.stop();
-    await outbox.stop();
-    redis.disconnect();
-    await pool.end();
-  });
+  // Start order on ready: topics, outbox relay, consumers, jobs. Close order: the reverse (see plugins/infrastructure.ts).
+  await app.register(postgresPlugin, { pool });
+  await app.register(redisPlugin, { redis });
+  await app.register(producerPlugin, { bus });
+  const dataHolder = o.dataHolder;
+  await app.register(outboxPlugin, { outbox, beforeStart: dataHolder && (() => registerDataHolder(app.infra, o.name, dataHolder)) });
+  await app.register(consumersPlugin, { bus });
+  await app.register(schedulerPlugin, { scheduler });
   return app;
 }
 
