@@ -3,9 +3,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getAlert, listAlerts, listHistory } from '../db/alerts.js';
 import { alertNotFound, matcherInvalid, transitionInvalid } from '../errors.js';
-import type { AlertingDeps } from '../pipeline/deps.js';
-import { acknowledge, resolve } from '../pipeline/ingest.js';
-import { inTransaction } from '../pipeline/transaction.js';
+import type { AlertingDeps } from '../operations/deps.js';
+import { acknowledge, resolve } from '../operations/lifecycle.js';
+import { inTransaction } from '../operations/transaction.js';
 import { Alert, HistoryEntry, IdParams, Note, State } from './schemas.js';
 
 /** `label=value` pairs (repeatable `label` query parameter) as an equality filter. */

@@ -4,10 +4,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { toActions } from '../domain/am-alerts.js';
 import { InvalidInput } from '../domain/labels.js';
 import { alertsInvalid } from '../errors.js';
-import type { AlertingDeps } from '../pipeline/deps.js';
-import { evaluateSignal } from '../pipeline/evaluate.js';
-import { fireMany, resolve } from '../pipeline/ingest.js';
-import { inTransaction } from '../pipeline/transaction.js';
+import type { AlertingDeps } from '../operations/deps.js';
+import { evaluateSignal } from '../operations/evaluate.js';
+import { fireMany, resolve } from '../operations/lifecycle.js';
+import { inTransaction } from '../operations/transaction.js';
 import { LabelSet } from './schemas.js';
 
 const PostableAlert = Type.Object({

@@ -10,7 +10,7 @@ import { renderRequest } from '../domain/notify-formats.js';
 import { ReceiverInput, redactReceiver } from '../domain/receivers.js';
 import { compileRoute, DEFAULT_ROUTING, InhibitRuleSchema, RouteSchema, validateInhibitRules, type RoutingConfig } from '../domain/routing.js';
 import { receiverNotFound, routingInvalid } from '../errors.js';
-import type { AlertingDeps } from '../pipeline/deps.js';
+import type { AlertingDeps } from '../operations/deps.js';
 import { NameParams } from './schemas.js';
 
 const Routing = Type.Object({ route: RouteSchema, inhibit_rules: Type.Array(InhibitRuleSchema, { maxItems: 100, default: [] }) }, { additionalProperties: false });

@@ -6,7 +6,7 @@ import { deleteRule, getRule, insertRule, listRules, updateRule } from '../db/ru
 import { InvalidInput } from '../domain/labels.js';
 import { validateRule } from '../domain/rules.js';
 import { ruleInvalid, ruleNotFound } from '../errors.js';
-import type { AlertingDeps } from '../pipeline/deps.js';
+import type { AlertingDeps } from '../operations/deps.js';
 import { IdParams } from './schemas.js';
 
 const Rule = Type.Object({

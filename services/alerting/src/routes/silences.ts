@@ -5,7 +5,7 @@ import { expireSilence, insertSilence, listSilences } from '../db/silences.js';
 import { InvalidInput } from '../domain/labels.js';
 import { SilenceInput, validateSilence } from '../domain/silences.js';
 import { silenceInvalid, silenceNotFound } from '../errors.js';
-import type { AlertingDeps } from '../pipeline/deps.js';
+import type { AlertingDeps } from '../operations/deps.js';
 import { IdParams } from './schemas.js';
 
 const Silence = Type.Object({

@@ -13,7 +13,7 @@ import { renderRequest, type GroupNotice, type NoticeAlert } from '../domain/not
 import type { ReceiverConfig } from '../domain/receivers.js';
 import { isInhibited, type InhibitRule } from '../domain/routing.js';
 import { silencedBy, type Silence } from '../domain/silences.js';
-import { resolve, type Lifecycle } from './ingest.js';
+import { resolve, type Lifecycle } from './lifecycle.js';
 import { inTransaction } from './transaction.js';
 
 export interface DispatchDeps {

@@ -5,9 +5,9 @@ import type { Pool } from 'pg';
 import { claimDue, markDead, markDelivered, pauseTarget, release, scheduleRetry, takeSendSlot, type NotificationRow } from '../db/notifications.js';
 import { backoffMs, classify, paceMs, type SendResult } from '../domain/delivery-policy.js';
 import { fingerprint } from '../domain/labels.js';
-import { fire, type Lifecycle } from '../pipeline/ingest.js';
-import { postJson, SendError } from './http-post.js';
-import { inTransaction } from '../pipeline/transaction.js';
+import { fire, type Lifecycle } from './lifecycle.js';
+import { postJson, SendError } from '../clients/webhook.js';
+import { inTransaction } from './transaction.js';
 
 export interface DeliveryOptions {
   maxAttempts: number;
