@@ -2,7 +2,7 @@
 // after the maximum attempts (raising its own alert), and malformed input answered with 400.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { api, harness, webhookSetup, type Harness } from './fixtures.js';
+import { api, deliverySettled, harness, webhookSetup, type Harness } from './fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,7 +25,8 @@ describe('delivery reliability', () => {
       const list = h.sink.on('/hook').filter((r) => r.status === 200 && (r.json as Hook).alerts[0]?.labels.alertname === 'Outage');
       return list.length >= 20 ? list : undefined;
     }, 30_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Positive signal: every notification is recorded as delivered (or dead), none is queued or in flight.
+    await deliverySettled(h);
     const accepted = h.sink.on('/hook').filter((r) => r.status === 200 && (r.json as Hook).alerts[0]?.labels.alertname === 'Outage');
     expect(accepted.length).toBe(20);
     expect(new Set(ok.map((r) => (r.json as Hook).alerts[0]!.labels.instance)).size).toBe(20);
@@ -43,8 +44,17 @@ describe('delivery reliability', () => {
     }, 30_000);
     expect(dead).toMatchObject({ attempts: 3, lastStatus: 500 });
     expect(h.sink.on('/broken')).toHaveLength(3);
-    const [alert] = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=NotificationDeadLettered')).json();
-    expect(alert.labels).toEqual({ alertname: 'NotificationDeadLettered', receiver: 'broken', severity: 'critical' });
+    // Delivery does not raise the alert itself: it counts the dead letter and publishes
+    // NotificationDeadLettered, and the builtin rule of that name raises the alert from the event.
+    const metrics = (await h.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/vigil_alerting_notifications_dead_lettered_total\{[^}]*kind="webhook"[^}]*\} 1/);
+    const [alert] = await eventually(async () => {
+      const list = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=NotificationDeadLettered')).json() as { labels: Record<string, string>; source: string; ruleId: string | null }[];
+      return list.length ? list : undefined;
+    }, 30_000);
+    expect(alert!.labels).toEqual({ alertname: 'NotificationDeadLettered', receiver: 'broken', severity: 'critical' });
+    expect(alert!.source).toBe('notification-dead-lettered');
+    expect(alert!.ruleId).not.toBeNull();
     // ...and it is routed like any other alert.
     await eventually(async () => h.sink.on('/hook').find((r) => (r.json as Hook).alerts[0]?.labels.alertname === 'NotificationDeadLettered'));
     h.sink.respond = () => ({ status: 200 });

@@ -1,4 +1,4 @@
-// What routes and consumers are given: the pool, the lifecycle hooks and config values.
+// What routes, consumers and jobs hand to operations: pools, the lifecycle hooks, config values.
 import type { Pool } from 'pg';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -7,5 +7,9 @@ export interface AlertingDeps {
   lifecycle: Lifecycle;
   externalUrl: string;
   resolveTimeoutMs: number;
+  /** A notification was enqueued: run the delivery job soon. */
   wakeDelivery(): void;
 }
+
+/** Background work (flushes, escalations, expiry) runs on its own pool with asynchronous commits. */
+export type DispatchDeps = Pick<AlertingDeps, 'pool' | 'lifecycle' | 'externalUrl' | 'wakeDelivery'>;

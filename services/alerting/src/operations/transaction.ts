@@ -1,11 +1,10 @@
 // BEGIN/COMMIT around a unit of work, ROLLBACK on failure.
 import type { Pool, PoolClient } from 'pg';
-import { AppError } from '@vigil/service-kit';
+import { busy } from '../errors.js';
 
 export async function inTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>): Promise<T> {
   const tx = await pool.connect().catch((err: Error) => {
-    // Every connection busy for the pool's timeout: tell the client to come back (Alertmanager clients retry).
-    if (/timeout exceeded when trying to connect/.test(err.message)) throw new AppError(503, 'ALERTING_BUSY', 'the database is saturated; retry shortly', { retryAfterSeconds: 1 });
+    if (/timeout exceeded when trying to connect/.test(err.message)) throw busy();
     throw err;
   });
   try {
