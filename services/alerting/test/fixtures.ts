@@ -1,6 +1,7 @@
 // Shared setup for alerting tests: an app on its own database and Kafka namespace, a sink, a key.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { createTestEnv, deleteNamespaceTopics, type TestEnv } from '@vigil/service-kit/testing';
+import { createTestEnv, deleteNamespaceTopics, eventually, type TestEnv } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { HttpSink } from './sink.js';
@@ -80,4 +81,36 @@ export async function webhookSetup(h: Harness, extraRoute: Record<string, unknow
     inhibit_rules: [],
   });
   if (routing.statusCode !== 204) throw new Error(routing.body);
+}
+
+/**
+ * Positive signal for "nothing was sent": no notification is waiting or in flight any more, so
+ * every one that the code under test enqueued has reached the sink.
+ */
+export async function deliverySettled(h: Harness, timeoutMs = 30_000): Promise<void> {
+  await eventually(async () => {
+    const list = (await api(h, 'GET', '/v1/notifications?limit=1000')).json() as { state: string }[];
+    return list.every((n) => n.state === 'delivered' || n.state === 'dead');
+  }, timeoutMs, 50);
+}
+
+/**
+ * Positive signal that the group flusher has passed every group due before now: a marker alert,
+ * posted now, is flushed in the same or a later batch (groups are claimed in due order), and its
+ * notification is delivered; then the queue has settled. Routed by the root route to /hook.
+ */
+export async function flushMarker(h: Harness): Promise<void> {
+  const id = randomUUID();
+  const res = await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'FlushMarker', marker: id } }]);
+  if (res.statusCode !== 200) throw new Error(res.body);
+  await eventually(async () => h.sink.on('/hook').some((r) => (r.json as { alerts?: { labels: Record<string, string> }[] }).alerts?.[0]?.labels.marker === id), 30_000);
+  await deliverySettled(h);
+}
+
+/** Positive signal that a consumer handled these events: their inbox rows are committed with the effect. */
+export async function processed(h: Harness, consumer: string, eventIds: string[], timeoutMs = 30_000): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await h.app.infra.pool.query(`SELECT count(*)::int AS n FROM alerting.inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])`, [consumer, eventIds]);
+    return rows[0].n === eventIds.length;
+  }, timeoutMs, 50);
 }

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { api, harness, webhookSetup, type Harness } from './fixtures.js';
+import { api, flushMarker, harness, webhookSetup, type Harness } from './fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,8 +70,15 @@ describe('alert lifecycle through the Alertmanager API', () => {
     await api(h, 'POST', '/api/v2/alerts', [{ labels }]);
     await eventually(async () => hooks().find((b) => b.alerts[0]?.labels.alertname === 'Dup'));
     await api(h, 'POST', '/api/v2/alerts', [{ labels }, { labels }]);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(hooks().filter((b) => b.alerts[0]?.labels.alertname === 'Dup')).toHaveLength(1);
+    // Positive signal: the group's next flush, which carries the resolution posted after the
+    // re-posts. A re-post that changed the group would have been notified before it or within it.
+    await api(h, 'POST', '/api/v2/alerts', [{ labels, endsAt: new Date(Date.now() - 10).toISOString() }]);
+    const dup = await eventually(async () => {
+      const list = hooks().filter((b) => b.alerts[0]?.labels.alertname === 'Dup');
+      return list.some((b) => b.status === 'resolved') ? list : undefined;
+    });
+    expect(dup.map((b) => b.status)).toEqual(['firing', 'resolved']);
+    expect(dup[1]!.alerts).toHaveLength(1);
     expect((await api(h, 'GET', '/v1/alerts?label=alertname=Dup')).json()).toHaveLength(1);
   });
 
@@ -80,7 +87,7 @@ describe('alert lifecycle through the Alertmanager API', () => {
     expect(s.statusCode).toBe(201);
     await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'Noisy', instance: 'a' } }, { labels: { alertname: 'Quiet', instance: 'a' } }]);
     await eventually(async () => hooks().find((b) => b.alerts[0]?.labels.alertname === 'Quiet'));
-    await new Promise((r) => setTimeout(r, 1000));
+    await flushMarker(h); // the Noisy group, due with Quiet's, has been flushed and nothing is in flight
     expect(hooks().some((b) => b.alerts[0]?.labels.alertname === 'Noisy')).toBe(false);
     expect((await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=Noisy')).json()).toHaveLength(1);
 
@@ -107,7 +114,7 @@ describe('alert lifecycle through the Alertmanager API', () => {
       { labels: { alertname: 'Lag', db: 'billing', severity: 'warning' } },
     ]);
     await eventually(async () => hooks().find((b) => b.alerts[0]?.labels.db === 'billing'));
-    await new Promise((r) => setTimeout(r, 1000));
+    await flushMarker(h); // the orders warning's group, due with billing's, has been flushed and nothing is in flight
     const lag = hooks().filter((b) => b.alerts[0]?.labels.alertname === 'Lag').map((b) => `${b.alerts[0]!.labels.db}/${b.alerts[0]!.labels.severity}`);
     expect(lag.sort()).toEqual(['billing/warning', 'orders/critical']);
   });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricsCollected, VerificationFinished } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
-import { api, harness, webhookSetup, type Harness } from './fixtures.js';
+import { api, deliverySettled, harness, processed, webhookSetup, type Harness } from './fixtures.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -14,11 +14,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 /** Publishes, retrying while a fresh topic's metadata is still settling on the broker. */
-async function publishSettled(send: () => Promise<unknown>): Promise<void> {
-  await eventually(async () => {
-    await send();
-    return true;
-  }, 30_000, 500);
+async function publishSettled<T>(send: () => Promise<T>): Promise<T> {
+  return eventually(async () => ({ sent: await send() }), 30_000, 500).then((r) => r.sent);
 }
 
 type AlertJson = { id: string; state: string; labels: Record<string, string>; annotations: Record<string, string> };
@@ -44,10 +41,10 @@ describe('rules', () => {
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const publish = (offsetS: number, value: number) =>
       publishSettled(() => h.app.infra.bus.publish(MetricsCollected, { databaseId: 'orders-db', collectedAt: new Date(t0 + offsetS * 1000).toISOString(), samples: [{ name: 'replication_lag_seconds', value }] }, { tenantId: 'acme' }));
-    await publish(0, 20);
-    await publish(10, 25);
-    await eventually(async () => (await api(h, 'GET', '/v1/history')).statusCode === 200);
-    await new Promise((r) => setTimeout(r, 1500));
+    const first = await publish(0, 20);
+    const second = await publish(10, 25);
+    // Both samples were evaluated (their inbox rows commit with the effect), 10 s short of `for`.
+    await processed(h, 'metrics', [first.id, second.id]);
     expect(await alerts('label=alertname=ReplicationLagHigh')).toEqual([]);
     await publish(31, 30);
     const [fired] = await eventually(async () => {
@@ -98,7 +95,12 @@ describe('escalation', () => {
     expect((await api(h, 'POST', `/v1/alerts/${handled!.id}/acknowledge`, {})).statusCode).toBe(200);
     const paged = await eventually(async () => h.sink.on('/oncall')[0], 30_000);
     expect((paged.json as { alerts: { labels: Record<string, string> }[] }).alerts[0]!.labels.alertname).toBe('Ignored');
-    await new Promise((r) => setTimeout(r, 4000));
-    expect(h.sink.on('/oncall').map((r) => (r.json as { alerts: { labels: Record<string, string> }[] }).alerts[0]!.labels.alertname)).toEqual(['Ignored']);
+    // Positive signal: a marker on the same policy, started after Handled's step was due, reaches
+    // oncall; escalations are claimed in due order, so Handled's step was decided before it.
+    await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'EscalationMarker', escalate: 'yes' } }]);
+    const oncall = () => h.sink.on('/oncall').map((r) => (r.json as { alerts: { labels: Record<string, string> }[] }).alerts[0]!.labels.alertname);
+    await eventually(async () => oncall().includes('EscalationMarker'), 30_000);
+    await deliverySettled(h);
+    expect(oncall()).toEqual(['Ignored', 'EscalationMarker']);
   });
 });
