@@ -5,10 +5,10 @@ import { createPool, createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
 import { subscribeDeadLetters } from './consumers/notification-dead-lettered.js';
 import { subscribeSources } from './consumers/sources.js';
-import { deliveryJob } from './jobs/delivery.js';
-import { escalationJob } from './jobs/escalation.js';
-import { expiryJob } from './jobs/expiry.js';
-import { groupFlushJob } from './jobs/group-flush.js';
+import { addDeliveryJob } from './jobs/delivery.js';
+import { addEscalationJob } from './jobs/escalation.js';
+import { addExpiryJob } from './jobs/expiry.js';
+import { addGroupFlushJob } from './jobs/group-flush.js';
 import type { AlertingDeps, DispatchDeps } from './operations/deps.js';
 import type { Lifecycle } from './operations/lifecycle.js';
 import { RoutingCache } from './operations/routing-cache.js';
@@ -31,7 +31,7 @@ export async function buildApp(config: Config) {
     config,
     migrationsDir: MIGRATIONS,
   });
-  const { pool, bus, outbox, registry } = app.infra;
+  const { pool, bus, outbox, registry, scheduler } = app.infra;
   await installBuiltinRules({ pool }, config.ALERT_HEALTH_SCORE_FLOOR);
 
   // Background bookkeeping (group flushes, delivery state) commits asynchronously: losing its last
@@ -59,17 +59,17 @@ export async function buildApp(config: Config) {
   subscribeSources(bus, pool, lifecycle);
   subscribeDeadLetters(bus, pool, lifecycle);
 
-  // Jobs.
+  // Jobs, on the kit's scheduler (started after consumers and relay).
   const poll = config.ALERT_POLL_INTERVAL_MS;
-  const groupFlush = groupFlushJob(dispatch, poll, log);
-  const escalation = escalationJob(dispatch, poll, log);
-  const expiry = expiryJob(dispatch, poll, log);
-  const delivery = deliveryJob({ pool: workPool, outbox, registry, config, log });
-  const jobs = [groupFlush, escalation, expiry, delivery];
-  app.addHook('onReady', async () => jobs.forEach((j) => j.start()));
-  // Jobs stop (and in-flight sends finish) before the kit's onClose ends the pools.
+  const groupFlush = addGroupFlushJob(scheduler, dispatch, poll);
+  addEscalationJob(scheduler, dispatch, poll);
+  addExpiryJob(scheduler, dispatch, poll);
+  const delivery = addDeliveryJob(scheduler, { pool: workPool, outbox, registry, config, log });
+  // The jobs stop and in-flight sends finish before the workers' pool ends; the kit's own
+  // onClose (which stops the scheduler first anyway) then drains consumers and the outbox.
   app.addHook('preClose', async () => {
-    await Promise.all(jobs.map((j) => j.stop()));
+    await scheduler.stop();
+    await delivery.drain();
     await workPool.end();
   });
   return app;

@@ -18,6 +18,12 @@ export const transitionInvalid = (detail: string) => new AppError(409, 'ALERTING
 /** Every connection busy for the pool's timeout: the client should come back (Alertmanager clients retry). */
 export const busy = () => new AppError(503, 'ALERTING_BUSY', 'the database is saturated; retry shortly', { retryAfterSeconds: 1 });
 
+/** For API transactions: a pool that had no connection to give within its timeout answers 503 ALERTING_BUSY. */
+export function saturatedAsBusy(err: unknown): never {
+  if (err instanceof Error && /timeout exceeded when trying to connect/.test(err.message)) throw busy();
+  throw err;
+}
+
 /** Runs a domain check; its InvalidInput becomes the given 400. */
 export function checked<T>(check: () => T, as: (detail: string) => AppError): T {
   try {

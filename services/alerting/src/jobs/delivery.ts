@@ -1,13 +1,16 @@
 // The delivery queue: keeps up to ALERT_DELIVERY_CONCURRENCY sends in flight, polling when idle
 // and woken at once when a flush enqueues. Outcomes and dead letters are counted.
+// Not a singleton: rows are claimed with a lease (FOR UPDATE SKIP LOCKED) and pacing per target is
+// a shared slot in PostgreSQL, so every replica sends.
 import type { Pool } from 'pg';
 import { Counter, type Registry } from 'prom-client';
 import type { Outbox } from '@vigil/events';
+import type { TaskScheduler } from '@vigil/service-kit';
 import type { Config } from '../config.js';
 import { DeliveredMarks, Deliverer, type DeliveryLogger } from '../operations/deliver-notifications.js';
-import { WorkLoop } from './work-loop.js';
+import { addDrainTask } from './drain-task.js';
 
-export function deliveryJob(o: { pool: Pool; outbox: Outbox; registry: Registry; config: Config; log: DeliveryLogger }) {
+export function addDeliveryJob(scheduler: TaskScheduler, o: { pool: Pool; outbox: Outbox; registry: Registry; config: Config; log: DeliveryLogger }) {
   const sends = new Counter({ name: 'vigil_alerting_notification_sends_total', help: 'Notification requests by receiver kind and outcome', labelNames: ['kind', 'outcome'], registers: [o.registry] });
   const dead = new Counter({ name: 'vigil_alerting_notifications_dead_lettered_total', help: 'Notifications given up on (attempts exhausted or permanent error)', labelNames: ['kind'], registers: [o.registry] });
   const { config: c } = o;
@@ -26,14 +29,10 @@ export function deliveryJob(o: { pool: Pool; outbox: Outbox; registry: Registry;
     },
     onOutcome: (outcome, n) => (outcome === 'dead' ? dead.inc({ kind: n.kind }) : sends.inc({ kind: n.kind, outcome })),
   });
-  const loop = new WorkLoop('delivery', () => deliverer.step(), c.ALERT_POLL_INTERVAL_MS, o.log);
+  const task = addDrainTask(scheduler, { name: 'delivery', everyMs: c.ALERT_POLL_INTERVAL_MS, step: () => deliverer.step() });
   return {
-    start: () => loop.start(),
-    wake: () => loop.wake(),
-    /** Stops claiming, then waits for the sends already started. */
-    async stop() {
-      await loop.stop();
-      await deliverer.drain();
-    },
+    wake: task.wake,
+    /** Once the scheduler has stopped (nothing claims any more): waits for the sends already started. */
+    drain: () => deliverer.drain(),
   };
 }

@@ -1,6 +1,9 @@
 // Escalation steps that came due notify their receiver (checked at least once a second).
+// Not a singleton: due steps are claimed with FOR UPDATE SKIP LOCKED, so replicas share the work.
+import type { TaskScheduler } from '@vigil/service-kit';
 import type { DispatchDeps } from '../operations/deps.js';
 import { escalateDue } from '../operations/escalate.js';
-import { WorkLoop, type LoopLogger } from './work-loop.js';
+import { addDrainTask } from './drain-task.js';
 
-export const escalationJob = (deps: DispatchDeps, pollMs: number, log: LoopLogger) => new WorkLoop('escalation', () => escalateDue(deps), Math.max(pollMs, 1000), log);
+export const addEscalationJob = (scheduler: TaskScheduler, deps: DispatchDeps, pollMs: number) =>
+  addDrainTask(scheduler, { name: 'escalation', everyMs: Math.max(pollMs, 1000), step: () => escalateDue(deps) });

@@ -1,6 +1,9 @@
 // Alerts past their endsAt resolve (checked at least once a second).
+// Not a singleton: expired alerts are claimed with FOR UPDATE SKIP LOCKED, so replicas share the work.
+import type { TaskScheduler } from '@vigil/service-kit';
 import type { DispatchDeps } from '../operations/deps.js';
 import { resolveExpired } from '../operations/expire-alerts.js';
-import { WorkLoop, type LoopLogger } from './work-loop.js';
+import { addDrainTask } from './drain-task.js';
 
-export const expiryJob = (deps: DispatchDeps, pollMs: number, log: LoopLogger) => new WorkLoop('expiry', () => resolveExpired(deps), Math.max(pollMs, 1000), log);
+export const addExpiryJob = (scheduler: TaskScheduler, deps: DispatchDeps, pollMs: number) =>
+  addDrainTask(scheduler, { name: 'expiry', everyMs: Math.max(pollMs, 1000), step: () => resolveExpired(deps) });

@@ -1,10 +1,10 @@
 // Alerts as the API sees them: list, read, history, and the two transitions people make.
+import { withTransaction } from '@vigil/service-kit';
 import { getAlert, listAlerts, listHistory, type AlertRow, type AlertState, type HistoryEntry } from '../db/alerts.js';
 import { parseLabelFilter } from '../domain/labels.js';
-import { alertNotFound, checked, matcherInvalid, transitionInvalid } from '../errors.js';
+import { alertNotFound, checked, matcherInvalid, saturatedAsBusy, transitionInvalid } from '../errors.js';
 import type { AlertingDeps } from './deps.js';
 import { acknowledge, resolve } from './lifecycle.js';
-import { inTransaction } from './transaction.js';
 
 export interface AlertQuery {
   state?: AlertState;
@@ -31,15 +31,15 @@ export function tenantHistory(deps: AlertingDeps, tenantId: string, limit: numbe
 }
 
 export async function acknowledgeAlert(deps: AlertingDeps, tenantId: string, id: string, actor: string, note?: string): Promise<AlertRow> {
-  const alert = await inTransaction(deps.pool, (tx) => acknowledge(tx, deps.lifecycle, tenantId, id, actor, note));
+  const alert = await withTransaction(deps.pool, (tx) => acknowledge(tx, deps.lifecycle, tenantId, id, actor, note)).catch(saturatedAsBusy);
   return alert ?? Promise.reject(alertNotFound(id));
 }
 
 export function resolveAlert(deps: AlertingDeps, tenantId: string, id: string, actor: string, note?: string): Promise<AlertRow> {
-  return inTransaction(deps.pool, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const current = await getAlert(tx, tenantId, id);
     if (!current) throw alertNotFound(id);
     if (current.state === 'resolved') throw transitionInvalid(`alert ${id} is already resolved`);
     return (await resolve(tx, deps.lifecycle, tenantId, current.fingerprint, actor, new Date(), note))!;
-  });
+  }).catch(saturatedAsBusy);
 }

@@ -6,10 +6,10 @@
 // of that name turns the event into an alert through the normal path (consumers/).
 import type { Pool } from 'pg';
 import { NotificationDeadLettered, type Outbox } from '@vigil/events';
+import { withTransaction } from '@vigil/service-kit';
 import { postJson, SendError } from '../clients/webhook.js';
 import { claimDue, markDead, markDelivered, pauseTarget, release, scheduleRetry, takeSendSlot, type NotificationRow } from '../db/notifications.js';
 import { backoffMs, classify, paceMs, type SendResult } from '../domain/delivery-policy.js';
-import { inTransaction } from './transaction.js';
 
 export interface DeliveryOptions {
   maxAttempts: number;
@@ -81,7 +81,7 @@ const safeTarget = (url: string) => {
 };
 
 async function deadLetter(deps: DeliveryDeps, n: NotificationRow, status: number | null, error: string): Promise<void> {
-  const recorded = await inTransaction(deps.pool, async (tx) => {
+  const recorded = await withTransaction(deps.pool, async (tx) => {
     if (!(await markDead(tx, n.id, status, error))) return false;
     await deps.outbox.enqueue(
       tx,

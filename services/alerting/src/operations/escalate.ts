@@ -1,4 +1,5 @@
 // Escalation: unacknowledged alerts move along their policy, one notification per step.
+import { withTransaction } from '@vigil/service-kit';
 import { getAlert } from '../db/alerts.js';
 import { getReceiver } from '../db/config.js';
 import { advanceEscalation, claimDueEscalations } from '../db/escalations.js';
@@ -6,14 +7,13 @@ import { enqueueNotification } from '../db/notifications.js';
 import { renderRequest, type GroupNotice } from '../domain/notify-formats.js';
 import type { DispatchDeps } from './deps.js';
 import { toNotice } from './flush-groups.js';
-import { inTransaction } from './transaction.js';
 
 const BATCH = 50;
 
 /** Unacknowledged alerts move along their escalation policy. */
 export async function escalateDue(deps: DispatchDeps): Promise<number> {
   let sent = 0;
-  const n = await inTransaction(deps.pool, async (tx) => {
+  const n = await withTransaction(deps.pool, async (tx) => {
     const due = await claimDueEscalations(tx, BATCH);
     for (const e of due) {
       const routing = await deps.lifecycle.routing.get(e.tenantId, tx);

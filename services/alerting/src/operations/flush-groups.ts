@@ -2,6 +2,7 @@
 // changed or is due a repeat, and enqueues the notification in the same transaction.
 import { createHash, randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { withTransaction } from '@vigil/service-kit';
 import { openAlertsContaining, type AlertRow } from '../db/alerts.js';
 import { getReceiver } from '../db/config.js';
 import { claimDueGroups, finishFlushes, groupMembers, type FlushResult, type GroupRow } from '../db/groups.js';
@@ -13,7 +14,6 @@ import type { ReceiverConfig } from '../domain/receivers.js';
 import { isInhibited, type InhibitRule } from '../domain/routing.js';
 import { silencedBy, type Silence } from '../domain/silences.js';
 import type { DispatchDeps } from './deps.js';
-import { inTransaction } from './transaction.js';
 
 export const toNotice = (a: AlertRow): NoticeAlert => ({
   fingerprint: a.fingerprint,
@@ -79,7 +79,7 @@ const FLUSH_BATCH = 200;
 
 export async function flushDueGroups(deps: DispatchDeps): Promise<number> {
   let notified = 0;
-  const n = await inTransaction(deps.pool, async (tx) => {
+  const n = await withTransaction(deps.pool, async (tx) => {
     const groups = await claimDueGroups(tx, FLUSH_BATCH);
     if (!groups.length) return 0;
     const members = await groupMembers(tx, groups.map((g) => g.id));
