@@ -1,29 +1,29 @@
 // Two alerting replicas on one database and Kafka namespace: the jobs are not singletons, they
 // share the work through row claims, and every notification still goes out exactly once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { eventually } from '@vigil/service-kit/testing';
-import { buildApp } from '../src/app.js';
-import { loadServiceConfig } from '../src/config.js';
-import { api, deliverySettled, FAST, harness, webhookSetup, type Harness } from './fixtures.js';
+import { eventually, platformTest } from '@vigil/service-kit/testing';
+import { api, buildAlerting, deliverySettled, FAST, openHarness, webhookSetup, type Harness } from './fixtures.js';
 
-let h: Harness;
-let second: FastifyInstance;
-beforeAll(async () => {
-  h = await harness('alertreplicas');
-  second = await buildApp(loadServiceConfig({ ...h.env.env, ...FAST }));
-  await second.ready();
-  await webhookSetup(h);
-});
-afterAll(async () => {
-  await second?.close();
-  await h?.close();
+const it = platformTest({ label: 'alertreplicas', env: FAST, apps: { first: buildAlerting, second: buildAlerting } }).extend<{ h: Harness; second: FastifyInstance }>({
+  h: [
+    async ({ apps, kit }, use) => {
+      const h = await openHarness(apps.first, kit, webhookSetup);
+      try {
+        await use(h);
+      } finally {
+        await h.sink.close();
+      }
+    },
+    { scope: 'file' },
+  ],
+  second: [async ({ apps }, use) => use(apps.second), { scope: 'file' }],
 });
 
 type Hook = { alerts: { fingerprint: string; labels: Record<string, string> }[] };
 
 describe('two replicas', () => {
-  it('alerts posted to either replica are each notified exactly once', async () => {
+  it('alerts posted to either replica are each notified exactly once', { timeout: 180_000 }, async ({ h, second }) => {
     const N = 40;
     const batch = (from: number) => Array.from({ length: N / 2 }, (_, i) => ({ labels: { alertname: 'Replicated', instance: `i${from + i}` } }));
     const [a, b] = await Promise.all([
