@@ -16,6 +16,8 @@ export interface Harness {
 
 /** Fast timings for tests; a test may override any variable. */
 export const FAST = {
+  // Small pools: the PostgreSQL server (100 connections) is shared with parallel test files.
+  DATABASE_POOL_MAX: '5',
   ALERT_POLL_INTERVAL_MS: '50',
   ALERT_DELIVERY_BACKOFF_BASE_MS: '200',
   ALERT_DELIVERY_BACKOFF_MAX_MS: '1000',
