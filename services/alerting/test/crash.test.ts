@@ -93,6 +93,9 @@ describe('SIGKILL mid-delivery', () => {
     }, 30_000, 50);
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
+    // Positive signal that the sink has seen every request the dead process sent: all its sockets
+    // are closed (a socket closes only after the bytes before its FIN were read).
+    await eventually(async () => (await sink.openConnections()) === 0, 30_000, 50);
     const held = new Set([...sink.inFlight].map((r) => r.headers['idempotency-key']));
     expect(answered()).toBeLessThan(N);
     expect(held.size).toBeGreaterThan(0);
