@@ -4,9 +4,9 @@
 import Fastify from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcceptQueue } from '../src/ingest/accept-queue.js';
-import { Ingest } from '../src/ingest/ingest.js';
-import { RateLimiter } from '../src/ingest/rate-limit.js';
+import { AcceptQueue } from '../src/operations/accept-queue.js';
+import { Ingest } from '../src/operations/ingest.js';
+import { RateLimiter } from '../src/clients/rate-limiter.js';
 import { ingestRoutes } from '../src/routes/ingest.js';
 import { envelopeOf, errorEvent, sentryAuth, startFixture, type Fixture } from './fixtures.js';
 

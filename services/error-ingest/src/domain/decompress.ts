@@ -2,7 +2,8 @@
 // ever being held in memory, so a small decompression bomb cannot take the process down.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { IngestRejection, malformed, tooLarge } from '../domain/errors.js';
+import { AppError } from '@vigil/service-kit';
+import { encodingUnsupported, malformed, tooLarge } from '../errors.js';
 
 const gunzip = promisify(zlib.gunzip);
 const inflate = promisify(zlib.inflate);
@@ -27,10 +28,10 @@ export async function decompressBody(body: Buffer, encoding: string | undefined,
       case 'br':
         return await brotli(body, { maxOutputLength: limit });
       default:
-        throw new IngestRejection(415, 'ERRORS_ENCODING_UNSUPPORTED', `Content-Encoding ${enc} is not supported (gzip, deflate, br)`);
+        throw encodingUnsupported(enc);
     }
   } catch (err) {
-    if (err instanceof IngestRejection) throw err;
+    if (err instanceof AppError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge('ERRORS_BODY_TOO_LARGE', `the ${enc} body inflates past ${limit} bytes`);
     throw malformed('ERRORS_BODY_ENCODING_INVALID', `the body is not valid ${enc}: ${e.message}`);

@@ -1,18 +1,7 @@
-// Scheduled purge of events past their project's retention, and of old minute buckets.
+// The retention purge on a timer (replaced by the kit's task scheduler).
 import type { FastifyBaseLogger } from 'fastify';
 import type { Pool } from 'pg';
-import { purgeExpiredCounts, purgeExpiredEvents } from './db/subjects.js';
-
-export async function purgeExpired(pool: Pool): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const n = await purgeExpiredEvents(pool);
-    total += n;
-    if (n < 5000) break;
-  }
-  await purgeExpiredCounts(pool);
-  return total;
-}
+import { purgeExpired } from '../operations/purge-expired.js';
 
 export function scheduleRetention(pool: Pool, everyMs: number, log: FastifyBaseLogger): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
