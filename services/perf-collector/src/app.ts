@@ -1,13 +1,13 @@
 // perf-collector: plugins, then routes, then the collection scheduler and self-monitoring.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { participateInSubjectRequests } from '@vigil/privacy';
 import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
-import type { CollectDeps } from './domain/collect.js';
+import { answerSubjectRequests } from './consumers/subject-requests.js';
+import type { CollectDeps } from './operations/collect.js';
 import { secretBox } from './domain/secret-box.js';
-import { APM_CATEGORY, subjectData } from './domain/subject-data.js';
-import { startCollectionScheduler } from './jobs/collection-scheduler.js';
+import { APM_CATEGORY } from './operations/subject-data.js';
+import { startCollectionScheduler } from './jobs/collection.js';
 import { startSelfMonitor } from './jobs/self-monitor.js';
 import { apmRoutes } from './routes/apm.js';
 import { healthRoutes } from './routes/health.js';
@@ -52,7 +52,7 @@ export async function buildApp(config: Config) {
   await app.register(apmRoutes, { prefix: '/v1', pool });
   await app.register(otlpRoutes, { prefix: '/v1', pool, outbox, maxBytes: config.PERF_OTLP_MAX_BYTES });
 
-  participateInSubjectRequests(app.infra, 'perf-collector', subjectData);
+  answerSubjectRequests(app.infra);
 
   const jobs: { stop(): Promise<void> }[] = [];
   app.addHook('onReady', async () => {

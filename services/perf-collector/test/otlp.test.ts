@@ -11,7 +11,7 @@ import { ApmMetricsReceived } from '@vigil/events';
 import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
 import { dropNamespaceTopics, readyApp } from './fixtures/app.js';
 import { decodeMetricsResponse, encodeMetricsRequest } from '../src/domain/otlp-codec.js';
-import { subjectData } from '../src/domain/subject-data.js';
+import { subjectData } from '../src/operations/subject-data.js';
 
 let env: TestEnv;
 let app: FastifyInstance;

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
-import { ingestOtlpMetrics } from '../domain/apm.js';
+import { ingestOtlpMetrics } from '../operations/apm.js';
 import { decodeMetricsRequest, encodeMetricsResponse } from '../domain/otlp-codec.js';
 import { otlpInvalid, otlpUnsupportedType } from '../errors.js';
 

@@ -2,8 +2,8 @@
 // publish ApmMetricsReceived per service through the outbox, all in one transaction.
 import { ApmMetricsReceived, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
-import { insertApmPoints, insertApmSummaries, listApmServices, serviceMetricNames, serviceSummaries } from '../db/apm.js';
-import { readMetricsRequest, summariseServices, type ServiceSummary } from './otlp-metrics.js';
+import { insertApmPoints, insertApmSummaries, listApmServices, listSelfChecks, serviceMetricNames, serviceSummaries } from '../db/apm.js';
+import { readMetricsRequest, summariseServices, type ServiceSummary } from '../domain/otlp-metrics.js';
 
 export interface IngestResult {
   accepted: number;
@@ -49,6 +49,9 @@ export async function ingestOtlpMetrics(deps: { pool: Pool; outbox: Outbox }, te
 }
 
 export const apmServices = (pool: Pool, tenantId: string) => listApmServices(pool, tenantId);
+
+/** The latest self-monitoring check of each Vigil service (platform-wide). */
+export const selfChecks = (pool: Pool) => listSelfChecks(pool);
 
 export async function apmService(pool: Pool, tenantId: string, service: string, hours: number) {
   const [history, metrics] = await Promise.all([serviceSummaries(pool, tenantId, service, hours), serviceMetricNames(pool, tenantId, service)]);

@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { pruneRawSamples } from '../db/series.js';
 import { claimDueTargets } from '../db/targets.js';
-import { collectTarget, type CollectDeps } from '../domain/collect.js';
+import { collectTarget, type CollectDeps } from '../operations/collect.js';
 
 export interface Scheduler {
   stop(): Promise<void>;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { deleteTarget, getTarget, insertTarget, listTargets, updateTargetSettings, type TargetRow } from '../db/targets.js';
 import { connectionStringInvalid, targetNameTaken, targetNotFound } from '../errors.js';
-import { redactConnectionString, type SecretBox } from './secret-box.js';
+import { redactConnectionString, type SecretBox } from '../domain/secret-box.js';
 
 export interface TargetView {
   id: string;
@@ -78,6 +78,10 @@ export async function requireTarget(pool: Pool, tenantId: string, id: string): P
   const t = await getTarget(pool, tenantId, id);
   if (!t) throw targetNotFound(id);
   return t;
+}
+
+export async function getTargetView(d: TargetDeps, tenantId: string, id: string): Promise<TargetView> {
+  return targetView(await requireTarget(d.pool, tenantId, id), d.box);
 }
 
 export async function listTargetViews(d: TargetDeps, tenantId: string): Promise<TargetView[]> {

@@ -1,8 +1,10 @@
-// Scores a snapshot, stores it and publishes HealthScored in the same transaction.
+// Health of a database: score a pushed snapshot, store it and publish HealthScored in the same
+// transaction; read the score history.
 import { HealthScored, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
-import { insertHealthScore } from '../db/health-scores.js';
-import { scoreDatabaseHealth, type HealthScore, type HealthSnapshot } from './health-score.js';
+import { healthHistory, insertHealthScore } from '../db/health-scores.js';
+import { scoreDatabaseHealth, type HealthScore, type HealthSnapshot } from '../domain/health-score.js';
+import { healthNotScored } from '../errors.js';
 
 export async function recordHealth(
   deps: { pool: Pool; outbox: Outbox },
@@ -24,4 +26,12 @@ export async function recordHealth(
   } finally {
     client.release();
   }
+}
+
+export const scoreHistory = (pool: Pool, tenantId: string, databaseId: string) => healthHistory(pool, tenantId, databaseId);
+
+export async function currentScore(pool: Pool, tenantId: string, databaseId: string) {
+  const [latest] = await healthHistory(pool, tenantId, databaseId, 1);
+  if (!latest) throw healthNotScored(databaseId);
+  return latest;
 }

@@ -7,14 +7,15 @@ import type { Pool } from 'pg';
 import type pg from 'pg';
 import { insertHealthScore } from '../db/health-scores.js';
 import { insertQueryStats, insertSamples, insertTableSizes, replaceRecommendations, upsertSlowQueries } from '../db/series.js';
-import { explainGeneric, whatIfIndexes } from '../db/target-plans.js';
-import { abandonTarget, connectTarget, probeTarget, tableColumns, type TargetSnapshot } from '../db/target-probe.js';
+import { explainGeneric, whatIfIndexes } from '../clients/target-plans.js';
+import { abandonTarget, connectTarget, probeTarget, tableColumns, type TargetSnapshot } from '../clients/target-probe.js';
 import { loadBaseline, saveBaseline, setTargetStatus, type TargetRow, type TargetStatus } from '../db/targets.js';
-import { computeCycle, type StatementDelta } from './cycle-metrics.js';
-import { scoreDatabaseHealth, type HealthScore } from './health-score.js';
-import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, type Evaluated, type Recommendation } from './index-advice.js';
-import type { SecretBox } from './secret-box.js';
-import { detectSlowQueries, statementsToKeep, topByTotal, type SlowQuery } from './slow-queries.js';
+import { computeCycle, type StatementDelta } from '../domain/cycle-metrics.js';
+import { scoreDatabaseHealth, type HealthScore } from '../domain/health-score.js';
+import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, type Evaluated, type Recommendation } from '../domain/index-advice.js';
+import type { SecretBox } from '../domain/secret-box.js';
+import { requireTarget } from './targets.js';
+import { detectSlowQueries, statementsToKeep, topByTotal, type SlowQuery } from '../domain/slow-queries.js';
 
 export interface CollectDeps {
   pool: Pool;
@@ -43,6 +44,11 @@ export interface CycleOptions {
   advise?: boolean;
   /** Read relation sizes even when the last reading is recent. */
   sizes?: boolean;
+}
+
+/** One cycle now, for a target of the tenant (the API's "collect now"). */
+export async function collectNow(deps: CollectDeps, tenantId: string, id: string, opts: CycleOptions): Promise<CycleOutcome> {
+  return collectTarget(deps, await requireTarget(deps.pool, tenantId, id), opts);
 }
 
 export async function collectTarget(deps: CollectDeps, target: TargetRow, opts: CycleOptions = {}): Promise<CycleOutcome> {
