@@ -7,7 +7,7 @@ import { RateLimiter } from './clients/rate-limiter.js';
 import type { Config } from './config.js';
 import { subscribeAcceptedEvents } from './consumers/error-event-accepted.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
-import { scheduleRetention } from './jobs/retention.js';
+import { retentionTask } from './jobs/retention.js';
 import { AcceptQueue } from './operations/accept-queue.js';
 import { Ingest } from './operations/ingest.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -61,11 +61,10 @@ export async function buildApp(config: Config) {
   });
   answerSubjectRequests(app.infra, config.VIGIL_PSEUDONYM_KEY);
 
-  const retention = scheduleRetention(pool, config.ERRORS_RETENTION_INTERVAL_MS, app.log);
-  // Runs before the kit's own onClose (registered earlier, hooks run in order): stop the
-  // purge and let in-flight accepts commit while the pool is still open.
+  // Started by the kit once consumers and the relay run, stopped first on close.
+  app.infra.scheduler.add(retentionTask(pool, config.ERRORS_RETENTION_INTERVAL_MS));
+  // Before the kit's onClose: in-flight accepts commit while the pool is still open.
   app.addHook('preClose', async () => {
-    await retention.stop();
     await queue.drained();
   });
   return app;

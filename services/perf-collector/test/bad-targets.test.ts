@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { sealSecret } from '@vigil/service-kit';
 import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
 import { dropNamespaceTopics, readyApp } from './fixtures/app.js';
 import { startScratchPostgres, type ScratchPostgres } from './fixtures/scratch-postgres.js';
@@ -100,8 +101,9 @@ describe('bad targets', () => {
 describe('sealed connection strings', () => {
   it('reports a connection string that the current key cannot open as an error, not a crash', async () => {
     const id = await register('rekeyed', `postgres://postgres@127.0.0.1:${target.port}/plain`);
-    // As if PERF_SECRET_KEY had been rotated: the stored ciphertext no longer authenticates.
-    await app.infra.pool.query(`UPDATE perf.targets SET conn_enc = decode(repeat('ab', 60), 'hex'), next_due_at = now() + interval '1 hour' WHERE id = $1`, [id]);
+    // As if PERF_SECRET_KEY had been rotated: the stored value was sealed under another key.
+    const underOldKey = sealSecret(`postgres://postgres@127.0.0.1:${target.port}/plain`, 'cd'.repeat(32), 'perf.target-dsn');
+    await app.infra.pool.query(`UPDATE perf.targets SET conn_sealed = $2, next_due_at = now() + interval '1 hour' WHERE id = $1`, [id, underOldKey]);
     const res = await app.inject({ method: 'POST', url: `/v1/databases/${id}/collections`, headers, payload: {} });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'error', detail: 'collection failed: the stored connection string cannot be decrypted with the current PERF_SECRET_KEY; register it again' });

@@ -49,9 +49,10 @@ describe('targets', () => {
     dbId = body.id;
     expect(body).toMatchObject({ name: 'shop', intervalSeconds: 30, status: 'pending' });
     expect(body.connection).toBe(`postgres://postgres:***@127.0.0.1:${target.port}/shop`);
-    const stored = await app.infra.pool.query('SELECT conn_enc FROM perf.targets WHERE id = $1', [dbId]);
-    expect((stored.rows[0].conn_enc as Buffer).includes(Buffer.from('s3cret-pass'))).toBe(false);
-    expect((stored.rows[0].conn_enc as Buffer).includes(Buffer.from('127.0.0.1'))).toBe(false);
+    const stored = await app.infra.pool.query('SELECT conn_sealed FROM perf.targets WHERE id = $1', [dbId]);
+    expect(stored.rows[0].conn_sealed).toMatch(/^vs1:/);
+    expect(stored.rows[0].conn_sealed).not.toContain('s3cret-pass');
+    expect(stored.rows[0].conn_sealed).not.toContain('127.0.0.1');
 
     const dup = await app.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name: 'shop', connectionString: conn } });
     expect(dup.statusCode).toBe(409);

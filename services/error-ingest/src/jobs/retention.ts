@@ -1,22 +1,17 @@
-// The retention purge on a timer (replaced by the kit's task scheduler).
-import type { FastifyBaseLogger } from 'fastify';
+// The retention purge, every ERRORS_RETENTION_INTERVAL_MS on the kit's task scheduler. Singleton:
+// with several replicas one purges, the others would only contend for the same rows.
+import type { TaskSpec } from '@vigil/service-kit';
 import type { Pool } from 'pg';
 import { purgeExpired } from '../operations/purge-expired.js';
 
-export function scheduleRetention(pool: Pool, everyMs: number, log: FastifyBaseLogger): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = purgeExpired(pool)
-      .then((n) => (n ? log.info({ purged: n }, 'retention purge') : undefined))
-      .catch((err: Error) => log.warn({ err: err.message }, 'retention purge failed; next run retries'))
-      .finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
+export function retentionTask(pool: Pool, everyMs: number): TaskSpec {
   return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+    name: 'retention',
+    everyMs,
+    singleton: true,
+    async run({ log }) {
+      const purged = await purgeExpired(pool);
+      if (purged) log.info({ purged }, 'retention purge');
     },
   };
 }

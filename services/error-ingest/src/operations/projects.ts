@@ -1,6 +1,7 @@
 // Projects and their DSN keys, tenant-scoped. Changes that affect which keys ingest accepts
 // (or their quotas) call `onKeysChanged`, so this process stops using a cached key at once.
 import type { Pool } from 'pg';
+import { withTransaction } from '@vigil/service-kit';
 import { clientReportTotals } from '../db/accepted.js';
 import {
   createKey,
@@ -10,7 +11,6 @@ import {
   listKeys,
   listProjects,
   revokeKey,
-  rotateKey,
   updateProject,
   type KeyRow,
   type ProjectChanges,
@@ -57,7 +57,7 @@ export async function changeProject(d: ProjectDeps, tenantId: string, id: string
 }
 
 export async function removeProject(d: ProjectDeps, tenantId: string, id: string): Promise<void> {
-  if (!(await deleteProject(d.pool, tenantId, id))) throw projectNotFound(id);
+  if (!(await withTransaction(d.pool, (tx) => deleteProject(tx, tenantId, id)))) throw projectNotFound(id);
   d.onKeysChanged();
 }
 
@@ -72,11 +72,15 @@ export async function addKey(d: ProjectDeps, tenantId: string, projectId: string
   return withDsn(d, key);
 }
 
+/** Issues a successor key with the same label and quota and revokes this one, atomically. */
 export async function replaceKey(d: ProjectDeps, tenantId: string, projectId: string, keyId: string): Promise<KeyView> {
-  const r = await rotateKey(d.pool, tenantId, projectId, keyId);
-  if (!r) throw keyNotFound(projectId, keyId);
+  const key = await withTransaction(d.pool, async (tx) => {
+    const old = await revokeKey(tx, tenantId, projectId, keyId);
+    return old && (await createKey(tx, tenantId, projectId, old.label, old.rateLimitPerMinute));
+  });
+  if (!key) throw keyNotFound(projectId, keyId);
   d.onKeysChanged();
-  return withDsn(d, r.key);
+  return withDsn(d, key);
 }
 
 export async function withdrawKey(d: ProjectDeps, tenantId: string, projectId: string, keyId: string): Promise<KeyView> {

@@ -1,26 +1,24 @@
-// Self-monitoring on a timer: a round of health checks every PERF_SELF_MONITOR_INTERVAL_S.
+// Self-monitoring on the kit's task scheduler: a round of health checks every
+// PERF_SELF_MONITOR_INTERVAL_S, the first right after start. Singleton, so that several
+// replicas do not each publish the same checks.
 import type { Outbox } from '@vigil/events';
-import type { FastifyBaseLogger } from 'fastify';
+import type { TaskSpec } from '@vigil/service-kit';
 import type { Pool } from 'pg';
 import { parseMonitorUrls } from '../domain/self-monitoring.js';
 import { checkServices } from '../operations/check-services.js';
 
-export function startSelfMonitor(deps: { pool: Pool; outbox: Outbox }, o: { spec: string; intervalS: number; log: FastifyBaseLogger }): { stop(): Promise<void> } {
+/** The task, or none when PERF_SELF_MONITOR_URLS is empty. */
+export function selfMonitorTask(deps: { pool: Pool; outbox: Outbox }, o: { spec: string; intervalS: number }): TaskSpec | undefined {
   const targets = parseMonitorUrls(o.spec);
-  if (!targets.length) return { stop: async () => undefined };
-  let round: Promise<void> | undefined;
-  const run = () => {
-    round ??= checkServices(deps, targets, Math.min(10_000, o.intervalS * 1000))
-      .catch((err: Error) => o.log.warn({ err: err.message }, 'self-monitoring round failed'))
-      .finally(() => (round = undefined));
-  };
-  const timer = setInterval(run, o.intervalS * 1000);
-  timer.unref();
-  run();
+  if (!targets.length) return undefined;
+  const everyMs = o.intervalS * 1000;
+  const checkTimeoutMs = Math.min(10_000, everyMs);
   return {
-    async stop() {
-      clearInterval(timer);
-      await round;
-    },
+    name: 'self-monitor',
+    everyMs,
+    initialDelayMs: 0,
+    singleton: true,
+    timeoutMs: checkTimeoutMs + 30_000,
+    run: () => checkServices(deps, targets, checkTimeoutMs),
   };
 }

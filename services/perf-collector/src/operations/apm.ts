@@ -2,6 +2,7 @@
 // publish ApmMetricsReceived per service through the outbox, all in one transaction.
 import { ApmMetricsReceived, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
+import { withTransaction } from '@vigil/service-kit';
 import { insertApmPoints, insertApmSummaries, listApmServices, listSelfChecks, serviceMetricNames, serviceSummaries } from '../db/apm.js';
 import { readMetricsRequest, summariseServices, type ServiceSummary } from '../domain/otlp-metrics.js';
 
@@ -27,9 +28,7 @@ export async function ingestOtlpMetrics(deps: { pool: Pool; outbox: Outbox }, te
   const read = readMetricsRequest(body);
   const summaries = summariseServices(read.points);
   if (read.points.length) {
-    const tx = await deps.pool.connect();
-    try {
-      await tx.query('BEGIN');
+    await withTransaction(deps.pool, async (tx) => {
       await insertApmPoints(tx, tenantId, read.points);
       await insertApmSummaries(tx, tenantId, summaries);
       await deps.outbox.enqueueMany(
@@ -37,13 +36,7 @@ export async function ingestOtlpMetrics(deps: { pool: Pool; outbox: Outbox }, te
         ApmMetricsReceived,
         summaries.map((s) => ({ data: { service: s.service, receivedAt: new Date().toISOString(), samples: summarySamples(s) }, opts: { tenantId } })),
       );
-      await tx.query('COMMIT');
-    } catch (err) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      tx.release();
-    }
+    });
   }
   return { accepted: read.points.length, rejected: read.rejected, errorMessage: read.errors.slice(0, 5).join('; ') };
 }

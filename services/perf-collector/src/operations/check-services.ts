@@ -1,7 +1,7 @@
 // One self-monitoring round: poll each Vigil service's health endpoint, record up/down and
 // latency, and publish each check as ApmMetricsReceived (service vigil-<name>) so alerting can act on it.
 import { ApmMetricsReceived, type Outbox } from '@vigil/events';
-import { PLATFORM_TENANT } from '@vigil/service-kit';
+import { PLATFORM_TENANT, withTransaction } from '@vigil/service-kit';
 import type { Pool } from 'pg';
 import { upsertSelfCheck } from '../db/apm.js';
 import type { MonitoredService } from '../domain/self-monitoring.js';
@@ -25,18 +25,8 @@ export async function checkServices(deps: { pool: Pool; outbox: Outbox }, target
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       const checkedAt = new Date().toISOString();
       await upsertSelfCheck(deps.pool, { service: t.service, url: t.url, ok, httpStatus, latencyMs: ok ? latencyMs : null, detail, checkedAt });
-      const tx = await deps.pool.connect();
-      try {
-        await tx.query('BEGIN');
-        const samples = [{ name: 'up', value: ok ? 1 : 0 }, ...(ok ? [{ name: 'health_latency_ms', value: latencyMs }] : [])];
-        await deps.outbox.enqueue(tx, ApmMetricsReceived, { service: `vigil-${t.service}`, receivedAt: checkedAt, samples }, { tenantId: PLATFORM_TENANT });
-        await tx.query('COMMIT');
-      } catch (err) {
-        await tx.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        tx.release();
-      }
+      const samples = [{ name: 'up', value: ok ? 1 : 0 }, ...(ok ? [{ name: 'health_latency_ms', value: latencyMs }] : [])];
+      await withTransaction(deps.pool, (tx) => deps.outbox.enqueue(tx, ApmMetricsReceived, { service: `vigil-${t.service}`, receivedAt: checkedAt, samples }, { tenantId: PLATFORM_TENANT }));
     }),
   );
 }

@@ -2,6 +2,7 @@
 // transaction; read the score history.
 import { HealthScored, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
+import { withTransaction } from '@vigil/service-kit';
 import { healthHistory, insertHealthScore } from '../db/health-scores.js';
 import { scoreDatabaseHealth, type HealthScore, type HealthSnapshot } from '../domain/health-score.js';
 import { healthNotScored } from '../errors.js';
@@ -13,19 +14,11 @@ export async function recordHealth(
   snapshot: HealthSnapshot,
 ): Promise<HealthScore & { scoredAt: string }> {
   const health = scoreDatabaseHealth(snapshot);
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const scoredAt = await insertHealthScore(client, tenantId, database.id, health);
-    await deps.outbox.enqueue(client, HealthScored, { databaseId: database.id, databaseName: database.name, ...health, scoredAt }, { tenantId });
-    await client.query('COMMIT');
+  return withTransaction(deps.pool, async (tx) => {
+    const scoredAt = await insertHealthScore(tx, tenantId, database.id, health);
+    await deps.outbox.enqueue(tx, HealthScored, { databaseId: database.id, databaseName: database.name, ...health, scoredAt }, { tenantId });
     return { ...health, scoredAt };
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export const scoreHistory = (pool: Pool, tenantId: string, databaseId: string) => healthHistory(pool, tenantId, databaseId);
