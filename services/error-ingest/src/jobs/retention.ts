@@ -9,8 +9,8 @@ export function retentionTask(pool: Pool, everyMs: number): TaskSpec {
     name: 'retention',
     everyMs,
     singleton: true,
-    async run({ log }) {
-      const purged = await purgeExpired(pool);
+    async run({ signal, log }) {
+      const purged = await purgeExpired(pool, signal);
       if (purged) log.info({ purged }, 'retention purge');
     },
   };
