@@ -3,10 +3,10 @@
 // Migrate to just before it, insert rows in the old format, migrate, and open them.
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { eventsMigrations } from '@vigil/events';
-import { createPool, ensureDatabase, migrate, openSecret } from '@vigil/service-kit';
-import { createTestEnv, type TestEnv } from '@vigil/service-kit/testing';
+import { createPool, migrate, openSecret } from '@vigil/service-kit';
+import { databaseTest } from '@vigil/service-kit/testing';
 import { getTarget } from '../src/db/targets.js';
 import { targetView } from '../src/operations/targets.js';
 
@@ -22,22 +22,20 @@ function sealLegacy(plain: string, hexKey: string): Buffer {
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
-let env: TestEnv;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  env = await createTestEnv('perfdsn');
-  await ensureDatabase(env.databaseUrl);
-  pool = createPool(env.databaseUrl, 2, 'perf-dsn-migration-test');
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await env?.cleanup();
+// An empty database of its own: this test runs the migrations itself.
+const it = databaseTest({ label: 'perfdsn' }).extend<{ pool: pg.Pool }>({
+  pool: [
+    async ({ kit }, use) => {
+      const pool = createPool(kit.databaseUrl, 2, 'perf-dsn-migration-test');
+      await use(pool);
+      await pool.end();
+    },
+    { scope: 'file' },
+  ],
 });
 
 describe('migration 0003: sealed target connection strings', () => {
-  it('re-seals old-format connection strings so they open with PERF_SECRET_KEY, and keeps unopenable ones unreadable', async () => {
+  it('re-seals old-format connection strings so they open with PERF_SECRET_KEY, and keeps unopenable ones unreadable', async ({ pool }) => {
     const before = await migrate(pool, { schema: 'perf', dir: MIGRATIONS, library: eventsMigrations, until: '0003' });
     expect(before).toContain('0002_collector');
     expect(before).not.toContain('0003_sealed_target_dsns');
