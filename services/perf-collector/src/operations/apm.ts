@@ -4,7 +4,9 @@ import { ApmMetricsReceived, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
 import { withTransaction } from '@vigil/service-kit';
 import { insertApmPoints, insertApmSummaries, listApmServices, listSelfChecks, serviceMetricNames, serviceSummaries } from '../db/apm.js';
+import { decodeMetricsRequest, encodeMetricsResponse } from '../domain/otlp-codec.js';
 import { readMetricsRequest, summariseServices, type ServiceSummary } from '../domain/otlp-metrics.js';
+import { otlpInvalid, otlpUnsupportedType } from '../errors.js';
 
 export interface IngestResult {
   accepted: number;
@@ -39,6 +41,36 @@ export async function ingestOtlpMetrics(deps: { pool: Pool; outbox: Outbox }, te
     });
   }
   return { accepted: read.points.length, rejected: read.rejected, errorMessage: read.errors.slice(0, 5).join('; ') };
+}
+
+export const OTLP_PROTOBUF = 'application/x-protobuf';
+
+/**
+ * One OTLP/HTTP export request as it came in (protobuf bytes or parsed JSON, by media type):
+ * ingested, and answered in the request's own encoding with partial success when points were refused.
+ */
+export async function ingestOtlpExport(
+  deps: { pool: Pool; outbox: Outbox },
+  tenantId: string,
+  req: { mediaType: string; body: unknown },
+): Promise<{ mediaType: string; body: Buffer | Record<string, unknown> }> {
+  let request: unknown;
+  if (req.mediaType === OTLP_PROTOBUF) {
+    try {
+      request = decodeMetricsRequest(req.body as Buffer);
+    } catch (err) {
+      throw otlpInvalid(`body is not an ExportMetricsServiceRequest: ${(err as Error).message}`);
+    }
+  } else if (req.mediaType === 'application/json') {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw otlpInvalid('JSON body must be an ExportMetricsServiceRequest object');
+    request = req.body;
+  } else {
+    throw otlpUnsupportedType(req.mediaType);
+  }
+  const result = await ingestOtlpMetrics(deps, tenantId, request);
+  const partial = result.rejected > 0 ? { rejectedDataPoints: result.rejected, errorMessage: result.errorMessage } : undefined;
+  if (req.mediaType === OTLP_PROTOBUF) return { mediaType: OTLP_PROTOBUF, body: Buffer.from(encodeMetricsResponse(partial)) };
+  return { mediaType: 'application/json', body: partial ? { partialSuccess: partial } : {} };
 }
 
 export const apmServices = (pool: Pool, tenantId: string) => listApmServices(pool, tenantId);
