@@ -1,15 +1,15 @@
-// dr-orchestrator: plugins, then routes and the subject-request consumer, then the scheduler.
+// dr-orchestrator: plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
+import { loadRunbooks } from './clients/runbook-files.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
+import { Scheduler } from './jobs/policy-schedule.js';
 import { OperationRunner } from './operations/runner.js';
-import { Scheduler } from './operations/scheduler.js';
 import { operationRoutes } from './routes/operations.js';
 import { policyRoutes } from './routes/policies.js';
 import { reportRoutes } from './routes/reports.js';
-import { loadRunbooks } from './runbooks.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 

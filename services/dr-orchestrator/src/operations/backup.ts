@@ -4,14 +4,14 @@ import pg from 'pg';
 import { BackupFinished, OperationProgressed } from '@vigil/events';
 import { completedBackups, markBackupCompleted, markBackupExpired, markBackupFailed, type Backup } from '../db/backups.js';
 import type { Policy } from '../db/policies.js';
-import { collectFacts, exportSnapshot, listTables } from '../db/source-facts.js';
+import { collectFacts, exportSnapshot, listTables } from '../clients/source-facts.js';
 import { inTransaction } from '../db/tx.js';
 import type { SnapshotFacts } from '../domain/facts.js';
 import { DumpProgress } from '../domain/progress.js';
 import { backupsToExpire } from '../domain/retention.js';
 import { libpqEnv } from '../domain/source-url.js';
-import { pgDump } from '../pg-tools/pg-dump.js';
-import { partialDir, prepareDumpTarget, probeRepository, removeBackupDir, sealBackup } from '../repository/backup-files.js';
+import { pgDump } from '../clients/pg-dump.js';
+import { partialDir, prepareDumpTarget, probeRepository, removeBackupDir, sealBackup } from '../clients/backup-files.js';
 import { backupAppName, runbookUrl, sourceOf, type OperationContext } from './context.js';
 import { ProgressReporter } from './progress-reporter.js';
 

@@ -7,16 +7,16 @@ import { RecoveryObjectiveBreached, VerificationFinished, OperationProgressed } 
 import { setVerificationStatus, type Backup } from '../db/backups.js';
 import { hasOpenBreach, openBreach, resolveBreach } from '../db/breaches.js';
 import type { Policy } from '../db/policies.js';
-import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, withClient } from '../db/scratch.js';
-import { applyFactSettings, schemaFingerprint, tableContent } from '../db/source-facts.js';
+import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, withClient } from '../clients/scratch.js';
+import { applyFactSettings, schemaFingerprint, tableContent } from '../clients/source-facts.js';
 import { inTransaction } from '../db/tx.js';
 import { finishVerification, type Verification, type VerificationKind } from '../db/verifications.js';
 import { overall, schemaDiffCheck, tableChecks, type Check, type TableFact } from '../domain/facts.js';
 import { breachTransition, rtoState } from '../domain/objectives.js';
 import { countListEntries, RestoreProgress } from '../domain/progress.js';
 import { libpqEnv, parseSourceUrl, withDatabase } from '../domain/source-url.js';
-import { pgRestore, pgRestoreList } from '../pg-tools/pg-restore.js';
-import { verifyFiles } from '../repository/backup-files.js';
+import { pgRestore, pgRestoreList } from '../clients/pg-restore.js';
+import { verifyFiles } from '../clients/backup-files.js';
 import { restoreAppName, runbookUrl, sourceOf, type OperationContext } from './context.js';
 import { ProgressReporter } from './progress-reporter.js';
 
