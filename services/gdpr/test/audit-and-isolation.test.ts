@@ -9,11 +9,11 @@ import { buildApp } from '../src/app.js';
 import { precreateTopics, readyWithRetry } from './fixtures/participant.js';
 import { loadServiceConfig } from '../src/config.js';
 import { TENANT_ROLE, withTenant } from '../src/db/tenant.js';
-import { watchDeadlines } from '../src/domain/deadline-watch.js';
-import { ConsentWriter } from '../src/domain/consent-writer.js';
-import { recordConsent } from '../src/domain/consent.js';
-import { runRetentionPurge } from '../src/domain/exceptions.js';
-import { submitRequest, verifyRequest } from '../src/domain/requests.js';
+import { watchDeadlines } from '../src/operations/deadline-watch.js';
+import { ConsentWriter } from '../src/operations/consent-writer.js';
+import { recordConsent } from '../src/operations/consents.js';
+import { runRetentionPurge } from '../src/operations/exceptions.js';
+import { submitRequest, verifyRequest } from '../src/operations/requests.js';
 
 let env: TestEnv;
 let gdpr: FastifyInstance;

@@ -9,7 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { runRetentionPurge } from '../src/domain/exceptions.js';
+import { runRetentionPurge } from '../src/operations/exceptions.js';
 import { buildParticipant, precreateTopics, readyWithRetry, rowsFor, seedSubject, waitForGroupEmpty } from './fixtures/participant.js';
 
 let env: TestEnv;

@@ -13,7 +13,7 @@ import {
 } from '@vigil/events';
 import type { Pool } from 'pg';
 import { scopeToTenant } from '../db/tenant.js';
-import { appendToChain } from '../domain/audit.js';
+import { appendToChain } from '../operations/audit.js';
 
 export const AUDITED: AnyEventDefinition[] = [ProcessingRecorded, SubjectRequestIssued, SubjectRequestReceipt, ConsentChanged, GdprDeadlineWarning, DataHolderRegistered];
 

@@ -2,7 +2,7 @@
 import { handleOnce, SubjectRequestReceipt, type EventBus } from '@vigil/events';
 import type { Pool } from 'pg';
 import { scopeToTenant } from '../db/tenant.js';
-import { applyReceipt } from '../domain/requests.js';
+import { applyReceipt } from '../operations/requests.js';
 
 export function subscribeReceipts(bus: EventBus, pool: Pool): void {
   bus.subscribe(SubjectRequestReceipt, async (event, ctx) => {

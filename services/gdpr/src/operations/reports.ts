@@ -7,7 +7,7 @@ import { breachStats, overdueRequests, requestStats } from '../db/reports.js';
 import { listReceipts, listRequests } from '../db/requests.js';
 import { withTenant } from '../db/tenant.js';
 import { verifyChain, type AuditDeps } from './audit.js';
-import { viewOf } from './requests.js';
+import { viewOf } from '../domain/requests.js';
 
 export async function subjectDashboard(pool: Pool, key: string, tenantId: string, subjectId: string) {
   const ref = subjectRef(key, tenantId, subjectId);

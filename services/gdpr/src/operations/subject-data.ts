@@ -1,4 +1,4 @@
-// gdpr as a data holder itself: it exports a subject's consent proofs; on erasure it keeps
+// gdpr as a data holder itself (the subject-requests consumer): it exports a subject's consent proofs; on erasure it keeps
 // them, because Art. 7(1) obliges the controller to demonstrate consent (Art. 17(3)(b)).
 import type { SubjectDataHandler } from '@vigil/privacy';
 import { subjectRef } from '@vigil/privacy';

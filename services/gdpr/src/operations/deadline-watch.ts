@@ -1,11 +1,11 @@
-// Deadline watch: a request with receipts still missing near or past its deadline, and a
+// Deadline watch (a job): a request with receipts still missing near or past its deadline, and a
 // breach not yet notified near or past its 72 hours, raise GdprDeadlineWarning (once per state).
 import { GdprDeadlineWarning, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
 import { markBreachWarned, unnotifiedBreachesBefore } from '../db/breaches.js';
 import { missingServices, openRequestsNearDeadline, updateRequest } from '../db/requests.js';
 import { asSystem } from '../db/tenant.js';
-import { deadlineState } from './deadlines.js';
+import { deadlineState } from '../domain/deadlines.js';
 
 export interface WatchDeps {
   pool: Pool;

@@ -2,11 +2,12 @@
 // holding only HMAC subject refs, checkpoints are Ed25519-signed, and the chain verifies.
 import type { Pool, PoolClient } from 'pg';
 import type { Envelope } from '@vigil/events';
-import { canonicalJson, sha256, subjectRef } from '@vigil/privacy';
-import { chainHead, checkChainSegment, hashesAt, insertAuditEntry, insertCheckpoint, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
+import { subjectRef } from '@vigil/privacy';
+import { chainHead, checkChainSegment, hashesAt, insertAuditEntry, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
 import { getRequest } from '../db/requests.js';
 import { asSystem, withTenant } from '../db/tenant.js';
-import { checkpointSignatureValid, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from './audit-chain.js';
+import { entryHash, GENESIS_HASH, reviewCheckpoints, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
+import { auditContent, redactForAudit } from '../domain/audit-entry.js';
 
 export interface AuditDeps {
   pool: Pool;
@@ -14,46 +15,25 @@ export interface AuditDeps {
   signingKey: SigningKey;
 }
 
-type Data = Record<string, unknown>;
-
-/**
- * What of an event goes into the log: raw identifiers become HMAC refs, export data is
- * reduced to its checksum, free-text errors to a hash. Returns the subject ref if known.
- */
-export async function redactForAudit(tx: PoolClient, key: string, event: Envelope, topic: string): Promise<{ data: Data; subjectRef: string | null }> {
-  const data = { ...(event.data as Data) };
-  const ref = (v: string) => subjectRef(key, event.tenantId, v);
-  switch (topic) {
-    case 'gdpr.subject-requests': {
-      const ids = (data.identifiers as { type: string; value: string }[]) ?? [];
-      data.identifiers = ids.map((i) => ({ type: i.type, ref: ref(i.value) }));
-      const request = await getRequest(tx, data.requestId as string);
-      return { data, subjectRef: request?.subjectRef ?? null };
-    }
-    case 'gdpr.request-receipts': {
-      const part = data.exportPart as { format: string; sha256: string } | undefined;
-      if (part) data.exportPart = { format: part.format, sha256: part.sha256 };
-      if (typeof data.error === 'string') data.error = { sha256: sha256(data.error) };
-      const request = await getRequest(tx, data.requestId as string);
-      return { data, subjectRef: request?.subjectRef ?? null };
-    }
-    case 'gdpr.consent':
-    case 'audit.processing':
-      return { data, subjectRef: (data.subjectRef as string | undefined) ?? null };
-    default:
-      return { data, subjectRef: null };
-  }
-}
-
 /** Appends one event to its tenant's chain, inside the caller's tenant-scoped transaction. */
 export async function appendToChain(tx: PoolClient, key: string, event: Envelope, topic: string): Promise<boolean> {
-  const { data, subjectRef: ref } = await redactForAudit(tx, key, event, topic);
-  const content = canonicalJson({ eventId: event.id, type: event.type, version: event.version, source: event.source, occurredAt: event.occurredAt, data });
+  const redacted = redactForAudit(key, event, topic);
+  const ref = redacted.requestId ? ((await getRequest(tx, redacted.requestId))?.subjectRef ?? null) : redacted.subjectRef;
+  const content = auditContent(event, redacted.data);
   const head = await lockChainHead(tx, event.tenantId);
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? GENESIS_HASH;
   return insertAuditEntry(tx, event.tenantId, { seq, eventId: event.id, topic, subjectRef: ref, content, prevHash, hash: entryHash(prevHash, seq, content) });
 }
+
+/** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
+export async function auditEntries(deps: AuditDeps, tenantId: string, q: { afterSeq: number; limit: number; topic?: string; subjectId?: string }) {
+  const ref = q.subjectId ? subjectRef(deps.pseudonymKey, tenantId, q.subjectId) : undefined;
+  const rows = await withTenant(deps.pool, tenantId, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: q.topic, afterSeq: q.afterSeq, limit: q.limit }));
+  return rows.map((r) => ({ ...r, content: JSON.parse(r.content) as unknown }));
+}
+
+export const auditCheckpoints = (deps: AuditDeps, tenantId: string) => withTenant(deps.pool, tenantId, (tx) => listCheckpoints(tx, tenantId));
 
 export interface VerifyResult {
   valid: boolean;
@@ -93,23 +73,9 @@ export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<Ve
   return withTenant(deps.pool, tenantId, async (tx) => {
     const intactUpTo = entries;
     const stored = await hashesAt(tx, tenantId, checkpoints.filter((c) => c.seq <= intactUpTo).map((c) => c.seq));
-    let verifiedCheckpoints = 0;
-    for (const c of checkpoints) {
-      let bad: BrokenLink | undefined;
-      if (c.seq > intactUpTo) {
-        // Entries the checkpoint vouches for are gone (cut from the end), unless an earlier break explains it.
-        if (!broken) bad = { seq: intactUpTo + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${c.seq}`, found: `chain ends at ${intactUpTo}` };
-      } else if (!checkpointSignatureValid(deps.signingKey, tenantId, c.seq, c.hash, c.signature)) {
-        bad = { seq: c.seq, reason: 'checkpoint-signature-invalid', expected: 'valid Ed25519 signature', found: c.signature };
-      } else if (stored.get(c.seq) !== c.hash) {
-        bad = { seq: c.seq, reason: 'checkpoint-mismatch', expected: c.hash, found: stored.get(c.seq) ?? '(missing)' };
-      }
-      if (bad) {
-        if (!broken || bad.seq < broken.seq) broken = bad;
-        break;
-      }
-      if (c.seq <= intactUpTo) verifiedCheckpoints++;
-    }
+    const review = reviewCheckpoints(deps.signingKey, tenantId, checkpoints, intactUpTo, !!broken, stored);
+    if (review.broken && (!broken || review.broken.seq < broken.seq)) broken = review.broken;
+    const verifiedCheckpoints = review.verified;
     const latest = checkpoints[checkpoints.length - 1];
     return {
       valid: !broken,
