@@ -8,10 +8,9 @@ import { subscribeDataHolders } from './consumers/data-holder-registered.js';
 import { subscribeReceipts } from './consumers/request-receipts.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
 import { signingKeyFromSeed } from './domain/audit-chain.js';
-import { auditCheckpointJob } from './jobs/audit-checkpoint.js';
-import { deadlineWatchJob } from './jobs/deadline-watch.js';
-import { retentionPurgeJob } from './jobs/retention-purge.js';
-import { startScheduler } from './jobs/scheduler.js';
+import { scheduleAuditCheckpoints } from './jobs/audit-checkpoint.js';
+import { scheduleDeadlineWatch } from './jobs/deadline-watch.js';
+import { scheduleRetentionPurge } from './jobs/retention-purge.js';
 import type { AuditDeps } from './operations/audit.js';
 import { ConsentWriter } from './operations/consent-writer.js';
 import type { RequestDeps } from './operations/requests.js';
@@ -40,7 +39,7 @@ export async function buildApp(config: Config) {
       handles: ['erasure', 'export'],
     },
   });
-  const { pool, outbox, bus, schema } = app.infra;
+  const { pool, outbox, bus, schema, scheduler } = app.infra;
   const pseudonymKey = config.VIGIL_PSEUDONYM_KEY;
   const requestDeps: RequestDeps = { pool, outbox, pseudonymKey };
   const auditDeps: AuditDeps = { pool, pseudonymKey, signingKey: signingKeyFromSeed(config.GDPR_AUDIT_SIGNING_SEED) };
@@ -59,14 +58,10 @@ export async function buildApp(config: Config) {
   subscribeAuditFeed(bus, pool, pseudonymKey);
   answerSubjectRequests({ bus, pool, outbox, schema }, pseudonymKey);
 
-  const jobs = [deadlineWatchJob({ pool, outbox }, config), retentionPurgeJob(requestDeps, config), auditCheckpointJob(auditDeps, config)];
-  let stopScheduler: (() => Promise<void>) | undefined;
-  app.addHook('onReady', async () => {
-    stopScheduler = startScheduler(jobs, app.log);
-  });
-  // preClose runs before the kit closes the pool, so a job in flight can finish.
-  app.addHook('preClose', async () => {
-    await stopScheduler?.();
-  });
+  // On the kit's scheduler: started after consumers and relay, stopped first on close; each
+  // is cross-tenant work, so it runs on one replica at a time.
+  scheduleDeadlineWatch(scheduler, { pool, outbox }, config);
+  scheduleRetentionPurge(scheduler, requestDeps, config);
+  scheduleAuditCheckpoints(scheduler, auditDeps, config);
   return app;
 }

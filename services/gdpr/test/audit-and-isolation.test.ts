@@ -8,7 +8,8 @@ import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/test
 import { buildApp } from '../src/app.js';
 import { precreateTopics, readyWithRetry } from './fixtures/participant.js';
 import { loadServiceConfig } from '../src/config.js';
-import { TENANT_ROLE, withTenant } from '../src/db/tenant.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant, TENANT_ROLE } from '../src/operations/tenant-scope.js';
 import { watchDeadlines } from '../src/operations/deadline-watch.js';
 import { ConsentWriter } from '../src/operations/consent-writer.js';
 import { recordConsent } from '../src/operations/consents.js';
@@ -163,6 +164,7 @@ describe('row-level security', () => {
 
     // Below the API: even a query without a tenant filter sees only the scoped tenant's rows.
     const pool = gdpr.infra.pool;
+    const withTenant = <T>(p: pg.Pool, tenant: string, fn: (tx: pg.PoolClient) => Promise<T>) => withTransaction(p, fn, asTenant(tenant));
     const count = (tenant: string, table: string) => withTenant(pool, tenant, async (tx) => (await tx.query(`SELECT count(*)::int AS n FROM gdpr.${table}`)).rows[0].n);
     for (const table of ['consent_events', 'breaches', 'subject_requests', 'audit_log']) {
       expect(await count('acme', table), table).toBeGreaterThan(0);

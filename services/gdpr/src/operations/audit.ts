@@ -5,7 +5,8 @@ import type { Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
 import { chainHead, checkChainSegment, hashesAt, insertAuditEntry, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
 import { getRequest } from '../db/requests.js';
-import { asSystem, withTenant } from '../db/tenant.js';
+import { scopeTransaction, withTransaction } from '@vigil/service-kit';
+import { asTenant, tenantScope } from './tenant-scope.js';
 import { entryHash, GENESIS_HASH, reviewCheckpoints, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
 import { auditContent, redactForAudit } from '../domain/audit-entry.js';
 
@@ -15,8 +16,9 @@ export interface AuditDeps {
   signingKey: SigningKey;
 }
 
-/** Appends one event to its tenant's chain, inside the caller's tenant-scoped transaction. */
+/** Appends one event to its tenant's chain, inside the caller's transaction (the consumer's inbox one), scoped to the event's tenant. */
 export async function appendToChain(tx: PoolClient, key: string, event: Envelope, topic: string): Promise<boolean> {
+  await scopeTransaction(tx, tenantScope(event.tenantId));
   const redacted = redactForAudit(key, event, topic);
   const ref = redacted.requestId ? ((await getRequest(tx, redacted.requestId))?.subjectRef ?? null) : redacted.subjectRef;
   const content = auditContent(event, redacted.data);
@@ -29,11 +31,11 @@ export async function appendToChain(tx: PoolClient, key: string, event: Envelope
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
 export async function auditEntries(deps: AuditDeps, tenantId: string, q: { afterSeq: number; limit: number; topic?: string; subjectId?: string }) {
   const ref = q.subjectId ? subjectRef(deps.pseudonymKey, tenantId, q.subjectId) : undefined;
-  const rows = await withTenant(deps.pool, tenantId, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: q.topic, afterSeq: q.afterSeq, limit: q.limit }));
+  const rows = await withTransaction(deps.pool, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: q.topic, afterSeq: q.afterSeq, limit: q.limit }), asTenant(tenantId));
   return rows.map((r) => ({ ...r, content: JSON.parse(r.content) as unknown }));
 }
 
-export const auditCheckpoints = (deps: AuditDeps, tenantId: string) => withTenant(deps.pool, tenantId, (tx) => listCheckpoints(tx, tenantId));
+export const auditCheckpoints = (deps: AuditDeps, tenantId: string) => withTransaction(deps.pool, (tx) => listCheckpoints(tx, tenantId), asTenant(tenantId));
 
 export interface VerifyResult {
   valid: boolean;
@@ -54,7 +56,7 @@ const PARALLEL = 3;
  * hold, or entries missing after the latest checkpoint.
  */
 export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<VerifyResult> {
-  const { head, checkpoints } = await withTenant(deps.pool, tenantId, async (tx) => ({ head: await chainHead(tx, tenantId), checkpoints: await listCheckpoints(tx, tenantId) }));
+  const { head, checkpoints } = await withTransaction(deps.pool, async (tx) => ({ head: await chainHead(tx, tenantId), checkpoints: await listCheckpoints(tx, tenantId) }), asTenant(tenantId));
   const last = head?.seq ?? 0;
   const segments: [number, number][] = [];
   for (let from = 1; from <= last; from += SEGMENT) segments.push([from, Math.min(last, from + SEGMENT - 1)]);
@@ -64,13 +66,13 @@ export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<Ve
     while (next < segments.length) {
       const [from, to] = segments[next++]!;
       if (broken && broken.seq < from) return;
-      const r = await withTenant(deps.pool, tenantId, (tx) => checkChainSegment(tx, tenantId, from, to, GENESIS_HASH));
+      const r = await withTransaction(deps.pool, (tx) => checkChainSegment(tx, tenantId, from, to, GENESIS_HASH), asTenant(tenantId));
       if (r.firstBroken && (!broken || r.firstBroken.seq < broken.seq)) broken = r.firstBroken;
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, segments.length) }, worker));
   const entries = broken ? broken.seq - 1 : last;
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const intactUpTo = entries;
     const stored = await hashesAt(tx, tenantId, checkpoints.filter((c) => c.seq <= intactUpTo).map((c) => c.seq));
     const review = reviewCheckpoints(deps.signingKey, tenantId, checkpoints, intactUpTo, !!broken, stored);
@@ -85,23 +87,23 @@ export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<Ve
       firstBroken: broken ?? null,
       verifiedAt: new Date().toISOString(),
     };
-  });
+  }, asTenant(tenantId));
 }
 
 /** Signs the current head of one tenant's chain. */
 export async function checkpointTenant(deps: AuditDeps, tenantId: string) {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const head = await chainHead(tx, tenantId);
     if (!head) return null;
     const signature = signCheckpoint(deps.signingKey, tenantId, head.seq, head.hash);
     await insertCheckpoint(tx, tenantId, { seq: head.seq, hash: head.hash, signature, keyId: deps.signingKey.keyId });
     return { seq: head.seq, hash: head.hash, signature, keyId: deps.signingKey.keyId };
-  });
+  }, asTenant(tenantId));
 }
 
 /** Periodic: one signed checkpoint per tenant whose chain grew. */
 export async function checkpointAll(deps: AuditDeps): Promise<number> {
-  const due = await asSystem(deps.pool, (tx) => tenantsNeedingCheckpoint(tx));
+  const due = await withTransaction(deps.pool, (tx) => tenantsNeedingCheckpoint(tx));
   for (const t of due) await checkpointTenant(deps, t.tenantId);
   return due.length;
 }

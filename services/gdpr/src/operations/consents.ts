@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { subjectRef } from '@vigil/privacy';
 import { consentHistory, currentConsents, type ConsentRow } from '../db/consents.js';
-import { withTenant } from '../db/tenant.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant } from './tenant-scope.js';
 import { consentOutcome, type ConsentInput } from '../domain/consent.js';
 import type { ConsentWriter } from './consent-writer.js';
 
@@ -38,9 +39,9 @@ export function withdrawConsent(deps: ConsentDeps, tenantId: string, subjectId: 
 }
 
 export async function subjectConsentHistory(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return withTenant(deps.pool, tenantId, (tx) => consentHistory(tx, tenantId, subjectRef(deps.pseudonymKey, tenantId, subjectId)));
+  return withTransaction(deps.pool, (tx) => consentHistory(tx, tenantId, subjectRef(deps.pseudonymKey, tenantId, subjectId)), asTenant(tenantId));
 }
 
 export async function subjectCurrentConsents(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return withTenant(deps.pool, tenantId, (tx) => currentConsents(tx, subjectRef(deps.pseudonymKey, tenantId, subjectId)));
+  return withTransaction(deps.pool, (tx) => currentConsents(tx, subjectRef(deps.pseudonymKey, tenantId, subjectId)), asTenant(tenantId));
 }

@@ -16,27 +16,28 @@ import {
   type LegalHoldRow,
 } from '../db/holds.js';
 import { getRequest, scrubClosedRequests, tenantsWithUnscrubbedClosedRequests } from '../db/requests.js';
-import { asSystem, withTenant } from '../db/tenant.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant } from './tenant-scope.js';
 import { closedRequestCutoff, retentionEndsAt, type HoldInput, type PolicyInput } from '../domain/exceptions.js';
 import { holdNotFound } from '../errors.js';
 import { rerunErasure, rootOf, type RequestDeps } from './requests.js';
 
 export function setRetentionPolicy(deps: RequestDeps, tenantId: string, p: PolicyInput) {
-  return withTenant(deps.pool, tenantId, (tx) => upsertRetentionPolicy(tx, tenantId, { id: randomUUID(), ...p }));
+  return withTransaction(deps.pool, (tx) => upsertRetentionPolicy(tx, tenantId, { id: randomUUID(), ...p }), asTenant(tenantId));
 }
 
-export const retentionPolicies = (deps: RequestDeps, tenantId: string) => withTenant(deps.pool, tenantId, (tx) => listRetentionPolicies(tx));
-export const legalHolds = (deps: RequestDeps, tenantId: string, activeOnly: boolean) => withTenant(deps.pool, tenantId, (tx) => listLegalHolds(tx, activeOnly));
-export const purgeRuns = (deps: RequestDeps, tenantId: string) => withTenant(deps.pool, tenantId, (tx) => listPurgeRuns(tx));
+export const retentionPolicies = (deps: RequestDeps, tenantId: string) => withTransaction(deps.pool, (tx) => listRetentionPolicies(tx), asTenant(tenantId));
+export const legalHolds = (deps: RequestDeps, tenantId: string, activeOnly: boolean) => withTransaction(deps.pool, (tx) => listLegalHolds(tx, activeOnly), asTenant(tenantId));
+export const purgeRuns = (deps: RequestDeps, tenantId: string) => withTransaction(deps.pool, (tx) => listPurgeRuns(tx), asTenant(tenantId));
 
 export function placeLegalHold(deps: RequestDeps, tenantId: string, h: HoldInput): Promise<LegalHoldRow> {
   const ref = h.subjectId ? subjectRef(deps.pseudonymKey, tenantId, h.subjectId) : null;
-  return withTenant(deps.pool, tenantId, (tx) => insertLegalHold(tx, tenantId, { id: randomUUID(), category: h.category, subjectRef: ref, ground: h.ground, reason: h.reason }));
+  return withTransaction(deps.pool, (tx) => insertLegalHold(tx, tenantId, { id: randomUUID(), category: h.category, subjectRef: ref, ground: h.ground, reason: h.reason }), asTenant(tenantId));
 }
 
 /** Ends a hold and erases again, in the same transaction, whatever erasure requests had retained. */
 export async function releaseLegalHold(deps: RequestDeps, tenantId: string, id: string): Promise<{ hold: LegalHoldRow; rerunRequests: string[] }> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const hold = await endLegalHold(tx, id);
     if (!hold) throw holdNotFound(id);
     const rerun: string[] = [];
@@ -46,7 +47,7 @@ export async function releaseLegalHold(deps: RequestDeps, tenantId: string, id: 
       rerun.push((await rerunErasure(deps, tx, tenantId, parent, c.services, `hold-ended:${hold.id}`)).id);
     }
     return { hold, rerunRequests: rerun };
-  });
+  }, asTenant(tenantId));
 }
 
 /**
@@ -55,10 +56,10 @@ export async function releaseLegalHold(deps: RequestDeps, tenantId: string, id: 
  * leaves a purge_runs row and a ProcessingRecorded entry in the audit chain as evidence.
  */
 export async function runRetentionPurge(deps: RequestDeps, closedRetentionDays: number, now = new Date()): Promise<number> {
-  const tenants = await asSystem(deps.pool, (tx) => tenantsWithUnscrubbedClosedRequests(tx));
+  const tenants = await withTransaction(deps.pool, (tx) => tenantsWithUnscrubbedClosedRequests(tx));
   let purged = 0;
   for (const tenantId of tenants) {
-    purged += await withTenant(deps.pool, tenantId, async (tx) => {
+    purged += await withTransaction(deps.pool, async (tx) => {
       let n = 0;
       for (const p of await listRetentionPolicies(tx)) {
         for (const c of await requestsWithRetainedData(tx, { policyId: p.id })) {
@@ -103,7 +104,7 @@ export async function runRetentionPurge(deps: RequestDeps, closedRetentionDays: 
         n += scrubbed;
       }
       return n;
-    });
+    }, asTenant(tenantId));
   }
   return purged;
 }

@@ -8,25 +8,25 @@ import { listDataHolders } from '../db/data-holders.js';
 import { listRetentionPolicies } from '../db/holds.js';
 import { listRecords } from '../db/records.js';
 import { exportPart, getRequest, listReceipts, type RequestRow } from '../db/requests.js';
-import { withTenant } from '../db/tenant.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant } from './tenant-scope.js';
 import { accessInformation, ART15_PART } from '../domain/access-information.js';
 import { CONTENT_TYPES, RENDERERS, type ExportFormat, type ExportHeader, type ExportPart } from '../domain/export-formats.js';
 import { notExportable, requestNotFound } from '../errors.js';
 
 async function accessInformationOf(pool: Pool, tenantId: string) {
-  return withTenant(pool, tenantId, async (tx) =>
-    accessInformation({ records: await listRecords(tx), holders: await listDataHolders(tx), policies: await listRetentionPolicies(tx) }),
-  );
+  return withTransaction(pool, async (tx) =>
+    accessInformation({ records: await listRecords(tx), holders: await listDataHolders(tx), policies: await listRetentionPolicies(tx) }), asTenant(tenantId));
 }
 
 async function exportable(pool: Pool, tenantId: string, id: string): Promise<{ request: RequestRow; services: string[] }> {
-  return withTenant(pool, tenantId, async (tx) => {
+  return withTransaction(pool, async (tx) => {
     const request = await getRequest(tx, id);
     if (!request) throw requestNotFound(id);
     if (request.kind === 'erasure' || request.state !== 'completed') throw notExportable(id);
     const receipts = await listReceipts(tx, id);
     return { request, services: receipts.filter((r) => r.status === 'completed' && r.exportSha256).map((r) => r.service) };
-  });
+  }, asTenant(tenantId));
 }
 
 async function* partsOf(pool: Pool, tenantId: string, request: RequestRow, services: string[]): AsyncGenerator<ExportPart> {
@@ -35,7 +35,7 @@ async function* partsOf(pool: Pool, tenantId: string, request: RequestRow, servi
     yield { service: ART15_PART, sha256: sha256(canonicalJson(info)), data: info };
   }
   for (const service of services) {
-    const part = await withTenant(pool, tenantId, (tx) => exportPart(tx, request.id, service));
+    const part = await withTransaction(pool, (tx) => exportPart(tx, request.id, service), asTenant(tenantId));
     if (part) yield { service, sha256: part.sha256, data: part.data };
   }
 }

@@ -18,7 +18,8 @@ import {
   type RequestRow,
   type RequestState,
 } from '../db/requests.js';
-import { withTenant } from '../db/tenant.js';
+import { scopeTransaction, withTransaction } from '@vigil/service-kit';
+import { asTenant, tenantScope } from './tenant-scope.js';
 import { extendedRequestDeadline, requestDeadline } from '../domain/deadlines.js';
 import { retentionInForce } from '../domain/exceptions.js';
 import { checkIdentifiers, hashToken, isClosed, requestSubjectRef, tokenMatches, viewOf, type RequestInput, type RequestView } from '../domain/requests.js';
@@ -43,7 +44,7 @@ export async function submitRequest(
   checkIdentifiers(input.identifiers);
   const ref = requestSubjectRef(deps.pseudonymKey, tenantId, input.identifiers);
   const token = randomBytes(24).toString('base64url');
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     // Serialise intake per subject so two concurrent duplicates cannot both open a request.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gdpr-intake:${tenantId}:${ref}`]);
     const open = await findOpenDuplicate(tx, tenantId, input.kind, ref);
@@ -63,7 +64,7 @@ export async function submitRequest(
       origin: 'api',
     });
     return created ? { request: viewOf(row), created, verificationToken: token } : { request: viewOf(row), created };
-  });
+  }, asTenant(tenantId));
 }
 
 interface HoldInForce {
@@ -123,7 +124,7 @@ async function issue(deps: RequestDeps, tx: PoolClient, request: RequestRow, ser
 
 /** Identity verified: the request is fanned out to every holder registered for its kind. Repeating it changes nothing. */
 export async function verifyRequest(deps: RequestDeps, tenantId: string, id: string, token: string, now = new Date()): Promise<RequestView> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const r = await getRequest(tx, id, true);
     if (!r) throw requestNotFound(id);
     if (!tokenMatches(token, r.verificationHash)) throw verificationFailed();
@@ -131,32 +132,32 @@ export async function verifyRequest(deps: RequestDeps, tenantId: string, id: str
     const services = (await holdersFor(tx, r.kind)).map((h) => h.service);
     const updated = await updateRequest(tx, id, { state: 'in_progress', verifiedAt: now.toISOString(), expectedServices: services });
     return viewOf(await issue(deps, tx, updated, services, now));
-  });
+  }, asTenant(tenantId));
 }
 
 export async function extendRequest(deps: RequestDeps, tenantId: string, id: string, reason: string): Promise<RequestView> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const r = await getRequest(tx, id, true);
     if (!r) throw requestNotFound(id);
     if (isClosed(r)) throw requestClosed(id, r.state);
     if (r.extendedDeadline) throw alreadyExtended(id);
     const extendedDeadline = extendedRequestDeadline(new Date(r.receivedAt)).toISOString();
     return viewOf(await updateRequest(tx, id, { extendedDeadline, extensionReason: reason, warnedState: null }));
-  });
+  }, asTenant(tenantId));
 }
 
 export async function refuseRequest(deps: RequestDeps, tenantId: string, id: string, reason: string, now = new Date()): Promise<RequestView> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const r = await getRequest(tx, id, true);
     if (!r) throw requestNotFound(id);
     if (isClosed(r)) throw requestClosed(id, r.state);
     return viewOf(await updateRequest(tx, id, { state: 'refused', refusalReason: reason, completedAt: now.toISOString() }));
-  });
+  }, asTenant(tenantId));
 }
 
 /** Asks the services that have not answered (or failed) again, with a new event. */
 export async function retryRequest(deps: RequestDeps, tenantId: string, id: string, now = new Date()): Promise<{ request: RequestView; reissuedTo: string[] }> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const r = await getRequest(tx, id, true);
     if (!r) throw requestNotFound(id);
     if (r.state === 'unverified') throw requestUnverified(id);
@@ -164,25 +165,26 @@ export async function retryRequest(deps: RequestDeps, tenantId: string, id: stri
     const missing = await missingServices(tx, id);
     await issue(deps, tx, r, missing, now);
     return { request: viewOf(r), reissuedTo: missing };
-  });
+  }, asTenant(tenantId));
 }
 
 export async function requestList(deps: RequestDeps, tenantId: string, filter: { state?: RequestState; limit: number }): Promise<RequestView[]> {
-  return (await withTenant(deps.pool, tenantId, (tx) => listRequests(tx, filter))).map(viewOf);
+  return (await withTransaction(deps.pool, (tx) => listRequests(tx, filter), asTenant(tenantId))).map(viewOf);
 }
 
 export async function requestDetail(deps: RequestDeps, tenantId: string, id: string) {
-  return withTenant(deps.pool, tenantId, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     const r = await getRequest(tx, id);
     if (!r) throw requestNotFound(id);
     const receipts = await listReceipts(tx, id);
     const answered = new Set(receipts.filter((x) => x.status === 'completed').map((x) => x.service));
     return { ...viewOf(r), receipts, missingServices: r.state === 'in_progress' ? r.expectedServices.filter((s) => !answered.has(s)) : [] };
-  });
+  }, asTenant(tenantId));
 }
 
-/** A holder's receipt (inside the consumer's inbox transaction, already tenant-scoped). Completes the request when all are in. */
+/** A holder's receipt (inside the consumer's inbox transaction, scoped here to its tenant). Completes the request when all are in. */
 export async function applyReceipt(tx: PoolClient, event: EnvelopeOf<typeof SubjectRequestReceipt>, now = new Date()): Promise<RequestRow | undefined> {
+  await scopeTransaction(tx, tenantScope(event.tenantId));
   const d = event.data;
   const r = await getRequest(tx, d.requestId, true);
   if (!r) return undefined;

@@ -3,7 +3,8 @@
 import type { SubjectDataHandler } from '@vigil/privacy';
 import { subjectRef } from '@vigil/privacy';
 import { consentRowsByRefs } from '../db/consents.js';
-import { scopeToTenant } from '../db/tenant.js';
+import { scopeTransaction } from '@vigil/service-kit';
+import { tenantScope } from './tenant-scope.js';
 
 export const CONSENT_PROOF_GROUND = 'Art. 17(3)(b): proof of consent required by Art. 7(1)';
 
@@ -11,12 +12,12 @@ export function ownSubjectData(pseudonymKey: string): SubjectDataHandler {
   const refs = (tenantId: string, ids: { value: string }[]) => ids.map((i) => subjectRef(pseudonymKey, tenantId, i.value));
   return {
     async erase(tx, req) {
-      await scopeToTenant(tx, req.tenantId);
+      await scopeTransaction(tx, tenantScope(req.tenantId));
       const rows = await consentRowsByRefs(tx, refs(req.tenantId, req.identifiers));
       return [{ table: 'gdpr.consent_events', rows: rows.length, action: 'retained', ground: CONSENT_PROOF_GROUND }];
     },
     async export(tx, req) {
-      await scopeToTenant(tx, req.tenantId);
+      await scopeTransaction(tx, tenantScope(req.tenantId));
       const rows = await consentRowsByRefs(tx, refs(req.tenantId, req.identifiers));
       const consents = rows.map((r) => ({
         purpose: r.purpose,
