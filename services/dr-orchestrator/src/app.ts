@@ -5,7 +5,7 @@ import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
 import { loadRunbooks } from './clients/runbook-files.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
-import { Scheduler } from './jobs/policy-schedule.js';
+import { schedulePolicies } from './jobs/policy-schedule.js';
 import { OperationRunner } from './operations/runner.js';
 import { operationRoutes } from './routes/operations.js';
 import { policyRoutes } from './routes/policies.js';
@@ -15,7 +15,7 @@ const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 declare module 'fastify' {
   interface FastifyInstance {
-    dr: { runner: OperationRunner; scheduler: Scheduler };
+    dr: { runner: OperationRunner };
   }
 }
 
@@ -35,8 +35,7 @@ export async function buildApp(config: Config) {
   const { pool, outbox } = app.infra;
   const ctx = { pool, outbox, config, log: app.log.child({ component: 'dr-operations' }) };
   const runner = new OperationRunner(ctx);
-  const scheduler = new Scheduler(ctx, runner);
-  app.decorate('dr', { runner, scheduler });
+  app.decorate('dr', { runner });
   const runbooks = await loadRunbooks(path.join(ROOT, 'runbooks'));
 
   await app.register(policyRoutes, { prefix: '/v1', pool, config, runner });
@@ -44,12 +43,9 @@ export async function buildApp(config: Config) {
   await app.register(reportRoutes, { prefix: '/v1', pool, runbooks });
   answerSubjectRequests(app.infra);
 
-  app.addHook('onReady', async () => {
-    if (config.DR_SCHEDULER_ENABLED) scheduler.start();
-  });
-  // Registered after the kit's hooks, so it runs before them: runs stop while the pool and outbox still work.
+  if (config.DR_SCHEDULER_ENABLED) schedulePolicies(app.infra.scheduler, ctx, runner);
+  // preClose runs before the kit's onClose: running operations stop while the pool and outbox still work.
   app.addHook('preClose', async () => {
-    await scheduler.stop();
     await runner.close();
   });
   return app;

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { RecoveryObjectiveBreached, type EventData } from '@vigil/events';
 import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
+import { POLICY_SCHEDULE_TASK } from '../src/jobs/policy-schedule.js';
 import { loadServiceConfig } from '../src/config.js';
 import { createSourceDb, dropDb, observeDrEvents, serverUrl, startApp, deleteNamespaces, type Seen } from './fixtures.js';
 
@@ -124,8 +125,8 @@ describe('RPO', { timeout: 180_000 }, () => {
     // The breach is published once, not on every tick. Positive signals first: two more ticks
     // evaluate RPO with the breach open, the relay sends whatever they wrote, and a marker
     // published afterwards on the same key (same partition, so behind any such event) arrives.
-    await app.dr.scheduler.tick();
-    await app.dr.scheduler.tick();
+    expect(await app.infra.scheduler.trigger(POLICY_SCHEDULE_TASK)).toBe('ok');
+    expect(await app.infra.scheduler.trigger(POLICY_SCHEDULE_TASK)).toBe('ok');
     await eventually(async () => (await app.infra.pool.query(`SELECT count(*)::int AS n FROM dr.outbox WHERE topic LIKE '%dr.objectives'`)).rows[0].n === 0, 30_000);
     const marker = { ...(breach.data as EventData<typeof RecoveryObjectiveBreached>), database: 'test-marker', detectedAt: new Date().toISOString() };
     await observer.bus.publish(RecoveryObjectiveBreached, marker, { tenantId: breach.tenantId });

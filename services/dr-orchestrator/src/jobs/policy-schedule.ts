@@ -1,36 +1,20 @@
-// The policy clock: every DR_SCHEDULER_TICK_MS, runs what the cron schedules say is due.
-// Ticks never overlap.
+// The policy clock: every DR_SCHEDULER_TICK_MS, runs what the policies' cron schedules say is
+// due (backups, drills, interrupted verifications) and evaluates RPO. A singleton on the kit's
+// scheduler: one replica ticks at a time (the per-policy lock still guards each operation).
+import type { TaskScheduler } from '@vigil/service-kit';
 import type { OperationContext } from '../operations/context.js';
 import { runDueOperations } from '../operations/run-due.js';
 import type { OperationRunner } from '../operations/runner.js';
 
-export class Scheduler {
-  private timer?: NodeJS.Timeout;
-  private ticking?: Promise<void>;
-  private readonly abort = new AbortController();
+export const POLICY_SCHEDULE_TASK = 'policy-schedule';
 
-  constructor(
-    private readonly ctx: OperationContext,
-    private readonly runner: OperationRunner,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (this.ticking || this.abort.signal.aborted) return;
-      this.ticking = this.tick()
-        .catch((err: unknown) => this.ctx.log.warn({ err: (err as Error).message }, 'scheduler tick failed'))
-        .finally(() => (this.ticking = undefined));
-    }, this.ctx.config.DR_SCHEDULER_TICK_MS);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.abort.abort();
-    if (this.timer) clearInterval(this.timer);
-    await this.ticking;
-  }
-
-  tick(now = new Date()): Promise<void> {
-    return runDueOperations(this.ctx, this.runner, now, this.abort.signal);
-  }
+export function schedulePolicies(scheduler: TaskScheduler, ctx: OperationContext, runner: OperationRunner): void {
+  scheduler.add({
+    name: POLICY_SCHEDULE_TASK,
+    everyMs: ctx.config.DR_SCHEDULER_TICK_MS,
+    singleton: true,
+    // A tick only starts operations (they run in the runner, outside the tick), so it is short.
+    timeoutMs: Math.max(60_000, ctx.config.DR_SCHEDULER_TICK_MS),
+    run: ({ signal }) => runDueOperations(ctx, runner, new Date(), signal),
+  });
 }

@@ -1,11 +1,12 @@
-// Policy use cases for the API: validate, encrypt the source, store; views never carry secrets.
+// Policy use cases for the API: validate, seal the source URL, store; views never carry secrets.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { sealSecret } from '@vigil/service-kit';
 import type { Config } from '../config.js';
 import { deletePolicy, getPolicy, insertPolicy, listPolicies, updatePolicy, type Policy, type PolicyPatch } from '../db/policies.js';
 import { checkPolicyInput, type PolicyInput } from '../domain/policy-input.js';
 import { nextRunAfter } from '../domain/schedule.js';
-import { encryptSecret, redactSourceUrl } from '../domain/source-url.js';
+import { redactSourceUrl, SOURCE_URL_SECRET_CONTEXT } from '../domain/source-url.js';
 import { policyBusy, policyInvalid, policyNotFound } from '../errors.js';
 import type { OperationRunner } from './runner.js';
 
@@ -39,7 +40,7 @@ function validated(input: PolicyInput, config: Config): PolicyPatch {
   return {
     ...rest,
     ...(source && sourceUrl
-      ? { sourceUrlEnc: encryptSecret(sourceUrl, config.DR_SOURCE_KEY), sourceDisplay: redactSourceUrl(source), database: source.database }
+      ? { sourceUrlEnc: sealSecret(sourceUrl, config.DR_SOURCE_KEY, SOURCE_URL_SECRET_CONTEXT), sourceDisplay: redactSourceUrl(source), database: source.database }
       : {}),
   };
 }
