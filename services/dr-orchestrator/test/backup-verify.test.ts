@@ -77,7 +77,8 @@ describe('policies', { timeout: 180_000 }, () => {
     expect(JSON.stringify(p)).not.toContain('s3cret');
     expect(p.nextBackupAt).toMatch(/T03:00:00/);
     const stored = await admin((c) => c.query('SELECT source_url_enc FROM dr.policies WHERE id = $1', [p.id]), new URL(env.databaseUrl).pathname.slice(1));
-    expect(stored.rows[0].source_url_enc).toMatch(/^v1:/);
+    // The kit's one sealed-secret format (issue 10 §2), no longer the service's own v1: format.
+    expect(stored.rows[0].source_url_enc).toMatch(/^vs1:/);
     expect(stored.rows[0].source_url_enc).not.toContain('s3cret');
     // Real policy without the fake password (trust auth would accept it, but keep it clean).
     const patched = await app.inject({ method: 'PATCH', url: `/v1/policies/${p.id}`, headers: auth(adminKey), payload: { sourceUrl: serverUrl(source) } });
