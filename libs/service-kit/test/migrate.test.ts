@@ -2,26 +2,24 @@
 // data migration can be tested (migrate to just before, insert old data, migrate, assert).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type pg from 'pg';
-import { createPool, ensureDatabase, migrate, openSecret } from '../src/index.js';
-import { createTestEnv, type TestEnv } from '../src/testing.js';
+import { createPool, migrate, openSecret } from '../src/index.js';
+import { databaseTest } from '../src/testing/index.js';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/code-migrations');
-let env: TestEnv;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  env = await createTestEnv('kitmigrate');
-  await ensureDatabase(env.databaseUrl);
-  pool = createPool(env.databaseUrl, 2);
-});
-afterAll(async () => {
-  await pool?.end();
-  await env?.cleanup();
+const it = databaseTest({ label: 'kitmigrate' }).extend<{ pool: pg.Pool }>({
+  pool: [
+    async ({ kit }, use) => {
+      const pool = createPool(kit.databaseUrl, 2);
+      await use(pool);
+      await pool.end();
+    },
+    { scope: 'file' },
+  ],
 });
 
-it('runs a code migration once, in order, with the config; until stops just before it', async () => {
+it('runs a code migration once, in order, with the config; until stops just before it', async ({ pool }) => {
   const logged: unknown[] = [];
   const context = { config: { TEST_SECRET_KEY: 'k'.repeat(32) }, log: { info: (o: object) => void logged.push(o), warn: () => undefined } };
   expect(await migrate(pool, { schema: 'kit_mig', dir, context, until: '0002' })).toEqual(['0001_accounts']);
@@ -40,7 +38,7 @@ it('runs a code migration once, in order, with the config; until stops just befo
   expect(ids).toEqual(['0001_accounts', '0002_seal_dsns', '0003_accounts_label']);
 });
 
-it('rolls back a failing code migration with its bookkeeping and names it', async () => {
+it('rolls back a failing code migration with its bookkeeping and names it', async ({ pool }) => {
   await migrate(pool, { schema: 'kit_mig2', dir, until: '0002' });
   await pool.query(`INSERT INTO kit_mig2.accounts (dsn) VALUES ('postgres://app:pw@db/x')`);
   await expect(migrate(pool, { schema: 'kit_mig2', dir })).rejects.toThrow(/migration kit_mig2\/0002_seal_dsns failed: TEST_SECRET_KEY is not set/);

@@ -4,28 +4,25 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { BaseConfig, createServiceApp, loadConfig, TaskScheduler, type TaskLogger } from '../src/index.js';
-import { createTestEnv, eventually, type TestEnv } from '../src/testing.js';
+import { eventually, serviceTest, type TestKit } from '../src/testing/index.js';
 import { addRecordingTask, SCHEDULER_MIGRATIONS } from './fixtures/singleton-task.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const quiet: TaskLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let env: TestEnv;
-beforeAll(async () => {
-  env = await createTestEnv('kitsched');
-});
-afterAll(async () => {
-  await env?.cleanup();
-});
+const config = (env: Record<string, string>) => loadConfig({ ...BaseConfig, PORT: Type.Integer({ default: 0 }) }, env);
+const createApp = (env: Record<string, string>) =>
+  createServiceApp({ name: 'kit-sched', schema: 'kit_sched', version: '0', description: 'scheduler test', config: config(env), migrationsDir: SCHEDULER_MIGRATIONS });
+const it = serviceTest({ label: 'kitsched', build: createApp, migrationDirs: [SCHEDULER_MIGRATIONS] });
 
-function scheduler(registry = new Registry()) {
-  return new TaskScheduler({ databaseUrl: env.databaseUrl, scope: 'kit_sched', log: quiet, registry });
+function scheduler(kit: TestKit, registry = new Registry()) {
+  return new TaskScheduler({ databaseUrl: kit.databaseUrl, scope: 'kit_sched', log: quiet, registry });
 }
 
 const outcomes = async (registry: Registry, task: string) => {
@@ -34,8 +31,8 @@ const outcomes = async (registry: Registry, task: string) => {
 };
 
 describe('TaskScheduler', () => {
-  it('never overlaps runs: a trigger during a run waits for it', async () => {
-    const s = scheduler();
+  it('never overlaps runs: a trigger during a run waits for it', async ({ kit }) => {
+    const s = scheduler(kit);
     let active = 0;
     let maxActive = 0;
     let runs = 0;
@@ -58,9 +55,9 @@ describe('TaskScheduler', () => {
     expect(maxActive).toBe(1);
   });
 
-  it('aborts a run at its timeout and counts it; errors are counted and the timer goes on', async () => {
+  it('aborts a run at its timeout and counts it; errors are counted and the timer goes on', async ({ kit }) => {
     const registry = new Registry();
-    const s = scheduler(registry);
+    const s = scheduler(kit, registry);
     let sawAbort = false;
     s.add({
       name: 'stuck',
@@ -93,8 +90,8 @@ describe('TaskScheduler', () => {
     expect((await outcomes(registry, 'failing')).error).toBeGreaterThanOrEqual(3);
   });
 
-  it('runs a task with a long initial delay only when triggered; stop aborts a run in progress and waits for it', async () => {
-    const s = scheduler();
+  it('runs a task with a long initial delay only when triggered; stop aborts a run in progress and waits for it', async ({ kit }) => {
+    const s = scheduler(kit);
     let started = 0;
     let finished = false;
     s.add({
@@ -118,9 +115,8 @@ describe('TaskScheduler', () => {
 });
 
 describe('singleton tasks across app instances on one database', () => {
-  const config = () => loadConfig({ ...BaseConfig, PORT: Type.Integer({ default: 0 }) }, env.env);
-  const build = async (instance: string) => {
-    const app = await createServiceApp({ name: 'kit-sched', schema: 'kit_sched', version: '0', description: 'scheduler test', config: config(), migrationsDir: SCHEDULER_MIGRATIONS });
+  const build = async (kit: TestKit, instance: string) => {
+    const app = await createApp(kit.env);
     addRecordingTask(app, instance);
     await app.ready();
     return app;
@@ -138,10 +134,10 @@ describe('singleton tasks across app instances on one database', () => {
     );
   const skipped = async (app: FastifyInstance) => (await outcomes(app.infra.registry, 'tick')).skipped ?? 0;
 
-  it('exactly one instance runs it at a time; when the holder closes the other takes over', async () => {
-    const a = await build('a');
+  it('exactly one instance runs it at a time; when the holder closes the other takes over', async ({ kit }) => {
+    const a = await build(kit, 'a');
     await eventually(async () => ((await runsBy(a)).a ?? 0) >= 2);
-    const b = await build('b');
+    const b = await build(kit, 'b');
     let closedA = false;
     try {
       // b has tried (and been refused) several times while a kept running.
@@ -162,10 +158,10 @@ describe('singleton tasks across app instances on one database', () => {
     }
   });
 
-  it('when the holder process is killed (SIGKILL), its lock goes with its connection and another instance takes over', async () => {
+  it('when the holder process is killed (SIGKILL), its lock goes with its connection and another instance takes over', async ({ kit }) => {
     const child: ChildProcess = fork(path.join(here, 'fixtures/singleton-service.ts'), {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, ...env.env, TEST_INSTANCE: 'crashing' },
+      env: { ...process.env, ...kit.env, TEST_INSTANCE: 'crashing' },
       stdio: 'inherit',
     });
     const exited = new Promise((r) => child.once('exit', r));
@@ -174,7 +170,7 @@ describe('singleton tasks across app instances on one database', () => {
         child.once('message', () => resolve());
         child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
       });
-      const survivor = await build('survivor');
+      const survivor = await build(kit, 'survivor');
       try {
         await eventually(async () => ((await runsBy(survivor)).crashing ?? 0) >= 2);
         await eventually(async () => (await skipped(survivor)) >= 3);

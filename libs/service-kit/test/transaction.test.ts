@@ -1,19 +1,17 @@
 // withTransaction against real PostgreSQL: commit, rollback with the original error, the
 // tenant scope (role + app.tenant_id, so row-level security applies), and scopeTransaction.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type pg from 'pg';
-import { createPool, ensureDatabase, scopeTransaction, withTransaction } from '../src/index.js';
-import { createTestEnv, type TestEnv } from '../src/testing.js';
+import { createPool, scopeTransaction, withTransaction } from '../src/index.js';
+import { databaseTest } from '../src/testing/index.js';
 
-let env: TestEnv;
-let pool: pg.Pool;
 const ROLE = 'vigil_kit_test_tenant';
 
-beforeAll(async () => {
-  env = await createTestEnv('kittx');
-  await ensureDatabase(env.databaseUrl);
-  pool = createPool(env.databaseUrl, 3);
-  await pool.query(`
+const it = databaseTest({ label: 'kittx' }).extend<{ pool: pg.Pool }>({
+  pool: [
+    async ({ kit }, use) => {
+      const pool = createPool(kit.databaseUrl, 3);
+      await pool.query(`
     CREATE TABLE notes (id serial PRIMARY KEY, tenant_id text NOT NULL, body text NOT NULL);
     DO $$ BEGIN CREATE ROLE ${ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
     GRANT USAGE ON SCHEMA public TO ${ROLE};
@@ -23,22 +21,23 @@ beforeAll(async () => {
     CREATE POLICY by_tenant ON notes USING (tenant_id = current_setting('app.tenant_id', true)) WITH CHECK (tenant_id = current_setting('app.tenant_id', true));
     INSERT INTO notes (tenant_id, body) VALUES ('acme', 'a1'), ('globex', 'g1');
   `);
-});
-afterAll(async () => {
-  await pool?.end();
-  await env?.cleanup();
+      await use(pool);
+      await pool.end();
+    },
+    { scope: 'file' },
+  ],
 });
 
-const count = async () => Number((await pool.query('SELECT count(*) AS n FROM notes')).rows[0].n);
+const count = async (pool: pg.Pool) => Number((await pool.query('SELECT count(*) AS n FROM notes')).rows[0].n);
 
-it('commits and returns the result', async () => {
+it('commits and returns the result', async ({ pool }) => {
   const id = await withTransaction(pool, async (tx) => (await tx.query(`INSERT INTO notes (tenant_id, body) VALUES ('acme', 'a2') RETURNING id`)).rows[0].id as number);
   expect(id).toBeGreaterThan(0);
   expect((await pool.query('SELECT body FROM notes WHERE id = $1', [id])).rows[0].body).toBe('a2');
 });
 
-it('rolls back on throw and rethrows the original error; the client goes back to the pool', async () => {
-  const before = await count();
+it('rolls back on throw and rethrows the original error; the client goes back to the pool', async ({ pool }) => {
+  const before = await count(pool);
   const boom = new Error('boom');
   await expect(
     withTransaction(pool, async (tx) => {
@@ -46,7 +45,7 @@ it('rolls back on throw and rethrows the original error; the client goes back to
       throw boom;
     }),
   ).rejects.toBe(boom);
-  expect(await count()).toBe(before);
+  expect(await count(pool)).toBe(before);
   // An SQL error inside: rolled back too, and the pool still serves (no client leaked in a failed transaction).
   await expect(withTransaction(pool, (tx) => tx.query('SELECT * FROM no_such_table'))).rejects.toThrow(/no_such_table/);
   for (let i = 0; i < 5; i++) expect((await withTransaction(pool, (tx) => tx.query('SELECT 1 AS one'))).rows[0].one).toBe(1);
@@ -54,7 +53,7 @@ it('rolls back on throw and rethrows the original error; the client goes back to
   expect(pool.waitingCount).toBe(0);
 });
 
-it('scopes a transaction to a tenant: row-level security sees only its rows', async () => {
+it('scopes a transaction to a tenant: row-level security sees only its rows', async ({ pool }) => {
   const seen = await withTransaction(
     pool,
     async (tx) => {
@@ -78,7 +77,7 @@ it('scopes a transaction to a tenant: row-level security sees only its rows', as
   await expect(withTransaction(pool, async () => undefined, { tenant: { id: 'x', role: 'bad role; --' } })).rejects.toThrow(/invalid tenant role/);
 });
 
-it('scopeTransaction scopes an already open transaction; isolation and read-only are honoured', async () => {
+it('scopeTransaction scopes an already open transaction; isolation and read-only are honoured', async ({ pool }) => {
   const rows = await withTransaction(pool, async (tx) => {
     await scopeTransaction(tx, { id: 'acme', role: ROLE });
     return (await tx.query('SELECT body FROM notes ORDER BY id')).rows.map((r) => r.body as string);
