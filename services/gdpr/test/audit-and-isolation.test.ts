@@ -1,12 +1,11 @@
 // The audit chain against tampering, tenant isolation by row-level security, deadline
 // warnings, breaches, records of processing, reports and the retention purge.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { DataHolderRegistered, ProcessingRecorded } from '@vigil/events';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { eventually, serviceTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
-import { precreateTopics, readyWithRetry } from './fixtures/participant.js';
 import { loadServiceConfig } from '../src/config.js';
 import { withTransaction } from '@vigil/service-kit';
 import { asTenant, TENANT_ROLE } from '../src/operations/tenant-scope.js';
@@ -16,7 +15,12 @@ import { recordConsent } from '../src/operations/consents.js';
 import { runRetentionPurge } from '../src/operations/exceptions.js';
 import { submitRequest, verifyRequest } from '../src/operations/requests.js';
 
-let env: TestEnv;
+const it = serviceTest({
+  label: 'gdpraudit',
+  env: { GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' },
+  build: (env) => buildApp(loadServiceConfig(env)),
+});
+
 let gdpr: FastifyInstance;
 let admin: pg.Client;
 const keys: Record<string, string> = {};
@@ -50,19 +54,17 @@ async function tamper(sql: string, params: unknown[] = []) {
 
 const verify = async (tenant: string) => (await call(tenant, 'GET', '/v1/audit/verify')).json();
 
-beforeAll(async () => {
-  env = await createTestEnv('gdpraudit');
-  await precreateTopics(env.env);
-  gdpr = await readyWithRetry(() => buildApp(loadServiceConfig({ ...env.env, GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' })));
-  for (const t of ['acme', 'globex', 't-alter', 't-delete', 't-reorder', 't-tail', 't-rewrite', 't-sig']) keys[t] = await env.apiKey(t, 'admin');
-  admin = new pg.Client({ connectionString: env.databaseUrl });
+// The app is the file's fixture (built once, on a database cloned from the migrated template).
+beforeEach<{ app: FastifyInstance; kit: TestKit }>(async ({ app, kit }) => {
+  if (gdpr) return;
+  gdpr = app;
+  for (const t of ['acme', 'globex', 't-alter', 't-delete', 't-reorder', 't-tail', 't-rewrite', 't-sig']) keys[t] = await kit.apiKey(t, 'admin');
+  admin = new pg.Client({ connectionString: kit.databaseUrl });
   await admin.connect();
 });
 
 afterAll(async () => {
   await admin?.end();
-  await gdpr?.close();
-  await env?.cleanup();
 });
 
 describe('audit chain', () => {
