@@ -3,16 +3,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { RecoveryObjectiveBreached, type EventData } from '@vigil/events';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { eventually, serviceTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { POLICY_SCHEDULE_TASK } from '../src/jobs/policy-schedule.js';
 import { loadServiceConfig } from '../src/config.js';
-import { createSourceDb, dropDb, observeDrEvents, serverUrl, startApp, deleteNamespaces, type Seen } from './fixtures.js';
+import { createSourceDb, dropDb, observeDrEvents, serverUrl, type Seen } from './fixtures.js';
 
-let env: TestEnv;
+const it = serviceTest({ label: 'drfail', env: { DR_SCHEDULER_TICK_MS: '300' }, build: (env) => buildApp(loadServiceConfig(env)) });
+
+let kit: TestKit;
 let app: FastifyInstance;
 let source: string;
 let dir: string;
@@ -22,21 +24,23 @@ let key: string;
 const headers = () => ({ authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
-  env = await createTestEnv('drfail');
   source = await createSourceDb('fail', 2_000);
   dir = await mkdtemp(path.join(tmpdir(), 'vigil-dr-fail-'));
-  observer = await observeDrEvents(env.env.KAFKA_BROKERS!, env.namespace);
-  app = await startApp(() => buildApp(loadServiceConfig({ ...env.env, DR_SCHEDULER_TICK_MS: '300' })));
-  key = await env.apiKey('acme', 'admin');
+}, 300_000);
+
+// The app is the file's fixture (built once, on a database cloned from the migrated template).
+beforeEach<{ app: FastifyInstance; kit: TestKit }>(async ({ app: a, kit: k }) => {
+  if (app) return;
+  app = a;
+  kit = k;
+  observer = await observeDrEvents(kit.env.KAFKA_BROKERS!, kit.namespace);
+  key = await kit.apiKey('acme', 'admin');
 }, 300_000);
 
 afterAll(async () => {
   await observer?.stop();
-  await app?.close();
   if (source) await dropDb(source);
   if (dir) await rm(dir, { recursive: true, force: true });
-  if (env) await deleteNamespaces(env.env.KAFKA_BROKERS!, [env.namespace]);
-  await env?.cleanup();
 });
 
 const seen = (type: string, pred: (e: Seen) => boolean) => eventually(async () => observer.events.find((e) => e.type === type && pred(e)), 60_000);

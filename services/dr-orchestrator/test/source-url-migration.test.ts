@@ -4,10 +4,10 @@ import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect } from 'vitest';
 import { eventsMigrations } from '@vigil/events';
-import { createPool, ensureDatabase, isSealed, migrate } from '@vigil/service-kit';
-import { createTestEnv, type TestEnv } from '@vigil/service-kit/testing';
+import { createPool, isSealed, migrate } from '@vigil/service-kit';
+import { databaseTest, type TestKit } from '@vigil/service-kit/testing';
 import { loadServiceConfig } from '../src/config.js';
 import { getPolicy } from '../src/db/policies.js';
 import { sourceOf } from '../src/operations/context.js';
@@ -25,7 +25,9 @@ function legacySeal(plain: string, secret: string): string {
   return `v1:${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${body.toString('base64')}`;
 }
 
-let env: TestEnv;
+// An empty database of its own: this file migrates it step by step.
+const it = databaseTest({ label: 'drseal' });
+let kit: TestKit;
 let pool: pg.Pool;
 
 async function insertLegacyPolicy(schema: string, id: string, sealed: string): Promise<void> {
@@ -36,15 +38,14 @@ async function insertLegacyPolicy(schema: string, id: string, sealed: string): P
   );
 }
 
-beforeAll(async () => {
-  env = await createTestEnv('drseal');
-  await ensureDatabase(env.databaseUrl);
-  pool = createPool(env.databaseUrl, 2);
+beforeEach<{ kit: TestKit }>(async ({ kit: k }) => {
+  if (pool) return;
+  kit = k;
+  pool = createPool(kit.databaseUrl, 2);
 });
 
 afterAll(async () => {
   await pool?.end();
-  await env?.cleanup();
 });
 
 describe('migration 0003_seal_source_urls', () => {
@@ -63,7 +64,7 @@ describe('migration 0003_seal_source_urls', () => {
     expect(isSealed(rows[0]!.source_url_enc)).toBe(true);
     expect(rows[0]!.source_url_enc).not.toContain('s3cret');
     // The secret opens the way the app opens it when it runs a backup.
-    const config = loadServiceConfig({ ...env.env, DR_SOURCE_KEY: KEY });
+    const config = loadServiceConfig({ ...kit.env, DR_SOURCE_KEY: KEY });
     const policy = await getPolicy(pool, 'acme', id);
     expect(sourceOf(config, policy!)).toMatchObject({ url: URL_WITH_PASSWORD, parts: { user: 'backup', password: 's3cret!', database: 'orders' } });
   });
