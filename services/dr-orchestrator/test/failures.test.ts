@@ -141,3 +141,19 @@ describe('RPO', { timeout: 180_000 }, () => {
     expect(doc.body).toContain('The policy is disabled: no backups are being taken.');
   });
 });
+
+describe('policy clock', () => {
+  it('ticks on one instance at a time: a second instance on the same database skips it until the holder stops', async () => {
+    expect(await app.infra.scheduler.trigger(POLICY_SCHEDULE_TASK)).toBe('ok');
+    // A second replica (built, not started: no consumers join) does not get the singleton lock.
+    const replica = await buildApp(loadServiceConfig(kit.env));
+    try {
+      expect(await replica.infra.scheduler.trigger(POLICY_SCHEDULE_TASK)).toBe('skipped');
+      // The holder stops (last test of the file: the fixture's own close is then a no-op); the lock goes with its session.
+      await app.close();
+      expect(await replica.infra.scheduler.trigger(POLICY_SCHEDULE_TASK)).toBe('ok');
+    } finally {
+      await replica.close();
+    }
+  });
+});

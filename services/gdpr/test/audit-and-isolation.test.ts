@@ -22,6 +22,7 @@ const it = serviceTest({
 });
 
 let gdpr: FastifyInstance;
+let kitEnv: Record<string, string>;
 let admin: pg.Client;
 const keys: Record<string, string> = {};
 
@@ -58,6 +59,7 @@ const verify = async (tenant: string) => (await call(tenant, 'GET', '/v1/audit/v
 beforeEach<{ app: FastifyInstance; kit: TestKit }>(async ({ app, kit }) => {
   if (gdpr) return;
   gdpr = app;
+  kitEnv = kit.env;
   for (const t of ['acme', 'globex', 't-alter', 't-delete', 't-reorder', 't-tail', 't-rewrite', 't-sig']) keys[t] = await kit.apiKey(t, 'admin');
   admin = new pg.Client({ connectionString: kit.databaseUrl });
   await admin.connect();
@@ -312,5 +314,22 @@ describe('retention purge', () => {
       const list = (await call('acme', 'GET', '/v1/audit/entries?topic=audit.processing&limit=1000')).json() as { content: { data: { activity: string } } }[];
       return list.some((e) => e.content.data.activity === 'retention-purge');
     }, 30_000);
+  });
+});
+
+describe('jobs', () => {
+  it('run on one instance at a time: a second instance on the same database skips them until the holder stops', async () => {
+    // This instance runs each job now and so holds its singleton lock.
+    for (const job of ['deadline-watch', 'retention-purge', 'audit-checkpoint']) expect(await gdpr.infra.scheduler.trigger(job), job).toBe('ok');
+    // A second replica (built, not started: no consumers join) is refused every one of them.
+    const replica = await buildApp(loadServiceConfig(kitEnv));
+    try {
+      for (const job of ['deadline-watch', 'retention-purge', 'audit-checkpoint']) expect(await replica.infra.scheduler.trigger(job), job).toBe('skipped');
+      // The holder stops (last test of the file: the fixture's own close is then a no-op); its locks go with its session.
+      await gdpr.close();
+      for (const job of ['deadline-watch', 'retention-purge', 'audit-checkpoint']) expect(await replica.infra.scheduler.trigger(job), job).toBe('ok');
+    } finally {
+      await replica.close();
+    }
   });
 });
