@@ -75,8 +75,7 @@ async function testAlert(session) {
 }
 
 async function criticalFiring(session) {
-  const q = new URLSearchParams({ state: 'firing', label: args['critical-matcher'] });
-  const r = await call(`/api/alerting/v1/alerts?${q}`, {}, session);
+  const r = await call(`/api/alerting/v1/alerts?state=firing&label=${encodeURIComponent(args['critical-matcher'])}`, {}, session);
   if (r.status !== 200) throw new Error(`alerts: HTTP ${r.status}`);
   return r.body;
 }
