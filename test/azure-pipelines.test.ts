@@ -187,7 +187,7 @@ describe('build pipelines', () => {
     expect(builds.map((f) => path.basename(f)).sort()).toEqual(deployables.map((d) => `build-${d.name}.yml`).sort());
   });
 
-  it.each(deployables)('build-$name.yml path-filters its folder, libs/** and the lockfile, and extends the shared template', ({ name, folder }) => {
+  it.each(deployables.map((d) => [d.name, d.folder]))('build-%s.yml path-filters its folder, libs/** and the lockfile, and extends the shared template', (name, folder) => {
     const doc = load(path.join(DIR, `build-${name}.yml`));
     const include = ((doc.trigger as Obj).paths as Obj).include as string[];
     expect(include).toEqual(expect.arrayContaining([`${folder}/**`, 'libs/**', 'package-lock.json']));
