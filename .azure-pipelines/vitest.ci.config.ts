@@ -7,8 +7,13 @@ import base from '../vitest.config.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Measured 2026-12-01 with `npx vitest run --coverage` (all packages, v8): see the deploy doc. */
-export const COVERAGE_THRESHOLDS = { lines: 0, statements: 0, functions: 0, branches: 0 };
+/**
+ * Measured once, 2026-12-01, on branch `azure` (= main + this work; before the console merge), with
+ * this config (`vitest run --coverage` over libs/services/apps sources, v8): 47 files, 221 tests,
+ * statements 95.55 % (11087/11603), branches 84.80 % (3377/3982), functions 95.05 % (942/991),
+ * lines 95.55 %. Thresholds sit about one point under, to absorb run-to-run noise.
+ */
+export const COVERAGE_THRESHOLDS = { lines: 94, statements: 94, functions: 94, branches: 83 };
 
 export default mergeConfig(
   base,
