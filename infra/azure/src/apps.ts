@@ -45,6 +45,8 @@ function plainEnv(cfg: StackConfig, p: Platform, d: Deployable): { name: string;
     { name: 'KAFKA_SASL_USERNAME', value: '$ConnectionString' },
     // Hubs are created by this program from the catalog; services only check they exist.
     { name: 'KAFKA_CREATE_TOPICS', value: 'false' },
+    // Event Hubs' recommended request timeout; its session timeout range (6-300 s) holds the bus's 12 s.
+    { name: 'KAFKA_REQUEST_TIMEOUT_MS', value: '60000' },
     { name: 'KAFKA_TOPIC_PARTITIONS', value: String(cfg.sizing.eventHubs.partitions) },
     { name: 'KAFKA_REPLICATION_FACTOR', value: '3' },
     { name: 'VIGIL_BOOTSTRAP_TENANT', value: 'default' },
