@@ -1,0 +1,64 @@
+// console: the kit's app → cookies, headers and the session guard → routes → front door → stream → web.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import { createServiceApp } from '@vigil/service-kit';
+import { SignInLimiter } from './clients/signin-limiter.js';
+import type { Config } from './config.js';
+import { bootstrapAdmin } from './operations/bootstrap-admin.js';
+import { SessionEnded, type ConsoleDeps } from './operations/deps.js';
+import { ServiceKeys } from './operations/service-keys.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerSessionGuard } from './plugins/session-guard.js';
+import { frontDoorRoutes } from './routes/front-door.js';
+import { healthRoutes } from './routes/health.js';
+import { sessionRoutes } from './routes/session.js';
+import { webRoutes } from './routes/web.js';
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+/** Redis keys are shared by every console of one installation and by nobody else. */
+function redisPrefix(config: Config): string {
+  const db = new URL(config.DATABASE_URL).pathname.replace(/^\//, '') || 'vigil';
+  return `vigil:console:${db}:${config.KAFKA_NAMESPACE ? `${config.KAFKA_NAMESPACE}:` : ''}`;
+}
+
+export async function buildApp(config: Config) {
+  const app = await createServiceApp({
+    name: 'console',
+    schema: 'console',
+    version: '0.1.0',
+    description: 'The web console: front door to the services, sign-in and sessions, people and keys, the live stream',
+    config,
+    migrationsDir: MIGRATIONS,
+  });
+  const { pool, redis, outbox } = app.infra;
+  const deps: ConsoleDeps = {
+    config,
+    pool,
+    outbox,
+    limiter: new SignInLimiter(redis, {
+      prefix: redisPrefix(config),
+      maxPerAccount: config.CONSOLE_SIGNIN_MAX_PER_ACCOUNT,
+      maxPerIp: config.CONSOLE_SIGNIN_MAX_PER_IP,
+      windowSeconds: config.CONSOLE_SIGNIN_WINDOW_SECONDS,
+    }),
+    policy: { idleMs: config.CONSOLE_SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.CONSOLE_SESSION_ABSOLUTE_HOURS * 3_600_000 },
+    serviceKeys: new ServiceKeys(pool, config.CONSOLE_SESSION_SECRET),
+    sessionEnded: new SessionEnded(),
+  };
+
+  const admin = await bootstrapAdmin(pool, { email: config.CONSOLE_ADMIN_EMAIL, tenant: config.CONSOLE_ADMIN_TENANT, passwordFile: config.CONSOLE_INITIAL_PASSWORD_FILE });
+  // The file's location only: the password itself is never logged.
+  if (admin.created) app.log.info({ email: admin.email, passwordFile: admin.passwordFile }, 'first start: admin created; initial password written to file');
+
+  await app.register(cookie);
+  registerSecurityHeaders(app);
+  registerSessionGuard(app, deps);
+
+  await app.register(healthRoutes, { deps });
+  await app.register(sessionRoutes, { deps });
+  await app.register(frontDoorRoutes, { deps });
+  await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });
+  return app;
+}
