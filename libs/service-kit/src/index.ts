@@ -7,3 +7,4 @@ export * from './telemetry.js';
 export { createPool, ensureDatabase } from './db/pool.js';
 export { migrate, loadMigrations, type Migration } from './db/migrate.js';
 export { IDENTITY_SCHEMA, revokeApiKey } from './db/api-keys.js';
+export { listApiKeys, API_KEY_REVOKED_CHANNEL, type ApiKeyInfo, type Queryable } from './db/api-keys.js';
