@@ -1,0 +1,87 @@
+// The live stream: one EventSource on /api/stream for the signed-in shell. Each event patches or
+// invalidates the query cache (server state stays there), and goes into the ticker's cached list.
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { liveState, markStreamStarted, updateLiveState } from '../app/live-state';
+import { EVENT_MEANINGS, STREAM_EVENT_TYPES, type StreamEnvelope } from './events';
+
+export const recentEventsKey = ['stream', 'recent'] as const;
+export const RECENT_LIMIT = 50;
+
+export interface TickerEvent {
+  streamId: string;
+  envelope: StreamEnvelope;
+  receivedAt: number;
+}
+
+/** Invalidations are coalesced: a burst of 200 events/s costs one refetch per key per second. */
+function coalescer(client: QueryClient, everyMs = 1000) {
+  const pending = new Map<string, QueryKey>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (keys: QueryKey[]) => {
+    for (const k of keys) pending.set(JSON.stringify(k), k);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      const keysNow = [...pending.values()];
+      pending.clear();
+      for (const k of keysNow) void client.invalidateQueries({ queryKey: k });
+    }, everyMs);
+  };
+}
+
+function patch(client: QueryClient, e: StreamEnvelope): void {
+  // A new health score goes straight into that database's cached history (newest first).
+  if (e.type === 'HealthScored' && typeof e.data.databaseId === 'string') {
+    const score = { score: e.data.score, status: e.data.status, components: e.data.components, scoredAt: e.data.scoredAt };
+    client.setQueryData<unknown[]>(['perf', 'health', e.data.databaseId], (old) => (Array.isArray(old) ? [score, ...old] : old));
+  }
+}
+
+export function connectStream(client: QueryClient, url = '/api/stream'): () => void {
+  const invalidate = coalescer(client);
+  markStreamStarted();
+  updateLiveState({ status: 'connecting' });
+  const source = new EventSource(url, { withCredentials: true });
+  let lastHeartbeat: number | undefined;
+
+  const signal = () => updateLiveState({ lastSignalAt: Date.now(), status: 'open' });
+  source.onopen = () => updateLiveState({ status: 'open' });
+  source.onerror = () => updateLiveState({ status: source.readyState === EventSource.CLOSED ? 'broken' : 'connecting' });
+
+  source.addEventListener('heartbeat', (m) => {
+    const now = Date.now();
+    let interval: number | undefined;
+    try {
+      const d = JSON.parse((m as MessageEvent<string>).data) as { intervalMs?: number };
+      if (typeof d.intervalMs === 'number' && d.intervalMs > 0) interval = d.intervalMs;
+    } catch {
+      // a heartbeat without data still counts
+    }
+    // Without an explicit interval, learn it from the gap between heartbeats (never below the default).
+    if (!interval && lastHeartbeat) interval = Math.max(liveState().heartbeatMs, Math.min(now - lastHeartbeat, 120_000));
+    lastHeartbeat = now;
+    if (interval) updateLiveState({ heartbeatMs: interval });
+    signal();
+  });
+
+  const onEvent = (m: MessageEvent<string>) => {
+    signal();
+    let envelope: StreamEnvelope;
+    try {
+      envelope = JSON.parse(m.data) as StreamEnvelope;
+    } catch {
+      return;
+    }
+    const meaning = EVENT_MEANINGS[envelope.type];
+    patch(client, envelope);
+    if (meaning?.invalidates.length) invalidate(meaning.invalidates);
+    const item: TickerEvent = { streamId: m.lastEventId || envelope.id, envelope, receivedAt: Date.now() };
+    client.setQueryData<TickerEvent[]>(recentEventsKey, (old = []) => [item, ...old].slice(0, RECENT_LIMIT));
+  };
+  for (const type of STREAM_EVENT_TYPES) source.addEventListener(type, onEvent as EventListener);
+  source.onmessage = onEvent; // unnamed events, should the server send any
+
+  return () => {
+    source.close();
+    updateLiveState({ status: 'paused' });
+  };
+}
