@@ -1,7 +1,7 @@
 // The route tree. Every screen is its own lazily loaded chunk; search params are typed, so filters,
 // tabs and selection live in the URL and a link reproduces the view.
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, parseSearchWith, redirect, stringifySearchWith } from '@tanstack/react-router';
 import { RouteError } from '../components/route-error';
 import { sessionQuery } from './session';
 import { Shell } from './shell';
@@ -23,7 +23,8 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
   ),
 });
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+// Search values arrive as the query-string decoder guessed them ("12" → 12): ids are read back as strings.
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
 const int = (v: unknown): number | undefined => {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
   return Number.isInteger(n) && n > 0 ? n : undefined;
@@ -153,6 +154,9 @@ export function createAppRouter(queryClient: QueryClient) {
   return createRouter({
     routeTree,
     context: { queryClient },
+    // Plain query strings (?project=12&tab=projects), not JSON-quoted values: links stay readable.
+    parseSearch: parseSearchWith((v) => v),
+    stringifySearch: stringifySearchWith(JSON.stringify),
     defaultPreload: 'intent',
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,

@@ -80,7 +80,7 @@ export function Shell() {
 function LiveControl() {
   const live = useLiveState();
   const stale = isStale(live, Date.now());
-  const label = !live.live ? 'Paused' : stale ? 'Stale' : live.status === 'open' ? 'Live' : 'Connecting…';
+  const label = !live.live ? 'Paused' : live.status === 'broken' ? 'Disconnected' : stale ? 'Stale' : live.status === 'open' ? 'Live' : 'Connecting…';
   return (
     <div className="live">
       <span className={`dot${live.live && live.status === 'open' && !stale ? ' on' : ''}${stale ? ' stale' : ''}`} aria-hidden="true" />

@@ -40,18 +40,22 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
   const invalidate = coalescer(client);
   markStreamStarted();
   updateLiveState({ status: 'connecting' });
-  const source = new EventSource(url, { withCredentials: true });
+  let source: EventSource | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let stopped = false;
   let lastHeartbeat: number | undefined;
 
-  const signal = () => updateLiveState({ lastSignalAt: Date.now(), status: 'open' });
-  source.onopen = () => updateLiveState({ status: 'open' });
-  source.onerror = () => updateLiveState({ status: source.readyState === EventSource.CLOSED ? 'broken' : 'connecting' });
+  const signal = () => {
+    failures = 0;
+    updateLiveState({ lastSignalAt: Date.now(), status: 'open' });
+  };
 
-  source.addEventListener('heartbeat', (m) => {
+  const onHeartbeat = (m: MessageEvent<string>) => {
     const now = Date.now();
     let interval: number | undefined;
     try {
-      const d = JSON.parse((m as MessageEvent<string>).data) as { intervalMs?: number };
+      const d = JSON.parse(m.data) as { intervalMs?: number };
       if (typeof d.intervalMs === 'number' && d.intervalMs > 0) interval = d.intervalMs;
     } catch {
       // a heartbeat without data still counts
@@ -61,7 +65,7 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
     lastHeartbeat = now;
     if (interval) updateLiveState({ heartbeatMs: interval });
     signal();
-  });
+  };
 
   const onEvent = (m: MessageEvent<string>) => {
     signal();
@@ -77,11 +81,33 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
     const item: TickerEvent = { streamId: m.lastEventId || envelope.id, envelope, receivedAt: Date.now() };
     client.setQueryData<TickerEvent[]>(recentEventsKey, (old = []) => [item, ...old].slice(0, RECENT_LIMIT));
   };
-  for (const type of STREAM_EVENT_TYPES) source.addEventListener(type, onEvent as EventListener);
-  source.onmessage = onEvent; // unnamed events, should the server send any
+
+  const open = () => {
+    if (stopped) return;
+    const es = new EventSource(url, { withCredentials: true });
+    source = es;
+    es.onopen = () => {
+      updateLiveState({ status: 'open' });
+      // What changed while disconnected is not replayed beyond the server's buffer: re-read after a gap.
+      if (failures > 0) void client.invalidateQueries();
+    };
+    es.onerror = () => {
+      if (es.readyState !== EventSource.CLOSED) return updateLiveState({ status: 'connecting' });
+      // The browser gives up on a non-200 answer (e.g. 401, 502): retry ourselves, backing off to a minute.
+      updateLiveState({ status: 'broken' });
+      failures++;
+      retry = setTimeout(open, Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)));
+    };
+    es.addEventListener('heartbeat', onHeartbeat as EventListener);
+    for (const type of STREAM_EVENT_TYPES) es.addEventListener(type, onEvent as EventListener);
+    es.onmessage = onEvent; // unnamed events, should the server send any
+  };
+  open();
 
   return () => {
-    source.close();
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    source?.close();
     updateLiveState({ status: 'paused' });
   };
 }

@@ -1,5 +1,6 @@
 // Alerts, filtered by state and severity from the URL. (Issue 15 adds acknowledge, silences, grouping.)
 import { useQuery } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { alertsQuery } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
@@ -42,7 +43,7 @@ export function AlertsPage() {
         </div>
       </div>
       <ProblemMessage error={error} title="Could not load alerts" />
-      {isPending ? <p className="muted">Loading…</p> : null}
+      {isPending ? <Loading /> : null}
       {data && !rows.length ? <EmptyState title="No alert matches these filters.">Clear a filter above, or check the alert rules.</EmptyState> : null}
       {rows.length ? (
         <div className="panel table-wrap">

@@ -1,5 +1,6 @@
 // Monitored databases and their health (issue 16 adds statements, indexes, capacity).
 import { useQuery } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { Link, useSearch } from '@tanstack/react-router';
 import { databasesQuery, healthQuery, type Database } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
@@ -11,7 +12,7 @@ import { scoreClass } from '../overview/databases-tile';
 function Health({ db }: { db: Database }) {
   const { data, error } = useQuery(healthQuery(db.id));
   if (error) return <ProblemMessage error={error} title="No health score" />;
-  if (!data) return <p className="muted">Loading…</p>;
+  if (!data) return <Loading />;
   const latest = data[0];
   const points = data.map((s) => ({ t: Date.parse(s.scoredAt), v: s.score })).reverse();
   return (
@@ -53,7 +54,7 @@ export function DatabasePage() {
     <>
       <h1>Database</h1>
       <ProblemMessage error={error} title="Could not load databases" />
-      {isPending ? <p className="muted">Loading…</p> : null}
+      {isPending ? <Loading /> : null}
       {data && !data.length ? <EmptyState title="No database is monitored yet.">Register one with perf-collector (POST /api/perf/v1/databases).</EmptyState> : null}
       {data?.length ? (
         <div className="panel table-wrap">

@@ -1,6 +1,7 @@
 // Error issues: new and regressed in the last 24 h across projects, or one project's unresolved issues.
 // (Issue 15 adds the issue detail, events and stack traces.)
 import { useQuery } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { issuesQuery, projectsQuery, recentIssuesQuery, type Issue } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
@@ -121,7 +122,7 @@ export function ErrorsPage() {
           <EmptyState title="No new or regressed issues in the last 24 h.">Pick a project above to see all its unresolved issues.</EmptyState>
         )
       ) : (
-        <p className="muted">Loading…</p>
+        <Loading />
       )}
     </>
   );

@@ -27,7 +27,7 @@ export function AlertsTile() {
     >
       <div className="counts">
         {severities.map((s) => (
-          <Link key={s} to="/alerts" search={{ state: 'firing', severity: s }} className={`count ${s}`} aria-label={`${bySeverity.get(s) ?? 0} ${s} alerts firing`}>
+          <Link key={s} to="/alerts" search={{ state: 'firing', severity: s }} className={`count ${s}`}>
             <span className="n">{bySeverity.get(s) ?? 0}</span>
             <span>{s}</span>
           </Link>
@@ -49,11 +49,11 @@ export function AlertsTile() {
         </ul>
       ) : (
         <EmptyState title="Nothing is firing.">
-          Alerts fire from rules on health scores, error spikes and DR objectives; route them to Slack, PagerDuty or a webhook in{' '}
+          Alerts fire from rules on health scores, error spikes and DR objectives.{' '}
           <Link to="/settings" search={{ tab: 'receivers' }}>
-            Settings → Alert receivers
-          </Link>
-          .
+            Add a receiver
+          </Link>{' '}
+          to send them to Slack, PagerDuty or a webhook.
         </EmptyState>
       )}
     </Tile>

@@ -23,14 +23,14 @@ export function ErrorsTile() {
       ) : (
         <>
           <div className="counts">
-            <Link to="/errors" search={{ view: 'new' }} className="count critical" aria-label={`${newIssues.length}${truncated ? '+' : ''} new issues`}>
+            <Link to="/errors" search={{ view: 'new' }} className="count critical">
               <span className="n">
                 {newIssues.length}
                 {truncated ? '+' : ''}
               </span>
               <span>new</span>
             </Link>
-            <Link to="/errors" search={{ view: 'regressed' }} className="count warning" aria-label={`${regressed.length} regressed issues`}>
+            <Link to="/errors" search={{ view: 'regressed' }} className="count warning">
               <span className="n">{regressed.length}</span>
               <span>regressed</span>
             </Link>

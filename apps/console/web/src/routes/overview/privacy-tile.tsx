@@ -21,11 +21,11 @@ export function PrivacyTile() {
       link={<Link to="/privacy">Privacy</Link>}
     >
       <div className="counts">
-        <Link to="/privacy" search={{ tab: 'requests' }} className={`count ${due.length ? 'warning' : ''}`} aria-label={`${due.length} subject requests due in 7 days`}>
+        <Link to="/privacy" search={{ tab: 'requests' }} className={`count ${due.length ? 'warning' : ''}`}>
           <span className="n">{due.length}</span>
           <span>requests due in 7 d</span>
         </Link>
-        <Link to="/privacy" search={{ tab: 'breaches' }} className={`count ${clocks.length ? 'critical' : ''}`} aria-label={`${clocks.length} open breach clocks`}>
+        <Link to="/privacy" search={{ tab: 'breaches' }} className={`count ${clocks.length ? 'critical' : ''}`}>
           <span className="n">{clocks.length}</span>
           <span>open breach clocks</span>
         </Link>

@@ -17,7 +17,7 @@ function PolicyRow({ policy }: { policy: Policy }) {
       {error ? (
         <span className="side">objectives unavailable</span>
       ) : !data ? (
-        <span className="side">…</span>
+        <span className="side" aria-busy="true">…</span>
       ) : (
         <>
           <span className="side">

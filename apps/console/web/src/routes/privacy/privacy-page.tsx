@@ -1,5 +1,6 @@
 // Open subject requests and the breach register, each a tab in the URL (issue 17 adds the rest).
 import { useQuery } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { breachesQuery, isBreachClockOpen, openSubjectRequestsQuery } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
@@ -10,7 +11,7 @@ import { Time, useNow } from '../../components/time';
 function Requests({ selected, page, onPage }: { selected?: string; page: number; onPage: (p: number) => void }) {
   const { data, error, isPending } = useQuery(openSubjectRequestsQuery);
   if (error) return <ProblemMessage error={error} title="Could not load subject requests" />;
-  if (isPending) return <p className="muted">Loading…</p>;
+  if (isPending) return <Loading />;
   if (!data.length) return <EmptyState title="No open subject request.">Requests arrive through the gdpr service (POST /api/gdpr/v1/subject-requests).</EmptyState>;
   const p = pageOf(data, page);
   return (
@@ -55,7 +56,7 @@ function Breaches({ selected }: { selected?: string }) {
   const { data, error, isPending } = useQuery(breachesQuery);
   const now = useNow();
   if (error) return <ProblemMessage error={error} title="Could not load breaches" />;
-  if (isPending) return <p className="muted">Loading…</p>;
+  if (isPending) return <Loading />;
   if (!data.length) return <EmptyState title="No breach recorded.">Record one with the gdpr service (POST /api/gdpr/v1/breaches): its 72-hour clock starts at awareness.</EmptyState>;
   return (
     <div className="panel table-wrap">

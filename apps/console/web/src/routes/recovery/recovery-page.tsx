@@ -1,5 +1,6 @@
 // Backup policies and their recovery objectives (issue 17 adds backups, drills, runbooks).
 import { useQuery } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { Link, useSearch } from '@tanstack/react-router';
 import { objectivesQuery, policiesQuery, type Policy } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
@@ -9,7 +10,7 @@ import { formatDuration, Time } from '../../components/time';
 function Objectives({ policy }: { policy: Policy }) {
   const { data, error } = useQuery(objectivesQuery(policy.id));
   if (error) return <ProblemMessage error={error} title="Objectives unavailable" />;
-  if (!data) return <p className="muted">Loading…</p>;
+  if (!data) return <Loading />;
   return (
     <dl>
       <dt>Last verified restore</dt>
@@ -38,7 +39,7 @@ export function RecoveryPage() {
     <>
       <h1>Recovery</h1>
       <ProblemMessage error={error} title="Could not load policies" />
-      {isPending ? <p className="muted">Loading…</p> : null}
+      {isPending ? <Loading /> : null}
       {data && !data.length ? <EmptyState title="No backup policy yet.">Create one with dr-orchestrator (POST /api/dr/v1/policies).</EmptyState> : null}
       {data?.length ? (
         <div className="panel table-wrap">

@@ -1,8 +1,10 @@
 // API keys of this tenant: create (the secret is shown once), list with last use, revoke. Admins only.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { useNavigate } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
 import { consoleApi, ROLES, type ApiKey, type CreatedApiKey, type Role } from '../../api/console';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { EmptyState } from '../../components/empty-state';
 import { Pager, pageOf } from '../../components/pager';
@@ -38,20 +40,21 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
           <span className="badge critical">
             revoked <Time at={apiKey.revokedAt} />
           </span>
-        ) : confirming ? (
-          <span className="key-row-actions">
-            <button type="button" className="danger" onClick={() => revoke.mutate()} disabled={revoke.isPending}>
-              Confirm revoke {label}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </span>
         ) : (
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
             Revoke {label}
           </button>
         )}
+        <ConfirmDialog
+          open={confirming}
+          title={`Revoke the API key ${label}?`}
+          confirmLabel={`Revoke ${label}`}
+          busy={revoke.isPending}
+          onConfirm={() => revoke.mutate(undefined, { onSettled: () => setConfirming(false) })}
+          onCancel={() => setConfirming(false)}
+        >
+          Every call made with it is refused from now on, on every service. This cannot be undone.
+        </ConfirmDialog>
       </td>
     </tr>
   );
@@ -99,12 +102,12 @@ export function ApiKeysTab({ page }: { page: number }) {
         <h2 id="create-key-title">Create an API key</h2>
         <div className="form-row">
           <div className="field">
-            <label htmlFor={ids.name}>Key name</label>
+            <label htmlFor={ids.name}>Name</label>
             <input id={ids.name} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="ci-deploy" aria-invalid={!!fieldError(create.error, 'name')} />
             {fieldError(create.error, 'name') ? <span className="field-error">{fieldError(create.error, 'name')}</span> : null}
           </div>
           <div className="field">
-            <label htmlFor={ids.role}>Key role</label>
+            <label htmlFor={ids.role}>Role</label>
             <select id={ids.role} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>
@@ -124,7 +127,7 @@ export function ApiKeysTab({ page }: { page: number }) {
           API keys <span className="muted">({active.length} active)</span>
         </h2>
         <ProblemMessage error={error} title="Could not load API keys" />
-        {isPending ? <p className="muted">Loading…</p> : null}
+        {isPending ? <Loading /> : null}
         {data && !data.length ? <EmptyState title="No API keys yet.">Create one above for scripts and CI; the console itself needs none.</EmptyState> : null}
         {p.rows.length ? (
           <table>

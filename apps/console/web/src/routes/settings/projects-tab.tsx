@@ -1,9 +1,11 @@
 // Error projects and their DSN keys: create, rotate, revoke, with copyable SDK snippets. Admins only.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
 import { projectKeysQuery, projectsQuery, type Project, type ProjectKey } from '../../api/queries';
 import { errors, unwrap } from '../../api/services';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { EmptyState } from '../../components/empty-state';
 import { Pager, pageOf } from '../../components/pager';
@@ -59,27 +61,23 @@ function KeyItem({ projectId, k }: { projectId: string; k: ProjectKey }) {
             <CopyButton text={browserSnippet(dsn)} label="Copy browser snippet" />
           </div>
           <div className="key-row-actions spaced">
-            {confirm ? (
-              <>
-                <button type="button" className="danger" disabled={rotate.isPending || revoke.isPending} onClick={() => (confirm === 'rotate' ? rotate.mutate() : revoke.mutate())}>
-                  {confirm === 'rotate' ? `Confirm rotate ${name}` : `Confirm revoke ${name}`}
-                </button>
-                <button type="button" onClick={() => setConfirm(undefined)}>
-                  Cancel
-                </button>
-                <span className="muted">{confirm === 'rotate' ? 'A new DSN replaces this one; update your SDKs.' : 'Events sent with this DSN will be refused.'}</span>
-              </>
-            ) : (
-              <>
-                <button type="button" onClick={() => setConfirm('rotate')}>
-                  Rotate {name}
-                </button>
-                <button type="button" className="danger" onClick={() => setConfirm('revoke')}>
-                  Revoke {name}
-                </button>
-              </>
-            )}
+            <button type="button" onClick={() => setConfirm('rotate')}>
+              Rotate {name}
+            </button>
+            <button type="button" className="danger" onClick={() => setConfirm('revoke')}>
+              Revoke {name}
+            </button>
           </div>
+          <ConfirmDialog
+            open={!!confirm}
+            title={confirm === 'rotate' ? `Rotate the DSN key ${name}?` : `Revoke the DSN key ${name}?`}
+            confirmLabel={confirm === 'rotate' ? `Rotate ${name}` : `Revoke ${name}`}
+            busy={rotate.isPending || revoke.isPending}
+            onConfirm={() => (confirm === 'rotate' ? rotate.mutate() : revoke.mutate())}
+            onCancel={() => setConfirm(undefined)}
+          >
+            {confirm === 'rotate' ? 'A new DSN replaces this one: update the SDKs that use it.' : 'Events sent with this DSN will be refused.'}
+          </ConfirmDialog>
         </>
       )}
       <ProblemMessage error={rotate.error ?? revoke.error} title="Key not changed" />
@@ -107,7 +105,7 @@ function ProjectDetail({ project }: { project: Project }) {
         </Link>
       </p>
       <ProblemMessage error={error ?? add.error} title="Keys" />
-      {isPending ? <p className="muted">Loading…</p> : null}
+      {isPending ? <Loading /> : null}
       {data && !active.length ? (
         <EmptyState title="This project has no active DSN.">
           <button type="button" className="primary" onClick={() => add.mutate()} disabled={add.isPending}>
@@ -177,7 +175,7 @@ export function ProjectsTab({ selected, page }: { selected?: string; page: numbe
         <section className="panel" aria-labelledby="projects-title">
           <h2 id="projects-title">Projects</h2>
           <ProblemMessage error={error} title="Could not load projects" />
-          {isPending ? <p className="muted">Loading…</p> : null}
+          {isPending ? <Loading /> : null}
           {data && !data.length ? (
             <EmptyState title="No projects yet: create one above.">It gets a DSN right away, with the snippet to paste into @sentry/node or the browser SDK.</EmptyState>
           ) : null}

@@ -1,8 +1,10 @@
 // Alert receivers (Slack, PagerDuty, webhook) of this tenant, with "Send test notification". Admins only.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { useId, useState, type FormEvent } from 'react';
-import { alerting, unwrap } from '../../api/services';
 import { queryOptions } from '@tanstack/react-query';
+import { alerting, unwrap } from '../../api/services';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
 import { FormProblem, ProblemMessage, fieldError } from '../../components/problem';
 
@@ -57,21 +59,20 @@ function ReceiverRow({ name, config }: { name: string; config: unknown }) {
           <button type="button" onClick={() => test.mutate()} disabled={test.isPending} aria-label={`Send test notification to ${name}`}>
             Send test notification
           </button>
-          {confirm ? (
-            <>
-              <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
-                Confirm delete {name}
-              </button>
-              <button type="button" onClick={() => setConfirm(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <button type="button" className="danger" onClick={() => setConfirm(true)}>
-              Delete {name}
-            </button>
-          )}
+          <button type="button" className="danger" onClick={() => setConfirm(true)}>
+            Delete {name}
+          </button>
         </span>
+        <ConfirmDialog
+          open={confirm}
+          title={`Delete the receiver ${name}?`}
+          confirmLabel={`Delete ${name}`}
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(undefined, { onSettled: () => setConfirm(false) })}
+          onCancel={() => setConfirm(false)}
+        >
+          Routes that send to it stop notifying anyone until they name another receiver.
+        </ConfirmDialog>
       </td>
     </tr>
   );
@@ -174,7 +175,7 @@ export function ReceiversTab() {
       <section className="panel table-wrap" aria-labelledby="receivers-title">
         <h2 id="receivers-title">Alert receivers</h2>
         <ProblemMessage error={error} title="Could not load receivers" />
-        {isPending ? <p className="muted">Loading…</p> : null}
+        {isPending ? <Loading /> : null}
         {data && !data.length ? <EmptyState title="No receivers yet: add one below.">Then send it a test notification to check the wiring.</EmptyState> : null}
         {data?.length ? (
           <table>

@@ -1,5 +1,6 @@
 // Users of this tenant: create (invite), change role, disable. Admins only.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Loading } from '../../components/loading';
 import { useNavigate } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
 import { consoleApi, ROLES, type AdminUser, type CreatedUser, type Role } from '../../api/console';
@@ -54,7 +55,7 @@ function CreateUser({ onCreated }: { onCreated: (c: CreatedUser) => void }) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor={ids.password}>Initial password</label>
+          <label htmlFor={ids.password}>Password</label>
           <input id={ids.password} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} aria-describedby={`${ids.password}-h`} aria-invalid={!!err('password')} />
           <span className="hint" id={`${ids.password}-h`}>
             Leave empty to generate one. The user must change it at first sign-in.
@@ -86,7 +87,7 @@ function UserRow({ user, self }: { user: AdminUser; self: boolean }) {
       </td>
       <td>
         <label htmlFor={roleId} className="visually-hidden">
-          Role of {user.email}
+          Access level of {user.email}
         </label>
         <select id={roleId} value={user.role} disabled={self || update.isPending} onChange={(e) => update.mutate({ role: e.target.value as Role })}>
           {ROLES.map((r) => (
@@ -144,7 +145,7 @@ export function UsersTab({ page }: { page: number }) {
       <section className="panel table-wrap" aria-labelledby="users-title">
         <h2 id="users-title">Users of tenant {session?.tenant}</h2>
         <ProblemMessage error={error} title="Could not load users" />
-        {isPending ? <p className="muted">Loading…</p> : null}
+        {isPending ? <Loading /> : null}
         {data && !data.length ? <EmptyState title="No users yet.">Add one above.</EmptyState> : null}
         {p.rows.length ? (
           <table>
