@@ -10,8 +10,10 @@ import { SessionEnded, type ConsoleDeps } from './operations/deps.js';
 import { ServiceKeys } from './operations/service-keys.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerSessionGuard } from './plugins/session-guard.js';
+import { adminRoutes } from './routes/admin.js';
 import { frontDoorRoutes } from './routes/front-door.js';
 import { healthRoutes } from './routes/health.js';
+import { preferenceRoutes } from './routes/preferences.js';
 import { sessionRoutes } from './routes/session.js';
 import { webRoutes } from './routes/web.js';
 
@@ -58,6 +60,8 @@ export async function buildApp(config: Config) {
 
   await app.register(healthRoutes, { deps });
   await app.register(sessionRoutes, { deps });
+  await app.register(preferenceRoutes, { deps });
+  await app.register(adminRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });
   return app;

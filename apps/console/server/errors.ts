@@ -3,7 +3,7 @@ import { AppError, badRequest, conflict, notFound } from '@vigil/service-kit';
 
 export const signInFailed = () => new AppError(401, 'CONSOLE_SIGNIN_FAILED', 'email or password is wrong, or the account is disabled');
 export const signInRateLimited = (scope: 'account' | 'ip', retryAfterSeconds: number) =>
-  new AppError(429, 'CONSOLE_SIGNIN_RATE_LIMITED', `too many failed sign-ins for this ${scope}; retry in ${retryAfterSeconds} s`, {}, { 'retry-after': String(retryAfterSeconds) });
+  new AppError(429, 'CONSOLE_SIGNIN_RATE_LIMITED', `too many failed sign-ins for this ${scope === 'ip' ? 'IP address' : 'account'}; retry in ${retryAfterSeconds} s`, {}, { 'retry-after': String(retryAfterSeconds) });
 export const rateLimitUnavailable = () => new AppError(503, 'CONSOLE_RATE_LIMIT_UNAVAILABLE', 'sign-in is unavailable: the rate limiter (Redis) cannot be reached', {}, { 'retry-after': '5' });
 export const sessionRequired = () => new AppError(401, 'CONSOLE_SESSION_REQUIRED', 'sign in first: no valid session cookie (it is missing, expired or revoked)');
 export const csrfRefused = () => new AppError(403, 'CONSOLE_CSRF', 'header X-CSRF-Token is missing or does not match the session');
@@ -12,7 +12,7 @@ export const forbidden = (needed: string, role: string) => new AppError(403, 'CO
 export const passwordChangeRequired = () =>
   new AppError(403, 'CONSOLE_PASSWORD_CHANGE_REQUIRED', 'change your password first (POST /api/session/password)');
 export const passwordWrong = () => new AppError(400, 'CONSOLE_PASSWORD_WRONG', 'currentPassword is not your current password');
-export const passwordWeak = (detail: string) => badRequest('CONSOLE_PASSWORD_WEAK', `newPassword ${detail}`);
+export const passwordWeak = (detail: string, field = 'newPassword') => badRequest('CONSOLE_PASSWORD_WEAK', `${field} ${detail}`);
 export const tenantNotMember = (tenant: string) => new AppError(403, 'CONSOLE_TENANT_FORBIDDEN', `tenant: you are not a member of tenant ${tenant}`);
 export const userExists = (email: string) => conflict('CONSOLE_USER_EXISTS', `email: a user ${email} already exists`);
 export const userNotFound = (id: string) => notFound('CONSOLE_USER_NOT_FOUND', `userId: no user ${id} in this tenant`);

@@ -19,8 +19,8 @@ export function expiresAt(s: SessionTimes, policy: SessionPolicy): Date {
 
 export const isExpired = (s: SessionTimes, policy: SessionPolicy, now = new Date()) => expiresAt(s, policy).getTime() <= now.getTime();
 
-/** Activity is written at most this often: a request does not cost a write. */
-export const TOUCH_EVERY_MS = 30_000;
+/** Activity is written at most this often (a request does not cost a write), and well within the idle timeout. */
+export const touchEvery = (policy: SessionPolicy) => Math.min(30_000, policy.idleMs / 4);
 
 export function newSessionToken(): { token: string; hash: Buffer } {
   const token = randomBytes(32).toString('base64url');

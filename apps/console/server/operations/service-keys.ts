@@ -4,6 +4,9 @@ import { seedApiKey } from '@vigil/service-kit';
 import type { Role } from '../domain/roles.js';
 import { serviceKey } from '../domain/service-key.js';
 
+/** How the front-door keys are named in identity.api_keys (left out of the admin's key list). */
+export const FRONT_DOOR_KEY_NAME = 'console-front-door';
+
 export class ServiceKeys {
   private readonly seeded = new Map<string, Promise<string>>();
 
@@ -18,7 +21,7 @@ export class ServiceKeys {
     let p = this.seeded.get(id);
     if (!p) {
       const key = serviceKey(this.secret, tenant, role);
-      p = seedApiKey(this.pool, key, tenant, role).then(() => key);
+      p = seedApiKey(this.pool, key, tenant, role, FRONT_DOOR_KEY_NAME).then(() => key);
       p.catch(() => this.seeded.delete(id));
       this.seeded.set(id, p);
     }

@@ -5,7 +5,7 @@ import { inTransaction } from '../db/transaction.js';
 import { findUser, findUserByEmail, membershipsOf, updatePassword } from '../db/users.js';
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
-import { expiresAt, hashSessionToken, isExpired, newCsrfToken, newSessionToken, TOUCH_EVERY_MS } from '../domain/sessions.js';
+import { expiresAt, hashSessionToken, isExpired, newCsrfToken, newSessionToken, touchEvery } from '../domain/sessions.js';
 import { passwordWeak, passwordWrong, signInFailed, tenantNotMember } from '../errors.js';
 import type { ConsoleDeps } from './deps.js';
 
@@ -81,7 +81,7 @@ export async function resolveSession(deps: ConsoleDeps, token: string): Promise<
   const row = await findSessionByToken(deps.pool, hashSessionToken(token));
   if (!row) return undefined;
   const active = loadActive(deps, row);
-  if (active && Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  if (active && Date.now() - row.lastSeenAt.getTime() > touchEvery(deps.policy)) {
     await touchSession(deps.pool, row.id);
     active.expiresAt = expiresAt({ ...row, lastSeenAt: new Date() }, deps.policy);
   }

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createTestEnv, type TestEnv } from '@vigil/service-kit/testing';
 import { buildApp as buildErrorIngest } from '../../../../services/error-ingest/src/app.js';
 import { loadServiceConfig as errorIngestConfig } from '../../../../services/error-ingest/src/config.js';
@@ -64,7 +64,7 @@ export interface Browser {
   cookie: string;
   csrf: string;
   session: Record<string, unknown>;
-  call(o: InjectOptions & { csrf?: boolean }): ReturnType<FastifyInstance['inject']>;
+  call(o: InjectOptions & { csrf?: boolean }): Promise<LightMyRequestResponse>;
 }
 
 export async function signIn(app: FastifyInstance, email: string, password: string): Promise<Browser> {
