@@ -4,16 +4,16 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { captureStream, launchBrowser, markDocument, newUserPage, screen } from './fixtures/browser.js';
-import { call, changePassword, everyScreen, firstAdminSignIn, session, settled, signIn, strongPassword } from './fixtures/console-ui.js';
+import { captureStream, launchBrowser, markDocument, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
+import { call, everyScreen, firstAdminSignIn, openSettings, session, settled, signInFirstTime, strongPassword } from './fixtures/console-ui.js';
 import { startPlatform, type Platform } from './fixtures/platform.js';
 
 let p: Platform;
 let browser: Browser;
 let admin: { context: BrowserContext; page: Page };
-const adminPassword = strongPassword('admin');
+const adminPassword = strongPassword();
 const run = randomBytes(3).toString('hex');
 const projectA = `shop-${run}`;
 let dsnA = '';
@@ -24,6 +24,8 @@ beforeAll(async () => {
   admin = await newUserPage(browser, p.url);
   await firstAdminSignIn(admin.page, p.admin.email, p.admin.initialPassword, adminPassword);
 }, 240_000);
+
+beforeEach(({ task, onTestFailed }) => onTestFailed(() => screensOfFailure(browser, task.name)));
 
 afterAll(async () => {
   await browser?.close();
@@ -42,11 +44,12 @@ function sendWithSentrySdk(dsn: string, marker: string): Promise<void> {
 
 /** Creates a project on the projects screen and returns the DSN the page shows for it. */
 async function createProjectOnPage(page: Page, name: string, shot?: string): Promise<string> {
-  await page.getByRole('link', { name: 'Settings' }).click();
-  await page.getByRole('link', { name: 'Projects' }).click();
+  await openSettings(page, 'Error projects');
   await page.getByLabel('Project name').fill(name);
   await page.getByRole('button', { name: 'Create project' }).click();
-  const dsn = page.getByRole('region', { name }).getByTestId('dsn').or(page.getByTestId('dsn')).first();
+  // Creating a project selects it: its detail shows the first key's DSN.
+  await page.getByRole('heading', { name }).waitFor();
+  const dsn = page.getByTestId('dsn').first();
   await dsn.waitFor();
   if (shot) await screen(page, shot);
   return (await dsn.innerText()).trim();
@@ -81,7 +84,7 @@ describe('scenario 2: a project, its DSN and the real Sentry SDK', () => {
 
 describe('scenario 6: two tenants', () => {
   const tenantB = `tenant-b-${run}`;
-  const userB = { email: `bob-${run}@example.com`, password: strongPassword('bob') };
+  const userB = { email: `bob-${run}@example.com`, password: strongPassword() };
   let b: { context: BrowserContext; page: Page };
   let dsnB = '';
 
@@ -98,22 +101,19 @@ describe('scenario 6: two tenants', () => {
     await settled(page);
     expect((await session(context)).tenant).toBe(tenantB);
 
-    await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('link', { name: 'Users' }).click();
+    await openSettings(page, 'Users');
     await page.getByLabel('Email').fill(userB.email);
     await page.getByLabel('Name').fill('Bob of B');
     await page.getByLabel('Password', { exact: true }).fill(userB.password);
     await page.getByLabel('Role').selectOption('write');
     await page.getByRole('button', { name: 'Create user' }).click();
-    await page.getByRole('cell', { name: userB.email }).waitFor();
+    await page.getByRole('cell', { name: userB.email }).first().waitFor();
     dsnB = await createProjectOnPage(page, `b-shop-${run}`);
     await call(context, 'PUT', '/api/session/tenant', { tenant: p.admin.tenant });
     expect((await session(context)).tenant).toBe(p.admin.tenant);
 
     b = await newUserPage(browser, p.url);
-    await signIn(b.page, userB.email, userB.password);
-    if (await b.page.getByLabel('Current password').isVisible()) await changePassword(b.page, userB.password, `${userB.password}-own`);
-    await b.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await signInFirstTime(b.page, userB.email, userB.password);
     expect((await session(b.context)).tenant).toBe(tenantB);
   }, 90_000);
 
