@@ -15,7 +15,10 @@ import { frontDoorRoutes } from './routes/front-door.js';
 import { healthRoutes } from './routes/health.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { sessionRoutes } from './routes/session.js';
+import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
+import { subscribeStream } from './stream/consumer.js';
+import { StreamHub } from './stream/hub.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
@@ -34,7 +37,7 @@ export async function buildApp(config: Config) {
     config,
     migrationsDir: MIGRATIONS,
   });
-  const { pool, redis, outbox } = app.infra;
+  const { pool, redis, outbox, bus } = app.infra;
   const deps: ConsoleDeps = {
     config,
     pool,
@@ -63,6 +66,10 @@ export async function buildApp(config: Config) {
   await app.register(preferenceRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
+  const hub = new StreamHub(config.CONSOLE_STREAM_REPLAY);
+  await app.register(streamRoutes, { deps, hub });
+  const group = subscribeStream(bus, hub);
+  app.log.debug({ group }, 'stream consumer group');
   await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });
   return app;
 }
