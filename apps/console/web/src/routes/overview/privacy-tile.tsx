@@ -23,11 +23,11 @@ export function PrivacyTile() {
       <div className="counts">
         <Link to="/privacy" search={{ tab: 'requests' }} className={`count ${due.length ? 'warning' : ''}`}>
           <span className="n">{due.length}</span>
-          <span>requests due in 7 d</span>
+          <span>requests due ≤ 7 d</span>
         </Link>
         <Link to="/privacy" search={{ tab: 'breaches' }} className={`count ${clocks.length ? 'critical' : ''}`}>
           <span className="n">{clocks.length}</span>
-          <span>open breach clocks</span>
+          <span>breach clocks</span>
         </Link>
       </div>
       <ul className="tile-list">
