@@ -3,9 +3,8 @@
 // dr-orchestrator registers for exports only, its backups being retained);
 // error-ingest erases the subject's events; every receipt lands in gdpr's hash-chained log.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { expect } from 'vitest';
+import { eventually, platformTest } from '@vigil/service-kit/testing';
 import * as dr from '../services/dr-orchestrator/src/app.js';
 import { loadServiceConfig as drConfig } from '../services/dr-orchestrator/src/config.js';
 import * as errorIngest from '../services/error-ingest/src/app.js';
@@ -15,32 +14,24 @@ import { loadServiceConfig as gdprConfig } from '../services/gdpr/src/config.js'
 import * as perf from '../services/perf-collector/src/app.js';
 import { loadServiceConfig as perfConfig } from '../services/perf-collector/src/config.js';
 
-let env: TestEnv;
-const apps: Record<string, FastifyInstance> = {};
-let auth: { authorization: string };
+const it = platformTest({
+  label: 'e2eerase',
+  apps: {
+    gdpr: (env) => gdpr.buildApp(gdprConfig(env)),
+    errors: (env) => errorIngest.buildApp(errorIngestConfig(env)),
+    perf: (env) => perf.buildApp(perfConfig({ ...env, PERF_COLLECTOR_ENABLED: 'false' })),
+    dr: (env) => dr.buildApp(drConfig({ ...env, DR_SCHEDULER_ENABLED: 'false' })),
+  },
+});
 
-beforeAll(async () => {
-  env = await createTestEnv('e2eerase');
-  apps.gdpr = await gdpr.buildApp(gdprConfig(env.env));
-  apps.errors = await errorIngest.buildApp(errorIngestConfig(env.env));
-  apps.perf = await perf.buildApp(perfConfig({ ...env.env, PERF_COLLECTOR_ENABLED: 'false' }));
-  apps.dr = await dr.buildApp(drConfig({ ...env.env, DR_SCHEDULER_ENABLED: 'false' }));
-  for (const app of Object.values(apps)) await app.ready();
-  auth = { authorization: `Bearer ${await env.apiKey('acme', 'admin')}` };
-}, 240_000);
-
-afterAll(async () => {
-  for (const app of Object.values(apps)) await app.close();
-  await env?.cleanup();
-}, 60_000);
-
-it('erases a subject across error-ingest and the other holders, with every receipt in the audit log', async () => {
+it('erases a subject across error-ingest and the other holders, with every receipt in the audit log', async ({ apps, kit }) => {
+  const auth = await kit.auth('acme', 'admin');
   const email = `jane.${randomBytes(3).toString('hex')}@example.com`;
-  const errors = apps.errors!;
+  const errors = apps.errors;
 
   // Every service registered as a data holder through Kafka.
   await eventually(async () => {
-    const holders = (await apps.gdpr!.inject({ url: '/v1/data-holders', headers: auth })).json() as { service: string }[];
+    const holders = (await apps.gdpr.inject({ url: '/v1/data-holders', headers: auth })).json() as { service: string }[];
     return holders.length === 4;
   }, 60_000);
 
@@ -68,7 +59,7 @@ it('erases a subject across error-ingest and the other holders, with every recei
   await eventually(async () => (await issueEvents()) === 1, 60_000);
 
   // Erasure request: intake, identity verification, fan-out, receipts.
-  const intake = await apps.gdpr!.inject({
+  const intake = await apps.gdpr.inject({
     method: 'POST',
     url: '/v1/subject-requests',
     headers: auth,
@@ -76,12 +67,12 @@ it('erases a subject across error-ingest and the other holders, with every recei
   });
   expect(intake.statusCode).toBe(201);
   const { request, verificationToken } = intake.json() as { request: { id: string }; verificationToken: string };
-  const verified = await apps.gdpr!.inject({ method: 'POST', url: `/v1/subject-requests/${request.id}/verify`, headers: auth, payload: { token: verificationToken } });
+  const verified = await apps.gdpr.inject({ method: 'POST', url: `/v1/subject-requests/${request.id}/verify`, headers: auth, payload: { token: verificationToken } });
   expect(verified.statusCode).toBe(200);
 
   const done = await eventually(
     async () => {
-      const detail = (await apps.gdpr!.inject({ url: `/v1/subject-requests/${request.id}`, headers: auth })).json() as {
+      const detail = (await apps.gdpr.inject({ url: `/v1/subject-requests/${request.id}`, headers: auth })).json() as {
         state: string;
         expectedServices: string[];
         receipts: { service: string; status: string; tables: { table: string; rows: number; action: string }[] }[];
@@ -101,11 +92,11 @@ it('erases a subject across error-ingest and the other holders, with every recei
   expect(await issueEvents()).toBe(0);
 
   // Every receipt is an entry of the tenant's chain, which still verifies.
-  const entries = (await apps.gdpr!.inject({ url: '/v1/audit/entries?topic=gdpr.request-receipts&limit=1000', headers: auth })).json() as unknown[];
+  const entries = (await apps.gdpr.inject({ url: '/v1/audit/entries?topic=gdpr.request-receipts&limit=1000', headers: auth })).json() as unknown[];
   const text = JSON.stringify(entries);
   for (const service of ['error-ingest', 'perf-collector', 'gdpr']) expect(text).toContain(service);
   expect(text).not.toContain(email);
-  const verify = (await apps.gdpr!.inject({ url: '/v1/audit/verify', headers: auth })).json() as { valid: boolean; entries: number };
+  const verify = (await apps.gdpr.inject({ url: '/v1/audit/verify', headers: auth })).json() as { valid: boolean; entries: number };
   expect(verify.valid).toBe(true);
   expect(verify.entries).toBeGreaterThanOrEqual(3);
 }, 300_000);

@@ -1,11 +1,10 @@
 // One OpenTelemetry trace spans HTTP -> outbox -> Kafka -> consumer: the consumer's span
 // shares the trace id of the incoming `traceparent`.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { trace } from '@opentelemetry/api';
-import type { FastifyInstance } from 'fastify';
 import { initTelemetry } from '@vigil/service-kit';
-import { createTestEnv, eventually, InMemorySpanExporter, SimpleSpanProcessor, type TestEnv } from '@vigil/service-kit/testing';
-import { ConsentChanged, type EventBus } from '@vigil/events';
+import { eventually, InMemorySpanExporter, serviceTest, SimpleSpanProcessor } from '@vigil/service-kit/testing';
+import { ConsentChanged } from '@vigil/events';
 import { buildApp } from '../services/gdpr/src/app.js';
 import { loadServiceConfig } from '../services/gdpr/src/config.js';
 import { testBus } from '../libs/events/test/fixtures/harness.js';
@@ -13,31 +12,18 @@ import { testBus } from '../libs/events/test/fixtures/harness.js';
 const exporter = new InMemorySpanExporter();
 initTelemetry('trace-test', undefined, [new SimpleSpanProcessor(exporter)]);
 
-let env: TestEnv;
-let app: FastifyInstance;
-let reader: EventBus;
+const it = serviceTest({ label: 'trace', build: (env) => buildApp(loadServiceConfig(env)) });
 const consumerTraceIds: string[] = [];
 
-beforeAll(async () => {
-  env = await createTestEnv('trace');
-  app = await buildApp(loadServiceConfig(env.env));
-  await app.ready();
-  reader = testBus(env.namespace, undefined, 'trace-reader');
+it('carries the W3C trace context from the HTTP request to the Kafka consumer', async ({ app, kit }) => {
+  const reader = testBus(kit.namespace, undefined, 'trace-reader');
   reader.subscribe(ConsentChanged, async () => {
     consumerTraceIds.push(trace.getActiveSpan()?.spanContext().traceId ?? 'none');
   });
   await reader.start();
-});
-
-afterAll(async () => {
-  await reader?.stop();
-  await app?.close();
-  await env?.cleanup();
-});
-
-it('carries the W3C trace context from the HTTP request to the Kafka consumer', async () => {
+  onTestFinished(() => reader.stop());
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-  const key = await env.apiKey('acme', 'write');
+  const key = await kit.apiKey('acme', 'write');
   const res = await app.inject({
     method: 'POST',
     url: '/v1/consents',

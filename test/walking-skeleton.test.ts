@@ -1,8 +1,7 @@
 // The five services on one real broker and database: an event published by one
 // service changes another service's tables.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { describe, expect } from 'vitest';
+import { eventually, platformTest } from '@vigil/service-kit/testing';
 import * as alerting from '../services/alerting/src/app.js';
 import { loadServiceConfig as alertingConfig } from '../services/alerting/src/config.js';
 import * as dr from '../services/dr-orchestrator/src/app.js';
@@ -14,28 +13,19 @@ import { loadServiceConfig as gdprConfig } from '../services/gdpr/src/config.js'
 import * as perf from '../services/perf-collector/src/app.js';
 import { loadServiceConfig as perfConfig } from '../services/perf-collector/src/config.js';
 
-let env: TestEnv;
-const apps: Record<string, FastifyInstance> = {};
-let key: string;
-
-beforeAll(async () => {
-  env = await createTestEnv('skeleton');
-  apps.gdpr = await gdpr.buildApp(gdprConfig(env.env));
-  apps.perf = await perf.buildApp(perfConfig(env.env));
-  apps.alerting = await alerting.buildApp(alertingConfig(env.env));
-  apps.errors = await errorIngest.buildApp(errorIngestConfig(env.env));
-  apps.dr = await dr.buildApp(drConfig(env.env));
-  await Promise.all(Object.values(apps).map((a) => a.ready()));
-  key = await env.apiKey('acme', 'write');
-});
-
-afterAll(async () => {
-  await Promise.all(Object.values(apps).map((a) => a.close()));
-  await env?.cleanup();
+const it = platformTest({
+  label: 'skeleton',
+  apps: {
+    gdpr: (env) => gdpr.buildApp(gdprConfig(env)),
+    perf: (env) => perf.buildApp(perfConfig(env)),
+    alerting: (env) => alerting.buildApp(alertingConfig(env)),
+    errors: (env) => errorIngest.buildApp(errorIngestConfig(env)),
+    dr: (env) => dr.buildApp(drConfig(env)),
+  },
 });
 
 describe('walking skeleton', () => {
-  it('every service serves health, readiness, metrics and OpenAPI docs', async () => {
+  it('every service serves health, readiness, metrics and OpenAPI docs', { timeout: 180_000 }, async ({ apps }) => {
     for (const [name, app] of Object.entries(apps)) {
       expect((await app.inject({ url: '/healthz' })).json(), name).toEqual({ status: 'ok' });
       const ready = await app.inject({ url: '/readyz' });
@@ -49,18 +39,20 @@ describe('walking skeleton', () => {
     }
   });
 
-  it('services register as data holders through Kafka; gdpr records them', async () => {
+  it('services register as data holders through Kafka; gdpr records them', async ({ apps, kit }) => {
+    const key = await kit.apiKey('acme', 'write');
     const holders = await eventually(async () => {
-      const res = await apps.gdpr!.inject({ url: '/v1/data-holders', headers: { authorization: `Bearer ${key}` } });
+      const res = await apps.gdpr.inject({ url: '/v1/data-holders', headers: { authorization: `Bearer ${key}` } });
       const list = res.json() as { service: string }[];
       return list.length >= 4 ? list : undefined;
     });
     expect(holders.map((h) => h.service).sort()).toEqual(['dr-orchestrator', 'error-ingest', 'gdpr', 'perf-collector']);
   });
 
-  it('a low health score from perf-collector fires an alert in alerting, and a good one resolves it', async () => {
+  it('a low health score from perf-collector fires an alert in alerting, and a good one resolves it', async ({ apps, kit }) => {
+    const key = await kit.apiKey('acme', 'write');
     const headers = { authorization: `Bearer ${key}` };
-    const bad = await apps.perf!.inject({
+    const bad = await apps.perf.inject({
       method: 'POST',
       url: '/v1/databases/orders-db/health-snapshots',
       headers,
@@ -69,24 +61,24 @@ describe('walking skeleton', () => {
     expect(bad.statusCode).toBe(201);
     expect(bad.json().score).toBe(35);
     const firing = await eventually(async () => {
-      const list = (await apps.alerting!.inject({ url: '/v1/alerts?state=firing', headers })).json() as { labels: Record<string, string> }[];
+      const list = (await apps.alerting.inject({ url: '/v1/alerts?state=firing', headers })).json() as { labels: Record<string, string> }[];
       return list.find((a) => a.labels.database_id === 'orders-db');
     });
     expect(firing.labels.alertname).toBe('DatabaseHealthLow');
 
-    await apps.perf!.inject({
+    await apps.perf.inject({
       method: 'POST',
       url: '/v1/databases/orders-db/health-snapshots',
       headers,
       payload: { databaseName: 'orders', maxMeanQueryMs: 5, connectionsUsed: 3, maxConnections: 100, cacheHitRatio: 0.99, connectionLatencyMs: 1 },
     });
     await eventually(async () => {
-      const list = (await apps.alerting!.inject({ url: '/v1/alerts?state=resolved', headers })).json() as { labels: Record<string, string> }[];
+      const list = (await apps.alerting.inject({ url: '/v1/alerts?state=resolved', headers })).json() as { labels: Record<string, string> }[];
       return list.some((a) => a.labels.database_id === 'orders-db');
     });
     // Another tenant sees nothing of acme's alerts.
-    const other = await env.apiKey('globex', 'read');
-    const theirs = await apps.alerting!.inject({ url: '/v1/alerts', headers: { authorization: `Bearer ${other}` } });
+    const other = await kit.apiKey('globex', 'read');
+    const theirs = await apps.alerting.inject({ url: '/v1/alerts', headers: { authorization: `Bearer ${other}` } });
     expect(theirs.json()).toEqual([]);
   });
 });

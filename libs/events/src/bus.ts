@@ -1,6 +1,6 @@
 // The Kafka side of libs/events: typed publish, typed subscribe with retries and a DLQ,
 // topic creation. At-least-once: an offset is resolved only after its handler succeeded.
-import { Kafka, logLevel, Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
 import { buildEnvelope, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate } from './codec.js';
@@ -125,8 +125,12 @@ export class EventBus {
     this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
-  /** Creates every topic of the given definitions, and its DLQ, if missing. */
-  async ensureTopics(defs: readonly AnyEventDefinition[]): Promise<void> {
+  /**
+   * Creates every topic of the given definitions, and its DLQ, if missing, then waits until
+   * every partition of them has a leader: a consumer that joins (or a producer that sends)
+   * before that gets "not the leader for that topic-partition" errors and retries noisily.
+   */
+  async ensureTopics(defs: readonly AnyEventDefinition[], timeoutMs = 60_000): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -144,7 +148,9 @@ export class EventBus {
           replicationFactor: this.opts.replicationFactor,
           configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
         }));
-      if (topics.length) await admin.createTopics({ topics, waitForLeaders: true });
+      // Another instance may create the same topics at the same time: createTopics then returns false.
+      if (topics.length) await admin.createTopics({ topics, waitForLeaders: false });
+      await waitForLeaders(admin, [...wanted.keys()], timeoutMs);
     } finally {
       await admin.disconnect();
     }
@@ -384,6 +390,29 @@ export class EventBus {
       await group.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, 'consumer disconnect failed'));
     }
     if (this.producerReady) await this.producer.disconnect().catch((err: unknown) => this.log.warn({ err }, 'producer disconnect failed'));
+  }
+}
+
+/** Polls topic metadata until every partition of `topics` has a leader (or the timeout passes). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing: string[] = topics;
+  let lastError = '';
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: missing });
+      missing = meta
+        .filter((t) => !t.partitions.length || t.partitions.some((p) => p.leader < 0 || (p.partitionErrorCode ?? 0) !== 0))
+        .map((t) => t.name);
+      if (!missing.length) return;
+      lastError = `no leader yet for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`;
+    } catch (err) {
+      lastError = (err as Error).message; // e.g. UNKNOWN_TOPIC_OR_PARTITION while the broker catches up
+    }
+    if (Date.now() + delay > deadline) {
+      throw new Error(`Kafka topics have no partition leader after ${timeoutMs} ms (${lastError}); check that the broker is healthy (npm run kafka:start)`);
+    }
+    await sleep(delay);
   }
 }
 

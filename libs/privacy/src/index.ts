@@ -1,2 +1,3 @@
 export * from './pseudonym.js';
 export * from './participant.js';
+export * from './secrets.js';

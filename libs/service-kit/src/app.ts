@@ -15,6 +15,8 @@ import { kafkaBrokers, type BaseConfig } from './config.js';
 import { IDENTITY_SCHEMA } from './db/api-keys.js';
 import { migrate } from './db/migrate.js';
 import { createPool, ensureDatabase } from './db/pool.js';
+import { withTransaction } from './db/transaction.js';
+import { TaskScheduler } from './scheduler.js';
 import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
 import { registerHealthRoutes } from './health.js';
@@ -45,6 +47,8 @@ export interface Infra {
   bus: EventBus;
   outbox: Outbox;
   registry: Registry;
+  /** The service's jobs: add tasks in buildApp; started after consumers and relay, stopped first. */
+  scheduler: TaskScheduler;
 }
 
 declare module 'fastify' {
@@ -84,7 +88,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
   await ensureDatabase(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, `vigil-${o.name}`);
   await migrate(pool, { schema: IDENTITY_SCHEMA, dir: IDENTITY_MIGRATIONS });
-  await migrate(pool, { schema: o.schema, dir: o.migrationsDir, library: eventsMigrations });
+  await migrate(pool, { schema: o.schema, dir: o.migrationsDir, library: eventsMigrations, context: { config, log: app.log } });
   if (config.VIGIL_BOOTSTRAP_API_KEY) await seedApiKey(pool, config.VIGIL_BOOTSTRAP_API_KEY, config.VIGIL_BOOTSTRAP_TENANT);
 
   const registry = new Registry();
@@ -103,7 +107,14 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
     namespace: config.KAFKA_NAMESPACE || undefined,
   });
   const outbox = new Outbox({ pool, schema: o.schema, bus, logger: app.log });
-  app.decorate('infra', { config, schema: o.schema, pool, redis, bus, outbox, registry });
+  const scheduler = new TaskScheduler({
+    databaseUrl: config.DATABASE_URL,
+    scope: o.schema,
+    log: app.log.child({ component: 'scheduler' }),
+    registry,
+    applicationName: `vigil-${o.name}-scheduler`,
+  });
+  app.decorate('infra', { config, schema: o.schema, pool, redis, bus, outbox, registry, scheduler });
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -127,9 +138,11 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
     if (o.dataHolder) await registerDataHolder(app.infra, o.name, o.dataHolder);
     await outbox.start();
     await bus.start();
+    scheduler.start();
   });
-  // Shutdown order: fastify has stopped intake; drain consumers, flush the outbox, close pools.
+  // Shutdown order: fastify has stopped intake; stop the jobs, drain consumers, flush the outbox, close pools.
   app.addHook('onClose', async () => {
+    await scheduler.stop();
     await bus.stop();
     await outbox.stop();
     redis.disconnect();
@@ -139,15 +152,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
 }
 
 async function registerDataHolder(infra: Infra, service: string, holder: NonNullable<ServiceOptions['dataHolder']>): Promise<void> {
-  const client = await infra.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await infra.outbox.enqueue(client, DataHolderRegistered, { ...holder, service, registeredAt: new Date().toISOString() }, { tenantId: PLATFORM_TENANT });
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  await withTransaction(infra.pool, async (tx) => {
+    await infra.outbox.enqueue(tx, DataHolderRegistered, { ...holder, service, registeredAt: new Date().toISOString() }, { tenantId: PLATFORM_TENANT });
+  });
 }

@@ -1,7 +1,26 @@
 // Configuration from the environment, parsed and validated once at boot.
 // A bad value stops boot with a message that names the variable.
-import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties, type TString } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+
+const DEV_SECRET = 'x-vigil-dev-secret';
+
+export interface DevSecretOptions {
+  description: string;
+  minLength?: number;
+  pattern?: string;
+}
+
+/**
+ * A secret with a development default: boot works out of the box in dev and tests, and
+ * `loadConfig` refuses the default when NODE_ENV=production, naming the variable.
+ */
+export function DevSecret(devDefault: string, options: DevSecretOptions): TString {
+  return Type.String({ ...options, default: devDefault, [DEV_SECRET]: true });
+}
+
+/** Whether a schema was declared with DevSecret. */
+export const isDevSecret = (schema: unknown): boolean => typeof schema === 'object' && schema !== null && (schema as Record<string, unknown>)[DEV_SECRET] === true;
 
 export const BaseConfig = {
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface the HTTP server binds to' }),
@@ -18,9 +37,9 @@ export const BaseConfig = {
   KAFKA_REPLICATION_FACTOR: Type.Integer({ default: 1, minimum: 1, maximum: 10 }),
   VIGIL_BOOTSTRAP_API_KEY: Type.Optional(Type.String({ pattern: '^vgl_[A-Za-z0-9]{8,}_[A-Za-z0-9]{24,}$', description: 'Admin key seeded at boot' })),
   VIGIL_BOOTSTRAP_TENANT: Type.String({ default: 'default', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-  VIGIL_PSEUDONYM_KEY: Type.String({
+  NODE_ENV: Type.String({ default: 'development', description: 'production refuses every development default secret' }),
+  VIGIL_PSEUDONYM_KEY: DevSecret('dev-only-pseudonymisation-key-change-me', {
     minLength: 32,
-    default: 'dev-only-pseudonymisation-key-change-me',
     description: "Secret from which each tenant's HMAC key for subject pseudonyms is derived; the same value in every service",
   }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -50,6 +69,13 @@ export function loadConfig<P extends TProperties>(props: P, env: NodeJS.ProcessE
       return `  ${name}=${shown}: ${e.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  const nodeEnv = (value as Record<string, unknown>).NODE_ENV ?? env.NODE_ENV;
+  if (nodeEnv === 'production') {
+    const refused = Object.entries(props)
+      .filter(([key, schema]) => isDevSecret(schema) && (value as Record<string, unknown>)[key] === (schema as TString).default)
+      .map(([key]) => `  ${key}: the development default is refused when NODE_ENV=production; set a secret`);
+    if (refused.length) throw new ConfigError(`invalid configuration:\n${refused.join('\n')}`);
   }
   return value as Static<TObject<P>>;
 }

@@ -2,20 +2,18 @@
 // problem+json errors, request ids and migrations.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { BaseConfig, createServiceApp, loadConfig, notFound, revokeApiKey } from '../src/index.js';
-import { createTestEnv, type TestEnv } from '../src/testing.js';
+import { serviceTest } from '../src/testing/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-let env: TestEnv;
-let app: FastifyInstance;
+const MIGRATIONS = path.join(here, 'fixtures/migrations');
 
-beforeAll(async () => {
-  env = await createTestEnv('kit');
-  const config = loadConfig({ ...BaseConfig, PORT: Type.Integer({ default: 0 }) }, env.env);
-  app = await createServiceApp({ name: 'kit-test', schema: 'kit_test', version: '1.0.0', description: 'kit test', config, migrationsDir: path.join(here, 'fixtures/migrations') });
+async function build(env: Record<string, string>): Promise<FastifyInstance> {
+  const config = loadConfig({ ...BaseConfig, PORT: Type.Integer({ default: 0 }) }, env);
+  const app = await createServiceApp({ name: 'kit-test', schema: 'kit_test', version: '1.0.0', description: 'kit test', config, migrationsDir: MIGRATIONS });
   app.post(
     '/things',
     { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }) }, { additionalProperties: false }) } },
@@ -33,29 +31,26 @@ beforeAll(async () => {
     throw new Error('secret internal detail');
   });
   app.delete('/admin-only', { config: { role: 'admin' } }, async () => ({ ok: true }));
-  await app.ready();
-});
+  return app;
+}
 
-afterAll(async () => {
-  await app?.close();
-  await env?.cleanup();
-});
+const it = serviceTest({ label: 'kit', build, migrationDirs: [MIGRATIONS] });
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('service kit', () => {
-  it('migrates its schema and the identity store', async () => {
+  it('migrates its schema and the identity store', async ({ app }) => {
     const { rows } = await app.infra.pool.query(`SELECT id FROM kit_test.schema_migrations ORDER BY id`);
     expect(rows.map((r) => r.id)).toEqual(['0001_init', 'events/0001_outbox_inbox']);
   });
 
-  it('rejects missing, malformed and revoked keys with 401 problem+json', async () => {
+  it('rejects missing, malformed and revoked keys with 401 problem+json', async ({ app, kit }) => {
     const none = await app.inject({ url: '/things' });
     expect(none.statusCode).toBe(401);
     expect(none.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(none.json()).toMatchObject({ status: 401, code: 'AUTH_REQUIRED' });
     expect((await app.inject({ url: '/things', headers: auth('nope') })).json().code).toBe('AUTH_INVALID');
-    const key = await env.apiKey('acme', 'read');
+    const key = await kit.apiKey('acme', 'read');
     expect((await app.inject({ url: '/things', headers: auth(key) })).statusCode).toBe(200);
     const id = key.split('_')[1]!;
     expect(await revokeApiKey(app.infra.pool, 'acme', id)).toBe(true);
@@ -63,26 +58,26 @@ describe('service kit', () => {
     expect((await app.inject({ url: '/things', headers: auth(wrongSecret) })).statusCode).toBe(401);
   });
 
-  it('enforces roles: read cannot write, write cannot admin', async () => {
-    const reader = await env.apiKey('acme', 'read');
-    const writer = await env.apiKey('acme', 'write');
+  it('enforces roles: read cannot write, write cannot admin', async ({ app, kit }) => {
+    const reader = await kit.apiKey('acme', 'read');
+    const writer = await kit.apiKey('acme', 'write');
     const denied = await app.inject({ method: 'POST', url: '/things', headers: auth(reader), payload: { name: 'xx' } });
     expect(denied.statusCode).toBe(403);
     expect(denied.json().detail).toMatch(/role read; write is required/);
     expect((await app.inject({ method: 'DELETE', url: '/admin-only', headers: auth(writer) })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'DELETE', url: '/admin-only', headers: auth(await env.apiKey('acme', 'admin')) })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'DELETE', url: '/admin-only', headers: auth(await kit.apiKey('acme', 'admin')) })).statusCode).toBe(200);
   });
 
-  it('scopes data to the key tenant', async () => {
-    const a = await env.apiKey('tenant-a', 'write');
-    const b = await env.apiKey('tenant-b', 'write');
+  it('scopes data to the key tenant', async ({ app, kit }) => {
+    const a = await kit.apiKey('tenant-a', 'write');
+    const b = await kit.apiKey('tenant-b', 'write');
     await app.inject({ method: 'POST', url: '/things', headers: auth(a), payload: { name: 'alpha' } });
     expect((await app.inject({ url: '/things', headers: auth(a) })).json()).toEqual([{ name: 'alpha' }]);
     expect((await app.inject({ url: '/things', headers: auth(b) })).json()).toEqual([]);
   });
 
-  it('answers bad input with a precise 400 and unknown routes with 404', async () => {
-    const key = await env.apiKey('acme', 'write');
+  it('answers bad input with a precise 400 and unknown routes with 404', async ({ app, kit }) => {
+    const key = await kit.apiKey('acme', 'write');
     const bad = await app.inject({ method: 'POST', url: '/things', headers: auth(key), payload: { name: 'x', extra: 1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('VALIDATION_FAILED');
@@ -95,8 +90,8 @@ describe('service kit', () => {
     expect((await app.inject({ url: '/nowhere', headers: auth(key) })).json().code).toBe('ROUTE_NOT_FOUND');
   });
 
-  it('masks 5xx details and echoes the request id', async () => {
-    const key = await env.apiKey('acme', 'read');
+  it('masks 5xx details and echoes the request id', async ({ app, kit }) => {
+    const key = await kit.apiKey('acme', 'read');
     const res = await app.inject({ url: '/boom', headers: { ...auth(key), 'x-request-id': 'req-123' } });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('secret internal detail');

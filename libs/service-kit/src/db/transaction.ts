@@ -1,0 +1,60 @@
+// One transaction helper for every service: BEGIN (with an optional tenant scope for
+// row-level security), COMMIT, ROLLBACK on throw, and the client always released.
+import type pg from 'pg';
+
+/** Row-level-security scope: the transaction runs as `role` with `app.tenant_id` set to `id`. */
+export interface TenantScope {
+  id: string;
+  role: string;
+}
+
+export interface TransactionOptions {
+  tenant?: TenantScope;
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readOnly?: boolean;
+}
+
+const ROLE_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function checkRole(role: string): string {
+  if (!ROLE_NAME.test(role)) throw new Error(`invalid tenant role name ${JSON.stringify(role)}`);
+  return role;
+}
+
+function beginStatement(tx: pg.PoolClient, o: TransactionOptions): string {
+  let begin = 'BEGIN';
+  if (o.isolation) begin += ` ISOLATION LEVEL ${o.isolation.toUpperCase()}`;
+  if (o.readOnly) begin += ' READ ONLY';
+  if (!o.tenant) return begin;
+  // One round trip for BEGIN and the scope: a multi-statement query takes no parameters, hence the escaped literal.
+  return `${begin}; SET LOCAL ROLE ${checkRole(o.tenant.role)}; SELECT set_config('app.tenant_id', ${tx.escapeLiteral(o.tenant.id)}, true)`;
+}
+
+/**
+ * Runs `fn` in a transaction on a client of `pool`. The result of `fn` is returned after COMMIT;
+ * if `fn` throws, the transaction is rolled back (a failing ROLLBACK is ignored) and the original
+ * error is rethrown. A client whose connection broke is discarded rather than returned to the pool.
+ */
+export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(beginStatement(client, opts));
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+      broken = rollbackErr;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Makes an already open transaction tenant-scoped (e.g. inside `handleOnce`). */
+export async function scopeTransaction(tx: pg.PoolClient, scope: TenantScope): Promise<void> {
+  await tx.query(`SET LOCAL ROLE ${checkRole(scope.role)}`);
+  await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [scope.id]);
+}
