@@ -38,10 +38,12 @@ export function Shell() {
     [client, navigate],
   );
 
+  // One stream per tenant: switching tenants reconnects, so no event of the previous one arrives.
+  const tenant = session?.tenant;
   useEffect(() => {
-    if (!live.live) return;
+    if (!live.live || !tenant) return;
     return connectStream(client);
-  }, [client, live.live]);
+  }, [client, live.live, tenant]);
 
   if (!session) return null;
   return (
@@ -110,7 +112,6 @@ function StaleBanner() {
 }
 
 function TenantSwitch({ session }: { session: Session }) {
-  const client = useQueryClient();
   const [error, setError] = useState<unknown>();
   if (session.tenants.length <= 1) return <span className="muted">Tenant {session.tenant}</span>;
   return (
@@ -123,11 +124,9 @@ function TenantSwitch({ session }: { session: Session }) {
         value={session.tenant}
         onChange={async (e) => {
           try {
-            const next = await consoleApi.switchTenant(e.target.value);
-            // Another tenant: nothing cached for the previous one may be shown.
-            setSession(client, next);
-            updateLiveState({ live: false });
-            setTimeout(() => updateLiveState({ live: true }), 0);
+            await consoleApi.switchTenant(e.target.value);
+            // Another tenant: start the page afresh, so nothing of the previous one (cache, stream) survives.
+            window.location.assign('/');
           } catch (err) {
             setError(err);
           }

@@ -16,6 +16,7 @@ function absoluteFormat(zone: Zone): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      hourCycle: 'h23',
       timeZone: zone === 'utc' ? 'UTC' : undefined,
       timeZoneName: 'short',
     });
@@ -40,11 +41,13 @@ export function formatRelative(at: Date, now: number): string {
   let value = (at.getTime() - now) / 1000;
   if (Math.abs(value) < 5) return 'just now';
   for (const [unit, size] of STEPS) {
-    if (Math.abs(value) < size) return rtf.format(Math.round(value), unit);
+    if (Math.abs(value) < size) return rtf.format(roundAway(value), unit);
     value /= size;
   }
-  return rtf.format(Math.round(value), 'year');
+  return rtf.format(roundAway(value), 'year');
 }
+/** 1.5 minutes ago is "2 min ago", as 1.5 minutes ahead is "in 2 min". */
+const roundAway = (v: number): number => Math.sign(v) * Math.round(Math.abs(v));
 
 /** Durations such as RPO targets and ages: "26 h", "3 d 4 h", "45 min". */
 export function formatDuration(seconds: number): string {

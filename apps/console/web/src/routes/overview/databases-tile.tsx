@@ -24,7 +24,7 @@ function DatabaseRow({ db }: { db: Database }) {
       ) : (
         <>
           <Sparkline points={week} label={`${db.name}: health over 7 days, ${week.length} scores`} />
-          <span className={`badge ${scoreClass(current?.score)}`} title={current ? `scored ${new Date(current.scoredAt).toISOString()}` : undefined}>
+          <span className={`badge ${scoreClass(current?.score)}`}>
             {current ? current.score : '–'}
           </span>
         </>
