@@ -53,9 +53,12 @@ export async function buildApp(config: Config) {
     sessionEnded: new SessionEnded(),
   };
 
-  const admin = await bootstrapAdmin(pool, { email: config.CONSOLE_ADMIN_EMAIL, tenant: config.CONSOLE_ADMIN_TENANT, passwordFile: config.CONSOLE_INITIAL_PASSWORD_FILE });
-  // The file's location only: the password itself is never logged.
-  if (admin.created) app.log.info({ email: admin.email, passwordFile: admin.passwordFile }, 'first start: admin created; initial password written to file');
+  // At ready, not at build: a test template database (built, never readied) must not hold an admin whose password file is gone.
+  app.addHook('onReady', async () => {
+    const admin = await bootstrapAdmin(pool, { email: config.CONSOLE_ADMIN_EMAIL, tenant: config.CONSOLE_ADMIN_TENANT, passwordFile: config.CONSOLE_INITIAL_PASSWORD_FILE });
+    // The file's location only: the password itself is never logged.
+    if (admin.created) app.log.info({ email: admin.email, passwordFile: admin.passwordFile }, 'first start: admin created; initial password written to file');
+  });
 
   await app.register(cookie);
   registerSecurityHeaders(app);

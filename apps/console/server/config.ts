@@ -2,20 +2,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import { BaseConfig, ConfigError, loadConfig } from '@vigil/service-kit';
+import { BaseConfig, DevSecret, loadConfig } from '@vigil/service-kit';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const url = (port: number, name: string) => Type.String({ default: `http://127.0.0.1:${port}`, pattern: '^https?://', description: `Base URL of ${name}` });
 
-export const DEV_SESSION_SECRET = 'dev-only-console-session-secret-change-me';
-
 export const ConfigSchema = {
   ...BaseConfig,
-  NODE_ENV: Type.String({ default: 'development' }),
   PORT: Type.Integer({ default: 4100, minimum: 0, maximum: 65535 }),
-  CONSOLE_SESSION_SECRET: Type.String({
+  // Refused when NODE_ENV=production (the kit's DevSecret).
+  CONSOLE_SESSION_SECRET: DevSecret('dev-only-console-session-secret-change-me', {
     minLength: 32,
-    default: DEV_SESSION_SECRET,
     description: 'Secret from which the per-(tenant, role) service keys are derived; the same value on every console instance',
   }),
   CONSOLE_SESSION_IDLE_MINUTES: Type.Number({ default: 30, exclusiveMinimum: 0, maximum: 24 * 60 }),
@@ -42,13 +39,7 @@ export const ConfigSchema = {
 
 export type Config = ReturnType<typeof loadConsoleConfig>;
 
-export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(ConfigSchema, env);
-  if (config.NODE_ENV === 'production' && config.CONSOLE_SESSION_SECRET === DEV_SESSION_SECRET) {
-    throw new ConfigError('invalid configuration:\n  CONSOLE_SESSION_SECRET: the development default is refused when NODE_ENV=production; set a secret');
-  }
-  return config;
-}
+export const loadConsoleConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(ConfigSchema, env);
 
 /** The five services behind the front door: console prefix → base URL. */
 export function upstreams(config: Config) {

@@ -1,7 +1,7 @@
 // Admin: the tenant's API keys — create (the secret is returned once), list with last use, revoke.
 // Revocation is announced by the kit, so every service refuses the key at once.
 import { createApiKey, listApiKeys, parseApiKey, revokeApiKey, type ApiKeyInfo } from '@vigil/service-kit';
-import { inTransaction } from '../db/transaction.js';
+import { withTransaction } from '@vigil/service-kit';
 import type { Role } from '../domain/roles.js';
 import { apiKeyNotFound } from '../errors.js';
 import { recordAdminAction } from './audit.js';
@@ -19,7 +19,7 @@ export async function listKeys(deps: ConsoleDeps, admin: ActiveSession): Promise
 }
 
 export async function createKey(deps: ConsoleDeps, admin: ActiveSession, input: { name: string; role: Role }): Promise<{ key: ApiKey; secret: string }> {
-  const secret = await inTransaction(deps.pool, async (tx) => {
+  const secret = await withTransaction(deps.pool, async (tx) => {
     const plaintext = await createApiKey(tx, admin.tenantId, input.role, input.name.trim());
     const id = parseApiKey(plaintext)!.id;
     await recordAdminAction(deps, tx, admin, 'console.api-key.created', { detail: { keyId: id, role: input.role, name: input.name.trim() } });
@@ -31,7 +31,7 @@ export async function createKey(deps: ConsoleDeps, admin: ActiveSession, input: 
 }
 
 export async function revokeKey(deps: ConsoleDeps, admin: ActiveSession, keyId: string): Promise<void> {
-  await inTransaction(deps.pool, async (tx) => {
+  await withTransaction(deps.pool, async (tx) => {
     const visible = (await listApiKeys(tx, admin.tenantId, { excludeNames: [FRONT_DOOR_KEY_NAME] })).some((k) => k.id === keyId);
     if (!visible || !(await revokeApiKey(tx, admin.tenantId, keyId))) throw apiKeyNotFound(keyId);
     await recordAdminAction(deps, tx, admin, 'console.api-key.revoked', { detail: { keyId } });

@@ -1,7 +1,7 @@
 // Admin: the people of the admin's current tenant — list, create (or add an existing account), change role, disable.
 import { randomUUID } from 'node:crypto';
 import { revokeUserSessions } from '../db/sessions.js';
-import { inTransaction } from '../db/transaction.js';
+import { withTransaction } from '@vigil/service-kit';
 import { countActiveAdmins, findUser, findUserByEmail, insertUser, memberOf, membersOf, setDisabled, upsertMembership, type MemberRow } from '../db/users.js';
 import { generatePassword, hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
@@ -36,7 +36,7 @@ export async function createUser(deps: ConsoleDeps, admin: ActiveSession, input:
     const password = input.password ?? (initialPassword = generatePassword());
     passwordHash = await hashPassword(password);
   }
-  const userId = await inTransaction(deps.pool, async (tx) => {
+  const userId = await withTransaction(deps.pool, async (tx) => {
     let id = existing?.id;
     if (!id) {
       id = randomUUID();
@@ -57,7 +57,7 @@ export async function updateUser(deps: ConsoleDeps, admin: ActiveSession, userId
   if (userId === admin.userId && (change.disabled === true || (change.role && change.role !== 'admin'))) {
     throw userSelf('userId: you cannot disable yourself or lower your own role; ask another admin');
   }
-  const ended = await inTransaction(deps.pool, async (tx) => {
+  const ended = await withTransaction(deps.pool, async (tx) => {
     // Serialise admin changes of one tenant so two concurrent demotions cannot remove its last admin.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('vigil-console:tenant-admins:' || $1))`, [admin.tenantId]);
     let revoked: string[] = [];

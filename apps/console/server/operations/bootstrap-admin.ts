@@ -5,7 +5,7 @@ import { mkdir, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { countUsers, insertUser, upsertMembership } from '../db/users.js';
-import { inTransaction } from '../db/transaction.js';
+import { withTransaction } from '@vigil/service-kit';
 import { generatePassword, hashPassword } from '../domain/passwords.js';
 
 export interface BootstrapResult {
@@ -17,7 +17,7 @@ export interface BootstrapResult {
 export async function bootstrapAdmin(pool: pg.Pool, o: { email: string; tenant: string; passwordFile: string }): Promise<BootstrapResult> {
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const created = await inTransaction(pool, async (tx) => {
+  const created = await withTransaction(pool, async (tx) => {
     // Concurrent first boots of several instances: one creates the admin.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('vigil-console:bootstrap-admin'))`);
     if ((await countUsers(tx)) > 0) return false;

@@ -1,7 +1,7 @@
 // Sign-in, session resolution, sign-out, tenant switch and password change.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { findSessionById, findSessionByToken, insertSession, revokeSession, revokeUserSessions, setSessionTenant, touchSession, type SessionRow } from '../db/sessions.js';
-import { inTransaction } from '../db/transaction.js';
+import { withTransaction } from '@vigil/service-kit';
 import { findUser, findUserByEmail, membershipsOf, updatePassword } from '../db/users.js';
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
@@ -130,7 +130,7 @@ export async function changePassword(deps: ConsoleDeps, s: ActiveSession, input:
   if (problem) throw passwordWeak(problem);
   if (input.newPassword === input.currentPassword) throw passwordWeak('must differ from the current password');
   const hash = await hashPassword(input.newPassword);
-  const revoked = await inTransaction(deps.pool, async (tx) => {
+  const revoked = await withTransaction(deps.pool, async (tx) => {
     await updatePassword(tx, s.userId, hash);
     return revokeUserSessions(tx, s.userId, s.id);
   });

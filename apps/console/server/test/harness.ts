@@ -18,6 +18,8 @@ export interface Harness {
   /** Headers of every request error-ingest received (to check what the front door sent). */
   upstreamSeen: { url: string; authorization?: string; cookie?: string; csrf?: string }[];
   passwordFile: string;
+  /** CONSOLE_WEB_DIST: absent at start; a test may create it (the server looks per request). */
+  webDist: string;
   adminPassword(): Promise<string>;
   close(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function startHarness(label: string, extra: Record<string, string> 
   const env = await createTestEnv(label);
   const dir = await mkdtemp(path.join(tmpdir(), 'vigil-console-'));
   const passwordFile = path.join(dir, 'admin-password');
+  const webDist = path.join(dir, 'dist');
   const errors = await buildErrorIngest(errorIngestConfig({ ...env.env }));
   const upstreamSeen: Harness['upstreamSeen'] = [];
   errors.addHook('onRequest', async (req) => {
@@ -37,7 +40,7 @@ export async function startHarness(label: string, extra: Record<string, string> 
       ...env.env,
       CONSOLE_INITIAL_PASSWORD_FILE: passwordFile,
       CONSOLE_ERRORS_URL: errorsUrl,
-      CONSOLE_WEB_DIST: path.join(dir, 'no-dist'),
+      CONSOLE_WEB_DIST: webDist,
       ...extra,
     }),
   );
@@ -49,6 +52,7 @@ export async function startHarness(label: string, extra: Record<string, string> 
     errorsUrl,
     upstreamSeen,
     passwordFile,
+    webDist,
     adminPassword: async () => (await readFile(passwordFile, 'utf8')).trim(),
     async close() {
       await app.close();

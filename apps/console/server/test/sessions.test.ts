@@ -1,6 +1,7 @@
 // Sign-in, CSRF refusal, sign-out revocation, and the front door calling a service with the
 // console's derived key (a real error-ingest on the same test env).
-import { stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceKey, serviceKeyId } from '../domain/service-key.js';
 import { signIn, startHarness, type Harness } from './harness.js';
@@ -146,3 +147,33 @@ async function changeInitialPassword(b: Awaited<ReturnType<typeof signIn>>) {
   const res = await b.call({ method: 'POST', url: '/api/session/password', payload: { currentPassword: await h.adminPassword(), newPassword: NEW_PASSWORD } });
   if (res.statusCode !== 204) throw new Error(`password change: ${res.body}`);
 }
+
+describe('web app', () => {
+  it('says the web is not built, then serves files, SPA routes and API 404s apart', async () => {
+    const missing = await h.app.inject({ method: 'GET', url: '/' });
+    expect(missing.statusCode).toBe(503);
+    expect(missing.json().code).toBe('CONSOLE_WEB_NOT_BUILT');
+
+    await mkdir(path.join(h.webDist, 'assets'), { recursive: true });
+    await writeFile(path.join(h.webDist, 'index.html'), '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>');
+    await writeFile(path.join(h.webDist, 'assets', 'app-1a2b.js'), 'console.log(1)');
+
+    const index = await h.app.inject({ method: 'GET', url: '/' });
+    expect(index.statusCode).toBe(200);
+    expect(index.headers['content-type']).toMatch(/text\/html/);
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+    const deep = await h.app.inject({ method: 'GET', url: '/alerts?severity=critical&tab=firing' });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.body).toBe(index.body);
+    const asset = await h.app.inject({ method: 'GET', url: '/assets/app-1a2b.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toContain('immutable');
+    expect((await h.app.inject({ method: 'GET', url: '/assets/missing.js' })).statusCode).toBe(404);
+    const api = await h.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-type']).toMatch(/problem\+json/);
+    const escape = await h.app.inject({ method: 'GET', url: '/..%2f..%2f..%2fetc%2fpasswd' });
+    expect(escape.body).not.toContain('root:');
+  });
+});
