@@ -145,7 +145,9 @@ describe('scenario 3: a read-only user', () => {
       const buttons = (await page.getByRole('button').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
       // Positive signal that the screen's controls were found at all: the reader's own "Sign out".
       expect(buttons).toContain('Sign out');
-      const writes = buttons.filter((b) => WRITE_CONTROLS.test(b) && !OWN_ACTIONS.test(b));
+      // Links that invite a write ("Create one", "Add a receiver") count as write controls too.
+      const links = (await page.getByRole('link').allInnerTexts()).map((b) => b.trim()).filter(Boolean);
+      const writes = [...buttons, ...links].filter((b) => WRITE_CONTROLS.test(b) && !OWN_ACTIONS.test(b));
       expect(writes, `write controls on ${path}`).toEqual([]);
       await screen(page, `read-only${path === '/' ? '-overview' : path.replace(/\W+/g, '-')}`);
     });

@@ -16,6 +16,7 @@ let admin: { context: BrowserContext; page: Page };
 const adminPassword = strongPassword();
 const run = randomBytes(3).toString('hex');
 const projectA = `shop-${run}`;
+const projectB = `outlet-${run}`;
 let dsnA = '';
 let firstMarker = '';
 
@@ -108,7 +109,7 @@ describe('scenario 6: two tenants', () => {
     await page.getByLabel('Role').selectOption('write');
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('cell', { name: userB.email }).first().waitFor();
-    dsnB = await createProjectOnPage(page, `b-shop-${run}`);
+    dsnB = await createProjectOnPage(page, projectB);
     await call(context, 'PUT', '/api/session/tenant', { tenant: p.admin.tenant });
     expect((await session(context)).tenant).toBe(p.admin.tenant);
 
@@ -143,7 +144,7 @@ describe('scenario 6: two tenants', () => {
     const listA = JSON.stringify(await (await admin.context.request.get('/api/errors/v1/projects')).json());
     const listB = JSON.stringify(await (await b.context.request.get('/api/errors/v1/projects')).json());
     expect(listA).toContain(projectA);
-    expect(listB).toContain(`b-shop-${run}`);
+    expect(listB).toContain(projectB);
     expect(listB).not.toContain(projectA);
   }, 120_000);
 
