@@ -6,6 +6,7 @@ import { createServiceApp } from '@vigil/service-kit';
 import { SignInLimiter } from './clients/signin-limiter.js';
 import type { Config } from './config.js';
 import { bootstrapAdmin } from './operations/bootstrap-admin.js';
+import { seedDone, seedSelf } from './operations/self-seed.js';
 import { SessionEnded, type ConsoleDeps } from './operations/deps.js';
 import { ServiceKeys } from './operations/service-keys.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
@@ -59,6 +60,21 @@ export async function buildApp(config: Config) {
     // The file's location only: the password itself is never logged.
     if (admin.created) app.log.info({ email: admin.email, passwordFile: admin.passwordFile }, 'first start: admin created; initial password written to file');
   });
+
+  const seedKey = config.VIGIL_BOOTSTRAP_API_KEY;
+  if (config.CONSOLE_SELF_SEED && seedKey) {
+    let finished = false;
+    app.infra.scheduler.add({
+      name: 'self-seed',
+      everyMs: 5_000,
+      initialDelayMs: 0,
+      singleton: true,
+      run: async ({ signal, log }) => {
+        if (finished || (finished = await seedDone(pool))) return;
+        finished = await seedSelf(pool, config, { key: seedKey, signal, log });
+      },
+    });
+  }
 
   await app.register(cookie);
   registerSecurityHeaders(app);

@@ -33,6 +33,9 @@ export const ConfigSchema = {
   CONSOLE_ERRORS_URL: url(4104, 'error-ingest'),
   CONSOLE_DR_URL: url(4105, 'dr-orchestrator'),
   CONSOLE_WEB_DIST: Type.String({ default: path.join(ROOT, 'apps', 'console', 'web', 'dist') }),
+  CONSOLE_SELF_SEED: Type.Boolean({ default: false, description: 'Set Vigil up to watch itself on first start (npm start sets it); needs VIGIL_BOOTSTRAP_API_KEY' }),
+  CONSOLE_SELF_DSN_FILE: Type.String({ default: path.join(ROOT, '.data', 'vigil-sentry-dsn'), description: 'Where the seed writes the "vigil" project DSN for the services' }),
+  CONSOLE_SELF_BACKUP_DIR: Type.String({ default: path.join(ROOT, '.data', 'backups'), pattern: '^/', description: "Backup folder of the seeded DR policy for Vigil's own database" }),
   CONSOLE_STREAM_HEARTBEAT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 300_000 }),
   CONSOLE_STREAM_REPLAY: Type.Integer({ default: 1000, minimum: 0, maximum: 100_000, description: 'Events kept per tenant for Last-Event-ID' }),
 };
