@@ -1,7 +1,11 @@
 // The live stream: one EventSource on /api/stream for the signed-in shell. Each event patches or
 // invalidates the query cache (server state stays there), and goes into the ticker's cached list.
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
-import { liveState, markStreamStarted, updateLiveState } from '../app/live-state';
+import { consoleApi } from '../api/console';
+import { notifyUnauthorized, setCsrfToken } from '../api/csrf';
+import { isProblemError } from '../api/problem';
+import { markStreamStarted, updateLiveState } from '../app/live-state';
+import { sessionKey } from '../app/session';
 import { EVENT_MEANINGS, STREAM_EVENT_TYPES, type StreamEnvelope } from './events';
 
 export const recentEventsKey = ['stream', 'recent'] as const;
@@ -44,7 +48,8 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
   let retry: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let stopped = false;
-  let lastHeartbeat: number | undefined;
+  /** Where a reconnect we make ourselves resumes (the browser's own reconnects send Last-Event-ID). */
+  let lastEventId: string | undefined;
 
   const signal = () => {
     failures = 0;
@@ -52,23 +57,51 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
   };
 
   const onHeartbeat = (m: MessageEvent<string>) => {
-    const now = Date.now();
-    let interval: number | undefined;
     try {
       const d = JSON.parse(m.data) as { intervalMs?: number };
-      if (typeof d.intervalMs === 'number' && d.intervalMs > 0) interval = d.intervalMs;
+      if (typeof d.intervalMs === 'number' && d.intervalMs > 0) updateLiveState({ heartbeatMs: d.intervalMs });
     } catch {
       // a heartbeat without data still counts
     }
-    // Without an explicit interval, learn it from the gap between heartbeats (never below the default).
-    if (!interval && lastHeartbeat) interval = Math.max(liveState().heartbeatMs, Math.min(now - lastHeartbeat, 120_000));
-    lastHeartbeat = now;
-    if (interval) updateLiveState({ heartbeatMs: interval });
     signal();
+  };
+
+  // `ready` opens every connection and says the server's heartbeat interval.
+  const onReady = (m: MessageEvent<string>) => {
+    try {
+      const d = JSON.parse(m.data) as { heartbeatMs?: number };
+      if (typeof d.heartbeatMs === 'number' && d.heartbeatMs > 0) updateLiveState({ heartbeatMs: d.heartbeatMs });
+    } catch {
+      // no interval: keep the one we have
+    }
+    signal();
+  };
+
+  // The server ends the stream when the session changes or ends (sign-out elsewhere, disable, expiry): ask
+  // whether it still exists — gone → sign-in; still there (e.g. a new CSRF token) → take it and reconnect.
+  const onSessionEnded = async () => {
+    source?.close();
+    updateLiveState({ status: 'connecting' });
+    try {
+      const session = await consoleApi.session();
+      setCsrfToken(session.csrfToken);
+      client.setQueryData(sessionKey, session);
+      failures++;
+      open();
+    } catch (e) {
+      if (isProblemError(e) && e.status === 401) {
+        stopped = true;
+        notifyUnauthorized();
+      } else {
+        failures++;
+        retry = setTimeout(open, 5000);
+      }
+    }
   };
 
   const onEvent = (m: MessageEvent<string>) => {
     signal();
+    if (m.lastEventId) lastEventId = m.lastEventId;
     let envelope: StreamEnvelope;
     try {
       envelope = JSON.parse(m.data) as StreamEnvelope;
@@ -84,7 +117,7 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
 
   const open = () => {
     if (stopped) return;
-    const es = new EventSource(url, { withCredentials: true });
+    const es = new EventSource(lastEventId ? `${url}?lastEventId=${encodeURIComponent(lastEventId)}` : url, { withCredentials: true });
     source = es;
     es.onopen = () => {
       updateLiveState({ status: 'open' });
@@ -98,7 +131,9 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
       failures++;
       retry = setTimeout(open, Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)));
     };
+    es.addEventListener('ready', onReady as EventListener);
     es.addEventListener('heartbeat', onHeartbeat as EventListener);
+    es.addEventListener('session-ended', () => void onSessionEnded());
     for (const type of STREAM_EVENT_TYPES) es.addEventListener(type, onEvent as EventListener);
     es.onmessage = onEvent; // unnamed events, should the server send any
   };
