@@ -20,6 +20,7 @@ import { TaskScheduler } from './scheduler.js';
 import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
 import { registerHealthRoutes } from './health.js';
+import { registerSelfReport } from './self-report.js';
 import { registerTracing } from './telemetry.js';
 
 export type ServiceConfig = BaseConfig & { PORT: number };
@@ -131,6 +132,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   registerHealthRoutes(app);
+  registerSelfReport(app, o.name, o.version, config);
 
   // Consumers and the relay start once every route and subscription is registered.
   app.addHook('onReady', async () => {

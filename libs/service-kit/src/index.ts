@@ -12,3 +12,4 @@ export * from './scheduler.js';
 export { sealSecret, openSecret, isSealed, redactUrl, redactSecrets, SecretError } from '@vigil/privacy';
 export { IDENTITY_SCHEMA, revokeApiKey } from './db/api-keys.js';
 export { listApiKeys, API_KEY_REVOKED_CHANNEL, type ApiKeyInfo, type Queryable } from './db/api-keys.js';
+export { SelfReportConfig } from './self-report.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { BaseConfig, createPool, createServiceApp, listApiKeys, loadConfig, revokeApiKey } from '../src/index.js';
-import { createTestEnv, eventually, type TestEnv } from '../src/testing.js';
+import { createTestEnv, eventually, type TestEnv } from '../src/testing/index.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'migrations');
 let env: TestEnv;
