@@ -60,28 +60,24 @@ export function formatDuration(seconds: number): string {
   return h ? `${d} d ${h} h` : `${d} d`;
 }
 
-let now = Date.now();
 const tickers = new Set<(n: number) => void>();
 let timer: ReturnType<typeof setInterval> | undefined;
 
-/** One shared clock for every relative time on the page (ticks every 15 s). */
+/** The time now, for relative times: one shared timer re-renders them every 15 s; a render reads the clock. */
 export function useNow(): number {
-  const [value, setValue] = useState(now);
+  const [, setTick] = useState(0);
   useEffect(() => {
-    tickers.add(setValue);
-    timer ??= setInterval(() => {
-      now = Date.now();
-      tickers.forEach((t) => t(now));
-    }, 15_000);
+    tickers.add(setTick);
+    timer ??= setInterval(() => tickers.forEach((t) => t(Date.now())), 15_000);
     return () => {
-      tickers.delete(setValue);
+      tickers.delete(setTick);
       if (!tickers.size && timer) {
         clearInterval(timer);
         timer = undefined;
       }
     };
   }, []);
-  return Math.max(value, Date.now() - 15_000);
+  return Date.now();
 }
 
 export function Time({ at, mode = 'relative' }: { at: string | Date | null | undefined; mode?: 'relative' | 'absolute' }) {

@@ -20,28 +20,31 @@ interface EventMeaning {
 
 const s = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
+const n = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+
+// Summaries never show identifiers (SubjectRequestIssued carries the subject's e-mail): kinds, names, counts only.
 export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   AlertStateChanged: {
     invalidates: [['alerting']],
     summary: (d) => `${s(d.severity)} alert ${s((d.labels as Record<string, string> | undefined)?.alertname) || s(d.fingerprint)} ${s(d.state)}`,
   },
   IssueOpened: { invalidates: [['errors']], summary: (d) => `New issue: ${s(d.title)}` },
-  IssueRegressed: { invalidates: [['errors']], summary: (d) => `Regressed: ${s(d.title)}` },
+  IssueRegressed: { invalidates: [['errors']], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
   ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
-  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `Error event in project ${s(d.projectId)}${d.title ? `: ${s(d.title)}` : ''}` },
-  HealthScored: { invalidates: [['perf']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
-  MetricsCollected: { invalidates: [], summary: (d) => `Metrics collected from ${s(d.databaseName) || s(d.databaseId)}` },
-  ApmMetricsReceived: { invalidates: [], summary: (d) => `APM metrics from ${s(d.service) || 'a service'}` },
-  BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup ${s(d.status) || 'finished'} for ${s(d.database) || s(d.policyId)}` },
-  VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore verification ${s(d.status) || s(d.outcome) || 'finished'}` },
-  RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase() || 'Recovery objective'} breached` },
-  OperationProgressed: { invalidates: [['dr']], summary: (d) => `DR ${s(d.kind) || 'operation'} ${s(d.phase) || s(d.status)}` },
-  SubjectRequestIssued: { invalidates: [['gdpr']], summary: (d) => `Subject request (${s(d.kind)}) issued` },
-  SubjectRequestReceipt: { invalidates: [['gdpr']], summary: (d) => `Receipt from ${s(d.service)} for a subject request` },
-  GdprDeadlineWarning: { invalidates: [['gdpr']], summary: (d) => `GDPR deadline warning: ${s(d.kind) || s(d.subject)}` },
-  ConsentChanged: { invalidates: [['gdpr', 'consents']], summary: (d) => `Consent ${s(d.purpose)} ${s(d.state) || s(d.granted)}` },
+  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${n(d.events) || 1} error event(s) accepted for project ${s(d.projectId)}` },
+  HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
+  MetricsCollected: { invalidates: [], summary: (d) => `${n(d.samples)} metrics collected from database ${s(d.databaseId)}` },
+  ApmMetricsReceived: { invalidates: [], summary: (d) => `${n(d.samples)} APM metrics from ${s(d.service)}` },
+  BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
+  VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
+  RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
+  OperationProgressed: { invalidates: [], summary: (d) => `DR ${s(d.kind)} ${s(d.phase)} ${s(d.percent)}%` },
+  SubjectRequestIssued: { invalidates: [['gdpr', 'subject-requests']], summary: (d) => `Subject request (${s(d.kind)}) issued to ${n(d.expectedServices)} service(s)` },
+  SubjectRequestReceipt: { invalidates: [['gdpr', 'subject-requests']], summary: (d) => `${s(d.service)}: subject request ${s(d.status)}` },
+  GdprDeadlineWarning: { invalidates: [['gdpr']], summary: (d) => `${s(d.subject) === 'breach' ? 'Breach' : 'Subject request'} deadline ${s(d.state)}: ${s(d.detail)}` },
+  ConsentChanged: { invalidates: [['gdpr', 'consents']], summary: (d) => `Consent for ${s(d.purpose)} ${d.granted ? 'given' : 'withdrawn'}` },
   DataHolderRegistered: { invalidates: [['gdpr', 'data-holders']], summary: (d) => `Data holder ${s(d.service)} registered` },
-  ProcessingRecorded: { invalidates: [['gdpr', 'audit']], summary: (d) => `Audit: ${s(d.action) || s(d.activity) || 'processing recorded'}` },
+  ProcessingRecorded: { invalidates: [['gdpr', 'audit']], summary: (d) => `Audit: ${s(d.service)} ${s(d.activity)}` },
 };
 
 export const STREAM_EVENT_TYPES = Object.keys(EVENT_MEANINGS);

@@ -40,11 +40,11 @@ export function ErrorsTile() {
               {latest.map((i) => (
                 <li key={i.id}>
                   <span className={`badge ${i.substatus === 'regressed' ? 'warning' : 'critical'}`}>{i.substatus === 'regressed' ? 'regressed' : 'new'}</span>
-                  <Link className="grow" to="/errors" search={{ project: i.projectId, issue: i.id }} title={i.title}>
+                  <Link className="grow" to="/errors" search={{ project: i.projectId, issue: i.id }} title={`${i.title} (${i.projectName})`}>
                     {i.title}
                   </Link>
                   <span className="side">
-                    {i.projectName} · <Time at={i.lastSeen} />
+                    <Time at={i.lastSeen} />
                   </span>
                 </li>
               ))}
