@@ -1,6 +1,6 @@
 // The session (server state): null when signed out. Setting it also sets the CSRF token the clients send.
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { consoleApi, type Session } from '../api/console';
+import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
+import { atLeast, consoleApi, type Role, type Session } from '../api/console';
 import { setCsrfToken } from '../api/csrf';
 import { isProblemError } from '../api/problem';
 
@@ -32,4 +32,10 @@ export function setSession(client: QueryClient, session: Session | null): void {
     client.clear();
   }
   client.setQueryData(sessionKey, session);
+}
+
+/** Whether the signed-in user's role reaches `needed` in the current tenant: gates every write control. */
+export function useCan(needed: Role): boolean {
+  const { data } = useQuery(sessionQuery);
+  return atLeast(data?.role, needed);
 }

@@ -7,6 +7,7 @@ import { issuesQuery, projectsQuery, recentIssuesQuery, type Issue } from '../..
 import { EmptyState } from '../../components/empty-state';
 import { PAGE_SIZE, Pager, pageOf } from '../../components/pager';
 import { ProblemMessage } from '../../components/problem';
+import { useCan } from '../../app/session';
 import { Time } from '../../components/time';
 
 function IssueTable({ issues, selected, projectName }: { issues: Issue[]; selected?: string; projectName: (id: string) => string }) {
@@ -50,6 +51,7 @@ function IssueTable({ issues, selected, projectName }: { issues: Issue[]; select
 }
 
 export function ErrorsPage() {
+  const isAdmin = useCan('admin');
   const search = useSearch({ from: '/app/errors' });
   const navigate = useNavigate({ from: '/errors' });
   const projects = useQuery(projectsQuery);
@@ -90,10 +92,16 @@ export function ErrorsPage() {
       <ProblemMessage error={error} title="Could not load issues" />
       {projects.data && !projects.data.length ? (
         <EmptyState title="No projects yet.">
-          <Link to="/settings" search={{ tab: 'projects' }}>
-            Create one
-          </Link>
-          ; it gives you the DSN to put in your SDK.
+          {isAdmin ? (
+            <>
+              <Link to="/settings" search={{ tab: 'projects' }}>
+                Create one
+              </Link>
+              ; it gives you the DSN to put in your SDK.
+            </>
+          ) : (
+            'An admin creates a project in Settings; its DSN goes into your SDK.'
+          )}
         </EmptyState>
       ) : search.project ? (
         projectIssues.data ? (
@@ -109,7 +117,7 @@ export function ErrorsPage() {
               />
             </div>
           ) : (
-            <EmptyState title="No unresolved issues in this project.">Send an exception with the SDK snippet from Settings → Error projects.</EmptyState>
+            <EmptyState title="No unresolved issues in this project.">Exceptions sent with the project's DSN appear here.</EmptyState>
           )
         ) : null
       ) : recent.data ? (

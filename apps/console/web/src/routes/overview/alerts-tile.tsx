@@ -3,11 +3,13 @@ import { Link } from '@tanstack/react-router';
 import { firingAlertsQuery } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { Time } from '../../components/time';
+import { useCan } from '../../app/session';
 import { Tile } from './tile';
 
 const ORDER = ['critical', 'warning', 'info'];
 
 export function AlertsTile() {
+  const isAdmin = useCan('admin');
   const { data, error, isPending } = useQuery(firingAlertsQuery);
   const bySeverity = new Map<string, number>();
   for (const a of data ?? []) bySeverity.set(a.severity, (bySeverity.get(a.severity) ?? 0) + 1);
@@ -50,10 +52,16 @@ export function AlertsTile() {
       ) : (
         <EmptyState title="Nothing is firing.">
           Alerts fire from rules on health scores, error spikes and DR objectives.{' '}
-          <Link to="/settings" search={{ tab: 'receivers' }}>
-            Add a receiver
-          </Link>{' '}
-          to send them to Slack, PagerDuty or a webhook.
+          {isAdmin ? (
+            <>
+              <Link to="/settings" search={{ tab: 'receivers' }}>
+                Add a receiver
+              </Link>{' '}
+              to send them to Slack, PagerDuty or a webhook.
+            </>
+          ) : (
+            'An admin chooses where they are sent: Slack, PagerDuty or a webhook.'
+          )}
         </EmptyState>
       )}
     </Tile>

@@ -3,9 +3,11 @@ import { Link } from '@tanstack/react-router';
 import { recentIssuesQuery } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { Time } from '../../components/time';
+import { useCan } from '../../app/session';
 import { Tile } from './tile';
 
 export function ErrorsTile() {
+  const isAdmin = useCan('admin');
   const { data, error, isPending } = useQuery(recentIssuesQuery);
   const newIssues = (data ?? []).flatMap((p) => p.newIssues.map((i) => ({ ...i, projectName: p.project.name })));
   const regressed = (data ?? []).flatMap((p) => p.regressed.map((i) => ({ ...i, projectName: p.project.name })));
@@ -15,10 +17,16 @@ export function ErrorsTile() {
     <Tile id="errors" title="Error issues, last 24 h" error={error} loading={isPending} link={<Link to="/errors">All issues</Link>}>
       {data && data.length === 0 ? (
         <EmptyState title="No projects yet.">
-          <Link to="/settings" search={{ tab: 'projects' }}>
-            Create one
-          </Link>
-          : it gives you a DSN and the snippet for @sentry/node or the browser SDK.
+          {isAdmin ? (
+            <>
+              <Link to="/settings" search={{ tab: 'projects' }}>
+                Create one
+              </Link>
+              : it gives you a DSN and the snippet for @sentry/node or the browser SDK.
+            </>
+          ) : (
+            'An admin creates a project in Settings; its DSN goes into your SDK, and its issues appear here.'
+          )}
         </EmptyState>
       ) : (
         <>

@@ -1,9 +1,7 @@
 // Settings: the user's preferences for everyone; people, keys, error projects and alert receivers for
 // admins only (the console's API refuses them to others anyway). The tab is in the URL.
-import { useQuery } from '@tanstack/react-query';
 import { Link, useSearch } from '@tanstack/react-router';
-import { atLeast } from '../../api/console';
-import { sessionQuery } from '../../app/session';
+import { useCan } from '../../app/session';
 import type { SettingsTab } from '../../app/router';
 import { ApiKeysTab } from './api-keys-tab';
 import { PreferencesTab } from './preferences-tab';
@@ -22,8 +20,7 @@ const TABS: { tab: SettingsTab; label: string; admin: boolean }[] = [
 
 export function SettingsPage() {
   const search = useSearch({ from: '/app/settings' });
-  const { data: session } = useQuery(sessionQuery);
-  const isAdmin = atLeast(session?.role, 'admin');
+  const isAdmin = useCan('admin');
   const visible = TABS.filter((t) => isAdmin || !t.admin);
   const tab = visible.find((t) => t.tab === search.tab)?.tab ?? 'preferences';
   const label = visible.find((t) => t.tab === tab)?.label;
