@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { IncomingHttpHeaders } from 'node:http';
 import { sendProblem } from '@vigil/service-kit';
 import { upstreams } from '../config.js';
+import { recordServiceChange } from '../operations/audit.js';
 import type { ConsoleDeps } from '../operations/deps.js';
 import { sessionOf } from '../plugins/session-guard.js';
 
@@ -30,9 +31,23 @@ const unreachable =
     void sendProblem(reply.request, reply, 502, 'CONSOLE_UPSTREAM_UNAVAILABLE', `service ${service} cannot be reached`);
   };
 
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async (app: FastifyInstance, { deps }) => {
   app.decorateRequest('serviceKey', null);
-  for (const u of upstreams(deps.config)) {
+  const services = upstreams(deps.config);
+  // Who changed what in a service goes to the audit log (the service itself only sees the console's key).
+  app.addHook('onResponse', async (req, reply) => {
+    const session = req.consoleSession;
+    if (!req.serviceKey || !session || !STATE_CHANGING.has(req.method) || reply.statusCode >= 400) return;
+    const path = req.url.split('?')[0]!;
+    const service = services.find((u) => path.startsWith(`${u.prefix}/`));
+    if (!service) return;
+    await recordServiceChange(deps, session, { service: service.name, method: req.method, path: path.slice(service.prefix.length), status: reply.statusCode }).catch(
+      (err: Error) => req.log.error({ err: err.message }, 'could not record the service change for the audit log'),
+    );
+  });
+  for (const u of services) {
     await app.register(proxy, {
       upstream: u.url,
       prefix: u.prefix,

@@ -193,13 +193,17 @@ describe('audit', () => {
   it('publishes every admin action as audit.processing, with people as HMAC refs only', async () => {
     const seen = await eventually(async () => {
       const acts = new Set(audit.events.map((e) => (e.data as { activity: string }).activity));
-      return ['console.user.created', 'console.user.role-changed', 'console.user.disabled', 'console.api-key.created', 'console.api-key.revoked'].every((a) => acts.has(a)) && audit.events;
+      const all = ['console.user.created', 'console.user.role-changed', 'console.user.disabled', 'console.api-key.created', 'console.api-key.revoked', 'console.service-change'];
+      return all.every((a) => acts.has(a)) && audit.events;
     }, 20_000);
     for (const e of seen) {
       expect(e.tenantId).toBe('default');
       expect(e.source).toBe('console');
       expect(JSON.stringify(e.data)).not.toContain('@vigil.local');
     }
+    // The project the promoted reader created through the front door, recorded with who did it.
+    const change = seen.find((e) => (e.data as { activity: string }).activity === 'console.service-change')!;
+    expect((change.data as { detail: Record<string, unknown> }).detail).toMatchObject({ service: 'errors', method: 'POST', path: '/v1/projects', status: 201, role: 'admin' });
     const created = seen.find((e) => (e.data as { activity: string }).activity === 'console.user.created')!;
     expect((created.data as { subjectRef?: string }).subjectRef).toMatch(/.{16,}/);
   });
