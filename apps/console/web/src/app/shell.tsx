@@ -87,7 +87,7 @@ function LiveControl() {
     <div className="live">
       <span className={`dot${live.live && live.status === 'open' && !stale ? ' on' : ''}${stale ? ' stale' : ''}`} aria-hidden="true" />
       <span data-testid="live-status">{label}</span>
-      <button type="button" aria-pressed={!live.live} onClick={() => updateLiveState({ live: !live.live })}>
+      <button type="button" onClick={() => updateLiveState({ live: !live.live })}>
         {live.live ? 'Pause live updates' : 'Resume live updates'}
       </button>
     </div>
