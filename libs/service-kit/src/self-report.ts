@@ -48,7 +48,8 @@ function reportErrors(app: FastifyInstance, service: string, version: string, co
       environment: config.NODE_ENV,
       skipOpenTelemetrySetup: true,
       defaultIntegrations: false,
-      integrations: [S.linkedErrorsIntegration(), S.dedupeIntegration(), S.onUnhandledRejectionIntegration({ mode: 'warn' })],
+      // No global handlers: an unhandled rejection must still crash the process as it does without a DSN.
+      integrations: [S.linkedErrorsIntegration(), S.dedupeIntegration()],
       initialScope: { tags: { service } },
     });
     sentry = S;
