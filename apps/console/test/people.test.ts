@@ -191,6 +191,8 @@ describe('scenario 5: API keys', () => {
     expect(JSON.stringify(await (await context.request.get('/api/admin/api-keys')).json())).not.toContain(secret.split('_')[2]);
 
     await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: `Revoke ${name}` }).click();
+    await page.getByRole('dialog').waitFor();
+    await screen(page, 'settings-api-key-revoke-dialog');
     await page.getByRole('dialog').getByRole('button', { name: `Revoke ${name}` }).click();
     await expect.poll(async () => page.getByRole('row', { name: new RegExp(name) }).innerText(), { timeout: 10_000 }).toMatch(/revoked/i);
     await screen(page, 'settings-api-key-revoked');

@@ -121,10 +121,11 @@ describe('scenario 6: two tenants', () => {
   it("a tenant B user sees none of tenant A's data on any screen", async () => {
     // Positive control: the same look, as tenant A's admin, finds tenant A's project and issue.
     const seenByA: string[] = [];
-    await everyScreen(admin.page, async () => {
+    await everyScreen(admin.page, async (path) => {
       const text = await admin.page.locator('body').innerText();
       if (text.includes(projectA)) seenByA.push(projectA);
       if (text.includes(firstMarker)) seenByA.push(firstMarker);
+      await screen(admin.page, `admin${path === '/' ? '-overview' : path.replace(/\W+/g, '-')}`);
     });
     expect(new Set(seenByA)).toEqual(new Set([projectA, firstMarker]));
 
