@@ -77,7 +77,7 @@ describe('scenario 1: the seeded admin', () => {
     await signIn(page, p.admin.email, adminPassword);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     expect((await session(context)).mustChangePassword).toBe(false);
-  });
+  }, 90_000);
 });
 
 describe('scenario 4: CSRF and session expiry', () => {
@@ -111,7 +111,7 @@ describe('scenario 4: CSRF and session expiry', () => {
     await screen(page, 'session-expired');
     expect((await context.request.get('/api/session')).status()).toBe(401);
     await context.close();
-  });
+  }, 60_000);
 });
 
 describe('scenario 3: a read-only user', () => {
@@ -132,7 +132,7 @@ describe('scenario 3: a read-only user', () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('cell', { name: email }).first().waitFor();
     await screen(page, 'settings-users-created');
-  });
+  }, 60_000);
 
   it('sees no write control, and a forced POST gets 403', async () => {
     const { context, page } = await newUserPage(browser, p.url);
@@ -161,7 +161,7 @@ describe('scenario 3: a read-only user', () => {
     // Positive control for the proxied refusal: the reader can read through the same route.
     expect((await context.request.get('/api/errors/v1/projects')).status()).toBe(200);
     await context.close();
-  });
+  }, 150_000);
 });
 
 describe('scenario 5: API keys', () => {
@@ -198,5 +198,5 @@ describe('scenario 5: API keys', () => {
     await screen(page, 'settings-api-key-revoked');
     // Every service drops the revoked key at once (the kit's LISTEN/NOTIFY on revocation).
     await eventually(async () => (await fetch(projects, { headers: auth })).status === 401, 5_000, 100);
-  });
+  }, 90_000);
 });

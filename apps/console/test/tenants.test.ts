@@ -89,7 +89,7 @@ describe('scenario 6: two tenants', () => {
   let b: { context: BrowserContext; page: Page };
   let dsnB = '';
 
-  it("sets up tenant B with its own user and project", async () => {
+  it('sets up tenant B with its own user and project', async () => {
     // Issue 14 has no API that creates a tenant: an operator grants the admin a second membership.
     await p.db.query(
       `INSERT INTO console.memberships (user_id, tenant_id, role) SELECT id, $2, 'admin' FROM console.users WHERE lower(email) = lower($1)`,
@@ -147,7 +147,7 @@ describe('scenario 6: two tenants', () => {
     expect(listA).toContain(projectA);
     expect(listB).toContain(projectB);
     expect(listB).not.toContain(projectA);
-  }, 120_000);
+  }, 180_000);
 
   it("a tenant B user receives none of tenant A's events through the stream", async () => {
     await admin.page.goto('/');
