@@ -51,7 +51,7 @@ const SESSION = `SELECT s.id, s.user_id, u.email, u.name, s.tenant_id, m.role, s
                         u.disabled_at IS NOT NULL AS disabled, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at IS NOT NULL AS revoked
                    FROM console.sessions s
                    JOIN console.users u ON u.id = s.user_id
-                   LEFT JOIN console.memberships m ON m.user_id = s.user_id AND m.tenant_id = s.tenant_id`;
+                   LEFT JOIN console.memberships m ON m.user_id = s.user_id AND m.tenant_id = s.tenant_id AND m.disabled_at IS NULL`;
 
 export async function findSessionByToken(db: Db, tokenHash: Buffer): Promise<SessionRow | undefined> {
   const { rows } = await db.query(`${SESSION} WHERE s.token_hash = $1`, [tokenHash]);
@@ -75,12 +75,12 @@ export async function revokeSession(db: Db, id: string): Promise<void> {
   await db.query(`UPDATE console.sessions SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, [id]);
 }
 
-/** Revokes every live session of a user except `keep`; returns the revoked ids. */
-export async function revokeUserSessions(db: Db, userId: string, keep?: string): Promise<string[]> {
+/** Revokes every live session of a user (in one tenant, when given) except `keep`; returns the revoked ids. */
+export async function revokeUserSessions(db: Db, userId: string, o: { keep?: string; tenantId?: string } = {}): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `UPDATE console.sessions SET revoked_at = now()
-      WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid) RETURNING id`,
-    [userId, keep ?? null],
+      WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid) AND ($3::text IS NULL OR tenant_id = $3) RETURNING id`,
+    [userId, o.keep ?? null, o.tenantId ?? null],
   );
   return rows.map((r) => r.id);
 }

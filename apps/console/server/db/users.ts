@@ -65,8 +65,12 @@ export async function updatePassword(db: Db, userId: string, passwordHash: strin
   );
 }
 
-export async function setDisabled(db: Db, userId: string, disabled: boolean): Promise<void> {
-  await db.query(`UPDATE console.users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) ELSE NULL END WHERE id = $1`, [userId, disabled]);
+/** Disables (or re-enables) a person in one tenant only. */
+export async function setMembershipDisabled(db: Db, userId: string, tenantId: string, disabled: boolean): Promise<void> {
+  await db.query(
+    `UPDATE console.memberships SET disabled_at = CASE WHEN $3 THEN coalesce(disabled_at, now()) ELSE NULL END WHERE user_id = $1 AND tenant_id = $2`,
+    [userId, tenantId, disabled],
+  );
 }
 
 export async function upsertMembership(db: Db, userId: string, tenantId: string, role: Role): Promise<void> {
@@ -77,14 +81,15 @@ export async function upsertMembership(db: Db, userId: string, tenantId: string,
   );
 }
 
+/** The tenants a person may sign in to (enabled memberships). */
 export async function membershipsOf(db: Db, userId: string): Promise<{ tenantId: string; role: Role }[]> {
-  const { rows } = await db.query(`SELECT tenant_id, role FROM console.memberships WHERE user_id = $1 ORDER BY tenant_id`, [userId]);
+  const { rows } = await db.query(`SELECT tenant_id, role FROM console.memberships WHERE user_id = $1 AND disabled_at IS NULL ORDER BY tenant_id`, [userId]);
   return rows.map((r) => ({ tenantId: r.tenant_id, role: r.role }));
 }
 
 export async function membersOf(db: Db, tenantId: string): Promise<MemberRow[]> {
   const { rows } = await db.query(
-    `SELECT u.id, u.email, u.name, m.role, u.disabled_at IS NOT NULL AS disabled, u.must_change_password, u.created_at
+    `SELECT u.id, u.email, u.name, m.role, (m.disabled_at IS NOT NULL OR u.disabled_at IS NOT NULL) AS disabled, u.must_change_password, u.created_at
        FROM console.memberships m JOIN console.users u ON u.id = m.user_id
       WHERE m.tenant_id = $1 ORDER BY lower(u.email)`,
     [tenantId],
@@ -108,7 +113,7 @@ export async function memberOf(db: Db, tenantId: string, userId: string): Promis
 export async function countActiveAdmins(db: Db, tenantId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM console.memberships m JOIN console.users u ON u.id = m.user_id
-      WHERE m.tenant_id = $1 AND m.role = 'admin' AND u.disabled_at IS NULL`,
+      WHERE m.tenant_id = $1 AND m.role = 'admin' AND m.disabled_at IS NULL AND u.disabled_at IS NULL`,
     [tenantId],
   );
   return rows[0]!.n;

@@ -1,8 +1,9 @@
-// Admin: the people of the admin's current tenant — list, create (or add an existing account), change role, disable.
+// Admin: the people of the admin's current tenant — list, create (or add an existing account), change role,
+// disable. Everything is per tenant: an admin of one tenant never changes a person's access to another.
 import { randomUUID } from 'node:crypto';
 import { revokeUserSessions } from '../db/sessions.js';
 import { withTransaction } from '@vigil/service-kit';
-import { countActiveAdmins, findUser, findUserByEmail, insertUser, memberOf, membersOf, setDisabled, upsertMembership, type MemberRow } from '../db/users.js';
+import { countActiveAdmins, findUser, findUserByEmail, insertUser, memberOf, membersOf, setMembershipDisabled, upsertMembership, type MemberRow } from '../db/users.js';
 import { generatePassword, hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
 import { passwordWeak, userExists, userNotFound, userSelf } from '../errors.js';
@@ -66,8 +67,8 @@ export async function updateUser(deps: ConsoleDeps, admin: ActiveSession, userId
       await recordAdminAction(deps, tx, admin, 'console.user.role-changed', { subjectEmail: member.email, detail: { userId, from: member.role, to: change.role } });
     }
     if (change.disabled !== undefined && change.disabled !== member.disabled) {
-      await setDisabled(tx, userId, change.disabled);
-      if (change.disabled) revoked = await revokeUserSessions(tx, userId);
+      await setMembershipDisabled(tx, userId, admin.tenantId, change.disabled);
+      if (change.disabled) revoked = await revokeUserSessions(tx, userId, { tenantId: admin.tenantId });
       await recordAdminAction(deps, tx, admin, change.disabled ? 'console.user.disabled' : 'console.user.enabled', { subjectEmail: member.email, detail: { userId } });
     }
     if ((await countActiveAdmins(tx, admin.tenantId)) === 0) throw userSelf('role: the tenant would be left without an enabled admin');

@@ -132,7 +132,7 @@ export async function changePassword(deps: ConsoleDeps, s: ActiveSession, input:
   const hash = await hashPassword(input.newPassword);
   const revoked = await withTransaction(deps.pool, async (tx) => {
     await updatePassword(tx, s.userId, hash);
-    return revokeUserSessions(tx, s.userId, s.id);
+    return revokeUserSessions(tx, s.userId, { keep: s.id });
   });
   if (revoked.length) deps.sessionEnded.emit('ended', revoked);
 }

@@ -147,6 +147,19 @@ describe('admin: users', () => {
     expect(list.map((u: { email: string }) => u.email)).toEqual(expect.arrayContaining([ADMIN, 'reader@vigil.local']));
   });
 
+  it("disables a person in the admin's tenant only", async () => {
+    const { user, initialPassword } = (await admin.call({ method: 'POST', url: '/api/admin/users', payload: { email: 'both@vigil.local', role: 'write' } })).json();
+    // No API creates tenants in issue 14: an operator grants a second membership.
+    await h.app.infra.pool.query(`INSERT INTO console.memberships (user_id, tenant_id, role) VALUES ($1, 'beta', 'read')`, [user.id]);
+    expect((await admin.call({ method: 'PATCH', url: `/api/admin/users/${user.id}`, payload: { disabled: true } })).json().disabled).toBe(true);
+    const b = await signIn(h.app, 'both@vigil.local', initialPassword);
+    expect(b.session).toMatchObject({ tenant: 'beta', tenants: ['beta'], role: 'read' });
+    expect((await b.call({ method: 'POST', url: '/api/session/password', payload: { currentPassword: initialPassword, newPassword: 'a-new-secret-for-b-2' } })).statusCode).toBe(204);
+    const back = await b.call({ method: 'PUT', url: '/api/session/tenant', payload: { tenant: 'default' } });
+    expect(back.statusCode).toBe(403);
+    expect(back.json().code).toBe('CONSOLE_TENANT_FORBIDDEN');
+  });
+
   it('refuses a duplicate email, a bad role and self-demotion, naming the field', async () => {
     const dup = await admin.call({ method: 'POST', url: '/api/admin/users', payload: { email: ADMIN.toUpperCase(), role: 'read' } });
     expect(dup.statusCode).toBe(409);
