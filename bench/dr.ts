@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildApp } from '../services/dr-orchestrator/src/app.js';
 import { loadServiceConfig } from '../services/dr-orchestrator/src/config.js';
+import { deleteNamespaceTopics } from '@vigil/service-kit/testing';
 
 const SCALE = Number(process.env.BENCH_DR_SCALE ?? 68);
 const JOBS = Number(process.env.BENCH_DR_JOBS ?? 2);
@@ -137,14 +138,9 @@ async function vigil() {
       checks: (v.checks as { name: string; outcome: string }[]).map((c) => `${c.name}:${c.outcome}`).join(','),
     };
   } finally {
-    const kafka = app.infra.bus.kafka;
     await app.close();
     // Leave no topics behind on the shared broker.
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
-    if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteNamespaceTopics(namespace);
     await rm(repo, { recursive: true, force: true });
     await sql('postgres', `DROP DATABASE IF EXISTS ${SERVICE_DB} WITH (FORCE)`);
   }

@@ -1,13 +1,19 @@
-// The Kafka side of libs/events: typed publish, typed subscribe with retries and a DLQ,
-// topic creation. At-least-once: an offset is resolved only after its handler succeeded.
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+// EventBus: the Kafka side of libs/events behind one object — typed publish, typed subscribe
+// with retries and a DLQ, topic creation, and the cluster checks health and tests need.
+// The parts live beside it: producer.ts, consumer.ts, dead-letter.ts, topics.ts, kafka-log.ts.
+import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
-import { buildEnvelope, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate } from './codec.js';
+import { buildEnvelope, encodeWire, type WireMessage } from './codec.js';
+import { ConsumerGroups } from './consumer.js';
+import { DeadLetters } from './dead-letter.js';
 import type { AnyEventDefinition, Envelope, EventDefinition } from './define.js';
-import { EventValidationError, isInfrastructureError, NonRetriableError } from './errors.js';
+import { kafkaLogCreator } from './kafka-log.js';
 import { createEventMetrics, type EventMetrics } from './metrics.js';
-import { inConsumerSpan, inProducerSpan } from './tracing.js';
+import { EventProducer } from './producer.js';
+import { ensureTopics, TopicNames, waitForExistingLeaders } from './topics.js';
+import { inProducerSpan } from './tracing.js';
+
 
 export interface EventLogger {
   debug(obj: object, msg?: string): void;
@@ -57,127 +63,63 @@ export interface PublishOptions {
   headers?: Record<string, string>;
 }
 
-/** A message already encoded for Kafka (the outbox stores these). */
-export interface WireMessage {
-  topic: string;
-  key: string;
-  value: string;
-  headers: Record<string, string>;
+export interface ClusterInfo {
+  brokers: { nodeId: number; host: string; port: number }[];
+  controller: number | null;
+  clusterId: string;
 }
-
-interface Subscription {
-  def: AnyEventDefinition;
-  handler: EventHandler<TSchema>;
-}
-
-interface Group {
-  id: string;
-  fromBeginning: boolean;
-  subs: Subscription[];
-  consumer?: Consumer;
-}
-
-export const DLQ_SUFFIX = '.dlq';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class EventBus {
   readonly service: string;
-  readonly kafka: Kafka;
   readonly metrics: EventMetrics;
+  private readonly kafka: Kafka;
+  private readonly names: TopicNames;
+  private readonly producer: EventProducer;
+  private readonly consumers: ConsumerGroups;
+  private readonly settings: { partitions: number; replicationFactor: number };
   private readonly log: EventLogger;
-  private readonly producer: Producer;
-  private producerReady?: Promise<void>;
-  private readonly groups = new Map<string, Group>();
-  private stopping = false;
-  private flushing = false;
-  private readonly sendQueue: { messages: WireMessage[]; resolve: () => void; reject: (err: Error) => void }[] = [];
-  private readonly ns: string;
-  private readonly opts: Required<Pick<EventBusOptions, 'partitions' | 'replicationFactor' | 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs'>>;
+  private admin?: Promise<Admin>;
 
   constructor(options: EventBusOptions) {
     this.service = options.service;
     this.log = options.logger;
     this.metrics = createEventMetrics(options.registry);
-    this.ns = options.namespace ? `${options.namespace}.` : '';
-    this.opts = {
-      partitions: options.partitions ?? 3,
-      replicationFactor: options.replicationFactor ?? 1,
-      maxAttempts: options.maxAttempts ?? 5,
-      retryBaseMs: options.retryBaseMs ?? 100,
-      retryMaxMs: options.retryMaxMs ?? 5_000,
-    };
-    const log = this.log;
+    this.names = new TopicNames(options.namespace);
+    this.settings = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 };
     this.kafka = new Kafka({
       clientId: options.service,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       retry: { initialRetryTime: 200, retries: 8 },
-      logCreator:
-        () =>
-        ({ level, log: entry }) => {
-          const { message, ...rest } = entry;
-          // Known, accepted: bounded producer retries; consumers dedupe by event id instead.
-          if (message.startsWith('Limiting retries for the idempotent producer')) return;
-          if (level <= logLevel.ERROR) log.error({ kafka: rest }, message);
-          else log.warn({ kafka: rest }, message);
-        },
+      logCreator: kafkaLogCreator(options.logger, options.brokers),
     });
-    this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = new EventProducer(this.kafka, this.names, this.metrics);
+    const deadLetters = new DeadLetters(this.producer, this.names, this.metrics);
+    this.consumers = new ConsumerGroups(this.kafka, this.names, deadLetters, this.metrics, options.logger, {
+      maxAttempts: options.maxAttempts ?? 5,
+      retryBaseMs: options.retryBaseMs ?? 100,
+      retryMaxMs: options.retryMaxMs ?? 5_000,
+    });
   }
 
   /**
-   * Creates every topic of the given definitions, and its DLQ, if missing, then waits until
-   * every partition of them has a leader: a consumer that joins (or a producer that sends)
-   * before that gets "not the leader for that topic-partition" errors and retries noisily.
+   * Creates every topic of the given definitions, and its DLQ, if missing, then waits until every
+   * partition of them has a leader (so consumers join and producers send without leader errors).
    */
   async ensureTopics(defs: readonly AnyEventDefinition[], timeoutMs = 60_000): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const wanted = new Map<string, boolean>();
-      for (const d of defs) {
-        wanted.set(this.physical(d.topic), d.compacted);
-        wanted.set(this.physical(d.topic + DLQ_SUFFIX), false);
-      }
-      const topics = [...wanted]
-        .filter(([t]) => !existing.has(t))
-        .map(([topic, compacted]) => ({
-          topic,
-          numPartitions: this.opts.partitions,
-          replicationFactor: this.opts.replicationFactor,
-          configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-        }));
-      // Another instance may create the same topics at the same time: createTopics then returns false.
-      if (topics.length) await admin.createTopics({ topics, waitForLeaders: false });
-      await waitForLeaders(admin, [...wanted.keys()], timeoutMs);
-    } finally {
-      await admin.disconnect();
-    }
+    await this.withAdmin((admin) => ensureTopics(admin, this.names, defs, this.settings, timeoutMs));
   }
 
   /** The Kafka topic (or group) name of a catalogued topic, with the namespace applied. */
   physical(name: string): string {
-    return this.ns + name;
-  }
-
-  private logical(topic: string): string {
-    return this.ns && topic.startsWith(this.ns) ? topic.slice(this.ns.length) : topic;
-  }
-
-  private connectProducer(): Promise<void> {
-    this.producerReady ??= this.producer.connect().catch((err: unknown) => {
-      this.producerReady = undefined;
-      throw err;
-    });
-    return this.producerReady;
+    return this.names.physical(name);
   }
 
   /** Validates, wraps in an envelope and sends; resolves once Kafka acknowledged (acks=all). */
   async publish<S extends TSchema>(def: EventDefinition<S>, data: Static<S>, opts: PublishOptions): Promise<Envelope<Static<S>>> {
     const envelope = buildEnvelope(def, data, { ...opts, source: this.service });
     await inProducerSpan(def.topic, async (trace) => {
-      await this.sendWire([encodeWire(def, envelope, { ...trace, ...opts.headers })]);
+      await this.producer.send([encodeWire(def, envelope, { ...trace, ...opts.headers })]);
     });
     return envelope;
   }
@@ -186,245 +128,97 @@ export class EventBus {
   async publishMany<S extends TSchema>(def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<Envelope<Static<S>>[]> {
     const envelopes = items.map((i) => buildEnvelope(def, i.data, { ...i.opts, source: this.service }));
     await inProducerSpan(def.topic, async (trace) => {
-      await this.sendWire(envelopes.map((e, n) => encodeWire(def, e, { ...trace, ...items[n]?.opts.headers })));
+      await this.producer.send(envelopes.map((e, n) => encodeWire(def, e, { ...trace, ...items[n]?.opts.headers })));
     });
     return envelopes;
   }
 
-  /**
-   * Sends already-encoded messages (also used by the outbox relay). The idempotent producer
-   * keeps one request in flight to preserve order, so sends that arrive while a request is
-   * in flight are coalesced into the next one (like librdkafka's linger): latency stays low
-   * under load without giving up ordering.
-   */
+  /** Sends already-encoded messages (the outbox relay); coalesced with concurrent sends, order kept. */
   sendWire(messages: WireMessage[]): Promise<void> {
-    if (!messages.length) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.sendQueue.push({ messages, resolve, reject });
-      void this.flushSends();
-    });
-  }
-
-  private async flushSends(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      while (this.sendQueue.length) {
-        const pending = this.sendQueue.splice(0, this.sendQueue.length);
-        try {
-          await this.connectProducer();
-          const byTopic = new Map<string, WireMessage[]>();
-          for (const m of pending.flatMap((p) => p.messages)) {
-            const list = byTopic.get(m.topic) ?? [];
-            list.push(m);
-            byTopic.set(m.topic, list);
-          }
-          await this.producer.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, list]) => ({
-              topic: this.physical(topic),
-              messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-            })),
-          });
-          for (const [topic, list] of byTopic) this.metrics.published.inc({ topic }, list.length);
-          for (const p of pending) p.resolve();
-        } catch (err) {
-          for (const p of pending) p.reject(err as Error);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+    return this.producer.send(messages);
   }
 
   subscribe<S extends TSchema>(def: EventDefinition<S>, handler: EventHandler<S>, options: SubscribeOptions = {}): void {
-    const id = options.group ?? this.service;
-    const group = this.groups.get(id) ?? { id, fromBeginning: options.fromBeginning ?? true, subs: [] };
-    if (group.consumer) throw new Error(`consumer group ${id} already started; subscribe before start()`);
-    group.subs.push({ def, handler: handler as EventHandler<TSchema> });
-    this.groups.set(id, group);
+    this.consumers.add(options.group ?? this.service, options.fromBeginning ?? true, def, handler as EventHandler<TSchema>);
   }
 
-  /** Connects the producer and starts one consumer per group. */
+  /**
+   * Connects the producer and starts one consumer per group, once every partition of the
+   * subscribed topics that exist has a leader (topics are created by ensureTopics, not here).
+   */
   async start(): Promise<void> {
-    await this.connectProducer();
-    for (const group of this.groups.values()) await this.startGroup(group);
+    await this.producer.connect();
+    const subscribed = [...new Set(this.consumers.topics().map((d) => this.names.physical(d.topic)))];
+    if (subscribed.length) await this.withAdmin((admin) => waitForExistingLeaders(admin, subscribed, 60_000));
+    await this.consumers.start();
   }
 
-  private async startGroup(group: Group): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: this.physical(group.id),
-      allowAutoTopicCreation: false,
-      // A consumer killed without leaving holds its partitions until its session expires;
-      // a short session lets a restarted process take over quickly.
-      sessionTimeout: 12_000,
-      heartbeatInterval: 2_000,
-      retry: { initialRetryTime: 300, retries: 10, restartOnFailure: async () => !this.stopping },
-    });
-    group.consumer = consumer;
-    await consumer.connect();
-    const topics = [...new Set(group.subs.map((s) => this.physical(s.def.topic)))];
-    await consumer.subscribe({ topics, fromBeginning: group.fromBeginning });
-    await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1_000,
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.processBatch(group, payload),
-    });
+  /** Stops consuming: each group finishes the message in hand and leaves. The producer stays connected. */
+  stopConsumers(): Promise<void> {
+    return this.consumers.stop();
   }
 
-  private async processBatch(group: Group, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    const topic = this.logical(batch.topic);
-    const lagLabels = { topic, partition: String(batch.partition), group: group.id };
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      await this.processMessage(group, topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await heartbeat();
-      this.metrics.lag.set(lagLabels, Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1));
-    }
+  /** Disconnects the producer (after the sends in flight) and the admin client. */
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect().catch((err: unknown) => this.log.warn({ err }, 'producer disconnect failed'));
+    await this.dropAdmin();
   }
 
-  private async processMessage(
-    group: Group,
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ): Promise<void> {
-    const labels = { topic, group: group.id };
-    // The child logger is built only when something is logged: it is not free on the hot path.
-    let child: EventLogger | undefined;
-    const log = (): EventLogger => (child ??= this.log.child?.({ topic, partition, offset: message.offset, group: group.id }) ?? this.log);
-    let envelope: Envelope;
-    let sub: Subscription | undefined;
-    try {
-      envelope = parseEnvelope(message.value);
-      const sameType = group.subs.filter((s) => s.def.topic === topic && s.def.type === envelope.type);
-      if (!sameType.length) {
-        this.metrics.consumed.inc({ ...labels, outcome: 'ignored' });
-        log().debug({ type: envelope.type }, 'event type not handled by this group');
-        return;
-      }
-      sub = sameType.find((s) => s.def.version === envelope.version);
-      if (!sub) throw new EventValidationError(envelope.type, [`unsupported version ${envelope.version}`]);
-      validate(sub.def, envelope.data);
-    } catch (err) {
-      await this.deadLetter(group, topic, partition, message, err as Error, 0, log());
-      return;
-    }
-
-    for (let attempt = 1; ; attempt++) {
-      const end = this.metrics.duration.startTimer(labels);
-      try {
-        await inConsumerSpan(topic, message.headers, () =>
-          sub.handler(envelope, {
-            topic,
-            partition,
-            offset: message.offset,
-            attempt,
-            headers: message.headers ?? {},
-            get log() {
-              return log();
-            },
-          }),
-        );
-        end();
-        this.metrics.consumed.inc({ ...labels, outcome: 'ok' });
-        return;
-      } catch (err) {
-        end();
-        const infra = isInfrastructureError(err);
-        if (err instanceof NonRetriableError || err instanceof EventValidationError || (!infra && attempt >= this.opts.maxAttempts)) {
-          await this.deadLetter(group, topic, partition, message, err as Error, attempt, log());
-          return;
-        }
-        if (this.stopping) throw err;
-        this.metrics.retries.inc(labels);
-        const delay = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** (attempt - 1));
-        log().warn({ err, attempt, delay, infra, eventId: envelope.id }, 'handler failed; retrying');
-        await sleep(delay);
-        await heartbeat();
-      }
-    }
-  }
-
-  private async deadLetter(
-    group: Group,
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    err: Error,
-    attempts: number,
-    log: EventLogger,
-  ): Promise<void> {
-    const reason = err instanceof EventValidationError ? 'validation' : err instanceof NonRetriableError ? 'non-retriable' : 'retries-exhausted';
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(Array.isArray(v) ? v[0] : v);
-    Object.assign(headers, {
-      'vigil-dlq-reason': reason,
-      'vigil-dlq-error': err.message.slice(0, 1000),
-      'vigil-dlq-origin-topic': topic,
-      'vigil-dlq-origin-partition': String(partition),
-      'vigil-dlq-origin-offset': message.offset,
-      'vigil-dlq-group': group.id,
-      'vigil-dlq-attempts': String(attempts),
-      'vigil-dlq-at': new Date().toISOString(),
-    });
-    // If the DLQ itself cannot be written, this throws and the message is redelivered: never dropped.
-    await this.connectProducer();
-    await this.producer.send({
-      topic: this.physical(topic + DLQ_SUFFIX),
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers }],
-    });
-    this.metrics.consumed.inc({ topic, group: group.id, outcome: 'dlq' });
-    log.error({ reason, error: err.message, attempts }, 'event dead-lettered');
-  }
-
-  /** Stops consumers (finishing the message in hand) and the producer. */
+  /** Stops consumers (finishing the message in hand), then the producer. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    for (const group of this.groups.values()) {
-      await group.consumer?.disconnect().catch((err: unknown) => this.log.warn({ err }, 'consumer disconnect failed'));
-    }
-    if (this.producerReady) await this.producer.disconnect().catch((err: unknown) => this.log.warn({ err }, 'producer disconnect failed'));
+    await this.stopConsumers();
+    await this.disconnect();
   }
-}
 
-/** Polls topic metadata until every partition of `topics` has a leader (or the timeout passes). */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let missing: string[] = topics;
-  let lastError = '';
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+  /** The cluster as the broker describes it; throws when Kafka is unreachable (and drops the admin connection). */
+  async describeCluster(): Promise<ClusterInfo> {
+    return this.withAdmin((admin) => admin.describeCluster(), { keep: true });
+  }
+
+  /** State of a consumer group (logical name): 'Stable', 'Empty', 'Dead', 'PreparingRebalance', … */
+  async groupState(group: string): Promise<string> {
+    return this.withAdmin(async (admin) => {
+      const { groups } = await admin.describeGroups([this.names.physical(group)]);
+      return groups[0]?.state ?? 'Dead';
+    });
+  }
+
+  /**
+   * Runs `fn` on an admin client. With `keep`, the client is kept for the next call (health
+   * probes every few seconds) and disconnected as soon as a call fails; otherwise it is closed.
+   */
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>, o: { keep?: boolean } = {}): Promise<T> {
+    if (!o.keep) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        return await fn(admin);
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (err) {
+        await admin.disconnect().catch(() => undefined);
+        throw err;
+      }
+      return admin;
+    })();
+    const pending = this.admin;
     try {
-      const { topics: meta } = await admin.fetchTopicMetadata({ topics: missing });
-      missing = meta
-        .filter((t) => !t.partitions.length || t.partitions.some((p) => p.leader < 0 || (p.partitionErrorCode ?? 0) !== 0))
-        .map((t) => t.name);
-      if (!missing.length) return;
-      lastError = `no leader yet for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`;
+      return await fn(await pending);
     } catch (err) {
-      lastError = (err as Error).message; // e.g. UNKNOWN_TOPIC_OR_PARTITION while the broker catches up
+      if (this.admin === pending) await this.dropAdmin();
+      throw err;
     }
-    if (Date.now() + delay > deadline) {
-      throw new Error(`Kafka topics have no partition leader after ${timeoutMs} ms (${lastError}); check that the broker is healthy (npm run kafka:start)`);
-    }
-    await sleep(delay);
   }
-}
 
-export function encodeWire<S extends TSchema>(
-  def: EventDefinition<S>,
-  envelope: Envelope<Static<S>>,
-  headers: Record<string, string>,
-): WireMessage {
-  return {
-    topic: def.topic,
-    key: def.key(envelope.data),
-    value: JSON.stringify(envelope),
-    headers: { ...headers, [HEADER_TYPE]: def.type, [HEADER_VERSION]: String(def.version) },
-  };
+  private async dropAdmin(): Promise<void> {
+    const pending = this.admin;
+    this.admin = undefined;
+    if (pending) await pending.then((a) => a.disconnect()).catch(() => undefined);
+  }
 }

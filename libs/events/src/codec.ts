@@ -1,7 +1,8 @@
-// Envelope encoding and validation: the single place where bytes become typed events.
+// Envelope encoding and validation: the single place where typed events become bytes and back.
 import { randomUUID } from 'node:crypto';
 import type { Envelope, EventDefinition } from './define.js';
 import { EventValidationError } from './errors.js';
+import { isUuid } from './formats.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 
 export const HEADER_TYPE = 'vigil-type';
@@ -33,8 +34,6 @@ export function buildEnvelope<S extends TSchema>(def: EventDefinition<S>, data: 
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Parses the raw value; throws EventValidationError on anything that is not a well-formed envelope. */
 export function parseEnvelope(raw: Buffer | null): Envelope {
   if (!raw || raw.length === 0) throw new EventValidationError('envelope', ['empty message']);
@@ -48,7 +47,7 @@ export function parseEnvelope(raw: Buffer | null): Envelope {
   const problems: string[] = [];
   if (typeof e !== 'object' || e === null) problems.push('not an object');
   else {
-    if (typeof e.id !== 'string' || !UUID.test(e.id)) problems.push('/id: must be a UUID');
+    if (typeof e.id !== 'string' || !isUuid(e.id)) problems.push('/id: must be a UUID');
     if (typeof e.type !== 'string' || !e.type) problems.push('/type: required');
     if (!Number.isInteger(e.version)) problems.push('/version: must be an integer');
     if (typeof e.source !== 'string') problems.push('/source: required');
@@ -58,4 +57,22 @@ export function parseEnvelope(raw: Buffer | null): Envelope {
   }
   if (problems.length) throw new EventValidationError('envelope', problems);
   return e as Envelope;
+}
+
+/** A message already encoded for Kafka (the outbox stores these); `topic` is the catalogued (logical) name. */
+export interface WireMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** The Kafka message of an envelope: partition key from the definition, JSON value, type and version headers. */
+export function encodeWire<S extends TSchema>(def: EventDefinition<S>, envelope: Envelope<Static<S>>, headers: Record<string, string>): WireMessage {
+  return {
+    topic: def.topic,
+    key: def.key(envelope.data),
+    value: JSON.stringify(envelope),
+    headers: { ...headers, [HEADER_TYPE]: def.type, [HEADER_VERSION]: String(def.version) },
+  };
 }

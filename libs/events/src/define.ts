@@ -2,13 +2,7 @@
 // Everything that sends or receives an event goes through one of these.
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { FormatRegistry } from '@sinclair/typebox';
-
-// TypeBox ships no string formats; register the ones the catalog uses.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)));
-if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => UUID.test(v));
+import './formats.js'; // registers the uuid and date-time formats before any schema compiles
 
 export interface EventDefinition<S extends TSchema = TSchema> {
   /** Stable event name, e.g. `HealthScored`. */

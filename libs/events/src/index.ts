@@ -1,6 +1,9 @@
 export * from './define.js';
 export * from './errors.js';
-export { validate, buildEnvelope, parseEnvelope, HEADER_TYPE, HEADER_VERSION } from './codec.js';
+export { validate, buildEnvelope, parseEnvelope, encodeWire, HEADER_TYPE, HEADER_VERSION, type WireMessage, type EnvelopeOptions } from './codec.js';
+export { UUID_PATTERN, isUuid } from './formats.js';
+export { DLQ_SUFFIX } from './topics.js';
+export { isTransientKafkaLog } from './kafka-log.js';
 export * from './bus.js';
 export * from './outbox.js';
 export * from './inbox.js';

@@ -4,8 +4,8 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Envelope, EventDefinition } from './define.js';
-import { buildEnvelope } from './codec.js';
-import { encodeWire, type EventBus, type EventLogger, type PublishOptions, type WireMessage } from './bus.js';
+import { buildEnvelope, encodeWire, type WireMessage } from './codec.js';
+import type { EventBus, EventLogger, PublishOptions } from './bus.js';
 import { injectTraceHeaders } from './tracing.js';
 
 type Queryable = Pick<PoolClient, 'query'>;

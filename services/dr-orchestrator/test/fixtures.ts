@@ -75,11 +75,7 @@ export async function observeDrEvents(brokers: string, namespace: string): Promi
   // Every catalogued topic up front, with retries: on a loaded shared broker topic creation is
   // what makes a service's onReady overrun fastify's 10 s hook timeout.
   await withRetries(() => bus.ensureTopics(catalog));
-  // Freshly created topics need leaders before a consumer can subscribe to them.
-  const admin = bus.kafka.admin();
-  await admin.connect();
-  await withRetries(() => admin.fetchTopicMetadata({ topics: catalog.map((d) => `${namespace}.${d.topic}`) }), 10);
-  await admin.disconnect();
+  // ensureTopics waits until every partition has a leader, so the consumers can join at once.
   await bus.start();
   return { events, bus, stop: () => bus.stop() };
 }

@@ -1,0 +1,78 @@
+// Topic names (with the test namespace) and topic creation. After creating topics, wait until
+// every partition has a leader: a consumer that joins (or a producer that sends) before that
+// gets "not the leader for that topic-partition" and retries noisily, or fails its first join.
+import type { Admin } from 'kafkajs';
+import type { AnyEventDefinition } from './define.js';
+
+export const DLQ_SUFFIX = '.dlq';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Maps catalogued (logical) topic and group names to physical ones under an optional namespace. */
+export class TopicNames {
+  private readonly prefix: string;
+  constructor(namespace?: string) {
+    this.prefix = namespace ? `${namespace}.` : '';
+  }
+  physical(name: string): string {
+    return this.prefix + name;
+  }
+  logical(topic: string): string {
+    return this.prefix && topic.startsWith(this.prefix) ? topic.slice(this.prefix.length) : topic;
+  }
+}
+
+export interface TopicSettings {
+  partitions: number;
+  replicationFactor: number;
+}
+
+/** Creates every topic of `defs` and its DLQ if missing, then waits for their partition leaders. */
+export async function ensureTopics(admin: Admin, names: TopicNames, defs: readonly AnyEventDefinition[], settings: TopicSettings, timeoutMs: number): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = new Map<string, boolean>();
+  for (const d of defs) {
+    wanted.set(names.physical(d.topic), d.compacted);
+    wanted.set(names.physical(d.topic + DLQ_SUFFIX), false);
+  }
+  const topics = [...wanted]
+    .filter(([t]) => !existing.has(t))
+    .map(([topic, compacted]) => ({
+      topic,
+      numPartitions: settings.partitions,
+      replicationFactor: settings.replicationFactor,
+      configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+    }));
+  // Another instance may create the same topics at the same time: createTopics then resolves false.
+  if (topics.length) await admin.createTopics({ topics, waitForLeaders: false });
+  await waitForLeaders(admin, [...wanted.keys()], timeoutMs);
+}
+
+/** Polls topic metadata until every partition of `topics` has a leader (or the timeout passes). */
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing = topics;
+  let lastError = '';
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics: missing });
+      missing = meta
+        .filter((t) => !t.partitions.length || t.partitions.some((p) => p.leader < 0 || (p.partitionErrorCode ?? 0) !== 0))
+        .map((t) => t.name);
+      if (!missing.length) return;
+      lastError = `no leader yet for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`;
+    } catch (err) {
+      lastError = (err as Error).message; // e.g. UNKNOWN_TOPIC_OR_PARTITION while the broker catches up
+    }
+    if (Date.now() + delay > deadline) {
+      throw new Error(`Kafka topics have no partition leader after ${timeoutMs} ms (${lastError}); check that the broker is healthy (npm run kafka:start)`);
+    }
+    await sleep(delay);
+  }
+}
+
+/** Like waitForLeaders for those of `topics` that exist (a consumer may subscribe to a topic nobody created yet). */
+export async function waitForExistingLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const present = topics.filter((t) => existing.has(t));
+  if (present.length) await waitForLeaders(admin, present, timeoutMs);
+}
