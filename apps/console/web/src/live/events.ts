@@ -12,10 +12,15 @@ export interface StreamEnvelope {
   data: Record<string, unknown>;
 }
 
+/** What the ticker may look up in the cache to name things an event only identifies. */
+export interface SummaryContext {
+  databaseName?: (id: string) => string | undefined;
+}
+
 interface EventMeaning {
   /** Query key prefixes this event makes stale. */
   invalidates: QueryKey[];
-  summary: (d: Record<string, unknown>) => string;
+  summary: (d: Record<string, unknown>, ctx: SummaryContext) => string;
 }
 
 const s = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
@@ -33,7 +38,10 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
   ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${n(d.events) || 1} error event(s) accepted for project ${s(d.projectId)}` },
   HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
-  MetricsCollected: { invalidates: [], summary: (d) => `${n(d.samples)} metrics collected from database ${s(d.databaseId)}` },
+  MetricsCollected: {
+    invalidates: [],
+    summary: (d, ctx) => `${n(d.samples)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
+  },
   ApmMetricsReceived: { invalidates: [], summary: (d) => `${n(d.samples)} APM metrics from ${s(d.service)}` },
   BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
   VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
@@ -49,4 +57,4 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
 
 export const STREAM_EVENT_TYPES = Object.keys(EVENT_MEANINGS);
 
-export const summarize = (e: StreamEnvelope): string => EVENT_MEANINGS[e.type]?.summary(e.data ?? {}) ?? e.type;
+export const summarize = (e: StreamEnvelope, ctx: SummaryContext = {}): string => EVENT_MEANINGS[e.type]?.summary(e.data ?? {}, ctx) ?? e.type;

@@ -3,7 +3,6 @@ import { Link } from '@tanstack/react-router';
 import { databasesQuery, healthQuery, type Database } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { Sparkline } from '../../components/sparkline';
-import { Time } from '../../components/time';
 import { Tile } from './tile';
 
 const WEEK = 7 * 86_400_000;
@@ -29,7 +28,7 @@ function DatabaseRow({ db }: { db: Database }) {
           </span>
         </>
       )}
-      <span className="side">{db.lastSuccessAt ? <Time at={db.lastSuccessAt} /> : db.status}</span>
+      {db.lastSuccessAt ? null : <span className="side">{db.status}</span>}
     </li>
   );
 }

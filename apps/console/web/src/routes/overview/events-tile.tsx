@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useLiveState } from '../../app/live-state';
 import { EmptyState } from '../../components/empty-state';
 import { Time } from '../../components/time';
-import { summarize } from '../../live/events';
+import { databasesQuery } from '../../api/queries';
+import { summarize, type SummaryContext } from '../../live/events';
 import { recentEventsKey, type TickerEvent } from '../../live/stream';
 import { Tile } from './tile';
 
@@ -10,6 +11,8 @@ export function EventsTile() {
   // The stream writes this list into the cache; the query only reads it.
   const { data = [] } = useQuery<TickerEvent[]>({ queryKey: recentEventsKey, queryFn: () => [], staleTime: Infinity, refetchInterval: false, gcTime: Infinity });
   const live = useLiveState();
+  const { data: databases } = useQuery(databasesQuery);
+  const ctx: SummaryContext = { databaseName: (id) => databases?.find((d) => d.id === id)?.name };
   return (
     <Tile id="events" title="Live events" wide>
       {data.length ? (
@@ -20,8 +23,8 @@ export function EventsTile() {
                 <Time at={e.envelope.occurredAt} />
               </span>
               <span className="type">{e.envelope.type}</span>
-              <span className="grow" title={summarize(e.envelope)}>
-                {summarize(e.envelope)}
+              <span className="grow" title={summarize(e.envelope, ctx)}>
+                {summarize(e.envelope, ctx)}
               </span>
               <span className="side">{e.envelope.source}</span>
             </li>

@@ -11,28 +11,30 @@ function PolicyRow({ policy }: { policy: Policy }) {
   const within = age !== undefined && age <= policy.rpoTargetSeconds;
   return (
     <li>
-      <Link className="grow" to="/recovery" search={{ policy: policy.id }} title={`${policy.name} (${policy.database})`}>
-        {policy.name}
-      </Link>
-      {error ? (
-        <span className="side">objectives unavailable</span>
-      ) : !data ? (
-        <span className="side" aria-busy="true">…</span>
-      ) : (
-        <>
-          <span className="side">
-            {data.lastVerifiedSnapshotAt ? (
-              <>
-                verified <Time at={data.lastVerifiedSnapshotAt} />
-              </>
-            ) : (
-              'never verified'
-            )}{' '}
-            · RPO {formatDuration(policy.rpoTargetSeconds)}
-          </span>
-          <span className={`badge ${within && !data.rpo.breached ? 'ok' : 'critical'}`}>{within && !data.rpo.breached ? 'ready' : 'at risk'}</span>
-        </>
-      )}
+      <div className="grow">
+        <Link to="/recovery" search={{ policy: policy.id }} title={`${policy.name} (${policy.database})`}>
+          {policy.name}
+        </Link>
+        <div className="sub">
+          {error ? (
+            'objectives unavailable'
+          ) : !data ? (
+            <span aria-busy="true">…</span>
+          ) : (
+            <>
+              {data.lastVerifiedSnapshotAt ? (
+                <>
+                  restore verified <Time at={data.lastVerifiedSnapshotAt} />
+                </>
+              ) : (
+                'no verified restore yet'
+              )}{' '}
+              · RPO {formatDuration(policy.rpoTargetSeconds)}
+            </>
+          )}
+        </div>
+      </div>
+      {data ? <span className={`badge ${within && !data.rpo.breached ? 'ok' : 'critical'}`}>{within && !data.rpo.breached ? 'ready' : 'at risk'}</span> : null}
     </li>
   );
 }
