@@ -80,15 +80,16 @@ export async function buildApp(config: Config) {
   registerSecurityHeaders(app);
   registerSessionGuard(app, deps);
 
-  await app.register(healthRoutes, { deps });
+  const hub = new StreamHub(config.CONSOLE_STREAM_REPLAY);
+  const group = subscribeStream(bus, hub);
+  // The stream's consumer state: 'Stable' once it has joined and reads new events.
+  const streamState = async () => ({ connections: hub.connections, consumer: await bus.groupState(group).catch(() => 'unknown') });
+  await app.register(healthRoutes, { deps, stream: streamState });
   await app.register(sessionRoutes, { deps });
   await app.register(preferenceRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
-  const hub = new StreamHub(config.CONSOLE_STREAM_REPLAY);
   await app.register(streamRoutes, { deps, hub });
-  const group = subscribeStream(bus, hub);
-  app.log.debug({ group }, 'stream consumer group');
   await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });
   return app;
 }

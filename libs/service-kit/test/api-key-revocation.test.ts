@@ -14,20 +14,11 @@ const apps: FastifyInstance[] = [];
 
 async function service(name: string): Promise<FastifyInstance> {
   const config = loadConfig({ ...BaseConfig, PORT: Type.Integer({ default: 0 }) }, env.env);
-  // One retry covers a transient topic-creation error on a busy shared broker.
-  for (let attempt = 1; ; attempt++) {
-    const app = await createServiceApp({ name, schema: name.replace(/-/g, '_'), version: '1.0.0', description: name, config, migrationsDir: MIGRATIONS });
-    app.get('/ping', async (req) => ({ tenant: req.principal.tenantId }));
-    try {
-      await app.ready();
-      apps.push(app);
-      return app;
-    } catch (err) {
-      await app.close().catch(() => undefined);
-      if (attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
+  const app = await createServiceApp({ name, schema: name.replace(/-/g, '_'), version: '1.0.0', description: name, config, migrationsDir: MIGRATIONS });
+  app.get('/ping', async (req) => ({ tenant: req.principal.tenantId }));
+  apps.push(app);
+  await app.ready();
+  return app;
 }
 
 beforeAll(async () => {

@@ -138,6 +138,8 @@ describe('health', () => {
     const body = res.json();
     expect(body.services.errors.status).toBe('ready');
     expect(body.console.status).toBe('ready');
+    expect(body.console.stream).toMatchObject({ connections: 0 });
+    expect(typeof body.console.stream.consumer).toBe('string');
     expect(Object.keys(body.services).sort()).toEqual(['alerting', 'dr', 'errors', 'gdpr', 'perf']);
   });
 });
