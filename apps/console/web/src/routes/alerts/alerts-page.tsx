@@ -1,14 +1,49 @@
-// Alerts, filtered by state and severity from the URL. (Issue 15 adds acknowledge, silences, grouping.)
-import { useQuery } from '@tanstack/react-query';
+// Alerts, filtered by state and severity from the URL; acknowledge and resolve for the write role.
+// (Issue 15 adds silences, grouping and history.)
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Loading } from '../../components/loading';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { alertsQuery } from '../../api/queries';
+import { alertsQuery, type Alert } from '../../api/queries';
+import { alerting, unwrap } from '../../api/services';
+import { useCan } from '../../app/session';
 import { EmptyState } from '../../components/empty-state';
 import { Pager, pageOf } from '../../components/pager';
 import { ProblemMessage } from '../../components/problem';
 import { Time } from '../../components/time';
 
+/** Acknowledge / resolve: write role and above only (the alerting service refuses a reader anyway). */
+function AlertActions({ alert }: { alert: Alert }) {
+  const client = useQueryClient();
+  const done = () => client.invalidateQueries({ queryKey: ['alerting'] });
+  const ack = useMutation({
+    mutationFn: () => unwrap(alerting.POST('/v1/alerts/{id}/acknowledge', { params: { path: { id: alert.id } }, body: {} })),
+    onSettled: done,
+  });
+  const resolve = useMutation({
+    mutationFn: () => unwrap(alerting.POST('/v1/alerts/{id}/resolve', { params: { path: { id: alert.id } }, body: {} })),
+    onSettled: done,
+  });
+  if (alert.state === 'resolved') return null;
+  const name = alert.labels.alertname ?? alert.fingerprint;
+  return (
+    <>
+      <span className="actions">
+        {alert.state === 'firing' ? (
+          <button type="button" onClick={() => ack.mutate()} disabled={ack.isPending} aria-label={`Acknowledge ${name}`}>
+            Acknowledge
+          </button>
+        ) : null}
+        <button type="button" onClick={() => resolve.mutate()} disabled={resolve.isPending} aria-label={`Resolve ${name}`}>
+          Resolve
+        </button>
+      </span>
+      <ProblemMessage error={ack.error ?? resolve.error} title="Not changed" />
+    </>
+  );
+}
+
 export function AlertsPage() {
+  const canWrite = useCan('write');
   const search = useSearch({ from: '/app/alerts' });
   const navigate = useNavigate({ from: '/alerts' });
   const { data, error, isPending } = useQuery(alertsQuery(search.state));
@@ -56,6 +91,11 @@ export function AlertsPage() {
                 <th scope="col">State</th>
                 <th scope="col">Started</th>
                 <th scope="col">Source</th>
+                {canWrite ? (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -81,6 +121,11 @@ export function AlertsPage() {
                     <Time at={a.startsAt} />
                   </td>
                   <td>{a.source}</td>
+                  {canWrite ? (
+                    <td>
+                      <AlertActions alert={a} />
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
