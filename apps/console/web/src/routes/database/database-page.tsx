@@ -5,9 +5,11 @@ import { Link, useSearch } from '@tanstack/react-router';
 import { databasesQuery, healthQuery, type Database } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { ProblemMessage } from '../../components/problem';
-import { Sparkline } from '../../components/sparkline';
+import { TimeSeriesChart } from '../../components/time-series-chart';
 import { Time } from '../../components/time';
 import { scoreClass } from '../overview/databases-tile';
+
+const HEALTH_RANGE: [number, number] = [0, 100];
 
 function Health({ db }: { db: Database }) {
   const { data, error } = useQuery(healthQuery(db.id));
@@ -18,9 +20,15 @@ function Health({ db }: { db: Database }) {
   return (
     <>
       <p>
-        Score <span className={`badge ${scoreClass(latest?.score)}`}>{latest?.score ?? '–'}</span> {latest ? <Time at={latest.scoredAt} /> : null}{' '}
-        <Sparkline points={points} label={`${db.name}: last ${points.length} health scores`} />
+        Score <span className={`badge ${scoreClass(latest?.score)}`}>{latest?.score ?? '–'}</span> {latest ? <Time at={latest.scoredAt} /> : null}
+        {points.length ? (
+          <span className="muted">
+            {' '}
+            · last {points.length} scores: lowest {Math.min(...points.map((p) => p.v))}, highest {Math.max(...points.map((p) => p.v))}
+          </span>
+        ) : null}
       </p>
+      <TimeSeriesChart points={points} label={`${db.name} health score`} yRange={HEALTH_RANGE} />
       {latest?.components.length ? (
         <table>
           <caption className="visually-hidden">What lowered the score</caption>
