@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { captureStream, launchBrowser, markDocument, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
+import { captureStream, launchBrowser, markDocument, newUserPage, resumeStream, screen, screensOfFailure } from './fixtures/browser.js';
 import { call, everyScreen, firstAdminSignIn, openSettings, session, settled, signInFirstTime, strongPassword } from './fixtures/console-ui.js';
 import { startPlatform, type Platform } from './fixtures/platform.js';
 
@@ -149,7 +149,7 @@ describe('scenario 6: two tenants', () => {
     expect(listB).not.toContain(projectA);
   }, 180_000);
 
-  it("a tenant B user receives none of tenant A's events through the stream", async () => {
+  it("a tenant B user receives none of tenant A's events through the stream, live or replayed", async () => {
     await admin.page.goto('/');
     await b.page.goto('/');
     await Promise.all([settled(admin.page), settled(b.page)]);
@@ -174,5 +174,18 @@ describe('scenario 6: two tenants', () => {
     await expect.poll(() => b.page.getByRole('region', { name: 'Error issues' }).innerText(), { timeout: 10_000 }).toContain(markerB);
     expect(await b.page.locator('body').innerText()).not.toContain(markerA);
     await screen(b.page, 'tenant-b-overview-live');
+
+    // A reconnect with Last-Event-ID replays what was missed, from the tenant's own buffer only.
+    const frames = (await streamA.text()).split('\n\n');
+    const at = frames.findIndex((f) => f.includes(markerA));
+    const before = frames.slice(0, at).reverse().find((f) => /^id: /m.test(f));
+    expect(before, 'an event with an id before tenant A\'s marker').toBeDefined();
+    const lastId = /^id: (.+)$/m.exec(before!)![1]!;
+    const replayA = await resumeStream(admin.page, lastId, markerA);
+    expect(replayA).toContain(markerA);
+    expect(replayA).not.toMatch(new RegExp(`^id: ${lastId}$`, 'm'));
+    const replayB = await resumeStream(b.page, lastId, markerB);
+    expect(replayB).toContain(markerB);
+    expect(replayB).not.toContain(markerA);
   }, 120_000);
 });
