@@ -1,19 +1,29 @@
-// `npm start`: the whole platform on this machine. Installs if needed, starts the local
-// Kafka unless one is configured, boots the five services (each migrates its own schema)
-// and prints their URLs. Ctrl-C stops everything cleanly.
-import { spawn } from 'node:child_process';
+// `npm start`: the whole platform on this machine. Installs if needed, starts the local Kafka
+// unless one is configured, builds the console's web app when it is missing or stale, boots the
+// five services and the console (each migrates its own schema) and prints the console's URL
+// first. On the first start the console sets Vigil up to watch itself. Ctrl-C stops everything.
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkDatabases, ensureInstalled, kafkaIsLocal, portOpen, root, startKafka, stopKafka } from './infra.mjs';
 
+// VIGIL_PORT_BASE moves the whole platform (console on the base, services on base+1..base+5).
+const BASE = Number(process.env.VIGIL_PORT_BASE ?? 4100);
 export const SERVICES = [
-  { name: 'gdpr', port: 4101 },
-  { name: 'perf-collector', port: 4102 },
-  { name: 'alerting', port: 4103 },
-  { name: 'error-ingest', port: 4104 },
-  { name: 'dr-orchestrator', port: 4105 },
+  { name: 'gdpr', port: BASE + 1, url: 'CONSOLE_GDPR_URL' },
+  { name: 'perf-collector', port: BASE + 2, url: 'CONSOLE_PERF_URL' },
+  { name: 'alerting', port: BASE + 3, url: 'CONSOLE_ALERTING_URL' },
+  { name: 'error-ingest', port: BASE + 4, url: 'CONSOLE_ERRORS_URL' },
+  { name: 'dr-orchestrator', port: BASE + 5, url: 'CONSOLE_DR_URL' },
 ];
+export const CONSOLE_PORT = BASE;
+
+const DATA = path.join(root, '.data');
+const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
+const PASSWORD_FILE = process.env.CONSOLE_INITIAL_PASSWORD_FILE ?? path.join(DATA, 'console-admin-password');
+const DSN_FILE = process.env.CONSOLE_SELF_DSN_FILE ?? path.join(DATA, 'vigil-sentry-dsn');
+const WEB = path.join(root, 'apps', 'console', 'web');
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const token = (n) => [...randomBytes(n)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
@@ -21,39 +31,79 @@ const token = (n) => [...randomBytes(n)].map((b) => ALPHABET[b % ALPHABET.length
 /** A development admin key kept in .data/dev-api-key (git-ignored, mode 600); never printed. */
 function devApiKey() {
   if (process.env.VIGIL_BOOTSTRAP_API_KEY) return { key: process.env.VIGIL_BOOTSTRAP_API_KEY, file: undefined };
-  const dir = path.join(root, '.data');
-  const file = path.join(dir, 'dev-api-key');
+  const file = path.join(DATA, 'dev-api-key');
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(DATA, { recursive: true });
     writeFileSync(file, `vgl_${token(12)}_${token(32)}\n`, { mode: 0o600 });
   }
   return { key: readFileSync(file, 'utf8').trim(), file };
 }
 
+/** Newest modification time under a path (files only). */
+function newest(p) {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const entry of readdirSync(p)) max = Math.max(max, newest(path.join(p, entry)));
+  return max;
+}
+
+/** Builds the web app when web/dist is missing or older than its sources. */
+function ensureWebBuilt() {
+  const built = path.join(WEB, 'dist', 'index.html');
+  const sources = Math.max(newest(path.join(WEB, 'src')), newest(path.join(WEB, 'index.html')), newest(path.join(WEB, 'vite.config.ts')), newest(path.join(WEB, 'public')));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  console.log(existsSync(built) ? '[vigil] the console web app is older than its sources; rebuilding' : '[vigil] building the console web app');
+  const r = spawnSync('npm', ['run', 'build:web', '-w', '@vigil/console'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('building the console web app failed (npm run build:web -w @vigil/console)');
+}
+
 ensureInstalled();
 await checkDatabases();
-const startedKafka = kafkaIsLocal();
+// Only a broker this script started is stopped on exit.
+const startedKafka = kafkaIsLocal() && !(await portOpen(9092));
 startKafka();
+ensureWebBuilt();
 const { key, file } = devApiKey();
 
-const children = SERVICES.map(({ name, port }) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.join(root, 'services', name),
-    env: { PORT: String(port), ...process.env, VIGIL_BOOTSTRAP_API_KEY: key },
+let stopping = false;
+const children = [];
+
+function run(name, cwd, entry, port, env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd,
+    env: { ...process.env, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: key, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
     if (!stopping) console.error(`[vigil] ${name} exited (${signal ?? code}); stopping the platform`);
     void shutdown(code ?? 1);
   });
-  return { name, port, child };
+  children.push({ name, port, child });
+}
+
+// SDKs reach error-ingest through the console, so DSNs name the console's address. Once the
+// first-start seed has written the "vigil" project's DSN, every service reports its own errors
+// there (services started before it exists pick it up from the file: VIGIL_SENTRY_DSN_FILE).
+const selfReport = {
+  ERRORS_PUBLIC_URL: process.env.ERRORS_PUBLIC_URL ?? CONSOLE_URL,
+  VIGIL_SENTRY_DSN_FILE: DSN_FILE,
+  VIGIL_SELF_METRICS_URL: process.env.VIGIL_SELF_METRICS_URL ?? `http://127.0.0.1:${BASE + 2}/v1/metrics`,
+};
+for (const s of SERVICES) run(s.name, path.join(root, 'services', s.name), 'src/server.ts', s.port, selfReport);
+run('console', path.join(root, 'apps', 'console'), 'server/server.ts', CONSOLE_PORT, {
+  ...selfReport,
+  CONSOLE_SELF_SEED: process.env.CONSOLE_SELF_SEED ?? 'true',
+  CONSOLE_INITIAL_PASSWORD_FILE: PASSWORD_FILE,
+  CONSOLE_SELF_DSN_FILE: DSN_FILE,
+  ...Object.fromEntries(SERVICES.map((s) => [s.url, `http://127.0.0.1:${s.port}`])),
 });
 
-let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
-  console.log('\n[vigil] stopping services');
+  console.log('\n[vigil] stopping');
   await Promise.all(
     children.map(
       ({ child }) =>
@@ -75,9 +125,16 @@ for (const s of children) {
   while (!(await portOpen(s.port)) && Date.now() < deadline && !stopping) await new Promise((r) => setTimeout(r, 300));
 }
 if (!stopping) {
-  console.log('\n[vigil] platform running:');
-  for (const s of children) console.log(`  ${s.name.padEnd(16)} http://127.0.0.1:${s.port}   docs http://127.0.0.1:${s.port}/docs`);
+  const rel = (p) => (path.relative(root, p).startsWith('..') ? p : path.relative(root, p));
+  console.log(`\n[vigil] console  ${CONSOLE_URL}`);
+  console.log(
+    existsSync(PASSWORD_FILE)
+      ? `  sign in as ${process.env.CONSOLE_ADMIN_EMAIL ?? 'admin@vigil.local'}; the initial password is in ${rel(PASSWORD_FILE)} until you change it at first sign-in`
+      : `  sign in as ${process.env.CONSOLE_ADMIN_EMAIL ?? 'admin@vigil.local'}`,
+  );
+  console.log('\n  services behind it:');
+  for (const s of children.filter((c) => c.name !== 'console')) console.log(`  ${s.name.padEnd(16)} http://127.0.0.1:${s.port}   docs http://127.0.0.1:${s.port}/docs`);
   console.log(`  kafka            ${process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'}`);
-  console.log(file ? `  admin API key    in ${path.relative(root, file)} (tenant "default")` : '  admin API key    from VIGIL_BOOTSTRAP_API_KEY');
+  console.log(file ? `  admin API key    in ${rel(file)} (tenant "default")` : '  admin API key    from VIGIL_BOOTSTRAP_API_KEY');
   console.log('  Ctrl-C stops everything.');
 }

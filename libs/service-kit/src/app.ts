@@ -22,6 +22,7 @@ import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
 import { registerHealthRoutes } from './health.js';
 import { consumersPlugin, outboxPlugin, postgresPlugin, producerPlugin, redisPlugin, schedulerPlugin } from './plugins/infrastructure.js';
+import { registerSelfReport } from './self-report.js';
 import { registerTracing } from './telemetry.js';
 
 export type ServiceConfig = BaseConfig & { PORT: number };
@@ -135,6 +136,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   registerHealthRoutes(app);
+  registerSelfReport(app, o.name, o.version, config);
 
   // Start order on ready: topics, outbox relay, consumers, jobs. Close order: the reverse (see plugins/infrastructure.ts).
   await app.register(postgresPlugin, { pool });

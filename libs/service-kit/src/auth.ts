@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { findApiKey, insertApiKey, type Role } from './db/api-keys.js';
+import { API_KEY_REVOKED_CHANNEL, findApiKey, insertApiKey, markApiKeysUsed, type Queryable, type Role } from './db/api-keys.js';
 import { sendProblem } from './errors.js';
 
 export type { Role };
@@ -44,18 +44,18 @@ export function parseApiKey(key: string): { id: string; secret: string } | undef
 }
 
 /** Creates a key; the plaintext is returned once and never stored. */
-export async function createApiKey(pool: pg.Pool, tenantId: string, role: Role, name = ''): Promise<string> {
+export async function createApiKey(pool: Queryable, tenantId: string, role: Role, name = ''): Promise<string> {
   const id = token(12);
   const secret = token(32);
   await insertApiKey(pool, { id, tenantId, role, name, secretHash: hashSecret(secret) });
   return `vgl_${id}_${secret}`;
 }
 
-/** Stores a key given in config (bootstrap admin key); idempotent. */
-export async function seedApiKey(pool: pg.Pool, key: string, tenantId: string, role: Role = 'admin'): Promise<void> {
+/** Stores a key given in config (bootstrap admin key) or derived by its holder; idempotent. */
+export async function seedApiKey(pool: Queryable, key: string, tenantId: string, role: Role = 'admin', name = 'bootstrap'): Promise<void> {
   const parsed = parseApiKey(key);
   if (!parsed) throw new Error('bootstrap API key has the wrong format');
-  await insertApiKey(pool, { id: parsed.id, tenantId, role, name: 'bootstrap', secretHash: hashSecret(parsed.secret) });
+  await insertApiKey(pool, { id: parsed.id, tenantId, role, name, secretHash: hashSecret(parsed.secret) });
 }
 
 function presentedKey(req: FastifyRequest): string | undefined {
@@ -66,26 +66,108 @@ function presentedKey(req: FastifyRequest): string | undefined {
 }
 
 const CACHE_MS = 30_000;
+/** last_used_at is written at most this often per key and process. */
+const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * Keeps a LISTEN connection on the revocation channel. A revocation drops the key from the
+ * cache at once; while the connection is down nothing is cached, so a revocation is never missed.
+ */
+class RevocationListener {
+  private client?: pg.PoolClient;
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
+  /** Bumped on every revocation and reconnect: a lookup that raced one is not cached. */
+  epoch = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly onRevoked: (id: string | undefined) => void,
+    private readonly log: FastifyInstance['log'],
+  ) {}
+
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.stopped) return;
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      client.on('notification', (n) => {
+        this.epoch++;
+        this.onRevoked(n.payload);
+      });
+      client.on('error', (err) => this.lost(client!, err));
+      await client.query(`LISTEN ${API_KEY_REVOKED_CHANNEL}`);
+      // Anything revoked while not listening is unknown: start from an empty cache.
+      this.epoch++;
+      this.onRevoked(undefined);
+      this.client = client;
+    } catch (err) {
+      if (client) client.release(err as Error);
+      this.schedule();
+    }
+  }
+
+  private lost(client: pg.PoolClient, err: Error): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.epoch++;
+    this.log.warn({ err: err.message }, 'API key revocation listener lost its connection; keys are not cached until it is back');
+    client.release(err);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.start();
+    }, 1_000);
+    this.retry.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    client?.release(true);
+  }
+}
 
 export function registerAuth(app: FastifyInstance, pool: pg.Pool): void {
   const cache = new Map<string, { principal?: Principal; hash?: Buffer; until: number }>();
+  const lastUsed = new Map<string, number>();
+  const revocations = new RevocationListener(pool, (id) => (id === undefined ? cache.clear() : cache.delete(id)), app.log);
+  app.addHook('onReady', () => revocations.start());
+  // Before the pool is ended: the listener holds one of its clients.
+  app.addHook('preClose', async () => revocations.stop());
 
   async function authenticate(key: string): Promise<Principal | undefined> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
     const now = Date.now();
-    let entry = cache.get(parsed.id);
+    let entry = revocations.listening ? cache.get(parsed.id) : undefined;
     if (!entry || entry.until < now) {
+      const epoch = revocations.epoch;
       const row = await findApiKey(pool, parsed.id);
       entry = {
         until: now + CACHE_MS,
         hash: row && !row.revoked ? row.secretHash : undefined,
         principal: row && !row.revoked ? { tenantId: row.tenantId, role: row.role, keyId: row.id } : undefined,
       };
-      cache.set(parsed.id, entry);
+      if (revocations.listening && epoch === revocations.epoch) cache.set(parsed.id, entry);
     }
     if (!entry.hash || !entry.principal) return undefined;
-    return timingSafeEqual(entry.hash, hashSecret(parsed.secret)) ? entry.principal : undefined;
+    if (!timingSafeEqual(entry.hash, hashSecret(parsed.secret))) return undefined;
+    if (now - (lastUsed.get(parsed.id) ?? 0) > LAST_USED_EVERY_MS) {
+      lastUsed.set(parsed.id, now);
+      markApiKeysUsed(pool, [parsed.id]).catch((err: Error) => app.log.debug({ err: err.message }, 'could not record API key use'));
+    }
+    return entry.principal;
   }
 
   app.decorateRequest('principal', null as unknown as Principal);

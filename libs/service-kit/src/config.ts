@@ -2,6 +2,7 @@
 // A bad value stops boot with a message that names the variable.
 import { Type, type Static, type TObject, type TProperties, type TString } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { SelfReportConfig } from './self-report.js';
 
 const DEV_SECRET = 'x-vigil-dev-secret';
 
@@ -56,6 +57,7 @@ export const BaseConfig = {
   }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  ...SelfReportConfig,
 };
 
 export type BaseConfig = Static<TObject<typeof BaseConfig>>;

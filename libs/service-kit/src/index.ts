@@ -12,3 +12,5 @@ export * from './scheduler.js';
 // Secrets live in @vigil/privacy (importable without the kit, e.g. by the console); re-exported here.
 export { sealSecret, openSecret, isSealed, redactUrl, redactSecrets, SecretError } from '@vigil/privacy';
 export { IDENTITY_SCHEMA, revokeApiKey } from './db/api-keys.js';
+export { listApiKeys, API_KEY_REVOKED_CHANNEL, type ApiKeyInfo, type Queryable } from './db/api-keys.js';
+export { SelfReportConfig } from './self-report.js';

@@ -1,0 +1,80 @@
+// The front door: the five service APIs under one origin, called with the console's key for
+// the session's (tenant, role) instead of anything the browser sent; and the Sentry ingest
+// paths, passed through untouched so a DSN can point at the console.
+import proxy from '@fastify/http-proxy';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { sendProblem } from '@vigil/service-kit';
+import { upstreams } from '../config.js';
+import { recordServiceChange } from '../operations/audit.js';
+import type { ConsoleDeps } from '../operations/deps.js';
+import { sessionOf } from '../plugins/session-guard.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    serviceKey: string | null;
+  }
+}
+
+/** Browser credentials never travel on. */
+function withoutBrowserCredentials(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out = { ...headers };
+  for (const name of ['cookie', 'authorization', 'x-api-key', 'x-csrf-token']) delete out[name];
+  return out;
+}
+
+const unreachable =
+  (service: string) =>
+  (raw: unknown, { error }: { error: Error }): void => {
+    const reply = raw as FastifyReply;
+    reply.request.log.warn({ service, err: error.message }, 'upstream unreachable');
+    void sendProblem(reply.request, reply, 502, 'CONSOLE_UPSTREAM_UNAVAILABLE', `service ${service} cannot be reached`);
+  };
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async (app: FastifyInstance, { deps }) => {
+  app.decorateRequest('serviceKey', null);
+  const services = upstreams(deps.config);
+  // Who changed what in a service goes to the audit log (the service itself only sees the console's key).
+  app.addHook('onResponse', async (req, reply) => {
+    const session = req.consoleSession;
+    if (!req.serviceKey || !session || !STATE_CHANGING.has(req.method) || reply.statusCode >= 400) return;
+    const path = req.url.split('?')[0]!;
+    const service = services.find((u) => path.startsWith(`${u.prefix}/`));
+    if (!service) return;
+    await recordServiceChange(deps, session, { service: service.name, method: req.method, path: path.slice(service.prefix.length), status: reply.statusCode }).catch(
+      (err: Error) => req.log.error({ err: err.message }, 'could not record the service change for the audit log'),
+    );
+  });
+  for (const u of services) {
+    await app.register(proxy, {
+      upstream: u.url,
+      prefix: u.prefix,
+      rewritePrefix: '/',
+      // Any signed-in role may call; the service enforces the role its key carries.
+      config: { public: true, access: 'read' },
+      preHandler: async (req: FastifyRequest) => {
+        const s = sessionOf(req);
+        req.serviceKey = await deps.serviceKeys.keyFor(s.tenantId, s.role);
+      },
+      replyOptions: {
+        rewriteRequestHeaders: (req, headers) => ({ ...withoutBrowserCredentials(headers), authorization: `Bearer ${(req as FastifyRequest).serviceKey}` }),
+        onError: unreachable(u.name),
+      },
+    });
+  }
+  // DSN-authenticated at error-ingest; Content-Encoding and body pass through as they came.
+  await app.register(proxy, {
+    upstream: deps.config.CONSOLE_ERRORS_URL,
+    prefix: '/api/:projectId',
+    rewritePrefix: '/api/:projectId',
+    routes: ['/envelope/', '/store/'],
+    httpMethods: ['POST'],
+    config: { public: true, access: 'anonymous' },
+    replyOptions: {
+      rewriteRequestHeaders: (_req, headers) => withoutBrowserCredentials(headers),
+      onError: unreachable('errors'),
+    },
+  });
+};

@@ -1,0 +1,11 @@
+// Every console instance reads every catalogued topic from the latest offset in a group of its
+// own (not a shared group: each instance must see every event for its own streams).
+import { randomUUID } from 'node:crypto';
+import { catalog, type EventBus } from '@vigil/events';
+import type { StreamHub } from './hub.js';
+
+export function subscribeStream(bus: EventBus, hub: StreamHub): string {
+  const group = `console-${randomUUID()}`;
+  for (const def of catalog) bus.subscribe(def, async (event) => hub.publish(event), { group, fromBeginning: false });
+  return group;
+}

@@ -1,0 +1,133 @@
+// Query definitions shared by the overview and the area screens: one key per service resource, so the
+// stream's invalidations (live/events.ts, by service prefix) reach every screen that shows it.
+import { queryOptions } from '@tanstack/react-query';
+import { alerting, dr, errors, gdpr, perf, unwrap } from './services';
+
+const DAY = 86_400_000;
+
+export const firingAlertsQuery = queryOptions({
+  queryKey: ['alerting', 'alerts', { state: 'firing' }],
+  queryFn: () => unwrap(alerting.GET('/v1/alerts', { params: { query: { state: 'firing', limit: 1000 } } })),
+});
+export type Alert = Awaited<ReturnType<NonNullable<typeof firingAlertsQuery.queryFn>>>[number];
+
+export const projectsQuery = queryOptions({
+  queryKey: ['errors', 'projects'],
+  queryFn: () => unwrap(errors.GET('/v1/projects')),
+});
+export type Project = Awaited<ReturnType<NonNullable<typeof projectsQuery.queryFn>>>[number];
+
+export const projectKeysQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: ['errors', 'projects', projectId, 'keys'],
+    queryFn: () => unwrap(errors.GET('/v1/projects/{projectId}/keys', { params: { path: { projectId } } })),
+  });
+export type ProjectKey = Awaited<ReturnType<NonNullable<ReturnType<typeof projectKeysQuery>['queryFn']>>>[number];
+
+async function issuesSince(projectId: string, since: string) {
+  // Issues seen in the window, newest first; up to 200 per project (the service's page size limit).
+  return unwrap(
+    errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', since, sort: 'first_seen', limit: 200, offset: 0 } } }),
+  );
+}
+export type Issue = Awaited<ReturnType<typeof issuesSince>>['items'][number];
+
+export interface ProjectIssues24h {
+  project: Project;
+  newIssues: Issue[];
+  regressed: Issue[];
+  truncated: boolean;
+}
+
+/** New (first seen) and regressed issues of the last 24 h, per project. */
+export const recentIssuesQuery = queryOptions({
+  queryKey: ['errors', 'issues', 'last-24h'],
+  queryFn: async (): Promise<ProjectIssues24h[]> => {
+    const projects = await unwrap(errors.GET('/v1/projects'));
+    const since = new Date(Date.now() - DAY).toISOString();
+    return Promise.all(
+      projects.map(async (project) => {
+        const page = await issuesSince(project.id, since);
+        return {
+          project,
+          newIssues: page.items.filter((i) => i.firstSeen >= since),
+          regressed: page.items.filter((i) => i.substatus === 'regressed'),
+          truncated: page.total > page.items.length,
+        };
+      }),
+    );
+  },
+});
+
+export const databasesQuery = queryOptions({
+  queryKey: ['perf', 'databases'],
+  queryFn: () => unwrap(perf.GET('/v1/databases')),
+});
+export type Database = Awaited<ReturnType<NonNullable<typeof databasesQuery.queryFn>>>[number];
+
+/** The latest health scores of a database (the service returns up to 100, newest first). */
+export const healthQuery = (databaseId: string) =>
+  queryOptions({
+    queryKey: ['perf', 'health', databaseId],
+    queryFn: () => unwrap(perf.GET('/v1/databases/{databaseId}/health', { params: { path: { databaseId } } })),
+  });
+export type HealthScore = Awaited<ReturnType<NonNullable<ReturnType<typeof healthQuery>['queryFn']>>>[number];
+
+export const policiesQuery = queryOptions({
+  queryKey: ['dr', 'policies'],
+  queryFn: () => unwrap(dr.GET('/v1/policies')),
+});
+export type Policy = Awaited<ReturnType<NonNullable<typeof policiesQuery.queryFn>>>[number];
+
+export const objectivesQuery = (policyId: string) =>
+  queryOptions({
+    queryKey: ['dr', 'objectives', policyId],
+    queryFn: () => unwrap(dr.GET('/v1/policies/{id}/objectives', { params: { path: { id: policyId } } })),
+  });
+
+/** Open (unverified or in progress) subject requests, soonest deadline first. */
+export const openSubjectRequestsQuery = queryOptions({
+  queryKey: ['gdpr', 'subject-requests', 'open'],
+  queryFn: async () => {
+    const [unverified, inProgress] = await Promise.all([
+      unwrap(gdpr.GET('/v1/subject-requests', { params: { query: { state: 'unverified', limit: 500 } } })),
+      unwrap(gdpr.GET('/v1/subject-requests', { params: { query: { state: 'in_progress', limit: 500 } } })),
+    ]);
+    return [...unverified, ...inProgress].sort((a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline));
+  },
+});
+export type SubjectRequest = Awaited<ReturnType<NonNullable<typeof openSubjectRequestsQuery.queryFn>>>[number];
+
+/** The gdpr service documents no response schema for GET /breaches: this is its BreachView, by hand. */
+export interface Breach {
+  id: string;
+  title: string;
+  awareAt: string;
+  notifyDeadline: string;
+  risk: 'none' | 'risk' | 'high';
+  authorityNotifiedAt: string | null;
+  notNotifiedReason: string | null;
+  notificationOverdue: boolean;
+}
+
+export const breachesQuery = queryOptions({
+  queryKey: ['gdpr', 'breaches'],
+  queryFn: async () => (await unwrap(gdpr.GET('/v1/breaches'))) as unknown as Breach[],
+});
+
+/** A breach's 72-hour clock runs until the authority is notified or a reason not to is recorded. */
+export const isBreachClockOpen = (b: Breach): boolean => !b.authorityNotifiedAt && !b.notNotifiedReason;
+
+export const alertsQuery = (state: 'firing' | 'acknowledged' | 'resolved' | undefined) =>
+  state === 'firing'
+    ? firingAlertsQuery
+    : queryOptions({
+        queryKey: ['alerting', 'alerts', { state: state ?? 'any' }],
+        queryFn: () => unwrap(alerting.GET('/v1/alerts', { params: { query: { state, limit: 1000 } } })),
+      });
+
+export const issuesQuery = (projectId: string, offset: number, limit: number) =>
+  queryOptions({
+    queryKey: ['errors', 'projects', projectId, 'issues', { offset, limit }],
+    queryFn: () => unwrap(errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', sort: 'last_seen', offset, limit } } })),
+  });

@@ -1,0 +1,95 @@
+// Every time the console shows: relative ("3 min ago"), with the absolute time in the tooltip, in the
+// user's timezone (local or UTC).
+import { useEffect, useState } from 'react';
+import { useTimezone } from '../app/preferences';
+
+type Zone = 'local' | 'utc';
+
+const formatters = new Map<Zone, Intl.DateTimeFormat>();
+function absoluteFormat(zone: Zone): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(undefined, {
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZone: zone === 'utc' ? 'UTC' : undefined,
+      timeZoneName: 'short',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+export const formatAbsolute = (at: Date, zone: Zone): string => absoluteFormat(zone).format(at);
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Infinity],
+];
+
+export function formatRelative(at: Date, now: number): string {
+  let value = (at.getTime() - now) / 1000;
+  if (Math.abs(value) < 5) return 'just now';
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(value) < size) return rtf.format(roundAway(value), unit);
+    value /= size;
+  }
+  return rtf.format(roundAway(value), 'year');
+}
+/** 1.5 minutes ago is "2 min ago", as 1.5 minutes ahead is "in 2 min". */
+const roundAway = (v: number): number => Math.sign(v) * Math.round(Math.abs(v));
+
+/** Durations such as RPO targets and ages: "26 h", "3 d 4 h", "45 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.abs(seconds);
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86_400 * 2) return `${Math.round(s / 3600)} h`;
+  const d = Math.floor(s / 86_400);
+  const h = Math.round((s % 86_400) / 3600);
+  return h ? `${d} d ${h} h` : `${d} d`;
+}
+
+const tickers = new Set<(n: number) => void>();
+let timer: ReturnType<typeof setInterval> | undefined;
+
+/** The time now, for relative times: one shared timer re-renders them every 15 s; a render reads the clock. */
+export function useNow(): number {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    tickers.add(setTick);
+    timer ??= setInterval(() => tickers.forEach((t) => t(Date.now())), 15_000);
+    return () => {
+      tickers.delete(setTick);
+      if (!tickers.size && timer) {
+        clearInterval(timer);
+        timer = undefined;
+      }
+    };
+  }, []);
+  return Date.now();
+}
+
+export function Time({ at, mode = 'relative' }: { at: string | Date | null | undefined; mode?: 'relative' | 'absolute' }) {
+  const zone = useTimezone();
+  const current = useNow();
+  if (!at) return <span className="muted">never</span>;
+  const date = at instanceof Date ? at : new Date(at);
+  if (Number.isNaN(date.getTime())) return <span>{String(at)}</span>;
+  const absolute = formatAbsolute(date, zone);
+  return (
+    <time dateTime={date.toISOString()} title={absolute}>
+      {mode === 'relative' ? formatRelative(date, current) : absolute}
+    </time>
+  );
+}

@@ -1,0 +1,60 @@
+// What each catalog event (libs/events) means to the browser: which cached queries it makes stale, and
+// a one-line summary for the ticker. Names match the catalog's `type`.
+import type { QueryKey } from '@tanstack/react-query';
+
+export interface StreamEnvelope {
+  id: string;
+  type: string;
+  version: number;
+  source: string;
+  tenantId: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** What the ticker may look up in the cache to name things an event only identifies. */
+export interface SummaryContext {
+  databaseName?: (id: string) => string | undefined;
+}
+
+interface EventMeaning {
+  /** Query key prefixes this event makes stale. */
+  invalidates: QueryKey[];
+  summary: (d: Record<string, unknown>, ctx: SummaryContext) => string;
+}
+
+const s = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+const n = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+
+// Summaries never show identifiers (SubjectRequestIssued carries the subject's e-mail): kinds, names, counts only.
+export const EVENT_MEANINGS: Record<string, EventMeaning> = {
+  AlertStateChanged: {
+    invalidates: [['alerting']],
+    summary: (d) => `${s(d.severity)} alert ${s((d.labels as Record<string, string> | undefined)?.alertname) || s(d.fingerprint)} ${s(d.state)}`,
+  },
+  IssueOpened: { invalidates: [['errors']], summary: (d) => `New issue: ${s(d.title)}` },
+  IssueRegressed: { invalidates: [['errors']], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
+  ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
+  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${n(d.events) || 1} error event(s) accepted for project ${s(d.projectId)}` },
+  HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
+  MetricsCollected: {
+    invalidates: [],
+    summary: (d, ctx) => `${n(d.samples)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
+  },
+  ApmMetricsReceived: { invalidates: [], summary: (d) => `${n(d.samples)} APM metrics from ${s(d.service)}` },
+  BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
+  VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
+  RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
+  OperationProgressed: { invalidates: [], summary: (d) => `DR ${s(d.kind)} ${s(d.phase)} ${s(d.percent)}%` },
+  SubjectRequestIssued: { invalidates: [['gdpr', 'subject-requests']], summary: (d) => `Subject request (${s(d.kind)}) issued to ${n(d.expectedServices)} service(s)` },
+  SubjectRequestReceipt: { invalidates: [['gdpr', 'subject-requests']], summary: (d) => `${s(d.service)}: subject request ${s(d.status)}` },
+  GdprDeadlineWarning: { invalidates: [['gdpr']], summary: (d) => `${s(d.subject) === 'breach' ? 'Breach' : 'Subject request'} deadline ${s(d.state)}: ${s(d.detail)}` },
+  ConsentChanged: { invalidates: [['gdpr', 'consents']], summary: (d) => `Consent for ${s(d.purpose)} ${d.granted ? 'given' : 'withdrawn'}` },
+  DataHolderRegistered: { invalidates: [['gdpr', 'data-holders']], summary: (d) => `Data holder ${s(d.service)} registered` },
+  ProcessingRecorded: { invalidates: [['gdpr', 'audit']], summary: (d) => `Audit: ${s(d.service)} ${s(d.activity)}` },
+};
+
+export const STREAM_EVENT_TYPES = Object.keys(EVENT_MEANINGS);
+
+export const summarize = (e: StreamEnvelope, ctx: SummaryContext = {}): string => EVENT_MEANINGS[e.type]?.summary(e.data ?? {}, ctx) ?? e.type;

@@ -1,0 +1,148 @@
+// The live stream: one EventSource on /api/stream for the signed-in shell. Each event patches or
+// invalidates the query cache (server state stays there), and goes into the ticker's cached list.
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { consoleApi } from '../api/console';
+import { notifyUnauthorized, setCsrfToken } from '../api/csrf';
+import { isProblemError } from '../api/problem';
+import { markStreamStarted, updateLiveState } from '../app/live-state';
+import { sessionKey } from '../app/session';
+import { EVENT_MEANINGS, STREAM_EVENT_TYPES, type StreamEnvelope } from './events';
+
+export const recentEventsKey = ['stream', 'recent'] as const;
+export const RECENT_LIMIT = 50;
+
+export interface TickerEvent {
+  streamId: string;
+  envelope: StreamEnvelope;
+  receivedAt: number;
+}
+
+/** Invalidations are coalesced: a burst of 200 events/s costs one refetch per key per second. */
+function coalescer(client: QueryClient, everyMs = 1000) {
+  const pending = new Map<string, QueryKey>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (keys: QueryKey[]) => {
+    for (const k of keys) pending.set(JSON.stringify(k), k);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      const keysNow = [...pending.values()];
+      pending.clear();
+      for (const k of keysNow) void client.invalidateQueries({ queryKey: k });
+    }, everyMs);
+  };
+}
+
+function patch(client: QueryClient, e: StreamEnvelope): void {
+  // A new health score goes straight into that database's cached history (newest first).
+  if (e.type === 'HealthScored' && typeof e.data.databaseId === 'string') {
+    const score = { score: e.data.score, status: e.data.status, components: e.data.components, scoredAt: e.data.scoredAt };
+    client.setQueryData<unknown[]>(['perf', 'health', e.data.databaseId], (old) => (Array.isArray(old) ? [score, ...old] : old));
+  }
+}
+
+export function connectStream(client: QueryClient, url = '/api/stream'): () => void {
+  const invalidate = coalescer(client);
+  markStreamStarted();
+  updateLiveState({ status: 'connecting' });
+  let source: EventSource | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  let stopped = false;
+  /** Where a reconnect we make ourselves resumes (the browser's own reconnects send Last-Event-ID). */
+  let lastEventId: string | undefined;
+
+  const signal = () => {
+    failures = 0;
+    updateLiveState({ lastSignalAt: Date.now(), status: 'open' });
+  };
+
+  const onHeartbeat = (m: MessageEvent<string>) => {
+    try {
+      const d = JSON.parse(m.data) as { intervalMs?: number };
+      if (typeof d.intervalMs === 'number' && d.intervalMs > 0) updateLiveState({ heartbeatMs: d.intervalMs });
+    } catch {
+      // a heartbeat without data still counts
+    }
+    signal();
+  };
+
+  // `ready` opens every connection and says the server's heartbeat interval.
+  const onReady = (m: MessageEvent<string>) => {
+    try {
+      const d = JSON.parse(m.data) as { heartbeatMs?: number };
+      if (typeof d.heartbeatMs === 'number' && d.heartbeatMs > 0) updateLiveState({ heartbeatMs: d.heartbeatMs });
+    } catch {
+      // no interval: keep the one we have
+    }
+    signal();
+  };
+
+  // The server ends the stream when the session changes or ends (sign-out elsewhere, disable, expiry): ask
+  // whether it still exists — gone → sign-in; still there (e.g. a new CSRF token) → take it and reconnect.
+  const onSessionEnded = async () => {
+    source?.close();
+    updateLiveState({ status: 'connecting' });
+    try {
+      const session = await consoleApi.session();
+      setCsrfToken(session.csrfToken);
+      client.setQueryData(sessionKey, session);
+      failures++;
+      open();
+    } catch (e) {
+      if (isProblemError(e) && e.status === 401) {
+        stopped = true;
+        notifyUnauthorized();
+      } else {
+        failures++;
+        retry = setTimeout(open, 5000);
+      }
+    }
+  };
+
+  const onEvent = (m: MessageEvent<string>) => {
+    signal();
+    if (m.lastEventId) lastEventId = m.lastEventId;
+    let envelope: StreamEnvelope;
+    try {
+      envelope = JSON.parse(m.data) as StreamEnvelope;
+    } catch {
+      return;
+    }
+    const meaning = EVENT_MEANINGS[envelope.type];
+    patch(client, envelope);
+    if (meaning?.invalidates.length) invalidate(meaning.invalidates);
+    const item: TickerEvent = { streamId: m.lastEventId || envelope.id, envelope, receivedAt: Date.now() };
+    client.setQueryData<TickerEvent[]>(recentEventsKey, (old = []) => [item, ...old].slice(0, RECENT_LIMIT));
+  };
+
+  const open = () => {
+    if (stopped) return;
+    const es = new EventSource(lastEventId ? `${url}?lastEventId=${encodeURIComponent(lastEventId)}` : url, { withCredentials: true });
+    source = es;
+    es.onopen = () => {
+      updateLiveState({ status: 'open' });
+      // What changed while disconnected is not replayed beyond the server's buffer: re-read after a gap.
+      if (failures > 0) void client.invalidateQueries();
+    };
+    es.onerror = () => {
+      if (es.readyState !== EventSource.CLOSED) return updateLiveState({ status: 'connecting' });
+      // The browser gives up on a non-200 answer (e.g. 401, 502): retry ourselves, backing off to a minute.
+      updateLiveState({ status: 'broken' });
+      failures++;
+      retry = setTimeout(open, Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)));
+    };
+    es.addEventListener('ready', onReady as EventListener);
+    es.addEventListener('heartbeat', onHeartbeat as EventListener);
+    es.addEventListener('session-ended', () => void onSessionEnded());
+    for (const type of STREAM_EVENT_TYPES) es.addEventListener(type, onEvent as EventListener);
+    es.onmessage = onEvent; // unnamed events, should the server send any
+  };
+  open();
+
+  return () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    source?.close();
+    updateLiveState({ status: 'paused' });
+  };
+}
