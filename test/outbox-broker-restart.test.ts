@@ -6,7 +6,7 @@ import { dedicatedKafka } from '@vigil/service-kit/testing';
 import { Outbox, type EventBus } from '@vigil/events';
 import { createTestDatabase, dropTestDatabase, Ping, silentLogger, testBus, uniqueName } from '../libs/events/test/fixtures/harness.js';
 
-const kafka = dedicatedKafka(19092);
+const kafka = dedicatedKafka(19292);
 const dbName = uniqueName('evt_outbox');
 const ns = dbName.replace(/_/g, '-');
 let pool: pg.Pool;
