@@ -1,12 +1,33 @@
-// Process lifecycle: boot, listen, and stop cleanly on SIGINT/SIGTERM.
+// Process lifecycle: config, telemetry, boot, listen, and a clean stop on SIGINT/SIGTERM.
+// Every service's server.ts is one call: runService({ name, loadConfig, buildApp }).
 import type { FastifyInstance } from 'fastify';
 import { ConfigError } from './config.js';
+import { initTelemetry } from './telemetry.js';
 
-export async function runService(build: () => Promise<FastifyInstance>, listen: { host: string; port: number; shutdownTimeoutMs: number }): Promise<void> {
+/** The part of a service's config that booting needs. */
+export interface BootConfig {
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+}
+
+export interface RunServiceOptions<C extends BootConfig> {
+  /** Service name: process title `vigil-<name>` and tracer resource. */
+  name: string;
+  loadConfig: () => C;
+  buildApp: (config: C) => Promise<FastifyInstance>;
+}
+
+export async function runService<C extends BootConfig>(o: RunServiceOptions<C>): Promise<void> {
+  process.title = `vigil-${o.name}`;
+  let config: C;
   let app: FastifyInstance;
   try {
-    app = await build();
-    await app.listen({ host: listen.host, port: listen.port });
+    config = o.loadConfig();
+    initTelemetry(o.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+    app = await o.buildApp(config);
+    await app.listen({ host: config.HOST, port: config.PORT });
   } catch (err) {
     if (err instanceof ConfigError) console.error(err.message);
     else console.error('boot failed:', err);
@@ -20,7 +41,7 @@ export async function runService(build: () => Promise<FastifyInstance>, listen: 
     const timer = setTimeout(() => {
       app.log.error('shutdown timed out');
       process.exit(1);
-    }, listen.shutdownTimeoutMs).unref();
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
     app.close().then(
       () => {
         clearTimeout(timer);

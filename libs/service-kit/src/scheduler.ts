@@ -60,6 +60,8 @@ export class TaskScheduler {
   private started = false;
   private stopped = false;
   private lockClient?: pg.Client;
+  /** Queries on the lock session run one at a time (pg deprecates overlapping queries on one client). */
+  private lockQueries: Promise<unknown> = Promise.resolve();
   private connecting?: Promise<pg.Client>;
   private readonly held = new Set<string>();
   private readonly runs: Counter<'task' | 'outcome'>;
@@ -197,10 +199,12 @@ export class TaskScheduler {
     try {
       const client = await this.lockSession();
       if (this.held.has(name)) {
-        await client.query('SELECT 1'); // the session is alive, so the lock is still ours
+        await this.onLockSession(() => client.query('SELECT 1')); // the session is alive, so the lock is still ours
         return true;
       }
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [this.lockKey(name)]);
+      const { rows } = await this.onLockSession(() =>
+        client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [this.lockKey(name)]),
+      );
       if (rows[0]?.ok) {
         this.held.add(name);
         log.info({}, `this instance now runs singleton task ${name}`);
@@ -212,6 +216,12 @@ export class TaskScheduler {
       this.dropSession();
       return false;
     }
+  }
+
+  private onLockSession<T>(query: () => Promise<T>): Promise<T> {
+    const run = this.lockQueries.then(query, query);
+    this.lockQueries = run.catch(() => undefined);
+    return run;
   }
 
   private lockKey(name: string): string {

@@ -1,15 +1,6 @@
-// Boot: telemetry first, then config, app, listen; stop cleanly on SIGINT/SIGTERM.
-import { initTelemetry, runService } from '@vigil/service-kit';
+// Boot only: the kit loads config, starts telemetry, builds the app, listens and stops cleanly.
+import { runService } from '@vigil/service-kit';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 
-const config = (() => {
-  try {
-    return loadServiceConfig();
-  } catch (err) {
-    console.error((err as Error).message);
-    process.exit(1);
-  }
-})();
-initTelemetry('error-ingest', config.OTEL_EXPORTER_OTLP_ENDPOINT);
-await runService(() => buildApp(config), { host: config.HOST, port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+await runService({ name: 'error-ingest', loadConfig: () => loadServiceConfig(), buildApp });

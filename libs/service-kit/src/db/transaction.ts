@@ -58,3 +58,18 @@ export async function scopeTransaction(tx: pg.PoolClient, scope: TenantScope): P
   await tx.query(`SET LOCAL ROLE ${checkRole(scope.role)}`);
   await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [scope.id]);
 }
+
+/**
+ * Runs `fn` in a transaction on an already connected client and always rolls it back: for
+ * what-if work on a database Vigil does not own (EXPLAIN, hypothetical indexes). `comment` is
+ * prefixed to BEGIN and ROLLBACK so that the monitored database's statistics can tell them apart.
+ */
+export async function withRollback<T>(client: pg.ClientBase, fn: () => Promise<T>, opts: { readOnly?: boolean; comment?: string } = {}): Promise<T> {
+  const prefix = opts.comment ? `${opts.comment} ` : '';
+  await client.query(`${prefix}BEGIN${opts.readOnly ? ' READ ONLY' : ''}`);
+  try {
+    return await fn();
+  } finally {
+    await client.query(`${prefix}ROLLBACK`);
+  }
+}

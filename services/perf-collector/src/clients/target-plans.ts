@@ -2,6 +2,7 @@
 // Everything happens in a READ ONLY transaction that is rolled back: EXPLAIN without ANALYZE
 // executes nothing, and the read-only guard stops anything else a statement text might hold.
 import type pg from 'pg';
+import { withRollback } from '@vigil/service-kit';
 import { MARKER } from './target-sql.js';
 
 export type Plan = Record<string, unknown>;
@@ -42,11 +43,9 @@ async function explainIn(client: pg.Client, versionNum: number, query: string): 
 }
 
 async function readOnly<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
-  await client.query(`${MARKER} BEGIN READ ONLY`);
   try {
-    return await fn();
+    return await withRollback(client, fn, { readOnly: true, comment: MARKER });
   } finally {
-    await client.query(`${MARKER} ROLLBACK`);
     await client.query(`${MARKER} DEALLOCATE ALL`).catch(() => undefined);
   }
 }
