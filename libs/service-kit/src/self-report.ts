@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from './errors.js';
 
 export const SelfReportConfig = {
   VIGIL_SENTRY_DSN: Type.Optional(Type.String({ pattern: '^https?://', description: 'Sentry DSN this service reports its own errors to' })),
@@ -66,7 +67,9 @@ function reportErrors(app: FastifyInstance, service: string, version: string, co
   else void poll();
 
   app.addHook('onError', async (req, _reply, error) => {
-    if (sentry && ((error as { statusCode?: number }).statusCode ?? 500) >= 500) {
+    // Only server faults are reported: a 4xx AppError (bad input, sign-in needed) is the caller's, not Vigil's.
+    const status = error instanceof AppError ? error.status : ((error as { statusCode?: number }).statusCode ?? 500);
+    if (sentry && status >= 500) {
       sentry.captureException(error, { tags: { route: req.routeOptions.url ?? 'unknown', method: req.method }, extra: { requestId: req.id } });
     }
   });

@@ -52,8 +52,9 @@ export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; 
     'self-seed:dr-policy': async () => {
       const base = config.CONSOLE_DR_URL;
       const policies = await api.call<Named[]>(base, 'GET', '/v1/policies');
+      const existing = policies.find((p) => p.name === 'vigil daily');
       const policy =
-        policies.find((p) => p.name === 'vigil daily') ??
+        existing ??
         (await api.call<Named>(base, 'POST', '/v1/policies', {
           name: 'vigil daily',
           sourceUrl: config.DATABASE_URL,
@@ -63,6 +64,8 @@ export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; 
           rpoTargetSeconds: 26 * 3600,
           drillSchedule: '0 4 * * 0',
         }));
+      // A first backup-and-verify right away, so DR readiness shows a verified restore on the first day, not after 03:00.
+      if (!existing) await api.call(base, 'POST', `/v1/policies/${policy.id}/backups`, {});
       return { policyId: policy.id };
     },
   };

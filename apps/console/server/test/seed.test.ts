@@ -69,6 +69,13 @@ describe('first-start seed', () => {
     expect(await count(dr, '/v1/policies', 'vigil daily')).toBe(1);
     const policy = ((await dr.inject({ url: '/v1/policies', headers: auth })).json() as { name: string; schedule: string }[]).find((p) => p.name === 'vigil daily');
     expect(policy?.schedule).toBe('0 3 * * *');
+    // The first backup-and-verify runs right away and is proven by a restore (waited for here, before the apps close under it).
+    const policyId = (policy as unknown as { id: string }).id;
+    const backups = await eventually(async () => {
+      const list = (await dr.inject({ url: `/v1/policies/${policyId}/backups`, headers: auth })).json() as { status: string; verificationStatus: string }[];
+      return list.length === 1 && list[0]!.status !== 'running' && (list[0]!.status === 'failed' || list[0]!.verificationStatus !== 'pending') ? list : undefined;
+    }, 80_000, 500);
+    expect(backups[0]).toMatchObject({ status: 'completed', verificationStatus: 'passed' });
 
     const dsn = (await readFile(path.join(dir, 'dsn'), 'utf8')).trim();
     expect(dsn).toMatch(/^http:\/\/[A-Za-z0-9]+@127\.0\.0\.1:4100\/\d+$/);
@@ -82,5 +89,5 @@ describe('first-start seed', () => {
     expect(await count(perf, '/v1/databases', 'vigil')).toBe(1);
     expect(await count(dr, '/v1/policies', 'vigil daily')).toBe(1);
     expect((await readFile(path.join(dir, 'dsn'), 'utf8')).trim()).toBe(dsn);
-  }, 90_000);
+  }, 150_000);
 });
