@@ -83,6 +83,9 @@ export async function createTestEnv(label: string, options: TestEnvOptions = {})
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       KAFKA_TOPIC_PARTITIONS: '1',
+      // Test files boot up to six apps each, three files at a time, against one PostgreSQL with
+      // max_connections = 100: small pools keep a full run well inside that.
+      DATABASE_POOL_MAX: '5',
       PORT: '0',
     },
     async apiKey(tenantId, role = 'admin') {
