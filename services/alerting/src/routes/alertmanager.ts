@@ -3,6 +3,7 @@
 // and groups. Tenant-scoped by the caller's key like every other route.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { amStatus, listAmAlerts, listAmGroups, listAmReceivers, type AlertParams } from '../operations/am-alerts.js';
 import { amSilence, expireAmSilence, listAmSilences, postAmSilence } from '../operations/am-silences.js';
 import type { AlertingDeps } from '../operations/deps.js';
@@ -94,7 +95,22 @@ const params = (q: { filter?: string[]; active?: boolean; silenced?: boolean; in
   receiver: q.receiver,
 });
 
+/**
+ * Alertmanager's clients read an error as a JSON string (its OpenAPI's error type), and Go ones
+ * (amtool, Prometheus) cannot decode application/problem+json at all ("no consumer"). So here a
+ * problem is sent as the JSON string "<detail> (<code>)", unless the client asks for problem+json.
+ */
+async function alertmanagerErrors(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  const type = String(reply.getHeader('content-type') ?? '');
+  if (!type.startsWith('application/problem+json') || typeof payload !== 'string' || /application\/problem\+json/.test(req.headers.accept ?? '')) return payload;
+  const problem = JSON.parse(payload) as { code?: string; detail?: string; title?: string };
+  reply.type('application/json; charset=utf-8');
+  return JSON.stringify(`${problem.detail ?? problem.title ?? 'error'}${problem.code ? ` (${problem.code})` : ''}`);
+}
+
 export const alertmanagerRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
+  app.addHook('onSend', alertmanagerErrors);
+
   app.post(
     '/api/v2/alerts',
     { schema: { tags, summary: 'Alertmanager v2: post alerts (firing, or resolved by an endsAt in the past)', body: Type.Array(PostableAlert, { maxItems: 10_000 }), response: { 200: Type.Null() } } },
