@@ -109,6 +109,16 @@ describe('amtool against Vigil', () => {
     expect((await am.ok('config', 'routes', 'test', 'alertname=X')).trim()).toBe('hook');
   });
 
+  it("reports a tenant without routing as Alertmanager's discard receiver, which check-config accepts", async ({ am, app, kit }) => {
+    const status = await app.inject({ url: '/api/v2/status', headers: await kit.auth('globex', 'read') });
+    const file = writeConfig(am.dir, 'globex.yml', status.json().config.original);
+    const check = await am.run('check-config', file);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/- 1 inhibit rules\n - 1 receivers/);
+    const routes = await amtool(am.dir, ['config', 'routes', 'test', `--config.file=${file}`, 'alertname=X']);
+    expect(routes.stdout.trim()).toBe('vigil-discard');
+  });
+
   it('reports refused credentials, unknown silences and bad input as errors amtool can print', async ({ am }) => {
     writeConfig(am.dir, 'wrong.yml', { basic_auth: { username: 'amtool', password: 'vgl_notakey' } });
     const refused = await amtool(am.dir, [`--alertmanager.url=${am.url}`, `--http.config.file=${am.dir}/wrong.yml`, 'alert', 'query']);
