@@ -167,3 +167,18 @@ describe('Alertmanager v2 API', () => {
     expect((await h.app.inject({ method: 'DELETE', url: `/api/v2/silence/${mine.id}`, headers: other })).statusCode).toBe(404);
   });
 });
+
+describe('Alertmanager probes when a dependency is down', () => {
+  it('/-/ready answers 503 naming the dependency, /-/healthy stays OK', async ({ h }) => {
+    const redis = h.app.infra.redis;
+    redis.disconnect();
+    try {
+      const ready = await h.app.inject({ url: '/-/ready' });
+      expect([ready.statusCode, ready.body]).toEqual([503, 'not ready: redis unreachable']);
+      expect((await h.app.inject({ url: '/-/healthy' })).statusCode).toBe(200);
+    } finally {
+      await redis.connect();
+    }
+    expect((await h.app.inject({ url: '/-/ready' })).body).toBe('OK');
+  });
+});
