@@ -1,8 +1,9 @@
-// API-key authentication: `vgl_<id>_<secret>`, scoped to one tenant with a role.
+// API-key authentication: `vgl_<id>_<secret>`, scoped to one tenant with a role; sent as a
+// bearer token, as the password of HTTP Basic auth, or in X-API-Key.
 // Routes are private unless `config: { public: true }`; GET needs `read`, other methods
 // `write`, and a route may ask for more with `config: { role: 'admin' }`.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { API_KEY_REVOKED_CHANNEL, findApiKey, insertApiKey, markApiKeysUsed, type Queryable, type Role } from './db/api-keys.js';
 import { sendProblem } from './errors.js';
@@ -58,10 +59,21 @@ export async function seedApiKey(pool: Queryable, key: string, tenantId: string,
   await insertApiKey(pool, { id: parsed.id, tenantId, role, name, secretHash: hashSecret(parsed.secret) });
 }
 
-function presentedKey(req: FastifyRequest): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const header = req.headers['x-api-key'];
+/**
+ * The key from `Authorization: Bearer <key>`, from HTTP Basic with the key as the password and
+ * any username (how Prometheus's and amtool's `basic_auth` send it), or from `X-API-Key`.
+ * Schemes are case-insensitive (RFC 9110); a Basic value without a password yields '' (invalid).
+ */
+export function presentedKey(headers: { authorization?: string; 'x-api-key'?: string | string[] }): string | undefined {
+  const m = /^\s*(\S+)\s+(\S+)\s*$/.exec(headers.authorization ?? '');
+  const scheme = m?.[1]!.toLowerCase();
+  if (scheme === 'bearer') return m![2]!;
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(m![2]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? '' : decoded.slice(colon + 1).trim();
+  }
+  const header = headers['x-api-key'];
   return typeof header === 'string' ? header.trim() : undefined;
 }
 
@@ -174,8 +186,10 @@ export function registerAuth(app: FastifyInstance, pool: pg.Pool): void {
   app.addHook('onRequest', async (req, reply) => {
     const cfg = req.routeOptions.config;
     if (cfg?.public || !req.routeOptions.url || req.routeOptions.url.startsWith('/docs')) return;
-    const key = presentedKey(req);
-    if (!key) return sendProblem(req, reply, 401, 'AUTH_REQUIRED', 'send an API key as "Authorization: Bearer <key>" or "X-API-Key"');
+    const key = presentedKey(req.headers);
+    if (key === undefined) {
+      return sendProblem(req, reply, 401, 'AUTH_REQUIRED', 'send an API key as "Authorization: Bearer <key>", as the password of HTTP Basic auth, or as "X-API-Key"');
+    }
     const principal = await authenticate(key);
     if (!principal) return sendProblem(req, reply, 401, 'AUTH_INVALID', 'unknown, malformed or revoked API key');
     const needed: Role = cfg?.role ?? (req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write');

@@ -14,19 +14,22 @@ import type { Lifecycle } from './operations/lifecycle.js';
 import { RoutingCache } from './operations/routing-cache.js';
 import { installBuiltinRules } from './operations/rules.js';
 import { alertRoutes } from './routes/alerts.js';
-import { alertmanagerRoutes, eventRoutes } from './routes/ingest.js';
+import { alertmanagerRoutes } from './routes/alertmanager.js';
+import { eventRoutes } from './routes/ingest.js';
 import { notifyConfigRoutes } from './routes/notify-config.js';
 import { ruleRoutes } from './routes/rules.js';
 import { silenceRoutes } from './routes/silences.js';
 
+const VERSION = '0.2.0';
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
 export async function buildApp(config: Config) {
   // Plugins: the kit's infrastructure (pool, Redis, bus, outbox, metrics registry).
+  const startedAt = new Date();
   const app = await createServiceApp({
     name: 'alerting',
     schema: 'alerting',
-    version: '0.2.0',
+    version: VERSION,
     description: 'Alert rules, lifecycle, routing, silences, escalation and notifications',
     config,
     migrationsDir: MIGRATIONS,
@@ -44,7 +47,7 @@ export async function buildApp(config: Config) {
 
   const lifecycle: Lifecycle = { outbox, routing: new RoutingCache(), wake: () => groupFlush.wake() };
   const wakeDelivery = () => delivery.wake();
-  const deps: AlertingDeps = { pool, lifecycle, externalUrl: config.ALERT_EXTERNAL_URL, resolveTimeoutMs: config.ALERT_RESOLVE_TIMEOUT_MS, wakeDelivery };
+  const deps: AlertingDeps = { pool, lifecycle, externalUrl: config.ALERT_EXTERNAL_URL, resolveTimeoutMs: config.ALERT_RESOLVE_TIMEOUT_MS, version: VERSION, startedAt, wakeDelivery };
   const dispatch: DispatchDeps = { pool: workPool, lifecycle, externalUrl: config.ALERT_EXTERNAL_URL, wakeDelivery };
 
   // Routes.

@@ -70,10 +70,14 @@ describe('delivery reliability', () => {
       [[{ labels: { a: 'b' }, startsAt: '2026-01-02T00:00:00Z', endsAt: '2026-01-01T00:00:00Z' }], /endsAt .* is before startsAt/],
     ];
     for (const [body, detail] of cases) {
-      const res = await api(h, 'POST', '/api/v2/alerts', body);
+      // Problem+json for a client that asks for it; Alertmanager's JSON string otherwise.
+      const res = await h.app.inject({ method: 'POST', url: '/api/v2/alerts', headers: { ...h.headers, accept: 'application/problem+json' }, payload: body as object });
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json().detail, JSON.stringify(body)).toMatch(detail);
+      const plain = await api(h, 'POST', '/api/v2/alerts', body);
+      expect([plain.statusCode, plain.headers['content-type']]).toEqual([400, 'application/json; charset=utf-8']);
+      expect(plain.json(), JSON.stringify(body)).toMatch(detail);
     }
   });
 

@@ -21,6 +21,7 @@ export interface AlertRow {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   resolvedAt: string | null;
+  updatedAt: string;
 }
 
 const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
@@ -39,6 +40,7 @@ export const toAlert = (r: Record<string, unknown>): AlertRow => ({
   acknowledgedAt: iso(r.acknowledged_at),
   acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
   resolvedAt: iso(r.resolved_at),
+  updatedAt: iso(r.updated_at)!,
 });
 
 export interface FiringInput {
@@ -176,4 +178,10 @@ export async function expiredAlerts(tx: PoolClient, limit: number): Promise<{ te
     [limit],
   );
   return rows.map((r) => ({ tenantId: r.tenant_id, fingerprint: r.fingerprint, endsAt: r.ends_at }));
+}
+
+/** Every open alert of a tenant (the Alertmanager API lists them all), oldest fingerprint first. */
+export async function openAlerts(db: Db, tenantId: string, limit: number): Promise<AlertRow[]> {
+  const { rows } = await db.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND state <> 'resolved' ORDER BY fingerprint LIMIT $2`, [tenantId, limit]);
+  return rows.map(toAlert);
 }

@@ -1,6 +1,6 @@
 // SQL for aggregation groups (alerting.alert_groups, alerting.group_alerts).
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { toAlert, type AlertRow } from './alerts.js';
 
 export interface GroupRow {
@@ -129,4 +129,21 @@ export async function finishFlushes(tx: PoolClient, results: FlushResult[]): Pro
      FROM unnest($1::uuid[], $2::text[]) AS t(id, digest) WHERE g.id = t.id`,
     [ids, results.map((r) => r.notifiedDigest ?? null)],
   );
+}
+
+/** A tenant's aggregation groups with their open members (the Alertmanager API's alert groups). */
+export async function openGroups(db: Pool | PoolClient, tenantId: string): Promise<{ receiver: string; groupLabels: Record<string, string>; alerts: AlertRow[] }[]> {
+  const { rows } = await db.query(
+    `SELECT g.id AS group_id, g.receiver, g.group_labels, a.* FROM alerting.alert_groups g
+       JOIN alerting.group_alerts m ON m.group_id = g.id JOIN alerting.alerts a ON a.id = m.alert_id
+     WHERE g.tenant_id = $1 AND a.state <> 'resolved' ORDER BY g.created_at, g.id, a.fingerprint`,
+    [tenantId],
+  );
+  const out = new Map<string, { receiver: string; groupLabels: Record<string, string>; alerts: AlertRow[] }>();
+  for (const r of rows) {
+    const g = out.get(r.group_id as string) ?? { receiver: r.receiver as string, groupLabels: r.group_labels as Record<string, string>, alerts: [] };
+    g.alerts.push(toAlert(r));
+    out.set(r.group_id as string, g);
+  }
+  return [...out.values()];
 }

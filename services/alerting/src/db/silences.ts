@@ -14,6 +14,7 @@ const toSilence = (r: Record<string, unknown>): Silence => ({
   createdBy: r.created_by as string,
   comment: r.comment as string,
   expiredAt: iso(r.expired_at),
+  updatedAt: iso(r.updated_at)!,
 });
 
 export async function insertSilence(db: Db, tenantId: string, s: { matchers: string[]; startsAt: Date; endsAt: Date | null; untilResolved: boolean; createdBy: string; comment: string }): Promise<Silence> {
@@ -40,8 +41,23 @@ export async function listSilences(db: Db, tenantId: string): Promise<Silence[]>
 
 export async function expireSilence(db: Db, tenantId: string, id: string): Promise<Silence | undefined> {
   const { rows } = await db.query(
-    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()), updated_at = CASE WHEN expired_at IS NULL THEN now() ELSE updated_at END WHERE tenant_id = $1 AND id = $2 RETURNING *`,
     [tenantId, id],
+  );
+  return rows[0] ? toSilence(rows[0]) : undefined;
+}
+
+export async function getSilence(db: Db, tenantId: string, id: string): Promise<Silence | undefined> {
+  const { rows } = await db.query(`SELECT * FROM alerting.silences WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return rows[0] ? toSilence(rows[0]) : undefined;
+}
+
+/** An in-place update (same matchers): its window, author and comment. */
+export async function updateSilence(db: Db, tenantId: string, id: string, s: { startsAt: Date; endsAt: Date | null; createdBy: string; comment: string }): Promise<Silence | undefined> {
+  const { rows } = await db.query(
+    `UPDATE alerting.silences SET starts_at = $3, ends_at = $4, created_by = $5, comment = $6, updated_at = now()
+     WHERE tenant_id = $1 AND id = $2 AND expired_at IS NULL RETURNING *`,
+    [tenantId, id, s.startsAt, s.endsAt, s.createdBy, s.comment],
   );
   return rows[0] ? toSilence(rows[0]) : undefined;
 }

@@ -1,4 +1,5 @@
 // Alerts posted through the Alertmanager v2 API, checked and turned into lifecycle actions.
+import { isUnsetTime } from './am-api.js';
 import { fingerprint, InvalidInput, type Labels } from './labels.js';
 import type { AlertDraft } from './rules.js';
 
@@ -18,9 +19,10 @@ export function toActions(alerts: PostableAlert[], now: Date, resolveTimeoutMs: 
   return alerts.map((a, i) => {
     if (!Object.keys(a.labels).length) throw new InvalidInput(`[${i}].labels must not be empty`);
     for (const [k, v] of Object.entries(a.labels)) if (v === '') throw new InvalidInput(`[${i}].labels.${k} must not be empty`);
-    const startsAt = a.startsAt ? new Date(a.startsAt) : now;
-    const endsAt = a.endsAt ? new Date(a.endsAt) : undefined;
-    if (endsAt && a.startsAt && endsAt < startsAt) throw new InvalidInput(`[${i}] endsAt (${a.endsAt}) is before startsAt (${a.startsAt})`);
+    // Go clients (amtool alert add) send the zero time for "unset".
+    const startsAt = isUnsetTime(a.startsAt) ? now : new Date(a.startsAt!);
+    const endsAt = isUnsetTime(a.endsAt) ? undefined : new Date(a.endsAt!);
+    if (endsAt && !isUnsetTime(a.startsAt) && endsAt < startsAt) throw new InvalidInput(`[${i}] endsAt (${a.endsAt}) is before startsAt (${a.startsAt})`);
     const fp = fingerprint(a.labels);
     if (endsAt && endsAt <= now) return { action: 'resolve', fingerprint: fp, at: endsAt };
     return {

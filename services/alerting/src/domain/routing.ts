@@ -163,3 +163,32 @@ export function isInhibited(target: Labels, firing: readonly Labels[], rules: re
     return firing.some((s) => s !== target && matchesAll(src, s) && (r.equal ?? []).every((k) => (s[k] ?? '') === (target[k] ?? '')) && !matchesAll(r.target_matchers.map(parseMatcher), s));
   });
 }
+
+/**
+ * Inhibition over a whole set of open alerts at once (the Alertmanager API's `inhibitedBy`): for
+ * each muted alert, the fingerprints of the alerts muting it, with the semantics of isInhibited.
+ */
+export function inhibitedBy(alerts: readonly { fingerprint: string; labels: Labels }[], rules: readonly InhibitRule[]): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const r of rules) {
+    const src = r.source_matchers.map(parseMatcher);
+    const tgt = r.target_matchers.map(parseMatcher);
+    const keyOf = (l: Labels) => (r.equal ?? []).map((k) => l[k] ?? '').join('\u0000');
+    const sources = new Map<string, string[]>();
+    for (const a of alerts) {
+      if (!matchesAll(src, a.labels) || matchesAll(tgt, a.labels)) continue;
+      const key = keyOf(a.labels);
+      sources.set(key, [...(sources.get(key) ?? []), a.fingerprint]);
+    }
+    if (!sources.size) continue;
+    for (const a of alerts) {
+      if (!matchesAll(tgt, a.labels)) continue;
+      const by = (sources.get(keyOf(a.labels)) ?? []).filter((fp) => fp !== a.fingerprint);
+      if (!by.length) continue;
+      const set = out.get(a.fingerprint) ?? new Set<string>();
+      by.forEach((fp) => set.add(fp));
+      out.set(a.fingerprint, set);
+    }
+  }
+  return new Map([...out].map(([fp, set]) => [fp, [...set].sort()]));
+}

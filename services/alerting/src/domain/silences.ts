@@ -23,6 +23,7 @@ export interface Silence {
   createdBy: string;
   comment: string;
   expiredAt: string | null;
+  updatedAt: string;
 }
 
 export function validateSilence(s: SilenceInput, now: Date): { startsAt: Date; endsAt: Date | null } {

@@ -7,6 +7,9 @@ export interface AlertingDeps {
   lifecycle: Lifecycle;
   externalUrl: string;
   resolveTimeoutMs: number;
+  /** The service's version and start time (the Alertmanager API's status). */
+  version: string;
+  startedAt: Date;
   /** A notification was enqueued: run the delivery job soon. */
   wakeDelivery(): void;
 }
