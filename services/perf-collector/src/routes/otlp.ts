@@ -1,5 +1,6 @@
 // OTLP/HTTP metrics ingest (POST /v1/metrics): protobuf or JSON, gzip allowed, size-limited,
 // partial success per the OTLP specification. Authenticated with an API key as Bearer token.
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -16,7 +17,12 @@ export const otlpRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox;
     if (enc === 'identity') return payload;
     if (enc !== 'gzip') throw otlpInvalid(`content-encoding ${enc} is not supported; use gzip or none`);
     delete req.headers['content-length'];
-    return payload.pipe(createGunzip());
+    // pipeline, not pipe: a body that is not gzip makes the gunzip stream fail, and when fastify
+    // never reads it (an unsupported content type answered 415) nobody else listens for that error,
+    // which then crashed the process.
+    const gunzip = createGunzip();
+    pipeline(payload, gunzip, () => undefined);
+    return gunzip;
   });
 
   app.post(
