@@ -4,7 +4,6 @@
 const MAX_CHARS = 500;
 
 export function sentryErrorHeader(detail: string): string {
-  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
   const safe = detail.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return safe.length > MAX_CHARS ? safe.slice(0, MAX_CHARS).replace(/\\u?[0-9a-f]{0,3}$/, '') : safe;
 }
