@@ -17,10 +17,12 @@ export const otlpRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox;
     if (enc === 'identity') return payload;
     if (enc !== 'gzip') throw otlpInvalid(`content-encoding ${enc} is not supported; use gzip or none`);
     delete req.headers['content-length'];
-    // pipeline, not pipe: a body that is not gzip makes the gunzip stream fail, and when fastify
-    // never reads it (an unsupported content type answered 415) nobody else listens for that error,
-    // which then crashed the process.
+    // A body that is not gzip (or is cut short) makes the gunzip stream fail. When fastify does not
+    // read it (an unsupported content type answered 415), or after pipeline has already settled
+    // (an aborted request), nobody else listens for that error, which then crashed the process. The
+    // error listener stays for the stream's life; fastify adds its own (a 400) when it reads the body.
     const gunzip = createGunzip();
+    gunzip.on('error', () => undefined);
     pipeline(payload, gunzip, () => undefined);
     return gunzip;
   });
