@@ -11,7 +11,7 @@ import { PROBES, type Endpoint } from './routes.js';
 import { parseResponse, SAFE_HEADER_VALUE, send } from './wire.js';
 
 /** Cases per endpoint: FUZZ_RUNS, else a short run (npm test); `npm run fuzz` sets 10,000. */
-export const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
 export const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
 
