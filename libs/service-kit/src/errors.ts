@@ -49,6 +49,19 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: nu
     });
 }
 
+// PostgreSQL data exceptions caused by the value a client sent, not by the server: U+0000 in text
+// or jsonb (22P05), a byte sequence not valid in the encoding (22021), a string too long for its
+// column (22001), a number out of range (22003), an impossible date or time (22007, 22008), a value
+// that does not parse as its type (22P02). They are the client's to fix: 400, never 500.
+const PG_INPUT_ERRORS = new Set(['22P05', '22021', '22001', '22003', '22007', '22008', '22P02']);
+
+const pgInputError = (error: unknown): { message: string; detail?: string } | undefined => {
+  const e = error as { code?: unknown; message?: unknown; detail?: unknown; severity?: unknown };
+  return typeof e.code === 'string' && PG_INPUT_ERRORS.has(e.code) && typeof e.severity === 'string' && typeof e.message === 'string'
+    ? { message: e.message, detail: typeof e.detail === 'string' ? e.detail : undefined }
+    : undefined;
+};
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     if (error instanceof AppError) {
@@ -61,6 +74,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       const detail = fe.validation.map((v) => `${where}${v.instancePath || ''} ${v.message ?? 'is invalid'}`).join('; ');
       return sendProblem(req, reply, 400, 'VALIDATION_FAILED', detail);
     }
+    const pg = pgInputError(error);
+    if (pg) return sendProblem(req, reply, 400, 'VALUE_NOT_STORABLE', `a value in the request cannot be stored: ${pg.message}${pg.detail ? ` (${pg.detail})` : ''}`);
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendProblem(req, reply, status, fe.code ?? 'BAD_REQUEST', fe.message);
     req.log.error({ err: error }, 'request failed');

@@ -175,7 +175,8 @@ export async function finish(
         kind: run.kind,
         database: policy.database,
         outcome: status,
-        checks: r.checks,
+        // The catalog's check outcomes are passed | failed; skipped checks stay in the API.
+        checks: r.checks.flatMap((c) => (c.outcome === 'skipped' ? [] : [{ ...c, outcome: c.outcome }])),
         rtoSeconds: r.rtoSeconds ?? (Date.now() - v.startedAt.getTime()) / 1000,
         finishedAt: now,
         ...(status === 'failed' ? { runbookUrl: runbookUrl(ctx.config, 'verification-failure') } : {}),

@@ -5,13 +5,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, sendProblem } from '@vigil/service-kit';
 import type { Ingest, IngestRequest } from '../operations/ingest.js';
+import { sentryErrorHeader } from '../domain/sentry-error-header.js';
 
 const Params = Type.Object({ projectId: Type.String({ maxLength: 64 }) });
 const Query = Type.Object({ sentry_key: Type.Optional(Type.String({ maxLength: 256 })) }, { additionalProperties: true });
 const Accepted = Type.Object({ id: Type.Optional(Type.String()) });
 
 function reject(req: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, headers: Record<string, string> = {}) {
-  reply.headers({ ...headers, 'x-sentry-error': detail.slice(0, 500) });
+  reply.headers({ ...headers, 'x-sentry-error': sentryErrorHeader(detail) });
   return sendProblem(req, reply, status, code, detail);
 }
 

@@ -11,7 +11,7 @@ import { exportPart, getRequest, listReceipts, type RequestRow } from '../db/req
 import { withTransaction } from '@vigil/service-kit';
 import { asTenant } from './tenant-scope.js';
 import { accessInformation, ART15_PART } from '../domain/access-information.js';
-import { CONTENT_TYPES, RENDERERS, type ExportFormat, type ExportHeader, type ExportPart } from '../domain/export-formats.js';
+import { CONTENT_TYPES, CSV_FORMULA_RULE, RENDERERS, type ExportFormat, type ExportHeader, type ExportPart, type RenderOptions } from '../domain/export-formats.js';
 import { notExportable, requestNotFound } from '../errors.js';
 
 async function accessInformationOf(pool: Pool, tenantId: string) {
@@ -42,14 +42,30 @@ async function* partsOf(pool: Pool, tenantId: string, request: RequestRow, servi
 
 const headerOf = (r: RequestRow): ExportHeader => ({ requestId: r.id, kind: r.kind, generatedAt: r.completedAt ?? r.receivedAt });
 
-export async function exportStream(pool: Pool, tenantId: string, id: string, format: ExportFormat): Promise<{ contentType: string; stream: Readable; filename: string }> {
+/** The file names the manifest lists: a raw CSV (no formula neutralisation) is its own file. */
+const fileName = (id: string, format: ExportFormat, o: RenderOptions) => `subject-request-${id}${format === 'csv' && o.raw ? '.raw' : ''}.${format}`;
+
+export async function exportStream(
+  pool: Pool,
+  tenantId: string,
+  id: string,
+  format: ExportFormat,
+  options: RenderOptions = {},
+): Promise<{ contentType: string; stream: Readable; filename: string }> {
   const { request, services } = await exportable(pool, tenantId, id);
   return {
     contentType: CONTENT_TYPES[format],
-    filename: `subject-request-${id}.${format}`,
-    stream: Readable.from(RENDERERS[format](headerOf(request), partsOf(pool, tenantId, request, services))),
+    filename: fileName(id, format, options),
+    stream: Readable.from(RENDERERS[format](headerOf(request), partsOf(pool, tenantId, request, services), options)),
   };
 }
+
+const RENDERINGS: { format: ExportFormat; options: RenderOptions }[] = [
+  { format: 'json', options: {} },
+  { format: 'csv', options: {} },
+  { format: 'csv', options: { raw: true } },
+  { format: 'xml', options: {} },
+];
 
 /** Checksums of each part (verified against the receipt) and of each rendered file, hashed while streaming. */
 export async function exportManifest(pool: Pool, tenantId: string, id: string) {
@@ -57,14 +73,19 @@ export async function exportManifest(pool: Pool, tenantId: string, id: string) {
   const parts: { service: string; sha256: string | null; verified: boolean }[] = [];
   for await (const p of partsOf(pool, tenantId, request, services)) parts.push({ service: p.service, sha256: p.sha256, verified: p.sha256 === sha256(canonicalJson(p.data)) });
   const files: Record<string, { sha256: string; bytes: number }> = {};
-  for (const format of Object.keys(RENDERERS) as ExportFormat[]) {
+  for (const { format, options } of RENDERINGS) {
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of RENDERERS[format](headerOf(request), partsOf(pool, tenantId, request, services))) {
+    for await (const chunk of RENDERERS[format](headerOf(request), partsOf(pool, tenantId, request, services), options)) {
       hash.update(chunk);
       bytes += Buffer.byteLength(chunk);
     }
-    files[`subject-request-${id}.${format}`] = { sha256: hash.digest('hex'), bytes };
+    files[fileName(id, format, options)] = { sha256: hash.digest('hex'), bytes };
   }
-  return { requestId: id, kind: request.kind, generatedAt: headerOf(request).generatedAt, parts, files };
+  const csv = {
+    formulasNeutralised: true,
+    rule: CSV_FORMULA_RULE,
+    raw: `format=csv&raw=true gives subject-request-${id}.raw.csv, without neutralisation, for machine consumers`,
+  };
+  return { requestId: id, kind: request.kind, generatedAt: headerOf(request).generatedAt, parts, files, csv };
 }

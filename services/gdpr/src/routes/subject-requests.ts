@@ -138,11 +138,14 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
         tags: ['requests'],
         description: 'Streams the export of a completed access or portability request.',
         params: IdParams,
-        querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xml')], { default: 'json' }) }),
+        querystring: Type.Object({
+          format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xml')], { default: 'json' }),
+          raw: Type.Boolean({ default: false, description: 'CSV: no formula neutralisation (for machine consumers); see the manifest' }),
+        }),
       },
     },
     async (req, reply) => {
-      const e = await exportStream(deps.pool, req.principal.tenantId, req.params.id, req.query.format);
+      const e = await exportStream(deps.pool, req.principal.tenantId, req.params.id, req.query.format, { raw: req.query.raw });
       return reply.type(e.contentType).header('content-disposition', `attachment; filename="${e.filename}"`).send(e.stream);
     },
   );

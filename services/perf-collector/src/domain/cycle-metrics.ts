@@ -117,9 +117,11 @@ export function computeCycle(input: CycleInput, previous: Baseline | undefined):
 
   let deadTupleRatio = 0;
   let deadTupleTable: string | undefined;
+  let largeTables = 0;
   for (const t of input.tables) {
     const all = t.live + t.dead;
     if (all < BLOAT_MIN_ROWS) continue;
+    largeTables++;
     if (t.dead / all > deadTupleRatio) {
       deadTupleRatio = t.dead / all;
       deadTupleTable = `${t.schema}.${t.name}`;
@@ -181,6 +183,7 @@ export function computeCycle(input: CycleInput, previous: Baseline | undefined):
       wraparoundPct,
       deadTupleRatio,
       ...(deadTupleTable ? { deadTupleTable } : {}),
+      examined: { statements: deltas.length, largeTables, blocks: hit + read },
     },
   };
 }

@@ -16,7 +16,7 @@ describe('scoreDatabaseHealth', () => {
   });
 
   it('scores a good snapshot 100 with nothing to explain', () => {
-    expect(scoreDatabaseHealth(good)).toEqual({ score: 100, status: 'healthy', components: [] });
+    expect(scoreDatabaseHealth(good)).toMatchObject({ score: 100, status: 'healthy', components: [] });
   });
 
   it('explains wraparound risk, dead-tuple bloat and deadlocks', () => {

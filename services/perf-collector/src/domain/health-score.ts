@@ -15,6 +15,15 @@ export interface HealthSnapshot {
   deadTupleRatio?: number;
   /** Table with that ratio, for the explanation. */
   deadTupleTable?: string;
+  /** What the collector examined (absent in a pushed snapshot: its sender measured the values). */
+  examined?: { statements: number; largeTables: number; blocks: number };
+}
+
+/** One check behind the score. 'skipped': it had nothing to examine; it is never reported as passed. */
+export interface HealthCheck {
+  name: string;
+  outcome: 'passed' | 'failed' | 'skipped';
+  detail: string;
 }
 
 export interface ScoreComponent {
@@ -27,6 +36,7 @@ export interface HealthScore {
   score: number;
   status: 'healthy' | 'warning' | 'critical';
   components: ScoreComponent[];
+  checks: HealthCheck[];
 }
 
 function graded(name: string, value: number, warn: number, crit: number, warnPenalty: number, critPenalty: number, unit: string): ScoreComponent | undefined {
@@ -61,5 +71,36 @@ export function scoreDatabaseHealth(s: HealthSnapshot): HealthScore {
     s.deadTupleRatio !== undefined ? bloat(s.deadTupleRatio, s.deadTupleTable) : undefined,
   ].filter((c): c is ScoreComponent => c !== undefined);
   const score = Math.max(0, 100 - components.reduce((sum, c) => sum + c.penalty, 0));
-  return { score, status: score < 50 ? 'critical' : score < 80 ? 'warning' : 'healthy', components };
+  return { score, status: score < 50 ? 'critical' : score < 80 ? 'warning' : 'healthy', components, checks: healthChecks(s, components) };
+}
+
+/** Why a check had nothing to examine, or undefined when it had something. */
+function nothingToExamine(s: HealthSnapshot, check: string): string | undefined {
+  const e = s.examined;
+  switch (check) {
+    case 'query_time':
+      return e && !e.statements ? 'no statements to examine (pg_stat_statements missing or idle this interval)' : undefined;
+    case 'cache_hit_ratio':
+      return e && !e.blocks ? 'no blocks read or hit this interval' : undefined;
+    case 'dead_tuple_bloat':
+      if (s.deadTupleRatio === undefined) return 'no dead-tuple ratio in the snapshot';
+      return e && !e.largeTables ? 'no table of 10,000+ rows to examine' : undefined;
+    case 'wraparound':
+      return s.wraparoundPct === undefined ? 'no transaction ID age in the snapshot' : undefined;
+    case 'deadlocks':
+      return s.deadlocksPerHour === undefined ? 'no deadlock count in the snapshot' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const CHECKS = ['query_time', 'connection_use', 'connection_latency', 'cache_hit_ratio', 'deadlocks', 'wraparound', 'dead_tuple_bloat'];
+
+function healthChecks(s: HealthSnapshot, components: ScoreComponent[]): HealthCheck[] {
+  return CHECKS.map((name) => {
+    const hit = components.find((c) => c.name === name);
+    if (hit) return { name, outcome: 'failed', detail: hit.detail };
+    const reason = nothingToExamine(s, name);
+    return reason ? { name, outcome: 'skipped', detail: reason } : { name, outcome: 'passed', detail: 'within thresholds' };
+  });
 }

@@ -146,7 +146,7 @@ async function runCycle(deps: CollectDeps, target: TargetRow, client: pg.Client,
     const publish = { tenantId: target.tenantId };
     const labels = { database: snap.database };
     await deps.outbox.enqueue(tx, MetricsCollected, { databaseId: target.id, collectedAt: atIso, samples: cycle.samples.map((s) => ({ ...s, labels })) }, publish);
-    await deps.outbox.enqueue(tx, HealthScored, { databaseId: target.id, databaseName: target.name, ...health, scoredAt }, publish);
+    await deps.outbox.enqueue(tx, HealthScored, { databaseId: target.id, databaseName: target.name, score: health.score, status: health.status, components: health.components, scoredAt }, publish);
     await setTargetStatus(tx, target.id, status, detail, snap.versionNum);
   });
   return { status, detail, versionNum: snap.versionNum, health, slowQueries: slow.length, recommendations: recommendations?.length };

@@ -16,7 +16,7 @@ export async function recordHealth(
   const health = scoreDatabaseHealth(snapshot);
   return withTransaction(deps.pool, async (tx) => {
     const scoredAt = await insertHealthScore(tx, tenantId, database.id, health);
-    await deps.outbox.enqueue(tx, HealthScored, { databaseId: database.id, databaseName: database.name, ...health, scoredAt }, { tenantId });
+    await deps.outbox.enqueue(tx, HealthScored, { databaseId: database.id, databaseName: database.name, score: health.score, status: health.status, components: health.components, scoredAt }, { tenantId });
     return { ...health, scoredAt };
   });
 }

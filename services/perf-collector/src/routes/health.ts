@@ -7,7 +7,18 @@ import { currentScore, recordHealth, scoreHistory } from '../operations/health.j
 
 const Params = Type.Object({ databaseId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
 const Component = Type.Object({ name: Type.String(), penalty: Type.Number(), detail: Type.String() });
-const Score = Type.Object({ score: Type.Integer(), status: Type.String(), components: Type.Array(Component), scoredAt: Type.String() });
+const Check = Type.Object({
+  name: Type.String(),
+  outcome: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('skipped')], { description: 'skipped: nothing to examine (detail says why); never counted as passed' }),
+  detail: Type.String(),
+});
+const Score = Type.Object({
+  score: Type.Integer(),
+  status: Type.String(),
+  components: Type.Array(Component),
+  checks: Type.Optional(Type.Array(Check, { description: 'Every check behind the score (on a fresh score; history rows carry components only)' })),
+  scoredAt: Type.String(),
+});
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox }> = async (app, deps) => {
   app.post(

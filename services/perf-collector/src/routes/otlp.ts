@@ -1,5 +1,6 @@
 // OTLP/HTTP metrics ingest (POST /v1/metrics): protobuf or JSON, gzip allowed, size-limited,
 // partial success per the OTLP specification. Authenticated with an API key as Bearer token.
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -16,7 +17,14 @@ export const otlpRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox;
     if (enc === 'identity') return payload;
     if (enc !== 'gzip') throw otlpInvalid(`content-encoding ${enc} is not supported; use gzip or none`);
     delete req.headers['content-length'];
-    return payload.pipe(createGunzip());
+    // A body that is not gzip (or is cut short) makes the gunzip stream fail. When fastify does not
+    // read it (an unsupported content type answered 415), or after pipeline has already settled
+    // (an aborted request), nobody else listens for that error, which then crashed the process. The
+    // error listener stays for the stream's life; fastify adds its own (a 400) when it reads the body.
+    const gunzip = createGunzip();
+    gunzip.on('error', () => undefined);
+    pipeline(payload, gunzip, () => undefined);
+    return gunzip;
   });
 
   app.post(
