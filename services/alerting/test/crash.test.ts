@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
-import { dropTopics, FAST } from './fixtures.js';
+import { afterAll, describe, expect } from 'vitest';
+import { databaseTest, deleteNamespaceTopics, eventually, type TestKit } from '@vigil/service-kit/testing';
+import { FAST } from './fixtures.js';
 import { HttpSink } from './sink.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,11 +14,15 @@ const KEY = 'vgl_crashtest01_abcdefghijklmnopqrstuvwxyz012345';
 const N = 60;
 // Generous timeout and lease: on a loaded machine a send must not outlive its lease and be
 // reclaimed while still in progress (that is a re-send this test would rightly count).
-const SLOW_MACHINE = { ALERT_DELIVERY_TIMEOUT_MS: '5000', ALERT_DELIVERY_LEASE_MS: '8000' };
+const SLOW_MACHINE = { ALERT_DELIVERY_TIMEOUT_MS: '10000', ALERT_DELIVERY_LEASE_MS: '15000' };
 
-let env: TestEnv;
-let sink: HttpSink;
+// An empty database and a Kafka namespace of its own: the service runs as a child process,
+// migrates the database itself and seeds its API key.
+const it = databaseTest({ label: 'alertcrash', env: { ...FAST, ...SLOW_MACHINE } });
+
+let openSink: HttpSink | undefined;
 let child: ChildProcess | undefined;
+let restartNamespace: string | undefined;
 let base = '';
 
 async function freePort(): Promise<number> {
@@ -29,52 +33,48 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/**
- * Starts the service the way a supervisor would: if boot fails (after a SIGKILL the broker keeps
- * the dead consumer in its group until its session times out, longer than fastify's ready
- * timeout), start it again.
- */
-async function startService(port: number, namespace: string): Promise<ChildProcess> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'services/alerting/src/server.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env.env, ...FAST, ...SLOW_MACHINE, KAFKA_NAMESPACE: namespace, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: KEY, VIGIL_BOOTSTRAP_TENANT: 'acme', LOG_LEVEL: 'fatal' },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
-    let exited = false;
-    proc.once('exit', () => (exited = true));
-    const ready = await eventually(async () => exited || (await fetch(`${base}/readyz`).catch(() => undefined))?.ok, 60_000, 200).catch(() => false);
-    if (ready && !exited) return proc;
+/** Starts the service as its Dockerfile does and waits until /readyz answers 200. */
+async function startService(kit: TestKit, port: number, namespace: string): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'services/alerting/src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...kit.env, KAFKA_NAMESPACE: namespace, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: KEY, VIGIL_BOOTSTRAP_TENANT: 'acme', LOG_LEVEL: 'fatal' },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  let exitCode: number | null | undefined;
+  proc.once('exit', (code) => (exitCode = code));
+  try {
+    await eventually(async () => {
+      if (exitCode !== undefined) throw new Error(`alerting exited with code ${exitCode} during boot`);
+      return (await fetch(`${base}/readyz`).catch(() => undefined))?.ok;
+    }, 90_000, 200);
+  } catch (err) {
     proc.kill('SIGKILL');
-    if (Date.now() > deadline) throw new Error('alerting did not boot');
+    throw err;
   }
+  return proc;
 }
 
 const call = (method: string, path: string, body?: unknown) =>
   fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-beforeAll(async () => {
-  env = await createTestEnv('alertcrash');
-  sink = await new HttpSink().start();
-  // Slow answers keep requests in flight, so the kill lands mid-delivery.
-  sink.respond = () => ({ status: 200, delayMs: 100 });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  child = await startService(port, env.namespace);
-});
-
 afterAll(async () => {
   child?.kill('SIGKILL');
-  await sink?.close();
-  await env?.cleanup();
-  if (env) for (const ns of [env.namespace, `${env.namespace}-r`]) await dropTopics(env.env.KAFKA_BROKERS!, ns);
+  await openSink?.close();
+  // The kit deletes the file's namespace; the restart ran in a second one.
+  if (restartNamespace) await deleteNamespaceTopics(restartNamespace);
 });
 
 type Hook = { alerts: { fingerprint: string }[] };
 
 describe('SIGKILL mid-delivery', () => {
-  it('loses nothing and duplicates nothing across a hard restart', { timeout: 180_000 }, async () => {
+  it('loses nothing and duplicates nothing across a hard restart', { timeout: 240_000 }, async ({ kit }) => {
+    const sink = (openSink = await new HttpSink().start());
+    // Slow answers keep requests in flight, so the kill lands mid-delivery.
+    sink.respond = () => ({ status: 200, delayMs: 100 });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = await startService(kit, port, kit.namespace);
+
     expect((await call('PUT', '/v1/receivers/hook', { kind: 'webhook', url: sink.url('/hook'), secret: 'crash-test-secret-key' })).status).toBe(204);
     expect((await call('PUT', '/v1/routing', { route: { receiver: 'hook', group_by: ['...'], group_wait: '0s', group_interval: '1h', repeat_interval: '1h' }, inhibit_rules: [] })).status).toBe(204);
     const posted = await call('POST', '/api/v2/alerts', Array.from({ length: N }, (_, i) => ({ labels: { alertname: 'Crash', instance: `i${i}` } })));
@@ -93,6 +93,9 @@ describe('SIGKILL mid-delivery', () => {
     }, 30_000, 50);
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
+    // Positive signal that the sink has seen every request the dead process sent: all its sockets
+    // are closed (a socket closes only after the bytes before its FIN were read).
+    await eventually(async () => (await sink.openConnections()) === 0, 30_000, 50);
     const held = new Set([...sink.inFlight].map((r) => r.headers['idempotency-key']));
     expect(answered()).toBeLessThan(N);
     expect(held.size).toBeGreaterThan(0);
@@ -101,9 +104,22 @@ describe('SIGKILL mid-delivery', () => {
     // Same database, fresh Kafka namespace: the broker would otherwise hold the killed consumer in
     // its group until the session times out, which outlasts fastify's boot timeout. Delivery does
     // not involve Kafka; the queue under test lives in PostgreSQL.
-    child = await startService(Number(new URL(base).port), `${env.namespace}-r`);
+    restartNamespace = `${kit.namespace}-r`;
+    const restartedAt = Date.now();
+    child = await startService(kit, port, restartNamespace);
     await eventually(async () => new Set(sink.requests.filter((r) => r.status === 200).map((r) => (r.json as Hook).alerts[0]!.fingerprint)).size === N, 60_000);
-    await new Promise((r) => setTimeout(r, 4000)); // late duplicates, if any, would arrive now
+    // Positive signals that no late duplicate can still arrive: every notification is recorded as
+    // delivered (none queued or sending), then the process stops gracefully, which waits for any
+    // send still in flight before it exits.
+    const delivered = await eventually(async () => {
+      const all = (await (await call('GET', '/v1/notifications?limit=1000')).json()) as { state: string; idempotencyKey: string; attempts: number }[];
+      return all.length === N && all.every((n) => n.state === 'delivered') ? all : undefined;
+    }, 60_000, 100);
+    const stopped = child!;
+    child = undefined;
+    const exit = new Promise<number | null>((r) => stopped.once('exit', (code) => r(code)));
+    stopped.kill('SIGTERM');
+    expect(await exit).toBe(0);
 
     const byFingerprint = new Map<string, Set<string>>();
     const answeredByKey = new Map<string, number>();
@@ -119,7 +135,12 @@ describe('SIGKILL mid-delivery', () => {
     expect(byFingerprint.size).toBe(N);
     // Nothing duplicated: one notification (one idempotency key) per alert, delivered exactly once...
     expect([...byFingerprint.values()].every((keys) => keys.size === 1)).toBe(true);
-    expect([...answeredByKey.values()].every((n) => n === 1)).toBe(true);
+    const attempts = new Map(delivered.map((n) => [n.idempotencyKey, n.attempts]));
+    const twice = [...answeredByKey].filter(([, n]) => n !== 1).map(([key, n]) => ({
+      key, answered: n, heldAtKill: held.has(key), attempts: attempts.get(key),
+      msAfterRestart: sink.requests.filter((r) => r.headers['idempotency-key'] === key).map((r) => r.at - restartedAt),
+    }));
+    expect(twice).toEqual([]);
     expect(answeredByKey.size).toBe(N);
     // ...and only requests left unanswered by the kill were sent again, unchanged.
     for (const [key, bodies] of bodiesByKey) {
@@ -127,7 +148,6 @@ describe('SIGKILL mid-delivery', () => {
       if (sends > 1) expect(held.has(key), `re-sent ${key}`).toBe(true);
       expect(bodies.size).toBe(1);
     }
-    const delivered = (await (await call('GET', '/v1/notifications?state=delivered&limit=1000')).json()) as unknown[];
     expect(delivered).toHaveLength(N);
   });
 });

@@ -1,26 +1,23 @@
-// Shared setup for alerting tests: an app on its own database and Kafka namespace, a sink, a key.
+// Shared setup for alerting tests: the kit's serviceTest fixture (the app on its own database,
+// cloned from a migrated template, and Kafka namespace), plus an HTTP sink and an admin key.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { createTestEnv, deleteNamespaceTopics, type TestEnv } from '@vigil/service-kit/testing';
+import { eventually, serviceTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { HttpSink } from './sink.js';
 
 export interface Harness {
-  env: TestEnv;
   app: FastifyInstance;
+  kit: TestKit;
   sink: HttpSink;
-  key: string;
   headers: { authorization: string };
-  close(): Promise<void>;
-}
-
-/** Deletes this test's namespaced topics (the kit's cleanup, also used on dedicated brokers). */
-export async function dropTopics(brokers: string, namespace: string): Promise<void> {
-  await deleteNamespaceTopics(namespace, brokers);
 }
 
 /** Fast timings for tests; a test may override any variable. */
 export const FAST = {
+  // Small pools: the PostgreSQL server (100 connections) is shared with parallel test files.
+  DATABASE_POOL_MAX: '5',
   ALERT_POLL_INTERVAL_MS: '50',
   ALERT_DELIVERY_BACKOFF_BASE_MS: '200',
   ALERT_DELIVERY_BACKOFF_MAX_MS: '1000',
@@ -29,42 +26,37 @@ export const FAST = {
   ALERT_EXTERNAL_URL: 'http://vigil.test',
 };
 
-/**
- * Builds and starts the app. On a loaded machine the shared broker sometimes answers the first
- * consumer join with "does not host this topic-partition" right after creating the topics, or the
- * join outlasts fastify's ready timeout; another attempt gets past it.
- */
-async function readyApp(vars: Record<string, string>): Promise<FastifyInstance> {
-  for (let attempt = 1; ; attempt++) {
-    const app = await buildApp(loadServiceConfig(vars));
-    try {
-      await app.ready();
-      return app;
-    } catch (err) {
-      await app.close().catch(() => undefined);
-      if (attempt >= 3 || !/topic-partition|leader|timed out|did not start in time/i.test((err as Error).message)) throw err;
-    }
+/** Builds the app from env the way server.ts does. */
+export const buildAlerting = (env: Record<string, string>) => buildApp(loadServiceConfig(env));
+
+/** A sink and an admin key of tenant acme around a ready app; `setup` runs once, before the file's tests. */
+export async function openHarness(app: FastifyInstance, kit: TestKit, setup?: (h: Harness) => Promise<void>): Promise<Harness> {
+  const sink = await new HttpSink().start();
+  const h: Harness = { app, kit, sink, headers: await kit.auth('acme', 'admin') };
+  try {
+    await setup?.(h);
+  } catch (err) {
+    await sink.close();
+    throw err;
   }
+  return h;
 }
 
-export async function harness(label: string, extra: Record<string, string> = {}): Promise<Harness> {
-  const env = await createTestEnv(label);
-  const sink = await new HttpSink().start();
-  const app = await readyApp({ ...env.env, ...FAST, ...extra }).catch(async (err: unknown) => {
-    await sink.close();
-    await env.cleanup();
-    throw err;
+/** `test` with file-scoped fixtures `app`, `kit` (serviceTest) and `h` (the app, a sink, a key). */
+export function alertingTest(label: string, o: { env?: Record<string, string>; setup?: (h: Harness) => Promise<void> } = {}) {
+  return serviceTest({ label, env: { ...FAST, ...o.env }, build: buildAlerting }).extend<{ h: Harness }>({
+    h: [
+      async ({ app, kit }, use) => {
+        const h = await openHarness(app, kit, o.setup);
+        try {
+          await use(h);
+        } finally {
+          await h.sink.close();
+        }
+      },
+      { scope: 'file' },
+    ],
   });
-  const key = await env.apiKey('acme', 'admin');
-  return {
-    env, app, sink, key, headers: { authorization: `Bearer ${key}` },
-    async close() {
-      await app.close();
-      await sink.close();
-      await env.cleanup();
-      await dropTopics(env.env.KAFKA_BROKERS!, env.namespace);
-    },
-  };
 }
 
 export async function api(h: Harness, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
@@ -80,4 +72,36 @@ export async function webhookSetup(h: Harness, extraRoute: Record<string, unknow
     inhibit_rules: [],
   });
   if (routing.statusCode !== 204) throw new Error(routing.body);
+}
+
+/**
+ * Positive signal for "nothing was sent": no notification is waiting or in flight any more, so
+ * every one that the code under test enqueued has reached the sink.
+ */
+export async function deliverySettled(h: Harness, timeoutMs = 30_000): Promise<void> {
+  await eventually(async () => {
+    const list = (await api(h, 'GET', '/v1/notifications?limit=1000')).json() as { state: string }[];
+    return list.every((n) => n.state === 'delivered' || n.state === 'dead');
+  }, timeoutMs, 50);
+}
+
+/**
+ * Positive signal that the group flusher has passed every group due before now: a marker alert,
+ * posted now, is flushed in the same or a later batch (groups are claimed in due order), and its
+ * notification is delivered; then the queue has settled. Routed by the root route to /hook.
+ */
+export async function flushMarker(h: Harness): Promise<void> {
+  const id = randomUUID();
+  const res = await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'FlushMarker', marker: id } }]);
+  if (res.statusCode !== 200) throw new Error(res.body);
+  await eventually(async () => h.sink.on('/hook').some((r) => (r.json as { alerts?: { labels: Record<string, string> }[] }).alerts?.[0]?.labels.marker === id), 30_000);
+  await deliverySettled(h);
+}
+
+/** Positive signal that a consumer handled these events: their inbox rows are committed with the effect. */
+export async function processed(h: Harness, consumer: string, eventIds: string[], timeoutMs = 30_000): Promise<void> {
+  await eventually(async () => {
+    const { rows } = await h.app.infra.pool.query(`SELECT count(*)::int AS n FROM alerting.inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])`, [consumer, eventIds]);
+    return rows[0].n === eventIds.length;
+  }, timeoutMs, 50);
 }

@@ -1,12 +1,12 @@
 // Slack Block Kit and PagerDuty Events API v2 payloads, exact, through the real delivery queue;
 // Slack pacing and 429 Retry-After.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { api, harness, type Harness } from './fixtures.js';
+import { alertingTest, api, type Harness } from './fixtures.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness('alertnotify');
+const it = alertingTest('alertnotify', { setup: notifierSetup });
+
+async function notifierSetup(h: Harness): Promise<void> {
   for (const [name, cfg] of Object.entries({
     slack: { kind: 'slack', webhookUrl: h.sink.url('/slack/T000/B000/XXXX') },
     limited: { kind: 'slack', webhookUrl: h.sink.url('/slack/limited') },
@@ -22,11 +22,10 @@ beforeAll(async () => {
     inhibit_rules: [],
   });
   expect(routing.statusCode).toBe(204);
-});
-afterAll(async () => h?.close());
+}
 
 describe('notifiers', () => {
-  it('Slack: Block Kit with severity, summary, key labels, runbook and source links', async () => {
+  it('Slack: Block Kit with severity, summary, key labels, runbook and source links', { timeout: 180_000 }, async ({ h }) => {
     await api(h, 'POST', '/api/v2/alerts', [
       { labels: { alertname: 'CacheLow', database: 'orders', severity: 'warning' }, annotations: { summary: 'Cache hit 80 %', runbook_url: 'https://runbooks.test/cache' }, generatorURL: 'http://prom.test/g' },
     ]);
@@ -50,7 +49,7 @@ describe('notifiers', () => {
     });
   });
 
-  it('PagerDuty: trigger, acknowledge and resolve share one stable dedup_key', async () => {
+  it('PagerDuty: trigger, acknowledge and resolve share one stable dedup_key', async ({ h }) => {
     const labels = { alertname: 'ApiDown', service: 'api', severity: 'critical', team: 'pd' };
     await api(h, 'POST', '/api/v2/alerts', [{ labels, annotations: { summary: 'API down' } }]);
     const trigger = (await eventually(async () => h.sink.on('/pd/v2/enqueue')[0])).json as Record<string, unknown>;
@@ -80,7 +79,7 @@ describe('notifiers', () => {
     expect(resolve).toEqual({ routing_key: 'R0UT1NGKEY0000000000000000000000', dedup_key: trigger.dedup_key, event_action: 'resolve' });
   });
 
-  it('Slack webhooks are paced to about one message per second', async () => {
+  it('Slack webhooks are paced to about one message per second', async ({ h }) => {
     await api(h, 'POST', '/api/v2/alerts', ['a', 'b', 'c'].map((i) => ({ labels: { alertname: 'Paced', instance: i } })));
     const reqs = await eventually(async () => {
       const list = h.sink.on('/slack/T000/B000/XXXX').filter((r) => (r.json as { text: string }).text.includes('Paced'));
@@ -90,7 +89,7 @@ describe('notifiers', () => {
     expect(reqs[2]!.at - reqs[1]!.at).toBeGreaterThanOrEqual(900);
   });
 
-  it('a 429 with Retry-After holds every send to that webhook until the time has passed', async () => {
+  it('a 429 with Retry-After holds every send to that webhook until the time has passed', async ({ h }) => {
     let limited = 0;
     h.sink.respond = (r) => (r.path === '/slack/limited' && limited++ === 0 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 200 });
     await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'Limited', team: 'limited' } }]);
@@ -105,7 +104,7 @@ describe('notifiers', () => {
     h.sink.respond = () => ({ status: 200 });
   });
 
-  it('a test notification reaches the receiver', async () => {
+  it('a test notification reaches the receiver', async ({ h }) => {
     const res = await api(h, 'POST', '/v1/receivers/slack/test');
     expect(res.statusCode).toBe(202);
     await eventually(async () => h.sink.on('/slack/T000/B000/XXXX').find((r) => (r.json as { text: string }).text.includes('VigilTestNotification')));

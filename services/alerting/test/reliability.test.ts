@@ -1,21 +1,21 @@
 // Delivery reliability inside one process: a target down then back (exactly once), dead-letter
 // after the maximum attempts (raising its own alert), and malformed input answered with 400.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { api, harness, webhookSetup, type Harness } from './fixtures.js';
+import { alertingTest, api, deliverySettled, webhookSetup } from './fixtures.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await harness('alertrely', { ALERT_DELIVERY_MAX_ATTEMPTS: '3' });
-  await api(h, 'PUT', '/v1/receivers/broken', { kind: 'webhook', url: h.sink.url('/broken'), secret: 'another-long-secret-key' });
-  await webhookSetup(h, { routes: [{ matchers: ['team="broken"'], receiver: 'broken' }] });
+const it = alertingTest('alertrely', {
+  env: { ALERT_DELIVERY_MAX_ATTEMPTS: '3' },
+  setup: async (h) => {
+    await api(h, 'PUT', '/v1/receivers/broken', { kind: 'webhook', url: h.sink.url('/broken'), secret: 'another-long-secret-key' });
+    await webhookSetup(h, { routes: [{ matchers: ['team="broken"'], receiver: 'broken' }] });
+  },
 });
-afterAll(async () => h?.close());
 
 type Hook = { alerts: { labels: Record<string, string>; fingerprint: string; status: string }[] };
 
 describe('delivery reliability', () => {
-  it('a webhook target down for a while gets every notification exactly once when it returns', async () => {
+  it('a webhook target down for a while gets every notification exactly once when it returns', { timeout: 180_000 }, async ({ h }) => {
     let down = true;
     h.sink.respond = (r) => (r.path === '/hook' && down ? { status: 503 } : { status: 200 });
     await api(h, 'POST', '/api/v2/alerts', Array.from({ length: 20 }, (_, i) => ({ labels: { alertname: 'Outage', instance: `i${i}` } })));
@@ -25,7 +25,8 @@ describe('delivery reliability', () => {
       const list = h.sink.on('/hook').filter((r) => r.status === 200 && (r.json as Hook).alerts[0]?.labels.alertname === 'Outage');
       return list.length >= 20 ? list : undefined;
     }, 30_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Positive signal: every notification is recorded as delivered (or dead), none is queued or in flight.
+    await deliverySettled(h);
     const accepted = h.sink.on('/hook').filter((r) => r.status === 200 && (r.json as Hook).alerts[0]?.labels.alertname === 'Outage');
     expect(accepted.length).toBe(20);
     expect(new Set(ok.map((r) => (r.json as Hook).alerts[0]!.labels.instance)).size).toBe(20);
@@ -34,7 +35,7 @@ describe('delivery reliability', () => {
     expect(failed).toEqual([]);
   });
 
-  it('after the maximum attempts a notification is dead-lettered and raises an alert of its own', async () => {
+  it('after the maximum attempts a notification is dead-lettered and raises an alert of its own', async ({ h }) => {
     h.sink.respond = (r) => (r.path === '/broken' ? { status: 500 } : { status: 200 });
     await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'WillFail', team: 'broken' } }]);
     const dead = await eventually(async () => {
@@ -43,14 +44,23 @@ describe('delivery reliability', () => {
     }, 30_000);
     expect(dead).toMatchObject({ attempts: 3, lastStatus: 500 });
     expect(h.sink.on('/broken')).toHaveLength(3);
-    const [alert] = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=NotificationDeadLettered')).json();
-    expect(alert.labels).toEqual({ alertname: 'NotificationDeadLettered', receiver: 'broken', severity: 'critical' });
+    // Delivery does not raise the alert itself: it counts the dead letter and publishes
+    // NotificationDeadLettered, and the builtin rule of that name raises the alert from the event.
+    const metrics = (await h.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/vigil_alerting_notifications_dead_lettered_total\{[^}]*kind="webhook"[^}]*\} 1/);
+    const [alert] = await eventually(async () => {
+      const list = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=NotificationDeadLettered')).json() as { labels: Record<string, string>; source: string; ruleId: string | null }[];
+      return list.length ? list : undefined;
+    }, 30_000);
+    expect(alert!.labels).toEqual({ alertname: 'NotificationDeadLettered', receiver: 'broken', severity: 'critical' });
+    expect(alert!.source).toBe('notification-dead-lettered');
+    expect(alert!.ruleId).not.toBeNull();
     // ...and it is routed like any other alert.
     await eventually(async () => h.sink.on('/hook').find((r) => (r.json as Hook).alerts[0]?.labels.alertname === 'NotificationDeadLettered'));
     h.sink.respond = () => ({ status: 200 });
   });
 
-  it('malformed Alertmanager bodies get a 400 that says what is wrong', async () => {
+  it('malformed Alertmanager bodies get a 400 that says what is wrong', async ({ h }) => {
     const cases: [unknown, RegExp][] = [
       [{ labels: { a: 'b' } }, /body must be array/],
       [[{ annotations: {} }], /body\/0 must have required property 'labels'/],
@@ -67,7 +77,7 @@ describe('delivery reliability', () => {
     }
   });
 
-  it('malformed rules get a 400 that says what is wrong', async () => {
+  it('malformed rules get a 400 that says what is wrong', async ({ h }) => {
     const cases: [unknown, RegExp][] = [
       [{ name: 'X', kind: 'sometimes' }, /kind must be "threshold" or "event"/],
       [{ name: 'X', kind: 'threshold', metric: 'm', op: '>', levels: [{ severity: 'warning', value: 1 }], for: 'a while' }, /for "a while" is not a duration/],

@@ -66,6 +66,11 @@ export class HttpSink {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
   }
 
+  /** Open client connections (a dead client's sockets close once the sink has read all it sent). */
+  openConnections(): Promise<number> {
+    return new Promise((resolve, reject) => this.server!.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  }
+
   on(path: string): SinkRequest[] {
     return this.requests.filter((r) => r.path === path);
   }

@@ -19,3 +19,20 @@ export const AlertStateChanged = defineEvent({
     changedAt: Timestamp,
   }),
 });
+
+export const NotificationDeadLettered = defineEvent({
+  type: 'NotificationDeadLettered',
+  topic: 'alerts.notification-dead-lettered',
+  version: 1,
+  description: 'alerting gave up on a notification (attempts exhausted or a permanent error); its rules raise an alert from it.',
+  key: (d) => d.receiver,
+  schema: Type.Object({
+    notificationId: Id,
+    receiver: Type.String({ minLength: 1 }),
+    kind: Type.String({ minLength: 1 }),
+    attempts: Type.Integer({ minimum: 0 }),
+    lastStatus: Type.Union([Type.Integer(), Type.Null()]),
+    error: Type.String(),
+    deadAt: Timestamp,
+  }),
+});

@@ -4,8 +4,8 @@ import { ApmMetricsReceived, BackupFinished, ErrorSpikeDetected, GdprDeadlineWar
 import type { Pool, PoolClient } from 'pg';
 import type { Sample, Signal } from '../domain/rules.js';
 import { backupSignal, gdprSignal, healthSamples, issueSignal, metricSamples, objectiveSignal, verificationSignal } from '../domain/signals.js';
-import { evaluateSamples, evaluateSignal } from '../pipeline/evaluate.js';
-import type { Lifecycle } from '../pipeline/ingest.js';
+import { evaluateSamples, evaluateSignal } from '../operations/evaluate.js';
+import type { Lifecycle } from '../operations/lifecycle.js';
 
 export function subscribeSources(bus: EventBus, pool: Pool, lc: Lifecycle): void {
   const once = (consumer: string, event: { id: string }, effect: (tx: PoolClient) => Promise<unknown>) =>

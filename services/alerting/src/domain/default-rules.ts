@@ -46,5 +46,7 @@ export function defaultRules(healthFloor: number): RuleSpec[] {
       severity: 'critical', labels: {}, annotations: {},
     },
     { name: 'RecoveryObjectiveExceeded', kind: 'event', event: 'RecoveryObjectiveBreached', severity: 'critical', resolveAfter: '24h', labels: {}, annotations: {} },
+    // alerting's own delivery: published by the notifier, raised here like any other signal.
+    { name: 'NotificationDeadLettered', kind: 'event', event: 'NotificationDeadLettered', severity: 'critical', labels: {}, annotations: {} },
   ];
 }

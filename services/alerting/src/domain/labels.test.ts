@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, matches, parseDuration, parseMatcher } from './labels.js';
+import { fingerprint, matches, parseDuration, parseLabelFilter, parseMatcher } from './labels.js';
 
 describe('labels', () => {
   it('fingerprints ignore label order and differ by value', () => {
@@ -25,5 +25,11 @@ describe('labels', () => {
     expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(parseDuration('0s')).toBe(0);
     expect(() => parseDuration('5 minutes', 'for')).toThrow(/for "5 minutes" is not a duration/);
+  });
+
+  it('parses label=value filters and names a malformed one', () => {
+    expect(parseLabelFilter(undefined)).toBeUndefined();
+    expect(parseLabelFilter(['alertname=Dup', 'expr=a=b'])).toEqual({ alertname: 'Dup', expr: 'a=b' });
+    expect(() => parseLabelFilter(['no-equals'])).toThrow(/label filter "no-equals" is not name=value/);
   });
 });

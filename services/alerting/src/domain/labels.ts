@@ -23,6 +23,18 @@ export class InvalidInput extends Error {
   override readonly name = 'InvalidInput';
 }
 
+/** `label=value` pairs (the repeatable `label` query parameter) as an equality filter. */
+export function parseLabelFilter(pairs: readonly string[] | undefined): Labels | undefined {
+  if (!pairs?.length) return undefined;
+  return Object.fromEntries(
+    pairs.map((p) => {
+      const m = /^([a-zA-Z_][a-zA-Z0-9_]*)=(.*)$/.exec(p);
+      if (!m) throw new InvalidInput(`label filter ${JSON.stringify(p)} is not name=value`);
+      return [m[1]!, m[2]!];
+    }),
+  );
+}
+
 const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*(?:"((?:[^"\\]|\\.)*)"|([^"\s]*))\s*$/;
 const regexCache = new Map<string, RegExp>();
 

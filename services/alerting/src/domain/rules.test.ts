@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRules } from './default-rules.js';
 import type { EventRule, ThresholdRule } from './rule-schema.js';
-import { evaluateEvent, evaluateThreshold, validateRule } from './rules.js';
+import { assertEditable, evaluateEvent, evaluateThreshold, RuleReadOnly, ruleFromBody, validateRule } from './rules.js';
+import { deadLetterSignal } from './signals.js';
 
 const qt = { id: 'r1', spec: defaultRules(70).find((r) => r.name === 'QueryTimeHigh') as ThresholdRule };
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
@@ -37,5 +38,28 @@ describe('rules', () => {
     expect(() => validateRule({ name: 'x', kind: 'threshold', metric: 'm', op: '>', levels: [{ severity: 'warning', value: 1 }], for: 'soon' })).toThrow(/for "soon"/);
     expect(() => validateRule({ name: 'x', kind: 'event', event: 'E', severity: 'warning', matchers: ['bad'] })).toThrow(/matcher "bad"/);
     expect(() => validateRule({ name: 'x', kind: 'event', event: 'E', severity: 'warning', labels: { severity: 'x' } })).toThrow(/set by the rule/);
+  });
+
+  it('a rule body carries `enabled` beside the spec; builtins are read-only', () => {
+    const body = { name: 'DeployFailed', kind: 'event', event: 'deploy', severity: 'warning' };
+    expect(ruleFromBody({ ...body, enabled: false })).toMatchObject({ enabled: false, spec: { name: 'DeployFailed' } });
+    expect(ruleFromBody(body).enabled).toBe(true);
+    expect(() => assertEditable({ builtin: true })).toThrow(RuleReadOnly);
+    expect(() => assertEditable({ builtin: false })).not.toThrow();
+    expect(() => assertEditable(undefined)).not.toThrow();
+  });
+
+  it('the builtin NotificationDeadLettered rule raises an alert from a dead-letter signal', () => {
+    const rule = { id: 'r2', spec: defaultRules(70).find((r) => r.name === 'NotificationDeadLettered') as EventRule };
+    const signal = deadLetterSignal({ receiver: 'pager', kind: 'webhook', attempts: 3, lastStatus: 500, error: 'HTTP 500', deadAt: '2026-01-01T00:00:00Z' });
+    const out = evaluateEvent(rule, signal);
+    expect(out).toMatchObject({
+      action: 'fire',
+      alert: {
+        severity: 'critical',
+        labels: { alertname: 'NotificationDeadLettered', receiver: 'pager', severity: 'critical' },
+        annotations: { summary: 'Notifications to receiver pager are failing', description: 'Gave up after 3 attempts: HTTP 500' },
+      },
+    });
   });
 });

@@ -74,6 +74,21 @@ export function validateRule(input: unknown): RuleSpec {
   return spec;
 }
 
+/** A rule as the API takes it: the spec plus `enabled` (default true). */
+export function ruleFromBody(body: Record<string, unknown>): { spec: RuleSpec; enabled: boolean } {
+  const { enabled, ...spec } = body;
+  return { spec: validateRule(spec), enabled: enabled !== false };
+}
+
+/** Builtin rules ship with Vigil and are read-only; a tenant writes a rule of its own instead. */
+export class RuleReadOnly extends Error {
+  override readonly name = 'RuleReadOnly';
+}
+
+export function assertEditable(rule: { builtin: boolean } | undefined): void {
+  if (rule?.builtin) throw new RuleReadOnly('builtin rules are read-only; create a rule of your own');
+}
+
 const compare = (op: ThresholdRule['op'], v: number, t: number) => (op === '>' ? v > t : op === '>=' ? v >= t : op === '<' ? v < t : v <= t);
 
 /** `{{ $value }}` and `{{ $labels.name }}` in annotations. */

@@ -90,3 +90,14 @@ export function objectiveSignal(o: { policyId: string; database: string; objecti
     at: new Date(o.detectedAt),
   };
 }
+
+/** alerting's own delivery gave up on a notification: the builtin NotificationDeadLettered rule fires on it. */
+export function deadLetterSignal(d: { receiver: string; kind: string; attempts: number; lastStatus: number | null; error: string; deadAt: string }): Signal {
+  return {
+    type: 'NotificationDeadLettered',
+    labels: { receiver: d.receiver },
+    attrs: defined({ kind: d.kind, last_status: d.lastStatus ?? undefined }),
+    annotations: { summary: `Notifications to receiver ${d.receiver} are failing`, description: `Gave up after ${d.attempts} attempts: ${d.error}` },
+    at: new Date(d.deadAt),
+  };
+}

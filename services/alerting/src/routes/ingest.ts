@@ -1,13 +1,8 @@
 // Inbound alerts: the Alertmanager-compatible v2 API and a generic event API.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { toActions } from '../domain/am-alerts.js';
-import { InvalidInput } from '../domain/labels.js';
-import { alertsInvalid } from '../errors.js';
-import type { AlertingDeps } from '../pipeline/deps.js';
-import { evaluateSignal } from '../pipeline/evaluate.js';
-import { fireMany, resolve } from '../pipeline/ingest.js';
-import { inTransaction } from '../pipeline/transaction.js';
+import type { AlertingDeps } from '../operations/deps.js';
+import { receiveAlertmanagerAlerts, receiveEvent } from '../operations/ingest.js';
 import { LabelSet } from './schemas.js';
 
 const PostableAlert = Type.Object({
@@ -24,18 +19,7 @@ export const alertmanagerRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps 
     '/api/v2/alerts',
     { schema: { tags: ['alertmanager'], summary: 'Alertmanager v2: post alerts', body: Type.Array(PostableAlert, { maxItems: 10_000 }), response: { 200: Type.Null() } } },
     async (req) => {
-      let actions;
-      try {
-        actions = toActions(req.body, new Date(), deps.resolveTimeoutMs);
-      } catch (err) {
-        throw err instanceof InvalidInput ? alertsInvalid(err.message) : err;
-      }
-      const tenantId = req.principal.tenantId;
-      await inTransaction(deps.pool, async (tx) => {
-        const firing = actions.flatMap((a) => (a.action === 'fire' ? [{ draft: a.alert, source: 'alertmanager-api', startsAt: a.startsAt }] : []));
-        await fireMany(tx, deps.lifecycle, tenantId, firing);
-        for (const a of actions) if (a.action === 'resolve') await resolve(tx, deps.lifecycle, tenantId, a.fingerprint, 'alertmanager-api', a.at);
-      });
+      await receiveAlertmanagerAlerts(deps, req.principal.tenantId, req.body);
       return null;
     },
   );
@@ -61,11 +45,6 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
         response: { 202: Type.Object({ matchedRules: Type.Integer() }) },
       },
     },
-    async (req, reply) => {
-      const b = req.body;
-      const signal = { type: b.type, labels: b.labels, attrs: b.attributes ?? {}, annotations: b.annotations ?? {}, at: b.occurredAt ? new Date(b.occurredAt) : new Date() };
-      const matchedRules = await inTransaction(deps.pool, (tx) => evaluateSignal(tx, deps.lifecycle, req.principal.tenantId, signal, 'events-api'));
-      return reply.status(202).send({ matchedRules });
-    },
+    async (req, reply) => reply.status(202).send({ matchedRules: await receiveEvent(deps, req.principal.tenantId, req.body) }),
   );
 };

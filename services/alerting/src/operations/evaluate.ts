@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { activeRules, clearPending, pendingSince, setPending } from '../db/rules.js';
 import type { EventRule, ThresholdRule } from '../domain/rule-schema.js';
 import { evaluateEvent, evaluateThreshold, type Outcome, type Sample, type Signal } from '../domain/rules.js';
-import { applyOutcomes, type Lifecycle } from './ingest.js';
+import { applyOutcomes, type Lifecycle } from './lifecycle.js';
 
 export async function evaluateSamples(tx: PoolClient, lc: Lifecycle, tenantId: string, samples: Sample[], source: string): Promise<void> {
   if (!samples.length) return;

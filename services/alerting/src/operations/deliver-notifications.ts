@@ -1,13 +1,15 @@
 // Sends queued notifications. A row is committed as 'sending' (with a lease) before the request
 // goes out and as 'delivered' right after the 2xx, so a restart re-sends only requests whose
 // outcome was never recorded, with the same idempotency key and body.
+// Like Alertmanager's notifier, delivery never raises alerts itself: a dead-lettered
+// notification is recorded, counted and published (NotificationDeadLettered); the builtin rule
+// of that name turns the event into an alert through the normal path (consumers/).
 import type { Pool } from 'pg';
+import { NotificationDeadLettered, type Outbox } from '@vigil/events';
+import { withTransaction } from '@vigil/service-kit';
+import { postJson, SendError } from '../clients/webhook.js';
 import { claimDue, markDead, markDelivered, pauseTarget, release, scheduleRetry, takeSendSlot, type NotificationRow } from '../db/notifications.js';
 import { backoffMs, classify, paceMs, type SendResult } from '../domain/delivery-policy.js';
-import { fingerprint } from '../domain/labels.js';
-import { fire, type Lifecycle } from '../pipeline/ingest.js';
-import { postJson, SendError } from './http-post.js';
-import { inTransaction } from '../pipeline/transaction.js';
 
 export interface DeliveryOptions {
   maxAttempts: number;
@@ -53,10 +55,11 @@ export class DeliveredMarks {
 export interface DeliveryDeps {
   marks: DeliveredMarks;
   pool: Pool;
-  lifecycle: Lifecycle;
+  outbox: Outbox;
   options: DeliveryOptions;
   log: DeliveryLogger;
-  onOutcome?(kind: SendResult['kind'] | 'dead'): void;
+  /** Every send's outcome, and 'dead' once per dead-lettered notification (metrics). */
+  onOutcome?(kind: SendResult['kind'] | 'dead', n: NotificationRow): void;
 }
 
 async function send(n: NotificationRow, timeoutMs: number): Promise<SendResult> {
@@ -78,16 +81,19 @@ const safeTarget = (url: string) => {
 };
 
 async function deadLetter(deps: DeliveryDeps, n: NotificationRow, status: number | null, error: string): Promise<void> {
-  await inTransaction(deps.pool, async (tx) => {
-    if (!(await markDead(tx, n.id, status, error))) return;
-    const labels = { alertname: 'NotificationDeadLettered', receiver: n.receiver, severity: 'critical' };
-    await fire(tx, deps.lifecycle, n.tenantId, {
-      fingerprint: fingerprint(labels), severity: 'critical', labels,
-      annotations: { summary: `Notifications to receiver ${n.receiver} are failing`, description: `Gave up after ${n.attempts} attempts: ${error}` },
-    }, 'delivery');
+  const recorded = await withTransaction(deps.pool, async (tx) => {
+    if (!(await markDead(tx, n.id, status, error))) return false;
+    await deps.outbox.enqueue(
+      tx,
+      NotificationDeadLettered,
+      { notificationId: n.id, receiver: n.receiver, kind: n.kind, attempts: n.attempts, lastStatus: status, error: error.slice(0, 500), deadAt: new Date().toISOString() },
+      { tenantId: n.tenantId },
+    );
+    return true;
   });
+  if (!recorded) return;
   deps.log.error({ notification: n.id, receiver: n.receiver, target: safeTarget(n.url), attempts: n.attempts, error }, 'notification dead-lettered');
-  deps.onOutcome?.('dead');
+  deps.onOutcome?.('dead', n);
 }
 
 async function deliverOne(deps: DeliveryDeps, n: NotificationRow): Promise<void> {
@@ -98,7 +104,7 @@ async function deliverOne(deps: DeliveryDeps, n: NotificationRow): Promise<void>
     if (!slot.ok) return release(pool, n.id, slot.at);
   }
   const result = await send(n, o.timeoutMs);
-  deps.onOutcome?.(result.kind);
+  deps.onOutcome?.(result.kind, n);
   if (result.kind === 'delivered') return deps.marks.mark(n.id, result.status);
   if (result.kind === 'permanent') return deadLetter(deps, n, result.status, result.error);
   if (n.attempts >= o.maxAttempts) return deadLetter(deps, n, result.status ?? null, result.error);

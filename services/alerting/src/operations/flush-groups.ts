@@ -1,31 +1,19 @@
 // Flushes due aggregation groups: applies silences and inhibition, decides whether the group
 // changed or is due a repeat, and enqueues the notification in the same transaction.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import { expiredAlerts, getAlert, openAlertsContaining, type AlertRow } from '../db/alerts.js';
+import type { PoolClient } from 'pg';
+import { withTransaction } from '@vigil/service-kit';
+import { openAlertsContaining, type AlertRow } from '../db/alerts.js';
 import { getReceiver } from '../db/config.js';
-import { advanceEscalation, claimDueEscalations } from '../db/escalations.js';
 import { claimDueGroups, finishFlushes, groupMembers, type FlushResult, type GroupRow } from '../db/groups.js';
-import { enqueueNotification, enqueueNotifications, type QueuedNotification } from '../db/notifications.js';
+import { enqueueNotifications, type QueuedNotification } from '../db/notifications.js';
 import { liveSilences } from '../db/silences.js';
 import { matchesAll, parseMatcher, type Labels } from '../domain/labels.js';
 import { renderRequest, type GroupNotice, type NoticeAlert } from '../domain/notify-formats.js';
 import type { ReceiverConfig } from '../domain/receivers.js';
 import { isInhibited, type InhibitRule } from '../domain/routing.js';
 import { silencedBy, type Silence } from '../domain/silences.js';
-import { resolve, type Lifecycle } from './ingest.js';
-import { inTransaction } from './transaction.js';
-
-export interface DispatchDeps {
-  pool: Pool;
-  lifecycle: Lifecycle;
-  externalUrl: string;
-  /** A notification was enqueued: run the delivery worker soon. */
-  wakeDelivery(): void;
-}
-
-const BATCH = 50;
-
+import type { DispatchDeps } from './deps.js';
 
 export const toNotice = (a: AlertRow): NoticeAlert => ({
   fingerprint: a.fingerprint,
@@ -91,7 +79,7 @@ const FLUSH_BATCH = 200;
 
 export async function flushDueGroups(deps: DispatchDeps): Promise<number> {
   let notified = 0;
-  const n = await inTransaction(deps.pool, async (tx) => {
+  const n = await withTransaction(deps.pool, async (tx) => {
     const groups = await claimDueGroups(tx, FLUSH_BATCH);
     if (!groups.length) return 0;
     const members = await groupMembers(tx, groups.map((g) => g.id));
@@ -110,45 +98,4 @@ export async function flushDueGroups(deps: DispatchDeps): Promise<number> {
   });
   if (notified) deps.wakeDelivery();
   return n;
-}
-
-/** Unacknowledged alerts move along their escalation policy. */
-export async function escalateDue(deps: DispatchDeps): Promise<number> {
-  let sent = 0;
-  const n = await inTransaction(deps.pool, async (tx) => {
-    const due = await claimDueEscalations(tx, BATCH);
-    for (const e of due) {
-      const routing = await deps.lifecycle.routing.get(e.tenantId, tx);
-      const policy = routing.policies.get(e.policy);
-      const alert = await getAlert(tx, e.tenantId, e.alertId);
-      const step = policy?.steps[e.step];
-      if (!policy || !step || !alert || alert.state !== 'firing') {
-        await advanceEscalation(tx, e, undefined);
-        continue;
-      }
-      const receiver = await getReceiver(tx, e.tenantId, step.receiver);
-      if (receiver) {
-        const key = `esc:${e.alertId}:${e.policy}:${e.round}:${e.step}`;
-        const notice: GroupNotice = {
-          tenantId: e.tenantId, receiver: step.receiver, groupKey: `escalation:${e.policy}:${alert.fingerprint}`,
-          groupLabels: { alertname: alert.labels.alertname ?? '' }, alerts: [toNotice(alert)], externalUrl: deps.externalUrl,
-        };
-        if (await enqueueNotification(tx, { tenantId: e.tenantId, receiver: step.receiver, kind: receiver.kind, idempotencyKey: key, ...renderRequest(notice, receiver, key) })) sent++;
-      }
-      const nextStep = e.step + 1 < policy.steps.length ? { step: e.step + 1, round: e.round } : e.round < policy.repeat ? { step: 0, round: e.round + 1 } : undefined;
-      await advanceEscalation(tx, e, nextStep && { ...nextStep, afterMs: policy.steps[nextStep.step]!.afterMinutes * 60_000 });
-    }
-    return due.length;
-  });
-  if (sent) deps.wakeDelivery();
-  return n;
-}
-
-/** Alerts past their endsAt (Alertmanager clients, event rules with resolveAfter) resolve. */
-export async function resolveExpired(deps: DispatchDeps): Promise<number> {
-  return inTransaction(deps.pool, async (tx) => {
-    const due = await expiredAlerts(tx, BATCH);
-    for (const a of due) await resolve(tx, deps.lifecycle, a.tenantId, a.fingerprint, 'expiry', a.endsAt, 'endsAt passed');
-    return due.length;
-  });
 }

@@ -1,0 +1,15 @@
+// What routes, consumers and jobs hand to operations: pools, the lifecycle hooks, config values.
+import type { Pool } from 'pg';
+import type { Lifecycle } from './lifecycle.js';
+
+export interface AlertingDeps {
+  pool: Pool;
+  lifecycle: Lifecycle;
+  externalUrl: string;
+  resolveTimeoutMs: number;
+  /** A notification was enqueued: run the delivery job soon. */
+  wakeDelivery(): void;
+}
+
+/** Background work (flushes, escalations, expiry) runs on its own pool with asynchronous commits. */
+export type DispatchDeps = Pick<AlertingDeps, 'pool' | 'lifecycle' | 'externalUrl' | 'wakeDelivery'>;

@@ -1,0 +1,18 @@
+// The silences API's use cases: create (time window and/or until resolved), list, expire.
+import { expireSilence, insertSilence, listSilences } from '../db/silences.js';
+import { validateSilence, type Silence, type SilenceInput } from '../domain/silences.js';
+import { checked, silenceInvalid, silenceNotFound } from '../errors.js';
+import type { AlertingDeps } from './deps.js';
+
+export function silencesOf(deps: AlertingDeps, tenantId: string): Promise<Silence[]> {
+  return listSilences(deps.pool, tenantId);
+}
+
+export function createSilence(deps: AlertingDeps, tenantId: string, createdBy: string, input: SilenceInput): Promise<Silence> {
+  const window = checked(() => validateSilence(input, new Date()), silenceInvalid);
+  return insertSilence(deps.pool, tenantId, { matchers: input.matchers, ...window, untilResolved: input.untilResolved ?? false, createdBy, comment: input.comment ?? '' });
+}
+
+export async function endSilence(deps: AlertingDeps, tenantId: string, id: string): Promise<Silence> {
+  return (await expireSilence(deps.pool, tenantId, id)) ?? Promise.reject(silenceNotFound(id));
+}
