@@ -1,18 +1,18 @@
-// error-ingest: plugins, then routes, then consumers.
+// error-ingest: plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
-import { participateInSubjectRequests, subjectRef } from '@vigil/privacy';
+import { subjectRef } from '@vigil/privacy';
+import { RateLimiter } from './clients/rate-limiter.js';
 import type { Config } from './config.js';
 import { subscribeAcceptedEvents } from './consumers/error-event-accepted.js';
-import { AcceptQueue } from './ingest/accept-queue.js';
-import { Ingest } from './ingest/ingest.js';
-import { RateLimiter } from './ingest/rate-limit.js';
-import { scheduleRetention } from './retention.js';
+import { answerSubjectRequests } from './consumers/subject-requests.js';
+import { retentionTask } from './jobs/retention.js';
+import { AcceptQueue } from './operations/accept-queue.js';
+import { Ingest } from './operations/ingest.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { issueRoutes } from './routes/issues.js';
 import { projectRoutes } from './routes/projects.js';
-import { subjectDataHandler } from './subject-data.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
@@ -59,13 +59,12 @@ export async function buildApp(config: Config) {
     subjectRef,
     spike: { minCount: config.ERRORS_SPIKE_MIN_COUNT, zThreshold: config.ERRORS_SPIKE_Z, cooldownMinutes: config.ERRORS_SPIKE_COOLDOWN_MINUTES },
   });
-  participateInSubjectRequests(app.infra, 'error-ingest', subjectDataHandler(config.VIGIL_PSEUDONYM_KEY));
+  answerSubjectRequests(app.infra, config.VIGIL_PSEUDONYM_KEY);
 
-  const retention = scheduleRetention(pool, config.ERRORS_RETENTION_INTERVAL_MS, app.log);
-  // Runs before the kit's own onClose (registered earlier, hooks run in order): stop the
-  // purge and let in-flight accepts commit while the pool is still open.
+  // Started by the kit once consumers and the relay run, stopped first on close.
+  app.infra.scheduler.add(retentionTask(pool, config.ERRORS_RETENTION_INTERVAL_MS));
+  // Before the kit's onClose: in-flight accepts commit while the pool is still open.
   app.addHook('preClose', async () => {
-    await retention.stop();
     await queue.drained();
   });
   return app;

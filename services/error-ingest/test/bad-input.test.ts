@@ -3,20 +3,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelopeOf, errorEvent, sendEnvelope, sentryAuth, startFixture, type Fixture } from './fixtures.js';
+import { describe, expect } from 'vitest';
+import { envelopeOf, errorEvent, errorIngestTest, sendEnvelope, sentryAuth, type Fixture } from './fixtures.js';
 
-let f: Fixture;
-let port: number;
-
-beforeAll(async () => {
-  f = await startFixture('errbad', { ERRORS_MAX_ENVELOPE_BYTES: String(4 * 1024 * 1024) });
-  await f.app.listen({ host: '127.0.0.1', port: 0 });
-  port = (f.app.server.address() as AddressInfo).port;
-});
-
-afterAll(async () => {
-  await f?.close();
+// The corpus goes over a real port (fetch, raw http), so the app also listens.
+const it = errorIngestTest({ ERRORS_MAX_ENVELOPE_BYTES: String(4 * 1024 * 1024) }).extend<{ port: number }>({
+  port: [
+    async ({ f }, use) => {
+      await f.app.listen({ host: '127.0.0.1', port: 0 });
+      await use((f.app.server.address() as AddressInfo).port);
+    },
+    { scope: 'file' },
+  ],
 });
 
 const line = (o: unknown) => `${JSON.stringify(o)}\n`;
@@ -71,14 +69,14 @@ const cases = (): Case[] => [
   { name: 'envelope header line past 64 KiB', body: line({ pad: 'z'.repeat(70_000) }), status: 413, detail: /header is larger/ },
 ];
 
-async function post(body: Buffer | string, headers: Record<string, string> = {}) {
+async function post(f: Fixture, port: number, body: Buffer | string, headers: Record<string, string> = {}) {
   return fetch(`http://127.0.0.1:${port}${f.project.dsnPath}`, { method: 'POST', headers: { ...sentryAuth(f.project.publicKey), ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 describe('bad input corpus', () => {
-  it('answers each bad input with the right 4xx and a precise X-Sentry-Error, and keeps serving', async () => {
+  it('answers each bad input with the right 4xx and a precise X-Sentry-Error, and keeps serving', async ({ f, port }) => {
     for (const c of cases()) {
-      const res = await post(c.body, c.headers);
+      const res = await post(f, port, c.body, c.headers);
       const text = await res.text();
       expect(res.status, `${c.name}: ${text}`).toBe(c.status);
       expect(res.headers.get('x-sentry-error'), c.name).toMatch(c.detail);
@@ -88,7 +86,7 @@ describe('bad input corpus', () => {
     }
   });
 
-  it('refuses oversized request headers (431) and keeps serving', async () => {
+  it('refuses oversized request headers (431) and keeps serving', async ({ f, port }) => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request({ host: '127.0.0.1', port, path: f.project.dsnPath, method: 'POST', headers: { 'x-padding': 'p'.repeat(64 * 1024) } }, (res) => {
         res.resume();
@@ -98,7 +96,7 @@ describe('bad input corpus', () => {
       req.end(envelopeOf(errorEvent()));
     });
     expect(status).toBe(431);
-    const longAuth = await post(envelopeOf(errorEvent()), { 'x-sentry-auth': `Sentry sentry_key=${'a'.repeat(4000)}` });
+    const longAuth = await post(f, port, envelopeOf(errorEvent()), { 'x-sentry-auth': `Sentry sentry_key=${'a'.repeat(4000)}` });
     expect(longAuth.status).toBe(403);
     expect((await sendEnvelope(f, errorEvent())).statusCode).toBe(200);
   });

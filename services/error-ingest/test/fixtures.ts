@@ -1,36 +1,64 @@
-// Shared setup for error-ingest tests: an app on its own database and Kafka namespace,
-// an API key, a project with a DSN key, a listener on the catalog topics, helpers to send.
+// Shared setup for error-ingest tests: the app on its own database and Kafka namespace (the
+// kit's serviceTest), an API key, a project with a DSN key, a listener on the catalog topics, helpers to send.
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { EventBus, type AnyEventDefinition, type Envelope } from '@vigil/events';
-import { createTestEnv, type TestEnv } from '@vigil/service-kit/testing';
+import { createTestEnv, serviceTest, testTemplate, type TestEnv, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
-import { loadServiceConfig, type Config } from '../src/config.js';
+import { loadServiceConfig } from '../src/config.js';
 
 export interface Fixture {
-  env: TestEnv;
+  env: TestEnv | TestKit;
   app: FastifyInstance;
-  apiKey: string;
   auth: { authorization: string };
   project: { id: string; publicKey: string; keyId: string; dsnPath: string };
-  close(): Promise<void>;
 }
 
-export async function startFixture(label: string, extraEnv: Record<string, string> = {}): Promise<Fixture> {
-  const env = await createTestEnv(label);
-  const app = await readyApp(loadServiceConfig({ ...env.env, ERRORS_SPIKE_MIN_COUNT: '8', ...extraEnv })).catch(async (err: unknown) => {
+/** One label for every file: one migrated template database serves them all (each file gets its own copy). */
+const LABEL = 'errors';
+
+/**
+ * The kit's serviceTest (the app on a database cloned from the migrated template, its own Kafka
+ * namespace, readied once per file) plus `f`: an admin key of tenant acme and a project with a DSN key.
+ */
+export function errorIngestTest(extraEnv: Record<string, string> = {}) {
+  return serviceTest({ label: LABEL, env: { ERRORS_SPIKE_MIN_COUNT: '8', ...extraEnv }, build }).extend<{ f: Fixture }>({
+    f: [
+      async ({ app, kit }, use) => {
+        const auth = await kit.auth('acme', 'admin');
+        const project = await createProject(app, auth, `p-${randomBytes(3).toString('hex')}`);
+        await use({ env: kit, app, auth, project });
+      },
+      { scope: 'file' },
+    ],
+  });
+}
+
+const build = (env: Record<string, string>) => buildApp(loadServiceConfig(env));
+
+/**
+ * The same fixture with an explicit lifecycle, for a test that must order it against other
+ * infrastructure (kafka-restart: the private broker starts before the app and goes after it).
+ * The database is cloned from the same kind of migrated template as serviceTest's.
+ */
+export async function startFixture(extraEnv: Record<string, string> = {}): Promise<Fixture & { close(): Promise<void> }> {
+  const template = await testTemplate({ label: LABEL, build: async (env) => [await build({ ...env, ...extraEnv })] });
+  const env = await createTestEnv(LABEL, { template });
+  const app = await build({ ...env.env, ERRORS_SPIKE_MIN_COUNT: '8', ...extraEnv });
+  try {
+    await app.ready();
+  } catch (err) {
+    await app.close().catch(() => undefined);
     await env.cleanup().catch(() => undefined);
     throw err;
-  });
-  const apiKey = await env.apiKey('acme', 'admin');
-  const auth = { authorization: `Bearer ${apiKey}` };
+  }
+  const auth = { authorization: `Bearer ${await env.apiKey('acme', 'admin')}` };
   const project = await createProject(app, auth, `p-${randomBytes(3).toString('hex')}`);
   return {
     env,
     app,
-    apiKey,
     auth,
     project,
     async close() {
@@ -38,21 +66,6 @@ export async function startFixture(label: string, extraEnv: Record<string, strin
       await env.cleanup();
     },
   };
-}
-
-/** Builds and starts the app; one retry covers a transient topic-creation error on a busy shared broker. */
-export async function readyApp(config: Config): Promise<FastifyInstance> {
-  for (let attempt = 1; ; attempt++) {
-    const app = await buildApp(config);
-    try {
-      await app.ready();
-      return app;
-    } catch (err) {
-      await app.close().catch(() => undefined);
-      if (attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
 }
 
 export async function createProject(app: FastifyInstance, auth: { authorization: string }, name: string, extra: Record<string, unknown> = {}) {
@@ -117,7 +130,7 @@ export function errorEvent(overrides: Record<string, unknown> = {}): Record<stri
 }
 
 /** Listens to catalogued topics in the fixture's namespace and keeps what arrives. */
-export async function listen(f: Fixture, defs: AnyEventDefinition[]): Promise<{ events: Envelope[]; stop(): Promise<void> }> {
+export async function listen(f: Pick<Fixture, 'env'>, defs: AnyEventDefinition[]): Promise<{ events: Envelope[]; stop(): Promise<void> }> {
   const events: Envelope[] = [];
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
   const bus = new EventBus({ brokers: [f.env.env.KAFKA_BROKERS!], service: `test-listener-${randomBytes(3).toString('hex')}`, logger: silent, registry: new Registry(), namespace: f.env.namespace });

@@ -4,25 +4,23 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { startFixture, type Fixture } from './fixtures.js';
+import { errorIngestTest } from './fixtures.js';
 
-let f: Fixture;
-let dsn: string;
-
-beforeAll(async () => {
-  f = await startFixture('errsdk');
-  await f.app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = f.app.server.address() as AddressInfo;
-  dsn = `http://${f.project.publicKey}@127.0.0.1:${port}/${f.project.id}`;
+// The SDK runs in a child process, so the app listens on a real port; `dsn` points the SDK at it.
+const it = errorIngestTest().extend<{ dsn: string }>({
+  dsn: [
+    async ({ f }, use) => {
+      await f.app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = f.app.server.address() as AddressInfo;
+      await use(`http://${f.project.publicKey}@127.0.0.1:${port}/${f.project.id}`);
+    },
+    { scope: 'file' },
+  ],
 });
 
-afterAll(async () => {
-  await f?.close();
-});
-
-function runClient(marker: string): Promise<string> {
+function runClient(dsn: string, marker: string): Promise<string> {
   const script = fileURLToPath(new URL('./sentry-client.mjs', import.meta.url));
   return new Promise((resolve, reject) =>
     execFile(process.execPath, [script, dsn, marker], { timeout: 45_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
@@ -30,9 +28,9 @@ function runClient(marker: string): Promise<string> {
 }
 
 describe('real Sentry SDK', () => {
-  it('captureException and captureMessage become issues with stack trace, tags, release and environment', async () => {
+  it('captureException and captureMessage become issues with stack trace, tags, release and environment', async ({ f, dsn }) => {
     const marker = randomBytes(4).toString('hex');
-    expect(await runClient(marker)).toContain('flushed');
+    expect(await runClient(dsn, marker)).toContain('flushed');
 
     type Issue = { id: string; title: string; culprit: string; level: string; releases: string[]; environments: string[]; usersAffected: number };
     const list = async () => (await f.app.inject({ url: `/v1/projects/${f.project.id}/issues?limit=200`, headers: f.auth })).json().items as Issue[];

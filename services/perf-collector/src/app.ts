@@ -1,14 +1,14 @@
-// perf-collector: plugins, then routes, then the collection scheduler and self-monitoring.
+// perf-collector: plugins, then routes, then consumers, then jobs (collection cycles, raw-sample
+// retention, self-monitoring) on the kit's task scheduler.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { participateInSubjectRequests } from '@vigil/privacy';
 import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
-import type { CollectDeps } from './domain/collect.js';
-import { secretBox } from './domain/secret-box.js';
-import { APM_CATEGORY, subjectData } from './domain/subject-data.js';
-import { startCollectionScheduler } from './jobs/collection-scheduler.js';
-import { startSelfMonitor } from './jobs/self-monitor.js';
+import { answerSubjectRequests } from './consumers/subject-requests.js';
+import type { CollectDeps } from './operations/collect.js';
+import { APM_CATEGORY } from './operations/subject-data.js';
+import { collectionJob } from './jobs/collection.js';
+import { selfMonitorTask } from './jobs/self-monitor.js';
 import { apmRoutes } from './routes/apm.js';
 import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
@@ -34,11 +34,10 @@ export async function buildApp(config: Config) {
     },
   });
   const { pool, outbox } = app.infra;
-  const box = secretBox(config.PERF_SECRET_KEY);
   const collect: CollectDeps = {
     pool,
     outbox,
-    box,
+    secretKey: config.PERF_SECRET_KEY,
     settings: {
       timeoutMs: config.PERF_TARGET_TIMEOUT_MS,
       topStatements: config.PERF_TOP_STATEMENTS,
@@ -47,22 +46,22 @@ export async function buildApp(config: Config) {
     },
   };
   await app.register(healthRoutes, { prefix: '/v1', pool, outbox });
-  await app.register(targetRoutes, { prefix: '/v1', pool, box, defaultIntervalS: config.PERF_DEFAULT_INTERVAL_S, collect });
+  await app.register(targetRoutes, { prefix: '/v1', pool, secretKey: config.PERF_SECRET_KEY, defaultIntervalS: config.PERF_DEFAULT_INTERVAL_S, collect });
   await app.register(insightRoutes, { prefix: '/v1', pool });
   await app.register(apmRoutes, { prefix: '/v1', pool });
   await app.register(otlpRoutes, { prefix: '/v1', pool, outbox, maxBytes: config.PERF_OTLP_MAX_BYTES });
 
-  participateInSubjectRequests(app.infra, 'perf-collector', subjectData);
+  answerSubjectRequests(app.infra);
 
-  const jobs: { stop(): Promise<void> }[] = [];
-  app.addHook('onReady', async () => {
-    if (config.PERF_COLLECTOR_ENABLED) jobs.push(startCollectionScheduler(collect, { tickMs: config.PERF_SCHEDULER_TICK_MS, concurrency: config.PERF_COLLECT_CONCURRENCY, retentionDays: config.PERF_RAW_RETENTION_DAYS, log: app.log }));
-    jobs.push(startSelfMonitor({ pool, outbox }, { spec: config.PERF_SELF_MONITOR_URLS, intervalS: config.PERF_SELF_MONITOR_INTERVAL_S, log: app.log }));
-  });
-  // Registered after createServiceApp's own onClose, so fastify runs it first (reverse order):
-  // cycles finish before the pool closes.
-  app.addHook('onClose', async () => {
-    await Promise.all(jobs.map((j) => j.stop()));
-  });
+  // The kit starts the scheduler once consumers and the relay run, and stops it first on close.
+  const { scheduler } = app.infra;
+  if (config.PERF_COLLECTOR_ENABLED) {
+    const collection = collectionJob(collect, { tickMs: config.PERF_SCHEDULER_TICK_MS, concurrency: config.PERF_COLLECT_CONCURRENCY, retentionDays: config.PERF_RAW_RETENTION_DAYS });
+    for (const task of collection.tasks) scheduler.add(task);
+    // Before the kit's onClose: running cycles finish (each within its budget) while the pool is open.
+    app.addHook('preClose', () => collection.drain());
+  }
+  const selfMonitor = selfMonitorTask({ pool, outbox }, { spec: config.PERF_SELF_MONITOR_URLS, intervalS: config.PERF_SELF_MONITOR_INTERVAL_S });
+  if (selfMonitor) scheduler.add(selfMonitor);
   return app;
 }

@@ -1,14 +1,13 @@
 // perf-collector configuration: the shared base plus this service's own variables, parsed once.
 import { Type } from '@sinclair/typebox';
-import { BaseConfig, loadConfig } from '@vigil/service-kit';
+import { BaseConfig, DevSecret, loadConfig } from '@vigil/service-kit';
 
 export const ConfigSchema = {
   ...BaseConfig,
   PORT: Type.Integer({ default: 4102, minimum: 0, maximum: 65535 }),
-  PERF_SECRET_KEY: Type.String({
+  PERF_SECRET_KEY: DevSecret('0000000000000000000000000000000000000000000000000000000000000000', {
     pattern: '^[0-9a-fA-F]{64}$',
-    default: '0000000000000000000000000000000000000000000000000000000000000000',
-    description: 'AES-256-GCM key (64 hex chars) encrypting target connection strings at rest; set a real one outside dev',
+    description: 'Key (64 hex chars) sealing target connection strings at rest (sealSecret); the development default is refused when NODE_ENV=production',
   }),
   PERF_COLLECTOR_ENABLED: Type.Boolean({ default: true, description: 'Run the collection scheduler in this process' }),
   PERF_SCHEDULER_TICK_MS: Type.Integer({ default: 1_000, minimum: 50, description: 'How often due targets are looked for' }),

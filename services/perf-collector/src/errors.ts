@@ -7,4 +7,5 @@ export const connectionStringInvalid = (why: string) => badRequest('PERF_CONNECT
 export const otlpInvalid = (why: string) => badRequest('PERF_OTLP_INVALID', why);
 export const otlpUnsupportedType = (type: string) =>
   new AppError(415, 'PERF_OTLP_UNSUPPORTED_MEDIA_TYPE', `content type ${type || '(none)'} is not accepted; send application/json or application/x-protobuf`);
+export const healthNotScored = (databaseId: string) => notFound('PERF_HEALTH_NOT_SCORED', `database ${databaseId} has no health score yet`);
 export const optimizationInvalid = (why: string) => badRequest('PERF_OPTIMIZATION_INVALID', why);

@@ -1,47 +1,47 @@
 // Collection against a real PostgreSQL 15 with pg_stat_statements and hypopg: deltas, slow
 // queries with generic plans, index advice, health events, capacity and optimization history.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { HealthScored, MetricsCollected } from '@vigil/events';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
-import { dropNamespaceTopics, readyApp } from './fixtures/app.js';
+import { eventually } from '@vigil/service-kit/testing';
+import { buildPerf, perfTest } from './fixtures/app.js';
 import { startScratchPostgres, type ScratchPostgres } from './fixtures/scratch-postgres.js';
 import { pruneRawSamples } from '../src/db/series.js';
 import { createShop, runWorkload } from './fixtures/workload.js';
 
-let env: TestEnv;
-let app: FastifyInstance;
 let target: ScratchPostgres;
-let headers: Record<string, string>;
 let dbId: string;
 const health: { databaseId: string; score: number }[] = [];
 const metrics: { databaseId: string; samples: { name: string }[] }[] = [];
 
+const it = perfTest({
+  env: { PERF_COLLECTOR_ENABLED: 'false', PERF_SECRET_KEY: 'ab'.repeat(32) },
+  // Observers of what the cycles publish, subscribed before the app is ready.
+  build: async (env) => {
+    const app = await buildPerf(env);
+    app.infra.bus.subscribe(HealthScored, async (e) => void health.push(e.data), { group: 'perf-test-observer' });
+    app.infra.bus.subscribe(MetricsCollected, async (e) => void metrics.push(e.data), { group: 'perf-test-observer' });
+    return app;
+  },
+});
+
 beforeAll(async () => {
-  [target, env] = await Promise.all([startScratchPostgres(55433), createTestEnv('perfcollect')]);
+  target = await startScratchPostgres(55433);
   await createShop(target, 'shop');
-  app = await readyApp({ ...env.env, PERF_COLLECTOR_ENABLED: 'false', PERF_SECRET_KEY: 'ab'.repeat(32) }, (a) => {
-    a.infra.bus.subscribe(HealthScored, async (e) => void health.push(e.data), { group: 'perf-test-observer' });
-    a.infra.bus.subscribe(MetricsCollected, async (e) => void metrics.push(e.data), { group: 'perf-test-observer' });
-  });
-  headers = { authorization: `Bearer ${await env.apiKey('acme', 'write')}` };
 });
 
 afterAll(async () => {
-  await app?.close();
-  if (env) await dropNamespaceTopics(env.env);
-  await env?.cleanup();
   await target?.stop();
 });
 
-const collect = async (advise = false) => {
+const collect = async (app: FastifyInstance, headers: Record<string, string>, advise = false) => {
   const res = await app.inject({ method: 'POST', url: `/v1/databases/${dbId}/collections`, headers, payload: { advise } });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 };
 
 describe('targets', () => {
-  it('registers a database with the connection string encrypted at rest and masked in the API', async () => {
+  it('registers a database with the connection string encrypted at rest and masked in the API', async ({ app, headers }) => {
     const conn = `postgres://postgres:s3cret-pass@127.0.0.1:${target.port}/shop`;
     const res = await app.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name: 'shop', connectionString: conn, intervalSeconds: 30 } });
     expect(res.statusCode, res.body).toBe(201);
@@ -49,30 +49,31 @@ describe('targets', () => {
     dbId = body.id;
     expect(body).toMatchObject({ name: 'shop', intervalSeconds: 30, status: 'pending' });
     expect(body.connection).toBe(`postgres://postgres:***@127.0.0.1:${target.port}/shop`);
-    const stored = await app.infra.pool.query('SELECT conn_enc FROM perf.targets WHERE id = $1', [dbId]);
-    expect((stored.rows[0].conn_enc as Buffer).includes(Buffer.from('s3cret-pass'))).toBe(false);
-    expect((stored.rows[0].conn_enc as Buffer).includes(Buffer.from('127.0.0.1'))).toBe(false);
+    const stored = await app.infra.pool.query('SELECT conn_sealed FROM perf.targets WHERE id = $1', [dbId]);
+    expect(stored.rows[0].conn_sealed).toMatch(/^vs1:/);
+    expect(stored.rows[0].conn_sealed).not.toContain('s3cret-pass');
+    expect(stored.rows[0].conn_sealed).not.toContain('127.0.0.1');
 
     const dup = await app.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name: 'shop', connectionString: conn } });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().code).toBe('PERF_TARGET_NAME_TAKEN');
   });
 
-  it('rejects bad connection strings and hides targets from other tenants', async () => {
+  it('rejects bad connection strings and hides targets from other tenants', async ({ app, kit, headers }) => {
     const bad = await app.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name: 'x', connectionString: 'mysql://a@b/c' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(bad.json()).toMatchObject({ code: 'PERF_CONNECTION_STRING_INVALID', detail: 'connectionString scheme mysql: is not postgres: or postgresql:' });
-    const other = { authorization: `Bearer ${await env.apiKey('globex', 'read')}` };
+    const other = { authorization: `Bearer ${await kit.apiKey('globex', 'read')}` };
     expect((await app.inject({ url: '/v1/databases', headers: other })).json()).toEqual([]);
     expect((await app.inject({ url: `/v1/databases/${dbId}/recommendations`, headers: other })).statusCode).toBe(404);
   });
 });
 
 describe('collection on a real workload', () => {
-  it('finds the slow query with its generic plan, the missing, unused, duplicate and invalid indexes, and spares the good ones', async () => {
+  it('finds the slow query with its generic plan, the missing, unused, duplicate and invalid indexes, and spares the good ones', async ({ app, headers }) => {
     await runWorkload(target, 'shop', { customerQueries: 20, slow: true });
-    const outcome = await collect(true);
+    const outcome = await collect(app, headers, true);
     expect(outcome).toMatchObject({ status: 'ok', detail: '' });
     expect(outcome.health.score).toBeGreaterThan(0);
 
@@ -106,9 +107,9 @@ describe('collection on a real workload', () => {
     expect(recs.find((r) => r.kind === 'unused_index')!.statement).toMatch(/^DROP INDEX CONCURRENTLY public\.\w+;$/);
   });
 
-  it('stores per-interval deltas of pg_stat_statements, not cumulative counters', async () => {
+  it('stores per-interval deltas of pg_stat_statements, not cumulative counters', async ({ app, headers }) => {
     await runWorkload(target, 'shop', { customerQueries: 5, slow: false });
-    const second = await collect();
+    const second = await collect(app, headers);
     expect(second.status).toBe('ok');
     const stats = (await app.inject({ url: `/v1/databases/${dbId}/statements?order=total&hours=1&limit=100`, headers })).json() as { query: string | null; calls: number }[];
     const customer = stats.find((s) => s.query?.includes('customer_id'));
@@ -121,7 +122,7 @@ describe('collection on a real workload', () => {
     expect(rows.rows.map((r) => Number(r.calls))).toEqual([20, 5]);
   });
 
-  it('publishes MetricsCollected and HealthScored, and keeps health history, series and rollups', async () => {
+  it('publishes MetricsCollected and HealthScored, and keeps health history, series and rollups', async ({ app, headers }) => {
     await eventually(async () => health.filter((h) => h.databaseId === dbId).length >= 2 && metrics.filter((m) => m.databaseId === dbId).length >= 2, 60_000);
     const mine = metrics.filter((m) => m.databaseId === dbId).map((m) => m.samples.map((s) => s.name));
     expect(mine[0]).toEqual(expect.arrayContaining(['connection_latency_ms', 'cache_hit_ratio', 'connections_total', 'database_size_bytes', 'xid_age', 'deadlocks']));
@@ -142,7 +143,7 @@ describe('collection on a real workload', () => {
     expect(longRange.points.length).toBeLessThanOrEqual(2);
   });
 
-  it('prunes raw samples past retention and keeps the hourly rollups', async () => {
+  it('prunes raw samples past retention and keeps the hourly rollups', async ({ app }) => {
     const pool = app.infra.pool;
     await pool.query(`INSERT INTO perf.metric_samples (tenant_id, target_id, name, value, at) VALUES ('acme', $1, 'connections_total', 1, now() - interval '9 days')`, [dbId]);
     const rollupsBefore = (await pool.query('SELECT count(*)::int AS n FROM perf.metric_rollups_hourly WHERE target_id = $1', [dbId])).rows[0].n;
@@ -151,12 +152,12 @@ describe('collection on a real workload', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM perf.metric_rollups_hourly WHERE target_id = $1', [dbId])).rows[0].n).toBe(rollupsBefore);
   });
 
-  it('reports capacity with a disk forecast once a disk limit is known', async () => {
+  it('reports capacity with a disk forecast once a disk limit is known', async ({ app, headers }) => {
     const size = Number((await target.sql('shop', 'SELECT pg_database_size(current_database()) AS b'))[0]!.b);
     await app.inject({ method: 'PATCH', url: `/v1/databases/${dbId}`, headers, payload: { diskLimitBytes: size * 10 } });
     // Growth between cycles, so the trend is positive.
     await target.sql('shop', `INSERT INTO orders (customer_id, status, note, created_at) SELECT 1, 'new', repeat('x', 500), now() FROM generate_series(1, 20000)`);
-    await collect();
+    await collect(app, headers);
     const report = (await app.inject({ url: `/v1/databases/${dbId}/capacity`, headers })).json();
     expect(report.database.diskLimitBytes).toBe(size * 10);
     expect(report.database.growthBytesPerDay).toBeGreaterThan(0);
@@ -167,14 +168,14 @@ describe('collection on a real workload', () => {
     expect(report.tables[0].table).toBe('public.orders');
   });
 
-  it('records an optimization and shows the affected query before and after', async () => {
+  it('records an optimization and shows the affected query before and after', async ({ app, headers }) => {
     const qid = (await target.sql('shop', `SELECT queryid::text AS q FROM pg_stat_statements WHERE query LIKE '%WHERE customer_id = $1%'`))[0]!.q as string;
     const appliedAt = new Date().toISOString();
     await target.sql('shop', 'CREATE INDEX orders_customer_id_idx ON orders (customer_id)');
     const rec = await app.inject({ method: 'POST', url: `/v1/databases/${dbId}/optimizations`, headers, payload: { kind: 'index_created', description: 'orders (customer_id)', queryIds: [qid], appliedAt } });
     expect(rec.statusCode, rec.body).toBe(201);
     await runWorkload(target, 'shop', { customerQueries: 20, slow: false });
-    await collect();
+    await collect(app, headers);
     const [opt] = (await app.inject({ url: `/v1/databases/${dbId}/optimizations`, headers })).json();
     expect(opt.kind).toBe('index_created');
     expect(opt.queries[0].queryId).toBe(qid);
@@ -187,7 +188,7 @@ describe('collection on a real workload', () => {
     expect(future.json().code).toBe('PERF_OPTIMIZATION_INVALID');
   });
 
-  it('collects as a least-privilege pg_monitor role', async () => {
+  it('collects as a least-privilege pg_monitor role', async ({ app, headers }) => {
     await target.sql('shop', `CREATE ROLE vigil_monitor LOGIN PASSWORD 'mon'; GRANT pg_monitor TO vigil_monitor`);
     const res = await app.inject({
       method: 'POST',

@@ -1,40 +1,42 @@
 // OTLP/HTTP ingest with the real OpenTelemetry JS SDK and exporters (JSON and protobuf), plus
 // partial success, size limits, compression, and bad input.
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { describe, expect } from 'vitest';
 import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { ApmMetricsReceived } from '@vigil/events';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
-import { dropNamespaceTopics, readyApp } from './fixtures/app.js';
+import { eventually } from '@vigil/service-kit/testing';
+import { buildPerf, perfTest } from './fixtures/app.js';
 import { decodeMetricsResponse, encodeMetricsRequest } from '../src/domain/otlp-codec.js';
-import { subjectData } from '../src/domain/subject-data.js';
+import { subjectData } from '../src/operations/subject-data.js';
 
-let env: TestEnv;
-let app: FastifyInstance;
-let base: string;
-let key: string;
 const received: { service: string; samples: { name: string; value: number }[] }[] = [];
 const MAX_BYTES = 64 * 1024;
 
-beforeAll(async () => {
-  env = await createTestEnv('perfotlp');
-  app = await readyApp({ ...env.env, PERF_COLLECTOR_ENABLED: 'false', PERF_OTLP_MAX_BYTES: String(MAX_BYTES) }, (a) =>
-    a.infra.bus.subscribe(ApmMetricsReceived, async (e) => void received.push(e.data), { group: 'perf-test-apm' }),
-  );
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address() as { port: number };
-  base = `http://127.0.0.1:${addr.port}`;
-  key = await env.apiKey('acme', 'write');
-});
+/** The app on a real port (the OpenTelemetry exporters speak HTTP), and a write key's Authorization header. */
+interface Server {
+  base: string;
+  auth: { Authorization: string };
+}
 
-afterAll(async () => {
-  await app?.close();
-  if (env) await dropNamespaceTopics(env.env);
-  await env?.cleanup();
+const it = perfTest({
+  env: { PERF_COLLECTOR_ENABLED: 'false', PERF_OTLP_MAX_BYTES: String(MAX_BYTES) },
+  build: async (env) => {
+    const app = await buildPerf(env);
+    app.infra.bus.subscribe(ApmMetricsReceived, async (e) => void received.push(e.data), { group: 'perf-test-apm' });
+    return app;
+  },
+}).extend<{ srv: Server }>({
+  srv: [
+    async ({ app, kit }, use) => {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const addr = app.server.address() as { port: number };
+      await use({ base: `http://127.0.0.1:${addr.port}`, auth: { Authorization: `Bearer ${await kit.apiKey('acme', 'write')}` } });
+    },
+    { scope: 'file' },
+  ],
 });
 
 /** A sample app: 10 requests of which 2 fail with 500, latencies 10-100 ms, exported once. */
@@ -53,20 +55,18 @@ async function runSampleApp(service: string, exporter: PushMetricExporter) {
   await provider.shutdown();
 }
 
-const auth = () => ({ Authorization: `Bearer ${key}` });
-
-async function service(name: string) {
-  const res = await fetch(`${base}/v1/apm/services/${name}`, { headers: auth() });
+async function service(srv: Server, name: string) {
+  const res = await fetch(`${srv.base}/v1/apm/services/${name}`, { headers: srv.auth });
   return (await res.json()) as { latest: null | { requests: number; errors: number; errorRate: number; throughput: number; latencyMeanMs: number; latencyP95Ms: number }; metrics: { metric: string }[] };
 }
 
 describe('OTLP ingest with the real exporters', () => {
-  it.each([
-    ['checkout', 'JSON', (url: string) => new JsonExporter({ url, headers: auth() })],
-    ['billing', 'protobuf', (url: string) => new ProtoExporter({ url, headers: auth() })],
-  ])('%s over %s: latency histogram, throughput and error rate arrive', async (name, _format, make) => {
-    await runSampleApp(name, make(`${base}/v1/metrics`));
-    const s = await eventually(async () => (await service(name)).latest && service(name));
+  it.for([
+    ['checkout', 'JSON', (url: string, auth: Server['auth']) => new JsonExporter({ url, headers: auth })],
+    ['billing', 'protobuf', (url: string, auth: Server['auth']) => new ProtoExporter({ url, headers: auth })],
+  ] as const)('%s over %s: latency histogram, throughput and error rate arrive', async ([name, _format, make], { srv }) => {
+    await runSampleApp(name, make(`${srv.base}/v1/metrics`, srv.auth));
+    const s = await eventually(async () => (await service(srv, name)).latest && service(srv, name));
     expect(s.latest).toMatchObject({ requests: 10, errors: 2, errorRate: 0.2 });
     expect(s.latest!.latencyMeanMs).toBeCloseTo(55, 5);
     expect(s.latest!.latencyP95Ms).toBeGreaterThan(75);
@@ -89,43 +89,43 @@ const request = (service: string) => ({
 });
 
 describe('OTLP partial success and bad input', () => {
-  it('JSON: keeps the good points and reports the rejected ones', async () => {
-    const res = await fetch(`${base}/v1/metrics`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(request('queue-json')) });
+  it('JSON: keeps the good points and reports the rejected ones', async ({ srv }) => {
+    const res = await fetch(`${srv.base}/v1/metrics`, { method: 'POST', headers: { ...srv.auth, 'content-type': 'application/json' }, body: JSON.stringify(request('queue-json')) });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ partialSuccess: { rejectedDataPoints: 1, errorMessage: 'data point of queue.depth without a valid timeUnixNano' } });
-    expect((await service('queue-json')).metrics).toEqual([expect.objectContaining({ metric: 'queue.depth', points: 1 })]);
+    expect((await service(srv, 'queue-json')).metrics).toEqual([expect.objectContaining({ metric: 'queue.depth', points: 1 })]);
   });
 
-  it('protobuf (gzip): the same, with a protobuf ExportMetricsServiceResponse', async () => {
+  it('protobuf (gzip): the same, with a protobuf ExportMetricsServiceResponse', async ({ srv }) => {
     const body = new Uint8Array(gzipSync(encodeMetricsRequest(request('queue-proto'))));
-    const res = await fetch(`${base}/v1/metrics`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body });
+    const res = await fetch(`${srv.base}/v1/metrics`, { method: 'POST', headers: { ...srv.auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, body });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     const decoded = decodeMetricsResponse(new Uint8Array(await res.arrayBuffer()));
     expect(decoded.partialSuccess).toEqual({ rejectedDataPoints: '1', errorMessage: 'data point of queue.depth without a valid timeUnixNano' });
   });
 
-  it('answers bad input with precise 4xx problems', async () => {
-    const post = (headers: Record<string, string>, body: string | Buffer) => fetch(`${base}/v1/metrics`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  it('answers bad input with precise 4xx problems', async ({ srv }) => {
+    const post = (headers: Record<string, string>, body: string | Buffer) => fetch(`${srv.base}/v1/metrics`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
     const noAuth = await post({ 'content-type': 'application/json' }, '{}');
     expect(noAuth.status).toBe(401);
-    const garbage = await post({ ...auth(), 'content-type': 'application/x-protobuf' }, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+    const garbage = await post({ ...srv.auth, 'content-type': 'application/x-protobuf' }, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
     expect(garbage.status).toBe(400);
     expect(((await garbage.json()) as { code: string }).code).toBe('PERF_OTLP_INVALID');
-    const text = await post({ ...auth(), 'content-type': 'text/plain' }, 'hello');
+    const text = await post({ ...srv.auth, 'content-type': 'text/plain' }, 'hello');
     expect(text.status).toBe(415);
     expect(text.headers.get('content-type')).toContain('application/problem+json');
-    const huge = await post({ ...auth(), 'content-type': 'application/json' }, JSON.stringify({ resourceMetrics: [], pad: 'x'.repeat(MAX_BYTES) }));
+    const huge = await post({ ...srv.auth, 'content-type': 'application/json' }, JSON.stringify({ resourceMetrics: [], pad: 'x'.repeat(MAX_BYTES) }));
     expect(huge.status).toBe(413);
-    const bomb = await post({ ...auth(), 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ pad: 'x'.repeat(MAX_BYTES * 4) })));
+    const bomb = await post({ ...srv.auth, 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ pad: 'x'.repeat(MAX_BYTES * 4) })));
     expect(bomb.status).toBe(413);
-    const notObject = await post({ ...auth(), 'content-type': 'application/json' }, '[1,2]');
+    const notObject = await post({ ...srv.auth, 'content-type': 'application/json' }, '[1,2]');
     expect(notObject.status).toBe(400);
   });
 });
 
 describe('data subject requests', () => {
-  it('exports and erases APM points whose attributes carry the subject identifier, in that tenant only', async () => {
+  it('exports and erases APM points whose attributes carry the subject identifier, in that tenant only', async ({ app, srv }) => {
     const body = (user: string) =>
       JSON.stringify({
         resourceMetrics: [
@@ -136,7 +136,7 @@ describe('data subject requests', () => {
         ],
       });
     for (const user of ['user-42', 'user-7']) {
-      const res = await fetch(`${base}/v1/metrics`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: body(user) });
+      const res = await fetch(`${srv.base}/v1/metrics`, { method: 'POST', headers: { ...srv.auth, 'content-type': 'application/json' }, body: body(user) });
       expect(res.status).toBe(200);
     }
     const req = { requestId: 'r1', tenantId: 'acme', kind: 'erasure' as const, identifiers: [{ type: 'user_id', value: 'user-42' }] };

@@ -1,7 +1,7 @@
 // errors.events -> issues, events, buckets; IssueOpened / IssueRegressed / ErrorSpikeDetected out.
 import type { Pool } from 'pg';
 import { ErrorEventAccepted, handleOnce, type EventBus } from '@vigil/events';
-import { processAccepted, type ProcessingOptions } from '../processing/process-batch.js';
+import { processAccepted, type ProcessingOptions } from '../operations/process-accepted.js';
 
 export function subscribeAcceptedEvents(bus: EventBus, pool: Pool, o: ProcessingOptions): void {
   bus.subscribe(ErrorEventAccepted, async (event, ctx) => {

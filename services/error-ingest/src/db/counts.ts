@@ -1,7 +1,6 @@
 // SQL for the trend buckets errors.issue_counts and errors.project_counts.
 import type { Pool, PoolClient } from 'pg';
-
-export type Granularity = 'minute' | 'hour';
+import type { Granularity, SeriesPoint } from '../domain/series.js';
 
 export interface BucketIncrement {
   id: string;
@@ -35,11 +34,6 @@ export async function minuteCounts(tx: PoolClient, issueIds: string[], from: Dat
     out.set(id, m);
   }
   return out;
-}
-
-export interface SeriesPoint {
-  bucket: string;
-  count: number;
 }
 
 export async function series(pool: Pool, table: 'issue' | 'project', id: string, granularity: Granularity, from: Date): Promise<SeriesPoint[]> {

@@ -64,20 +64,11 @@ export async function updateProject(pool: Pool, tenantId: string, id: string, c:
   return rows[0] && toProject(rows[0]);
 }
 
-export async function deleteProject(pool: Pool, tenantId: string, id: string): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`DELETE FROM errors.accepted_events WHERE project_id = $1 AND EXISTS (SELECT 1 FROM errors.projects WHERE id = $1 AND tenant_id = $2)`, [id, tenantId]);
-    const { rowCount } = await client.query(`DELETE FROM errors.projects WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-    await client.query('COMMIT');
-    return !!rowCount;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+/** Deletes the project (its keys, issues and events cascade) and its accepted events still waiting, in the caller's transaction. */
+export async function deleteProject(tx: PoolClient, tenantId: string, id: string): Promise<boolean> {
+  await tx.query(`DELETE FROM errors.accepted_events WHERE project_id = $1 AND EXISTS (SELECT 1 FROM errors.projects WHERE id = $1 AND tenant_id = $2)`, [id, tenantId]);
+  const { rowCount } = await tx.query(`DELETE FROM errors.projects WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  return !!rowCount;
 }
 
 export async function scrubbingOf(db: Queryable, projectIds: string[]): Promise<Map<string, { tenantId: string; scrubbing: ScrubSettings }>> {
@@ -130,22 +121,6 @@ export async function revokeKey(db: Queryable, tenantId: string, projectId: stri
   return rows[0] && toKey(rows[0]);
 }
 
-/** Creates a successor key with the same label and quota and revokes the old one, atomically. */
-export async function rotateKey(pool: Pool, tenantId: string, projectId: string, keyId: string): Promise<{ old: KeyRow; key: KeyRow } | undefined> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const old = await revokeKey(client, tenantId, projectId, keyId);
-    const key = old && (await createKey(client, tenantId, projectId, old.label, old.rateLimitPerMinute));
-    await client.query('COMMIT');
-    return old && key ? { old, key } : undefined;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-}
 
 export interface ActiveKey {
   keyId: string;

@@ -66,20 +66,3 @@ export async function exportSubject(tx: PoolClient, tenantId: string, refs: stri
     issueUsers: users.rows[0].n,
   };
 }
-
-/** Deletes events older than their project's retention; returns how many. */
-export async function purgeExpiredEvents(db: Pick<PoolClient, 'query'>, batch = 5000): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM errors.events WHERE event_id IN (
-       SELECT e.event_id FROM errors.events e JOIN errors.projects p ON p.id = e.project_id
-        WHERE e.received_at < now() - make_interval(days => p.retention_days) LIMIT $1)`,
-    [batch],
-  );
-  return rowCount ?? 0;
-}
-
-export async function purgeExpiredCounts(db: Pick<PoolClient, 'query'>): Promise<void> {
-  await db.query(`DELETE FROM errors.issue_counts WHERE granularity = 'minute' AND bucket < now() - interval '2 days'`);
-  await db.query(`DELETE FROM errors.project_counts WHERE granularity = 'minute' AND bucket < now() - interval '2 days'`);
-  await db.query(`DELETE FROM errors.inbox WHERE processed_at < now() - interval '7 days'`);
-}

@@ -1,7 +1,7 @@
 // DSN key presented by an SDK: X-Sentry-Auth header, sentry_key query parameter, or the
 // envelope header's dsn. All that are present must name the same key (and the dsn the
 // same project as the URL).
-import { forbidden } from './errors.js';
+import { forbidden } from '../errors.js';
 
 export interface PresentedCredentials {
   authHeader?: string;

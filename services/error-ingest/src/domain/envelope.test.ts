@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvelope } from './envelope.js';
-import { IngestRejection } from './errors.js';
+import type { AppError } from '@vigil/service-kit';
 
 const rejection = (fn: () => unknown) => {
   try {
     fn();
   } catch (err) {
-    return err as IngestRejection;
+    return err as AppError;
   }
   throw new Error('expected a rejection');
 };

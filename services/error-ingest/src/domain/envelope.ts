@@ -1,7 +1,7 @@
 // Sentry envelope framing: a JSON header line, then items of (JSON item header line,
 // payload). A payload is `length` bytes when the item header says so, else up to the
 // next newline. https://develop.sentry.dev/sdk/data-model/envelopes/
-import { malformed, tooLarge } from './errors.js';
+import { malformed, tooLarge } from '../errors.js';
 
 export interface EnvelopeItem {
   type: string;

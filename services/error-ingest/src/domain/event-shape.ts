@@ -2,7 +2,7 @@
 // passes through untouched; wrong types in these fields are a 400 naming the field.
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler, type ValueError } from '@sinclair/typebox/compiler';
-import { malformed } from './errors.js';
+import { malformed } from '../errors.js';
 
 const Str = Type.String({ maxLength: 8192 });
 const Frame = Type.Object({

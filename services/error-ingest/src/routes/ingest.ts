@@ -3,9 +3,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { sendProblem } from '@vigil/service-kit';
-import { IngestRejection } from '../domain/errors.js';
-import type { Ingest, IngestRequest } from '../ingest/ingest.js';
+import { AppError, sendProblem } from '@vigil/service-kit';
+import type { Ingest, IngestRequest } from '../operations/ingest.js';
 
 const Params = Type.Object({ projectId: Type.String({ maxLength: 64 }) });
 const Query = Type.Object({ sentry_key: Type.Optional(Type.String({ maxLength: 256 })) }, { additionalProperties: true });
@@ -20,8 +19,8 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ingest: Ingest; maxEnvelo
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxEnvelopeBytes }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((error: FastifyError | IngestRejection, req, reply) => {
-    if (error instanceof IngestRejection) return reject(req, reply, error.status, error.code, error.detail, error.headers);
+  app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
+    if (error instanceof AppError) return reject(req, reply, error.status, error.code, error.detail, error.headers);
     if (error.validation) return reject(req, reply, 400, 'VALIDATION_FAILED', error.message);
     const status = error.statusCode ?? 500;
     if (status === 413) return reject(req, reply, 413, 'ERRORS_BODY_TOO_LARGE', `the body is larger than ${maxEnvelopeBytes} bytes`);

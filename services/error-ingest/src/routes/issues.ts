@@ -1,13 +1,8 @@
 // Issues: list/search, detail with latest event and trends, events (paginated), status.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest, notFound } from '@vigil/service-kit';
 import type { Pool } from 'pg';
-import { series } from '../db/counts.js';
-import { listIssueEvents } from '../db/events.js';
-import { getIssue, listIssues, setIssueStatus, topIssueTags } from '../db/issues.js';
-import { getProject } from '../db/projects.js';
-import { fillSeries } from '../domain/series.js';
+import { changeIssueStatus, issueDetail, issueEvents, projectStats, searchIssues } from '../operations/issues.js';
 import { ProjectId } from './projects.js';
 
 const Status = Type.Union([Type.Literal('unresolved'), Type.Literal('resolved'), Type.Literal('ignored')]);
@@ -46,15 +41,8 @@ const Event = Type.Object({
 const Point = Type.Object({ bucket: Type.String(), count: Type.Integer() });
 const IssueParams = Type.Object({ projectId: ProjectId, issueId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const tags = ['issues'];
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([0-9a-f-]{36})$/;
 
 export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
-  const mustIssue = async (tenantId: string, projectId: string, issueId: string) => {
-    const issue = await getIssue(pool, tenantId, projectId, issueId);
-    if (!issue) throw notFound('ERRORS_ISSUE_NOT_FOUND', `no issue ${issueId} in project ${projectId}`);
-    return issue;
-  };
-
   app.get(
     '/projects/:projectId/issues',
     {
@@ -81,12 +69,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Issue) }) },
       },
     },
-    async (req) => {
-      if (!(await getProject(pool, req.principal.tenantId, req.params.projectId))) throw notFound('ERRORS_PROJECT_NOT_FOUND', `no project ${req.params.projectId}`);
-      const { tag, ...rest } = req.query;
-      const at = tag?.indexOf(':') ?? -1;
-      return listIssues(pool, req.principal.tenantId, req.params.projectId, { ...rest, ...(tag ? { tag: { key: tag.slice(0, at), value: tag.slice(at + 1) } } : {}) });
-    },
+    async (req) => searchIssues(pool, req.principal.tenantId, req.params.projectId, req.query),
   );
 
   app.get(
@@ -106,22 +89,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         },
       },
     },
-    async (req) => {
-      const issue = await mustIssue(req.principal.tenantId, req.params.projectId, req.params.issueId);
-      const now = new Date();
-      const [latest, tagCounts, minutes, hours] = await Promise.all([
-        listIssueEvents(pool, req.principal.tenantId, issue.id, 1, undefined, true),
-        topIssueTags(pool, issue.id),
-        series(pool, 'issue', issue.id, 'minute', new Date(now.getTime() - 3_600_000)),
-        series(pool, 'issue', issue.id, 'hour', new Date(now.getTime() - 86_400_000)),
-      ]);
-      return {
-        issue,
-        latestEvent: latest[0] ?? null,
-        tags: tagCounts,
-        trend: { minutes: fillSeries(minutes, new Date(now.getTime() - 3_540_000), now, 60_000), hours: fillSeries(hours, new Date(now.getTime() - 82_800_000), now, 3_600_000) },
-      };
-    },
+    async (req) => issueDetail(pool, req.principal.tenantId, req.params.projectId, req.params.issueId),
   );
 
   app.get(
@@ -134,19 +102,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         response: { 200: Type.Object({ items: Type.Array(Event), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
       },
     },
-    async (req) => {
-      const issue = await mustIssue(req.principal.tenantId, req.params.projectId, req.params.issueId);
-      let before: { receivedAt: string; eventId: string } | undefined;
-      if (req.query.cursor) {
-        const m = CURSOR.exec(req.query.cursor);
-        if (!m) throw badRequest('ERRORS_CURSOR_INVALID', 'cursor must be the nextCursor of a previous page');
-        before = { receivedAt: m[1]!, eventId: m[2]! };
-      }
-      const items = await listIssueEvents(pool, req.principal.tenantId, issue.id, req.query.limit, before, req.query.full);
-      const last = items.at(-1);
-      const lastId = last?.eventId.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-      return { items, nextCursor: last && items.length === req.query.limit ? `${last.receivedAt}|${lastId}` : null };
-    },
+    async (req) => issueEvents(pool, req.principal.tenantId, req.params.projectId, req.params.issueId, req.query),
   );
 
   app.patch(
@@ -159,11 +115,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         response: { 200: Issue },
       },
     },
-    async (req) => {
-      const issue = await setIssueStatus(pool, req.principal.tenantId, req.params.projectId, req.params.issueId, req.body.status, req.body.resolvedInRelease);
-      if (!issue) throw notFound('ERRORS_ISSUE_NOT_FOUND', `no issue ${req.params.issueId} in project ${req.params.projectId}`);
-      return issue;
-    },
+    async (req) => changeIssueStatus(pool, req.principal.tenantId, req.params.projectId, req.params.issueId, req.body),
   );
 
   app.get(
@@ -176,14 +128,6 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         response: { 200: Type.Object({ minutes: Type.Array(Point), hours: Type.Array(Point) }) },
       },
     },
-    async (req) => {
-      if (!(await getProject(pool, req.principal.tenantId, req.params.projectId))) throw notFound('ERRORS_PROJECT_NOT_FOUND', `no project ${req.params.projectId}`);
-      const now = new Date();
-      const [minutes, hours] = await Promise.all([
-        series(pool, 'project', req.params.projectId, 'minute', new Date(now.getTime() - 3_600_000)),
-        series(pool, 'project', req.params.projectId, 'hour', new Date(now.getTime() - 86_400_000)),
-      ]);
-      return { minutes: fillSeries(minutes, new Date(now.getTime() - 3_540_000), now, 60_000), hours: fillSeries(hours, new Date(now.getTime() - 82_800_000), now, 3_600_000) };
-    },
+    async (req) => projectStats(pool, req.principal.tenantId, req.params.projectId),
   );
 };

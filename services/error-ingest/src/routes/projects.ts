@@ -1,10 +1,7 @@
 // Projects and their DSN keys (tenant-scoped by API key).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { conflict, notFound } from '@vigil/service-kit';
-import type { Pool } from 'pg';
-import { clientReportTotals } from '../db/accepted.js';
-import { createKey, createProject, deleteProject, getProject, listKeys, listProjects, revokeKey, rotateKey, updateProject, type KeyRow } from '../db/projects.js';
+import { addKey, addProject, changeProject, clientReports, keysOf, projectsOf, removeProject, replaceKey, requireProject, withdrawKey, type ProjectDeps } from '../operations/projects.js';
 
 export const ProjectId = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric project id (the last part of the DSN)' });
 const Scrubbing = Type.Object(
@@ -43,37 +40,18 @@ const Key = Type.Object({
 const KeyParams = Type.Object({ projectId: ProjectId, keyId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const tags = ['projects'];
 
-export interface ProjectRouteOptions {
-  pool: Pool;
-  publicUrl: string;
-  /** Called after a key is revoked or rotated, so ingest stops accepting it at once. */
-  onKeysChanged: () => void;
-}
-
-export const projectRoutes: FastifyPluginAsyncTypebox<ProjectRouteOptions> = async (app, { pool, publicUrl, onKeysChanged }) => {
-  const base = new URL(publicUrl);
-  const withDsn = (k: KeyRow) => ({ ...k, dsn: `${base.protocol}//${k.publicKey}@${base.host}/${k.projectId}` });
-  const mustProject = async (tenantId: string, id: string) => {
-    const p = await getProject(pool, tenantId, id);
-    if (!p) throw notFound('ERRORS_PROJECT_NOT_FOUND', `no project ${id}`);
-    return p;
-  };
-
-  app.get('/projects', { schema: { tags, response: { 200: Type.Array(Project) } } }, async (req) => listProjects(pool, req.principal.tenantId));
+export const projectRoutes: FastifyPluginAsyncTypebox<ProjectDeps> = async (app, deps) => {
+  app.get('/projects', { schema: { tags, response: { 200: Type.Array(Project) } } }, async (req) => projectsOf(deps, req.principal.tenantId));
   app.post(
     '/projects',
     {
       config: { role: 'admin' },
       schema: { tags, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...ProjectBody }, { additionalProperties: false }), response: { 201: Project } },
     },
-    async (req, reply) => {
-      const project = await createProject(pool, req.principal.tenantId, req.body);
-      if (!project) throw conflict('ERRORS_PROJECT_EXISTS', `a project named "${req.body.name}" already exists`);
-      return reply.status(201).send(project);
-    },
+    async (req, reply) => reply.status(201).send(await addProject(deps, req.principal.tenantId, req.body)),
   );
   app.get('/projects/:projectId', { schema: { tags, params: Type.Object({ projectId: ProjectId }), response: { 200: Project } } }, async (req) =>
-    mustProject(req.principal.tenantId, req.params.projectId),
+    requireProject(deps, req.principal.tenantId, req.params.projectId),
   );
   app.patch(
     '/projects/:projectId',
@@ -81,25 +59,16 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectRouteOptions> = asy
       config: { role: 'admin' },
       schema: { tags, params: Type.Object({ projectId: ProjectId }), body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), ...ProjectBody }, { additionalProperties: false }), response: { 200: Project } },
     },
-    async (req) => {
-      const p = await updateProject(pool, req.principal.tenantId, req.params.projectId, req.body).catch((err: { code?: string }) => {
-        throw err.code === '23505' ? conflict('ERRORS_PROJECT_EXISTS', `a project named "${req.body.name}" already exists`) : err;
-      });
-      if (!p) throw notFound('ERRORS_PROJECT_NOT_FOUND', `no project ${req.params.projectId}`);
-      onKeysChanged();
-      return p;
-    },
+    async (req) => changeProject(deps, req.principal.tenantId, req.params.projectId, req.body),
   );
   app.delete('/projects/:projectId', { config: { role: 'admin' }, schema: { tags, params: Type.Object({ projectId: ProjectId }) } }, async (req, reply) => {
-    if (!(await deleteProject(pool, req.principal.tenantId, req.params.projectId))) throw notFound('ERRORS_PROJECT_NOT_FOUND', `no project ${req.params.projectId}`);
-    onKeysChanged();
+    await removeProject(deps, req.principal.tenantId, req.params.projectId);
     return reply.status(204).send();
   });
 
-  app.get('/projects/:projectId/keys', { schema: { tags, params: Type.Object({ projectId: ProjectId }), response: { 200: Type.Array(Key) } } }, async (req) => {
-    await mustProject(req.principal.tenantId, req.params.projectId);
-    return (await listKeys(pool, req.principal.tenantId, req.params.projectId)).map(withDsn);
-  });
+  app.get('/projects/:projectId/keys', { schema: { tags, params: Type.Object({ projectId: ProjectId }), response: { 200: Type.Array(Key) } } }, async (req) =>
+    keysOf(deps, req.principal.tenantId, req.params.projectId),
+  );
   app.post(
     '/projects/:projectId/keys',
     {
@@ -111,28 +80,16 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectRouteOptions> = asy
         response: { 201: Key },
       },
     },
-    async (req, reply) => {
-      const key = await createKey(pool, req.principal.tenantId, req.params.projectId, req.body?.label ?? '', req.body?.rateLimitPerMinute ?? null);
-      if (!key) throw notFound('ERRORS_PROJECT_NOT_FOUND', `no project ${req.params.projectId}`);
-      return reply.status(201).send(withDsn(key));
-    },
+    async (req, reply) => reply.status(201).send(await addKey(deps, req.principal.tenantId, req.params.projectId, req.body)),
   );
   app.post(
     '/projects/:projectId/keys/:keyId/rotate',
     { config: { role: 'admin' }, schema: { tags, summary: 'Issue a successor key and revoke this one', params: KeyParams, response: { 201: Key } } },
-    async (req, reply) => {
-      const r = await rotateKey(pool, req.principal.tenantId, req.params.projectId, req.params.keyId);
-      if (!r) throw notFound('ERRORS_KEY_NOT_FOUND', `no key ${req.params.keyId} in project ${req.params.projectId}`);
-      onKeysChanged();
-      return reply.status(201).send(withDsn(r.key));
-    },
+    async (req, reply) => reply.status(201).send(await replaceKey(deps, req.principal.tenantId, req.params.projectId, req.params.keyId)),
   );
-  app.delete('/projects/:projectId/keys/:keyId', { config: { role: 'admin' }, schema: { tags, summary: 'Revoke a key', params: KeyParams, response: { 200: Key } } }, async (req) => {
-    const k = await revokeKey(pool, req.principal.tenantId, req.params.projectId, req.params.keyId);
-    if (!k) throw notFound('ERRORS_KEY_NOT_FOUND', `no key ${req.params.keyId} in project ${req.params.projectId}`);
-    onKeysChanged();
-    return withDsn(k);
-  });
+  app.delete('/projects/:projectId/keys/:keyId', { config: { role: 'admin' }, schema: { tags, summary: 'Revoke a key', params: KeyParams, response: { 200: Key } } }, async (req) =>
+    withdrawKey(deps, req.principal.tenantId, req.params.projectId, req.params.keyId),
+  );
 
   app.get(
     '/projects/:projectId/client-reports',
@@ -145,9 +102,6 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectRouteOptions> = asy
         response: { 200: Type.Array(Type.Object({ projectId: Type.String(), reason: Type.String(), category: Type.String(), quantity: Type.Integer() })) },
       },
     },
-    async (req) => {
-      await mustProject(req.principal.tenantId, req.params.projectId);
-      return clientReportTotals(pool, req.principal.tenantId, req.params.projectId, new Date(req.query.since ?? Date.now() - 30 * 86_400_000));
-    },
+    async (req) => clientReports(deps, req.principal.tenantId, req.params.projectId, req.query.since),
   );
 };

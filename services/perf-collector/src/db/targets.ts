@@ -8,7 +8,8 @@ export interface TargetRow {
   id: string;
   tenantId: string;
   name: string;
-  connEnc: Buffer;
+  /** The connection string, sealed (sealSecret, context perf.target-dsn). */
+  connSealed: string;
   intervalS: number;
   diskLimitBytes: number | null;
   status: TargetStatus;
@@ -27,7 +28,7 @@ function toTarget(r: Record<string, unknown>): TargetRow {
     id: r.id as string,
     tenantId: r.tenant_id as string,
     name: r.name as string,
-    connEnc: r.conn_enc as Buffer,
+    connSealed: r.conn_sealed as string,
     intervalS: r.interval_s as number,
     diskLimitBytes: r.disk_limit_bytes === null ? null : Number(r.disk_limit_bytes),
     status: r.status as TargetStatus,
@@ -42,12 +43,12 @@ function toTarget(r: Record<string, unknown>): TargetRow {
 
 export async function insertTarget(
   pool: Pool,
-  t: { id: string; tenantId: string; name: string; connEnc: Buffer; intervalS: number; diskLimitBytes: number | null },
+  t: { id: string; tenantId: string; name: string; connSealed: string; intervalS: number; diskLimitBytes: number | null },
 ): Promise<TargetRow | undefined> {
   const { rows } = await pool.query(
-    `INSERT INTO perf.targets (id, tenant_id, name, conn_enc, interval_s, disk_limit_bytes) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO perf.targets (id, tenant_id, name, conn_sealed, interval_s, disk_limit_bytes) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (tenant_id, name) DO NOTHING RETURNING *`,
-    [t.id, t.tenantId, t.name, t.connEnc, t.intervalS, t.diskLimitBytes],
+    [t.id, t.tenantId, t.name, t.connSealed, t.intervalS, t.diskLimitBytes],
   );
   return rows[0] ? toTarget(rows[0]) : undefined;
 }
@@ -62,34 +63,24 @@ export async function getTarget(pool: Pool, tenantId: string, id: string): Promi
   return rows[0] ? toTarget(rows[0]) : undefined;
 }
 
-export async function updateTargetSettings(pool: Pool, tenantId: string, id: string, s: { intervalS?: number; diskLimitBytes?: number | null; connEnc?: Buffer }) {
+export async function updateTargetSettings(pool: Pool, tenantId: string, id: string, s: { intervalS?: number; diskLimitBytes?: number | null; connSealed?: string }) {
   const { rows } = await pool.query(
     `UPDATE perf.targets SET interval_s = coalesce($3, interval_s),
        disk_limit_bytes = CASE WHEN $4::boolean THEN $5 ELSE disk_limit_bytes END,
-       conn_enc = coalesce($6, conn_enc), next_due_at = now()
+       conn_sealed = coalesce($6, conn_sealed), next_due_at = now()
      WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-    [tenantId, id, s.intervalS ?? null, s.diskLimitBytes !== undefined, s.diskLimitBytes ?? null, s.connEnc ?? null],
+    [tenantId, id, s.intervalS ?? null, s.diskLimitBytes !== undefined, s.diskLimitBytes ?? null, s.connSealed ?? null],
   );
   return rows[0] ? toTarget(rows[0]) : undefined;
 }
 
 const TARGET_DATA = ['metric_samples', 'metric_rollups_hourly', 'table_sizes', 'query_stats', 'statement_texts', 'slow_queries', 'recommendations', 'optimizations'];
 
-/** Removes a target with everything collected from it (health scores stay: they are keyed by database id for pushed snapshots too). */
-export async function deleteTarget(pool: Pool, tenantId: string, id: string): Promise<boolean> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    const res = await tx.query(`DELETE FROM perf.targets WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-    if (res.rowCount) for (const table of TARGET_DATA) await tx.query(`DELETE FROM perf.${table} WHERE tenant_id = $1 AND target_id = $2`, [tenantId, id]);
-    await tx.query('COMMIT');
-    return (res.rowCount ?? 0) > 0;
-  } catch (err) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    tx.release();
-  }
+/** Removes a target with everything collected from it, in the caller's transaction (health scores stay: they are keyed by database id for pushed snapshots too). */
+export async function deleteTarget(tx: PoolClient, tenantId: string, id: string): Promise<boolean> {
+  const res = await tx.query(`DELETE FROM perf.targets WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  if (res.rowCount) for (const table of TARGET_DATA) await tx.query(`DELETE FROM perf.${table} WHERE tenant_id = $1 AND target_id = $2`, [tenantId, id]);
+  return (res.rowCount ?? 0) > 0;
 }
 
 /** Claims up to `limit` due targets, pushing their next due time one interval ahead (safe with several instances). */

@@ -2,8 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { listSelfChecks } from '../db/apm.js';
-import { apmService, apmServices } from '../domain/apm.js';
+import { apmService, apmServices, selfChecks } from '../operations/apm.js';
 import { Hours } from './schemas.js';
 
 const Summary = Type.Object({
@@ -62,6 +61,6 @@ export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, 
         },
       },
     },
-    async () => listSelfChecks(pool),
+    async () => selfChecks(pool),
   );
 };

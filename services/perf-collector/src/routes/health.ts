@@ -2,10 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Outbox } from '@vigil/events';
-import { notFound } from '@vigil/service-kit';
 import type { Pool } from 'pg';
-import { healthHistory } from '../db/health-scores.js';
-import { recordHealth } from '../domain/health.js';
+import { currentScore, recordHealth, scoreHistory } from '../operations/health.js';
 
 const Params = Type.Object({ databaseId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
 const Component = Type.Object({ name: Type.String(), penalty: Type.Number(), detail: Type.String() });
@@ -45,16 +43,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbo
   app.get(
     '/databases/:databaseId/health',
     { schema: { tags: ['health'], params: Params, response: { 200: Type.Array(Score) } } },
-    async (req) => healthHistory(deps.pool, req.principal.tenantId, req.params.databaseId),
+    async (req) => scoreHistory(deps.pool, req.principal.tenantId, req.params.databaseId),
   );
 
   app.get(
     '/databases/:databaseId/health/current',
     { schema: { tags: ['health'], params: Params, response: { 200: Score } } },
-    async (req) => {
-      const [latest] = await healthHistory(deps.pool, req.principal.tenantId, req.params.databaseId, 1);
-      if (!latest) throw notFound('PERF_HEALTH_NOT_SCORED', `database ${req.params.databaseId} has no health score yet`);
-      return latest;
-    },
+    async (req) => currentScore(deps.pool, req.principal.tenantId, req.params.databaseId),
   );
 };

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { capacity, optimizations, recommendations, recordOptimization, series, slowQueries, statements } from '../domain/insights.js';
+import { capacity, optimizations, recommendations, recordOptimization, series, slowQueries, statements } from '../operations/insights.js';
 import { DatabaseParams, Hours } from './schemas.js';
 
 const Order = Type.Union([Type.Literal('total'), Type.Literal('mean')], { default: 'total' });

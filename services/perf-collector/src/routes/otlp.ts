@@ -5,11 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
-import { ingestOtlpMetrics } from '../domain/apm.js';
-import { decodeMetricsRequest, encodeMetricsResponse } from '../domain/otlp-codec.js';
-import { otlpInvalid, otlpUnsupportedType } from '../errors.js';
-
-const PROTOBUF = 'application/x-protobuf';
+import { ingestOtlpExport, OTLP_PROTOBUF as PROTOBUF } from '../operations/apm.js';
+import { otlpInvalid } from '../errors.js';
 
 export const otlpRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox; maxBytes: number }> = async (app, deps) => {
   app.addContentTypeParser(PROTOBUF, { parseAs: 'buffer', bodyLimit: deps.maxBytes }, (_req, body, done) => done(null, body));
@@ -33,24 +30,9 @@ export const otlpRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbox;
       },
     },
     async (req, reply) => {
-      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      let request: unknown;
-      if (type === PROTOBUF) {
-        try {
-          request = decodeMetricsRequest(req.body as Buffer);
-        } catch (err) {
-          throw otlpInvalid(`body is not an ExportMetricsServiceRequest: ${(err as Error).message}`);
-        }
-      } else if (type === 'application/json') {
-        if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw otlpInvalid('JSON body must be an ExportMetricsServiceRequest object');
-        request = req.body;
-      } else {
-        throw otlpUnsupportedType(type);
-      }
-      const result = await ingestOtlpMetrics(deps, req.principal.tenantId, request);
-      const partial = result.rejected > 0 ? { rejectedDataPoints: result.rejected, errorMessage: result.errorMessage } : undefined;
-      if (type === PROTOBUF) return reply.status(200).type(PROTOBUF).send(Buffer.from(encodeMetricsResponse(partial)));
-      return reply.status(200).type('application/json').send(partial ? { partialSuccess: partial } : {});
+      const mediaType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const answer = await ingestOtlpExport(deps, req.principal.tenantId, { mediaType, body: req.body });
+      return reply.status(200).type(answer.mediaType).send(answer.body);
     },
   );
 };

@@ -1,8 +1,8 @@
 // Monitored databases: register, list, change, remove, and collect now.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { collectTarget, type CollectDeps } from '../domain/collect.js';
-import { changeTarget, listTargetViews, registerTarget, removeTarget, requireTarget, targetView, type TargetDeps } from '../domain/targets.js';
+import { collectNow, type CollectDeps } from '../operations/collect.js';
+import { changeTarget, getTargetView, listTargetViews, registerTarget, removeTarget, type TargetDeps } from '../operations/targets.js';
 import { DatabaseParams } from './schemas.js';
 
 const Target = Type.Object({
@@ -46,7 +46,7 @@ export const targetRoutes: FastifyPluginAsyncTypebox<TargetDeps & { collect: Col
   app.get('/databases', { schema: { tags: ['databases'], response: { 200: Type.Array(Target) } } }, async (req) => listTargetViews(deps, req.principal.tenantId));
 
   app.get('/databases/:databaseId', { schema: { tags: ['databases'], params: DatabaseParams, response: { 200: Target } } }, async (req) =>
-    targetView(await requireTarget(deps.pool, req.principal.tenantId, req.params.databaseId), deps.box),
+    getTargetView(deps, req.principal.tenantId, req.params.databaseId),
   );
 
   app.patch(
@@ -88,9 +88,6 @@ export const targetRoutes: FastifyPluginAsyncTypebox<TargetDeps & { collect: Col
         ),
       },
     },
-    async (req) => {
-      const target = await requireTarget(deps.pool, req.principal.tenantId, req.params.databaseId);
-      return collectTarget(deps.collect, target, { advise: req.body?.advise ?? false, sizes: req.body?.sizes ?? false });
-    },
+    async (req) => collectNow(deps.collect, req.principal.tenantId, req.params.databaseId, { advise: req.body?.advise ?? false, sizes: req.body?.sizes ?? false }),
   );
 };

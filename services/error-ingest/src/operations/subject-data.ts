@@ -1,8 +1,8 @@
 // error-ingest as a GDPR participant: a subject's identifiers become the same pseudonyms
 // processing stored, which find their events, pseudonymised ids and issue-user links.
 import { subjectRef, type SubjectDataHandler, type SubjectRequest } from '@vigil/privacy';
-import { eraseSubject, exportSubject } from './db/subjects.js';
-import { SUBJECT_ID_TYPES } from './domain/normalise.js';
+import { eraseSubject, exportSubject } from '../db/subjects.js';
+import { SUBJECT_ID_TYPES } from '../domain/normalise.js';
 
 const HANDLED = new Set<string>(SUBJECT_ID_TYPES);
 

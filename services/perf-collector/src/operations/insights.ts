@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { insertOptimization, optimizationHistory, tableGrowth, trendSeries } from '../db/history.js';
 import { listRecommendations, listSlowQueries, metricSeries, topStatements } from '../db/series.js';
 import { optimizationInvalid } from '../errors.js';
-import { capacityReport } from './capacity.js';
+import { capacityReport } from '../domain/capacity.js';
 import { requireTarget } from './targets.js';
 
 const scopeOf = async (pool: Pool, tenantId: string, id: string) => {

@@ -4,6 +4,7 @@
 // A few flushes run in parallel so that one slow fsync does not stall all intake.
 import type { Pool } from 'pg';
 import { ErrorEventAccepted, type Outbox } from '@vigil/events';
+import { withTransaction } from '@vigil/service-kit';
 import { insertAccepted, type AcceptedRow } from '../db/accepted.js';
 
 interface Pending {
@@ -72,14 +73,12 @@ export class AcceptQueue {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const client = await this.o.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await insertAccepted(client, batch.map((p) => p.row));
+      await withTransaction(this.o.pool, async (tx) => {
+        await insertAccepted(tx, batch.map((p) => p.row));
         const byProject = new Map<string, Pending[]>();
         for (const p of batch) byProject.set(p.row.projectId, [...(byProject.get(p.row.projectId) ?? []), p]);
         await this.o.outbox.enqueueMany(
-          client,
+          tx,
           ErrorEventAccepted,
           [...byProject].map(([projectId, list]) => ({
             data: {
@@ -89,13 +88,7 @@ export class AcceptQueue {
             opts: { tenantId: list[0]!.row.tenantId },
           })),
         );
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);

@@ -1,6 +1,6 @@
 // The ingest pipeline of one request: decompress (bounded), frame, authenticate the DSN
 // key, apply quotas, validate the event, then make it durable. Every refusal is an
-// IngestRejection with a precise 4xx (or 503 when PostgreSQL cannot keep the event).
+// AppError (src/errors.ts) with a precise 4xx (or 503 when PostgreSQL cannot keep the event).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { isInfrastructureError } from '@vigil/events';
@@ -8,11 +8,12 @@ import { insertClientReports, type ClientReportRow } from '../db/accepted.js';
 import { findActiveKey, type ActiveKey } from '../db/projects.js';
 import { presentedKey, type PresentedCredentials } from '../domain/auth.js';
 import { parseEnvelope, parseItemJson, type Envelope } from '../domain/envelope.js';
-import { IngestRejection, forbidden, malformed, tooLarge } from '../domain/errors.js';
+import { AppError } from '@vigil/service-kit';
+import type { RateLimiter } from '../clients/rate-limiter.js';
+import { decompressBody } from '../domain/decompress.js';
 import { assertEventShape, normaliseEventId, sentryId } from '../domain/event-shape.js';
+import { forbidden, malformed, rateLimited, storageUnavailable, tooLarge } from '../errors.js';
 import type { AcceptQueue } from './accept-queue.js';
-import { decompressBody } from './decompress.js';
-import type { RateLimiter } from './rate-limit.js';
 
 export interface IngestLimits {
   maxEnvelopeBytes: number;
@@ -101,10 +102,7 @@ export class Ingest {
     ]);
     if (wait > 0) {
       const seconds = Math.max(1, Math.ceil(wait / 1000));
-      throw new IngestRejection(429, 'ERRORS_RATE_LIMITED', `project ${key.projectId} is over its event quota; retry in ${seconds} s`, {
-        'retry-after': String(seconds),
-        'x-sentry-rate-limits': `${seconds}::project`,
-      });
+      throw rateLimited(key.projectId, seconds);
     }
     try {
       await this.queue.accept({ eventId, projectId: key.projectId, keyId: key.keyId, tenantId: key.tenantId, receivedAt: new Date(), payload: raw.toString('utf8') });
@@ -134,8 +132,8 @@ export class Ingest {
   }
 }
 
-function unavailable(err: unknown): IngestRejection {
-  if (err instanceof IngestRejection) return err;
+function unavailable(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   if (!isInfrastructureError(err) && !(err instanceof Error && /timeout|connect/i.test(err.message))) throw err;
-  return new IngestRejection(503, 'ERRORS_STORAGE_UNAVAILABLE', 'the event store is unavailable; retry later', { 'retry-after': '30' });
+  return storageUnavailable();
 }

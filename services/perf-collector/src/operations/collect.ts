@@ -5,21 +5,23 @@
 import { HealthScored, MetricsCollected, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
 import type pg from 'pg';
+import { withTransaction } from '@vigil/service-kit';
 import { insertHealthScore } from '../db/health-scores.js';
 import { insertQueryStats, insertSamples, insertTableSizes, replaceRecommendations, upsertSlowQueries } from '../db/series.js';
-import { explainGeneric, whatIfIndexes } from '../db/target-plans.js';
-import { abandonTarget, connectTarget, probeTarget, tableColumns, type TargetSnapshot } from '../db/target-probe.js';
-import { loadBaseline, saveBaseline, setTargetStatus, type TargetRow, type TargetStatus } from '../db/targets.js';
-import { computeCycle, type StatementDelta } from './cycle-metrics.js';
-import { scoreDatabaseHealth, type HealthScore } from './health-score.js';
-import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, type Evaluated, type Recommendation } from './index-advice.js';
-import type { SecretBox } from './secret-box.js';
-import { detectSlowQueries, statementsToKeep, topByTotal, type SlowQuery } from './slow-queries.js';
+import { explainGeneric, whatIfIndexes } from '../clients/target-plans.js';
+import { abandonTarget, connectTarget, probeTarget, tableColumns, type TargetSnapshot } from '../clients/target-probe.js';
+import { claimDueTargets as claimDue, loadBaseline, saveBaseline, setTargetStatus, type TargetRow, type TargetStatus } from '../db/targets.js';
+import { computeCycle, type StatementDelta } from '../domain/cycle-metrics.js';
+import { scoreDatabaseHealth, type HealthScore } from '../domain/health-score.js';
+import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, type Evaluated, type Recommendation } from '../domain/index-advice.js';
+import { openConnectionString, requireTarget } from './targets.js';
+import { detectSlowQueries, statementsToKeep, topByTotal, type SlowQuery } from '../domain/slow-queries.js';
 
 export interface CollectDeps {
   pool: Pool;
   outbox: Outbox;
-  box: SecretBox;
+  /** PERF_SECRET_KEY, which opens the sealed connection strings. */
+  secretKey: string;
   settings: { timeoutMs: number; topStatements: number; explainWorst: number; advisorMinRows: number };
 }
 
@@ -45,6 +47,14 @@ export interface CycleOptions {
   sizes?: boolean;
 }
 
+/** Claims up to `limit` due targets (skipping `exclude`), pushing each one's next due time an interval ahead; safe with several instances. */
+export const claimDueTargets = (pool: Pool, limit: number, exclude: string[]) => claimDue(pool, limit, exclude);
+
+/** One cycle now, for a target of the tenant (the API's "collect now"). */
+export async function collectNow(deps: CollectDeps, tenantId: string, id: string, opts: CycleOptions): Promise<CycleOutcome> {
+  return collectTarget(deps, await requireTarget(deps.pool, tenantId, id), opts);
+}
+
 export async function collectTarget(deps: CollectDeps, target: TargetRow, opts: CycleOptions = {}): Promise<CycleOutcome> {
   const started = performance.now();
   let client: pg.Client | undefined;
@@ -68,7 +78,7 @@ export async function collectTarget(deps: CollectDeps, target: TargetRow, opts: 
       (async () => {
         let connectionString: string;
         try {
-          connectionString = deps.box.open(target.connEnc);
+          connectionString = openConnectionString(deps.secretKey, target.connSealed);
         } catch {
           throw new Error('the stored connection string cannot be decrypted with the current PERF_SECRET_KEY; register it again');
         }
@@ -122,9 +132,7 @@ async function runCycle(deps: CollectDeps, target: TargetRow, client: pg.Client,
   if (expired()) throw new CycleTimeout();
   const scope = { tenantId: target.tenantId, targetId: target.id };
   const atIso = at.toISOString();
-  const tx = await deps.pool.connect();
-  try {
-    await tx.query('BEGIN');
+  await withTransaction(deps.pool, async (tx) => {
     await insertSamples(tx, scope, atIso, cycle.samples);
     if (sizes) {
       const sized = snap.tables.flatMap((t) => (t.bytes === null ? [] : [{ name: `${t.schema}.${t.name}`, bytes: t.bytes, live: t.live }]));
@@ -140,13 +148,7 @@ async function runCycle(deps: CollectDeps, target: TargetRow, client: pg.Client,
     await deps.outbox.enqueue(tx, MetricsCollected, { databaseId: target.id, collectedAt: atIso, samples: cycle.samples.map((s) => ({ ...s, labels })) }, publish);
     await deps.outbox.enqueue(tx, HealthScored, { databaseId: target.id, databaseName: target.name, ...health, scoredAt }, publish);
     await setTargetStatus(tx, target.id, status, detail, snap.versionNum);
-    await tx.query('COMMIT');
-  } catch (err) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    tx.release();
-  }
+  });
   return { status, detail, versionNum: snap.versionNum, health, slowQueries: slow.length, recommendations: recommendations?.length };
 }
 

@@ -2,9 +2,16 @@
 // the public view (never the secret; the password is masked).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { openSecret, redactUrl, sealSecret, withTransaction } from '@vigil/service-kit';
 import { deleteTarget, getTarget, insertTarget, listTargets, updateTargetSettings, type TargetRow } from '../db/targets.js';
 import { connectionStringInvalid, targetNameTaken, targetNotFound } from '../errors.js';
-import { redactConnectionString, type SecretBox } from './secret-box.js';
+
+/** What a target's sealed connection string is for: it opens in no other context. */
+const DSN_CONTEXT = 'perf.target-dsn';
+
+export const sealConnectionString = (secretKey: string, conn: string) => sealSecret(conn, secretKey, DSN_CONTEXT);
+/** Throws SecretError when the current key (or a rotated one) cannot open it. */
+export const openConnectionString = (secretKey: string, sealed: string) => openSecret(sealed, secretKey, DSN_CONTEXT);
 
 export interface TargetView {
   id: string;
@@ -33,10 +40,10 @@ export function checkConnectionString(conn: string): string {
   return conn;
 }
 
-export function targetView(t: TargetRow, box: SecretBox): TargetView {
+export function targetView(t: TargetRow, secretKey: string): TargetView {
   let connection = '(unreadable with the current key)';
   try {
-    connection = redactConnectionString(box.open(t.connEnc));
+    connection = redactUrl(openConnectionString(secretKey, t.connSealed));
   } catch {
     // a rotated key leaves old rows unreadable; the status says the rest
   }
@@ -57,7 +64,8 @@ export function targetView(t: TargetRow, box: SecretBox): TargetView {
 
 export interface TargetDeps {
   pool: Pool;
-  box: SecretBox;
+  /** PERF_SECRET_KEY. */
+  secretKey: string;
   defaultIntervalS: number;
 }
 
@@ -66,12 +74,12 @@ export async function registerTarget(d: TargetDeps, tenantId: string, body: { na
     id: randomUUID(),
     tenantId,
     name: body.name,
-    connEnc: d.box.seal(checkConnectionString(body.connectionString)),
+    connSealed: sealConnectionString(d.secretKey, checkConnectionString(body.connectionString)),
     intervalS: body.intervalSeconds ?? d.defaultIntervalS,
     diskLimitBytes: body.diskLimitBytes ?? null,
   });
   if (!row) throw targetNameTaken(body.name);
-  return targetView(row, d.box);
+  return targetView(row, d.secretKey);
 }
 
 export async function requireTarget(pool: Pool, tenantId: string, id: string): Promise<TargetRow> {
@@ -80,20 +88,24 @@ export async function requireTarget(pool: Pool, tenantId: string, id: string): P
   return t;
 }
 
+export async function getTargetView(d: TargetDeps, tenantId: string, id: string): Promise<TargetView> {
+  return targetView(await requireTarget(d.pool, tenantId, id), d.secretKey);
+}
+
 export async function listTargetViews(d: TargetDeps, tenantId: string): Promise<TargetView[]> {
-  return (await listTargets(d.pool, tenantId)).map((t) => targetView(t, d.box));
+  return (await listTargets(d.pool, tenantId)).map((t) => targetView(t, d.secretKey));
 }
 
 export async function changeTarget(d: TargetDeps, tenantId: string, id: string, body: { intervalSeconds?: number; diskLimitBytes?: number | null; connectionString?: string }) {
   const row = await updateTargetSettings(d.pool, tenantId, id, {
     intervalS: body.intervalSeconds,
     diskLimitBytes: body.diskLimitBytes,
-    connEnc: body.connectionString ? d.box.seal(checkConnectionString(body.connectionString)) : undefined,
+    connSealed: body.connectionString ? sealConnectionString(d.secretKey, checkConnectionString(body.connectionString)) : undefined,
   });
   if (!row) throw targetNotFound(id);
-  return targetView(row, d.box);
+  return targetView(row, d.secretKey);
 }
 
 export async function removeTarget(d: TargetDeps, tenantId: string, id: string): Promise<void> {
-  if (!(await deleteTarget(d.pool, tenantId, id))) throw targetNotFound(id);
+  if (!(await withTransaction(d.pool, (tx) => deleteTarget(tx, tenantId, id)))) throw targetNotFound(id);
 }
