@@ -14,8 +14,8 @@ import { createTestEnv, eventually } from '@vigil/service-kit/testing';
 import { buildApp } from '../services/gdpr/src/app.js';
 import { loadServiceConfig } from '../services/gdpr/src/config.js';
 import { entryHash, GENESIS_HASH, signingKeyFromSeed } from '../services/gdpr/src/domain/audit-chain.js';
-import { verifyChain } from '../services/gdpr/src/domain/audit.js';
-import { submitRequest, verifyRequest } from '../services/gdpr/src/domain/requests.js';
+import { verifyChain } from '../services/gdpr/src/operations/audit.js';
+import { submitRequest, verifyRequest } from '../services/gdpr/src/operations/requests.js';
 import { buildParticipant, seedSubject } from '../services/gdpr/test/fixtures/participant.js';
 
 declare module 'autocannon' {

@@ -1,21 +1,21 @@
-// dr-orchestrator: plugins, then routes and the subject-request consumer, then the scheduler.
+// dr-orchestrator: plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
 import type { Config } from './config.js';
+import { loadRunbooks } from './clients/runbook-files.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
+import { schedulePolicies } from './jobs/policy-schedule.js';
 import { OperationRunner } from './operations/runner.js';
-import { Scheduler } from './operations/scheduler.js';
 import { operationRoutes } from './routes/operations.js';
 import { policyRoutes } from './routes/policies.js';
 import { reportRoutes } from './routes/reports.js';
-import { loadRunbooks } from './runbooks.js';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 declare module 'fastify' {
   interface FastifyInstance {
-    dr: { runner: OperationRunner; scheduler: Scheduler };
+    dr: { runner: OperationRunner };
   }
 }
 
@@ -35,8 +35,7 @@ export async function buildApp(config: Config) {
   const { pool, outbox } = app.infra;
   const ctx = { pool, outbox, config, log: app.log.child({ component: 'dr-operations' }) };
   const runner = new OperationRunner(ctx);
-  const scheduler = new Scheduler(ctx, runner);
-  app.decorate('dr', { runner, scheduler });
+  app.decorate('dr', { runner });
   const runbooks = await loadRunbooks(path.join(ROOT, 'runbooks'));
 
   await app.register(policyRoutes, { prefix: '/v1', pool, config, runner });
@@ -44,12 +43,9 @@ export async function buildApp(config: Config) {
   await app.register(reportRoutes, { prefix: '/v1', pool, runbooks });
   answerSubjectRequests(app.infra);
 
-  app.addHook('onReady', async () => {
-    if (config.DR_SCHEDULER_ENABLED) scheduler.start();
-  });
-  // Registered after the kit's hooks, so it runs before them: runs stop while the pool and outbox still work.
+  if (config.DR_SCHEDULER_ENABLED) schedulePolicies(app.infra.scheduler, ctx, runner);
+  // preClose runs before the kit's onClose: running operations stop while the pool and outbox still work.
   app.addHook('preClose', async () => {
-    await scheduler.stop();
     await runner.close();
   });
   return app;

@@ -1,14 +1,13 @@
 // dr-orchestrator configuration: the shared base plus this service's own variables, parsed once.
 import { Type } from '@sinclair/typebox';
-import { BaseConfig, loadConfig } from '@vigil/service-kit';
+import { BaseConfig, DevSecret, loadConfig } from '@vigil/service-kit';
 
 export const ConfigSchema = {
   ...BaseConfig,
   PORT: Type.Integer({ default: 4105, minimum: 0, maximum: 65535 }),
-  DR_SOURCE_KEY: Type.String({
+  DR_SOURCE_KEY: DevSecret('dev-only-dr-source-encryption-key-change-me', {
     minLength: 32,
-    default: 'dev-only-dr-source-encryption-key-change-me',
-    description: 'Secret from which the AES-256-GCM key encrypting source connection strings at rest is derived',
+    description: 'Key that seals source connection strings at rest (sealSecret); the dev default is refused when NODE_ENV=production',
   }),
   DR_SCHEDULER_TICK_MS: Type.Integer({ default: 15_000, minimum: 100, description: 'How often schedules, RPO and drills are evaluated' }),
   DR_SCHEDULER_ENABLED: Type.Boolean({ default: true, description: 'Run scheduled backups, drills and RPO checks in this instance' }),

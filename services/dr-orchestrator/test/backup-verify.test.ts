@@ -3,16 +3,18 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { SubjectRequestIssued } from '@vigil/events';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { eventually, serviceTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { admin, createSourceDb, dropDb, observeDrEvents, serverUrl, startApp, deleteNamespaces, type Seen } from './fixtures.js';
+import { admin, createSourceDb, dropDb, observeDrEvents, serverUrl, type Seen } from './fixtures.js';
 
-let env: TestEnv;
+const it = serviceTest({ label: 'drverify', env: { DR_SCHEDULER_ENABLED: 'false', DR_PROGRESS_EVENT_STEP: '25' }, build: (env) => buildApp(loadServiceConfig(env)) });
+
+let kit: TestKit;
 let app: FastifyInstance;
 let source: string;
 let repo: string;
@@ -25,22 +27,24 @@ let backupId: string;
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
-  env = await createTestEnv('drverify');
   source = await createSourceDb('verify');
   repo = await mkdtemp(path.join(tmpdir(), 'vigil-dr-repo-'));
-  observer = await observeDrEvents(env.env.KAFKA_BROKERS!, env.namespace);
-  app = await startApp(() => buildApp(loadServiceConfig({ ...env.env, DR_SCHEDULER_ENABLED: 'false', DR_PROGRESS_EVENT_STEP: '25' })));
-  adminKey = await env.apiKey('acme', 'admin');
-  writeKey = await env.apiKey('acme', 'write');
+}, 300_000);
+
+// The app is the file's fixture (built once, on a database cloned from the migrated template).
+beforeEach<{ app: FastifyInstance; kit: TestKit }>(async ({ app: a, kit: k }) => {
+  if (app) return;
+  app = a;
+  kit = k;
+  observer = await observeDrEvents(kit.env.KAFKA_BROKERS!, kit.namespace);
+  adminKey = await kit.apiKey('acme', 'admin');
+  writeKey = await kit.apiKey('acme', 'write');
 }, 300_000);
 
 afterAll(async () => {
   await observer?.stop();
-  await app?.close();
   if (source) await dropDb(source);
   if (repo) await rm(repo, { recursive: true, force: true });
-  if (env) await deleteNamespaces(env.env.KAFKA_BROKERS!, [env.namespace]);
-  await env?.cleanup();
 });
 
 const seen = (type: string, pred: (e: Seen) => boolean = () => true) => eventually(async () => observer.events.find((e) => e.type === type && pred(e)), 60_000);
@@ -76,14 +80,15 @@ describe('policies', { timeout: 180_000 }, () => {
     expect(p.source).toBe(`postgres://postgres:***@127.0.0.1:5432/${source}`);
     expect(JSON.stringify(p)).not.toContain('s3cret');
     expect(p.nextBackupAt).toMatch(/T03:00:00/);
-    const stored = await admin((c) => c.query('SELECT source_url_enc FROM dr.policies WHERE id = $1', [p.id]), new URL(env.databaseUrl).pathname.slice(1));
-    expect(stored.rows[0].source_url_enc).toMatch(/^v1:/);
+    const stored = await admin((c) => c.query('SELECT source_url_enc FROM dr.policies WHERE id = $1', [p.id]), new URL(kit.databaseUrl).pathname.slice(1));
+    // The kit's one sealed-secret format (issue 10 §2), no longer the service's own v1: format.
+    expect(stored.rows[0].source_url_enc).toMatch(/^vs1:/);
     expect(stored.rows[0].source_url_enc).not.toContain('s3cret');
     // Real policy without the fake password (trust auth would accept it, but keep it clean).
     const patched = await app.inject({ method: 'PATCH', url: `/v1/policies/${p.id}`, headers: auth(adminKey), payload: { sourceUrl: serverUrl(source) } });
     expect(patched.statusCode, patched.body).toBe(200);
     policyId = p.id;
-    const other = await env.apiKey('globex', 'admin');
+    const other = await kit.apiKey('globex', 'admin');
     expect((await app.inject({ url: `/v1/policies/${policyId}`, headers: auth(other) })).statusCode).toBe(404);
   });
 });

@@ -7,17 +7,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { deleteNamespaceTopics, eventually, serviceTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { admin, createSourceDb, dropDb, observeDrEvents, prepareNamespace, serverUrl, startApp, withRetries, deleteNamespaces } from './fixtures.js';
+import { admin, createSourceDb, dropDb, observeDrEvents, serverUrl } from './fixtures.js';
 
 const SERVICE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KEY = 'vgl_crashtest01_abcdefghijklmnopqrstuvwx';
 
-let env: TestEnv;
+// Only the `kit` fixture (a database cloned from the template, a namespace): the orchestrator that
+// crashes is a child process, and the one that recovers is built after the crash.
+const it = serviceTest({ label: 'drcrash', env: { DR_SCHEDULER_ENABLED: 'false' }, build: (env) => buildApp(loadServiceConfig(env)) });
+
+let kit: TestKit;
 let source: string;
 let repo: string;
 let child: ChildProcess | undefined;
@@ -35,14 +39,12 @@ const freePort = () =>
   });
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
-const serviceDb = () => new URL(env.databaseUrl).pathname.slice(1);
-let attempts = 0;
+const serviceDb = () => new URL(kit.databaseUrl).pathname.slice(1);
+const childNamespace = () => `${kit.namespace}-child`;
 
 beforeAll(async () => {
-  env = await createTestEnv('drcrash');
   source = await createSourceDb('crash', 5_000);
   repo = await mkdtemp(path.join(tmpdir(), 'vigil-dr-crash-'));
-  observer = await observeDrEvents(env.env.KAFKA_BROKERS!, env.namespace);
 }, 300_000);
 
 afterAll(async () => {
@@ -52,39 +54,29 @@ afterAll(async () => {
   await app?.close();
   if (source) await dropDb(source);
   if (repo) await rm(repo, { recursive: true, force: true });
-  if (env) await deleteNamespaces(env.env.KAFKA_BROKERS!, [env.namespace, ...Array.from({ length: attempts }, (_, i) => `${env.namespace}-child${i}`)]);
-  await env?.cleanup();
+  if (kit) await deleteNamespaceTopics(childNamespace());
 });
 
 describe('crash mid-backup', { timeout: 180_000 }, () => {
-  it('never marks a partial backup good, and the next run recovers', async () => {
+  it('never marks a partial backup good, and the next run recovers', async ({ kit: k }) => {
+    kit = k;
+    observer = await observeDrEvents(kit.env.KAFKA_BROKERS!, kit.namespace);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    // One process (node --import tsx), so SIGKILL hits the orchestrator itself. A boot that overran
-    // a hook timeout on a loaded machine exits; it is started again, as a supervisor would (in a
-    // fresh Kafka namespace, so it does not wait for the dead attempt's consumer-group session).
-    await withRetries(async () => {
-      const namespace = `${env.namespace}-child${attempts++}`;
-      await prepareNamespace(env.env.KAFKA_BROKERS!, namespace);
-      const childEnv = { ...process.env, ...env.env, KAFKA_NAMESPACE: namespace, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: KEY, VIGIL_BOOTSTRAP_TENANT: 'acme', DR_SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn' };
-      const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: SERVICE_DIR, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-      child = proc;
-      let stderr = '';
-      let exited = false;
-      proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      proc.once('exit', () => (exited = true));
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        if ((await fetch(`${base}/readyz`).catch(() => undefined))?.ok) return;
-        if (exited || Date.now() > deadline) {
-          proc.kill('SIGKILL');
-          throw new Error(`orchestrator did not become ready: ${stderr.slice(0, 500)}`);
-        }
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }, 3);
-    const proc = child!;
+    // One process (node --import tsx), so SIGKILL hits the orchestrator itself; its own Kafka
+    // namespace, so the recovering orchestrator does not wait for the dead one's consumer-group session.
+    const childEnv = { ...process.env, ...kit.env, KAFKA_NAMESPACE: childNamespace(), PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: KEY, VIGIL_BOOTSTRAP_TENANT: 'acme', LOG_LEVEL: 'warn' };
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: SERVICE_DIR, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderr = '';
+    let childExited = false;
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.once('exit', () => (childExited = true));
+    await eventually(async () => {
+      if (childExited) throw new Error(`orchestrator exited before it was ready: ${stderr.slice(0, 500)}`);
+      return (await fetch(`${base}/readyz`).catch(() => undefined))?.ok;
+    }, 120_000, 250);
 
     const created = await fetch(`${base}/v1/policies`, { method: 'POST', headers, body: JSON.stringify({ sourceUrl: serverUrl(source), schedule: '0 0 1 1 *', repositoryPath: repo, jobs: 2 }) });
     expect(created.status).toBe(201);
@@ -122,8 +114,9 @@ describe('crash mid-backup', { timeout: 180_000 }, () => {
     locker = undefined;
 
     // Next run, in a fresh orchestrator.
-    app = await startApp(() => buildApp(loadServiceConfig({ ...env.env, DR_SCHEDULER_ENABLED: 'false' })));
-    const key = await env.apiKey('acme', 'write');
+    app = await buildApp(loadServiceConfig(kit.env));
+    await app.ready();
+    const key = await kit.apiKey('acme', 'write');
     const auth = { authorization: `Bearer ${key}` };
     const next = await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/backups`, headers: auth });
     expect(next.statusCode, next.body).toBe(202);

@@ -1,5 +1,4 @@
 // Test fixtures: source databases with real data, and an observer of the dr.* topics.
-import { deleteNamespaceTopics } from '@vigil/service-kit/testing';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Registry } from 'prom-client';
@@ -72,50 +71,8 @@ export async function observeDrEvents(brokers: string, namespace: string): Promi
   for (const def of defs) {
     bus.subscribe(def, async (e) => void events.push({ ...(e as Envelope<Record<string, unknown>>), topic: def.topic }), { fromBeginning: true });
   }
-  // Every catalogued topic up front, with retries: on a loaded shared broker topic creation is
-  // what makes a service's onReady overrun fastify's 10 s hook timeout.
-  await withRetries(() => bus.ensureTopics(catalog));
-  // ensureTopics waits until every partition has a leader, so the consumers can join at once.
+  // The bus waits until every partition has a leader before its consumers join.
+  await bus.ensureTopics(catalog);
   await bus.start();
   return { events, bus, stop: () => bus.stop() };
-}
-
-export async function withRetries<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 1_000 * i));
-    }
-  }
-}
-
-/** Creates the Kafka topics of another namespace (for a second orchestrator process). */
-export async function prepareNamespace(brokers: string, namespace: string): Promise<void> {
-  const silent = { debug() {}, info() {}, warn() {}, error() {} };
-  const bus = new EventBus({ brokers: brokers.split(','), service: 'dr-topic-setup', logger: silent, registry: new Registry(), namespace, partitions: 2 });
-  await withRetries(() => bus.ensureTopics(catalog));
-}
-
-/**
- * Builds and starts the app; a boot that overran fastify's 10 s onReady timeout (topic checks,
- * consumer-group join on a broker shared with every other test run) is retried.
- */
-export async function startApp<T extends { ready(): PromiseLike<unknown>; close(): PromiseLike<unknown> }>(build: () => Promise<T>): Promise<T> {
-  return withRetries(async () => {
-    const app = await build();
-    try {
-      await app.ready();
-      return app;
-    } catch (err) {
-      await app.close();
-      throw err;
-    }
-  }, 5);
-}
-
-/** Deletes the topics of the given namespaces (tests leave none behind on the shared broker). */
-export async function deleteNamespaces(brokers: string, namespaces: string[]): Promise<void> {
-  for (const ns of namespaces) await deleteNamespaceTopics(ns, brokers);
 }

@@ -1,20 +1,19 @@
-// gdpr: plugins, then routes, then consumers and the scheduler.
+// gdpr: kit plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServiceApp } from '@vigil/service-kit';
-import { participateInSubjectRequests } from '@vigil/privacy';
 import type { Config } from './config.js';
 import { subscribeAuditFeed } from './consumers/audit-feed.js';
 import { subscribeDataHolders } from './consumers/data-holder-registered.js';
 import { subscribeReceipts } from './consumers/request-receipts.js';
+import { answerSubjectRequests } from './consumers/subject-requests.js';
 import { signingKeyFromSeed } from './domain/audit-chain.js';
-import { ConsentWriter } from './domain/consent-writer.js';
-import { checkpointAll, type AuditDeps } from './domain/audit.js';
-import { watchDeadlines } from './domain/deadline-watch.js';
-import { runRetentionPurge } from './domain/exceptions.js';
-import { ownSubjectData } from './domain/own-subject-data.js';
-import type { RequestDeps } from './domain/requests.js';
-import { startScheduler } from './jobs/scheduler.js';
+import { scheduleAuditCheckpoints } from './jobs/audit-checkpoint.js';
+import { scheduleDeadlineWatch } from './jobs/deadline-watch.js';
+import { scheduleRetentionPurge } from './jobs/retention-purge.js';
+import type { AuditDeps } from './operations/audit.js';
+import { ConsentWriter } from './operations/consent-writer.js';
+import type { RequestDeps } from './operations/requests.js';
 import { auditRoutes } from './routes/audit.js';
 import { breachRoutes } from './routes/breaches.js';
 import { consentRoutes } from './routes/consents.js';
@@ -40,7 +39,7 @@ export async function buildApp(config: Config) {
       handles: ['erasure', 'export'],
     },
   });
-  const { pool, outbox, bus, schema } = app.infra;
+  const { pool, outbox, bus, schema, scheduler } = app.infra;
   const pseudonymKey = config.VIGIL_PSEUDONYM_KEY;
   const requestDeps: RequestDeps = { pool, outbox, pseudonymKey };
   const auditDeps: AuditDeps = { pool, pseudonymKey, signingKey: signingKeyFromSeed(config.GDPR_AUDIT_SIGNING_SEED) };
@@ -57,27 +56,12 @@ export async function buildApp(config: Config) {
   subscribeDataHolders(bus, pool);
   subscribeReceipts(bus, pool);
   subscribeAuditFeed(bus, pool, pseudonymKey);
-  participateInSubjectRequests({ bus, pool, outbox, schema }, SERVICE, ownSubjectData(pseudonymKey));
+  answerSubjectRequests({ bus, pool, outbox, schema }, pseudonymKey);
 
-  let stopScheduler: (() => Promise<void>) | undefined;
-  app.addHook('onReady', async () => {
-    stopScheduler = startScheduler(
-      [
-        {
-          name: 'deadline-watch',
-          everyMs: config.GDPR_SCHEDULER_INTERVAL_MS,
-          run: () =>
-            watchDeadlines({ pool, outbox, requestWarnMs: config.GDPR_REQUEST_WARN_DAYS * 86_400_000, breachWarnMs: config.GDPR_BREACH_WARN_HOURS * 3_600_000 }),
-        },
-        { name: 'retention-purge', everyMs: config.GDPR_SCHEDULER_INTERVAL_MS, run: () => runRetentionPurge(requestDeps, config.GDPR_CLOSED_REQUEST_RETENTION_DAYS) },
-        { name: 'audit-checkpoint', everyMs: config.GDPR_CHECKPOINT_INTERVAL_MS, run: () => checkpointAll(auditDeps) },
-      ],
-      app.log,
-    );
-  });
-  // preClose runs before the kit closes the pool, so a job in flight can finish.
-  app.addHook('preClose', async () => {
-    await stopScheduler?.();
-  });
+  // On the kit's scheduler: started after consumers and relay, stopped first on close; each
+  // is cross-tenant work, so it runs on one replica at a time.
+  scheduleDeadlineWatch(scheduler, { pool, outbox }, config);
+  scheduleRetentionPurge(scheduler, requestDeps, config);
+  scheduleAuditCheckpoints(scheduler, auditDeps, config);
   return app;
 }

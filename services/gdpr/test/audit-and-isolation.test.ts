@@ -1,22 +1,28 @@
 // The audit chain against tampering, tenant isolation by row-level security, deadline
 // warnings, breaches, records of processing, reports and the retention purge.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { DataHolderRegistered, ProcessingRecorded } from '@vigil/events';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { eventually, serviceTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
-import { precreateTopics, readyWithRetry } from './fixtures/participant.js';
 import { loadServiceConfig } from '../src/config.js';
-import { TENANT_ROLE, withTenant } from '../src/db/tenant.js';
-import { watchDeadlines } from '../src/domain/deadline-watch.js';
-import { ConsentWriter } from '../src/domain/consent-writer.js';
-import { recordConsent } from '../src/domain/consent.js';
-import { runRetentionPurge } from '../src/domain/exceptions.js';
-import { submitRequest, verifyRequest } from '../src/domain/requests.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant, TENANT_ROLE } from '../src/operations/tenant-scope.js';
+import { watchDeadlines } from '../src/operations/deadline-watch.js';
+import { ConsentWriter } from '../src/operations/consent-writer.js';
+import { recordConsent } from '../src/operations/consents.js';
+import { runRetentionPurge } from '../src/operations/exceptions.js';
+import { submitRequest, verifyRequest } from '../src/operations/requests.js';
 
-let env: TestEnv;
+const it = serviceTest({
+  label: 'gdpraudit',
+  env: { GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' },
+  build: (env) => buildApp(loadServiceConfig(env)),
+});
+
 let gdpr: FastifyInstance;
+let kitEnv: Record<string, string>;
 let admin: pg.Client;
 const keys: Record<string, string> = {};
 
@@ -49,19 +55,18 @@ async function tamper(sql: string, params: unknown[] = []) {
 
 const verify = async (tenant: string) => (await call(tenant, 'GET', '/v1/audit/verify')).json();
 
-beforeAll(async () => {
-  env = await createTestEnv('gdpraudit');
-  await precreateTopics(env.env);
-  gdpr = await readyWithRetry(() => buildApp(loadServiceConfig({ ...env.env, GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' })));
-  for (const t of ['acme', 'globex', 't-alter', 't-delete', 't-reorder', 't-tail', 't-rewrite', 't-sig']) keys[t] = await env.apiKey(t, 'admin');
-  admin = new pg.Client({ connectionString: env.databaseUrl });
+// The app is the file's fixture (built once, on a database cloned from the migrated template).
+beforeEach<{ app: FastifyInstance; kit: TestKit }>(async ({ app, kit }) => {
+  if (gdpr) return;
+  gdpr = app;
+  kitEnv = kit.env;
+  for (const t of ['acme', 'globex', 't-alter', 't-delete', 't-reorder', 't-tail', 't-rewrite', 't-sig']) keys[t] = await kit.apiKey(t, 'admin');
+  admin = new pg.Client({ connectionString: kit.databaseUrl });
   await admin.connect();
 });
 
 afterAll(async () => {
   await admin?.end();
-  await gdpr?.close();
-  await env?.cleanup();
 });
 
 describe('audit chain', () => {
@@ -163,6 +168,7 @@ describe('row-level security', () => {
 
     // Below the API: even a query without a tenant filter sees only the scoped tenant's rows.
     const pool = gdpr.infra.pool;
+    const withTenant = <T>(p: pg.Pool, tenant: string, fn: (tx: pg.PoolClient) => Promise<T>) => withTransaction(p, fn, asTenant(tenant));
     const count = (tenant: string, table: string) => withTenant(pool, tenant, async (tx) => (await tx.query(`SELECT count(*)::int AS n FROM gdpr.${table}`)).rows[0].n);
     for (const table of ['consent_events', 'breaches', 'subject_requests', 'audit_log']) {
       expect(await count('acme', table), table).toBeGreaterThan(0);
@@ -308,5 +314,22 @@ describe('retention purge', () => {
       const list = (await call('acme', 'GET', '/v1/audit/entries?topic=audit.processing&limit=1000')).json() as { content: { data: { activity: string } } }[];
       return list.some((e) => e.content.data.activity === 'retention-purge');
     }, 30_000);
+  });
+});
+
+describe('jobs', () => {
+  it('run on one instance at a time: a second instance on the same database skips them until the holder stops', async () => {
+    // This instance runs each job now and so holds its singleton lock.
+    for (const job of ['deadline-watch', 'retention-purge', 'audit-checkpoint']) expect(await gdpr.infra.scheduler.trigger(job), job).toBe('ok');
+    // A second replica (built, not started: no consumers join) is refused every one of them.
+    const replica = await buildApp(loadServiceConfig(kitEnv));
+    try {
+      for (const job of ['deadline-watch', 'retention-purge', 'audit-checkpoint']) expect(await replica.infra.scheduler.trigger(job), job).toBe('skipped');
+      // The holder stops (last test of the file: the fixture's own close is then a no-op); its locks go with its session.
+      await gdpr.close();
+      for (const job of ['deadline-watch', 'retention-purge', 'audit-checkpoint']) expect(await replica.infra.scheduler.trigger(job), job).toBe('ok');
+    } finally {
+      await replica.close();
+    }
   });
 });

@@ -1,33 +1,39 @@
 // Kafka down (a private broker, never the shared one): intake and verification still commit,
 // the fan-out waits in the outbox, and the request completes once the broker is back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createTestEnv, dedicatedKafka, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { dedicatedKafka, eventually, platformTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { buildParticipant, precreateTopics, readyWithRetry, rowsFor, seedSubject } from './fixtures/participant.js';
+import { participant, PARTICIPANT_MIGRATIONS, rowsFor, seedSubject } from './fixtures/participant.js';
 
 const kafka = dedicatedKafka(19492);
-let env: TestEnv;
+const it = platformTest({
+  label: 'gdproutage',
+  env: { KAFKA_BROKERS: kafka.brokers, GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' },
+  migrationDirs: [PARTICIPANT_MIGRATIONS],
+  apps: { gdpr: (env) => buildApp(loadServiceConfig(env)), shop: participant('shop') },
+});
 let gdpr: FastifyInstance;
 let shop: FastifyInstance;
 let headers: Record<string, string>;
 
+// The private broker starts before the fixtures build the apps on it.
 beforeAll(async () => {
   await kafka.start();
-  env = await createTestEnv('gdproutage');
-  const cfg = { ...env.env, KAFKA_BROKERS: kafka.brokers, GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' };
-  await precreateTopics(cfg);
-  gdpr = await readyWithRetry(() => buildApp(loadServiceConfig(cfg)));
-  shop = await buildParticipant('shop', cfg);
-  headers = { authorization: `Bearer ${await env.apiKey('acme', 'write')}` };
+}, 240_000);
+
+beforeEach<{ apps: { gdpr: FastifyInstance; shop: FastifyInstance }; kit: TestKit }>(async ({ apps, kit }) => {
+  if (gdpr) return;
+  ({ gdpr, shop } = apps);
+  headers = await kit.auth('acme', 'write');
   await eventually(async () => ((await gdpr.inject({ url: '/v1/data-holders', headers })).json() as unknown[]).length === 2, 60_000);
 }, 240_000);
 
+// The apps are closed here, while the broker is up, before it is destroyed (the fixture's own close is then a no-op).
 afterAll(async () => {
   await kafka.start().catch(() => undefined);
   await Promise.all([gdpr, shop].map((a) => a?.close()));
-  await env?.cleanup();
   await kafka.destroy();
 }, 240_000);
 

@@ -2,17 +2,24 @@
 // built with the service kit, collects their receipts, chains them into the audit log,
 // survives a participant being down, honours legal holds and exports in three formats.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { createTestEnv, eventually, type TestEnv } from '@vigil/service-kit/testing';
+import { eventually, platformTest, type TestKit } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { runRetentionPurge } from '../src/domain/exceptions.js';
-import { buildParticipant, precreateTopics, readyWithRetry, rowsFor, seedSubject, waitForGroupEmpty } from './fixtures/participant.js';
+import { runRetentionPurge } from '../src/operations/exceptions.js';
+import { buildParticipant, participant, PARTICIPANT_MIGRATIONS, rowsFor, seedSubject, waitForGroupEmpty } from './fixtures/participant.js';
 
-let env: TestEnv;
+const it = platformTest({
+  label: 'gdprdsr',
+  env: { GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' },
+  migrationDirs: [PARTICIPANT_MIGRATIONS],
+  apps: { gdpr: (env) => buildApp(loadServiceConfig(env)), crm: participant('crm'), billing: participant('billing') },
+});
+
+let kit: TestKit;
 let gdpr: FastifyInstance;
 let crm: FastifyInstance;
 let billing: FastifyInstance;
@@ -35,14 +42,13 @@ async function submitAndVerify(kind: string, email: string) {
 const detail = async (id: string) => (await api('GET', `/v1/subject-requests/${id}`)).json();
 const completed = (id: string) => eventually(async () => ((await detail(id)).state === 'completed' ? detail(id) : undefined), 60_000, 250);
 
-beforeAll(async () => {
-  env = await createTestEnv('gdprdsr');
-  const cfg = { ...env.env, GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' };
-  await precreateTopics(cfg);
-  gdpr = await readyWithRetry(() => buildApp(loadServiceConfig(cfg)));
-  crm = await buildParticipant('crm', cfg);
-  billing = await buildParticipant('billing', cfg);
-  headers = { authorization: `Bearer ${await env.apiKey(TENANT, 'admin')}` };
+// The apps are the file's fixtures (built once, on a database cloned from the migrated template);
+// crm may be replaced by a restarted instance below, which this file closes itself.
+beforeEach<{ apps: { gdpr: FastifyInstance; crm: FastifyInstance; billing: FastifyInstance }; kit: TestKit }>(async ({ apps, kit: k }) => {
+  if (gdpr) return;
+  ({ gdpr, crm, billing } = apps);
+  kit = k;
+  headers = await kit.auth(TENANT, 'admin');
   await eventually(async () => {
     const list = (await api('GET', '/v1/data-holders')).json() as { service: string }[];
     return list.length === 3;
@@ -50,8 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([gdpr, crm, billing].map((a) => a?.close()));
-  await env?.cleanup();
+  await crm?.close();
 });
 
 describe('intake', () => {
@@ -143,7 +148,7 @@ describe('erasure fan-out', () => {
     expect(pending.state).toBe('in_progress');
     expect(pending.missingServices).toEqual(['crm']);
     await waitForGroupEmpty(gdpr, 'crm');
-    crm = await buildParticipant('crm', { ...env.env });
+    crm = await buildParticipant('crm', kit.env);
     const done = await completed(r.id);
     expect(done.missingServices).toEqual([]);
     expect(await rowsFor(crm, TENANT, 'bob@example.com')).toEqual({ contacts: 0, invoices: 0 });

@@ -1,36 +1,7 @@
-// gdpr.subject-requests -> receipts. Backups are whole-database pg_dump archives: a subject's
-// rows inside them cannot be read out or erased one by one, so they are reported as retained
-// under the backup retention, with where they are held and until when (Art. 15(1)(d)).
-import type { PoolClient } from 'pg';
-import { heldGround, participateInSubjectRequests, type ParticipantInfra, type SubjectRequest, type TableOutcome } from '@vigil/privacy';
-import { backupHoldings } from '../db/backups.js';
-
-const GROUND =
-  'backup retention: immutable database backups are not altered per subject; the data expires with the backup under the retention policy, and a restore re-applies erasures before use';
-
-async function retained(tx: PoolClient, req: SubjectRequest): Promise<{ tables: TableOutcome[]; holdings: Awaited<ReturnType<typeof backupHoldings>> }> {
-  const holdings = await backupHoldings(tx, req.tenantId);
-  const rows = holdings.reduce((n, h) => n + h.backups, 0);
-  return { holdings, tables: [{ table: 'dr.backups', rows, action: 'retained', ground: heldGround(req, 'backups') ?? GROUND }] };
-}
+// gdpr.subject-requests -> receipts: dr-orchestrator answers as a data holder (its backups).
+import { participateInSubjectRequests, type ParticipantInfra } from '@vigil/privacy';
+import { backupSubjectData } from '../operations/subject-data.js';
 
 export function answerSubjectRequests(infra: ParticipantInfra): void {
-  participateInSubjectRequests(infra, 'dr-orchestrator', {
-    erase: async (tx, req) => (await retained(tx, req)).tables,
-    export: async (tx, req) => {
-      const { tables, holdings } = await retained(tx, req);
-      return {
-        tables,
-        data: {
-          backups: holdings.map((h) => ({
-            database: h.database,
-            backupsHeld: h.backups,
-            oldestBackupAt: h.oldest?.toISOString() ?? null,
-            retention: `newest ${h.retentionCount} backups`,
-          })),
-          note: 'Your data may be contained in these database backups; they are kept for recovery only and deleted as newer backups replace them.',
-        },
-      };
-    },
-  });
+  participateInSubjectRequests(infra, 'dr-orchestrator', backupSubjectData);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { overall, schemaDiffCheck, tableChecks } from './facts.js';
-import { decryptSecret, encryptSecret, parseSourceUrl, redactSourceUrl } from './source-url.js';
+import { openSecret, sealSecret } from '@vigil/privacy';
+import { parseSourceUrl, redactSourceUrl, SOURCE_URL_SECRET_CONTEXT } from './source-url.js';
 import { continuityDocument, gapsOf } from './continuity.js';
 import { rpoState, rtoState } from './objectives.js';
 import { checkPolicyInput } from './policy-input.js';
@@ -29,10 +30,10 @@ describe('source URLs', () => {
     const p = parseSourceUrl('postgres://app:p%40ss@db.internal:6432/orders');
     expect(p).toEqual({ host: 'db.internal', port: 6432, user: 'app', password: 'p@ss', database: 'orders' });
     expect(redactSourceUrl(p as Exclude<typeof p, string>)).toBe('postgres://app:***@db.internal:6432/orders');
-    const sealed = encryptSecret('postgres://app:p%40ss@db/orders', 'k'.repeat(32));
+    const sealed = sealSecret('postgres://app:p%40ss@db/orders', 'k'.repeat(32), SOURCE_URL_SECRET_CONTEXT);
     expect(sealed).not.toContain('p%40ss');
-    expect(decryptSecret(sealed, 'k'.repeat(32))).toBe('postgres://app:p%40ss@db/orders');
-    expect(() => decryptSecret(sealed, 'x'.repeat(32))).toThrow();
+    expect(openSecret(sealed, 'k'.repeat(32), SOURCE_URL_SECRET_CONTEXT)).toBe('postgres://app:p%40ss@db/orders');
+    expect(() => openSecret(sealed, 'x'.repeat(32), SOURCE_URL_SECRET_CONTEXT)).toThrow();
     expect(parseSourceUrl('not a url')).toBe('sourceUrl is not a valid URL');
   });
 });

@@ -1,5 +1,8 @@
-// Source connection strings: validated, shown redacted, and encrypted at rest (AES-256-GCM).
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+// Source connection strings: validated, shown redacted, turned into libpq settings. At rest they
+// are sealed with the kit's sealSecret (context SOURCE_URL_SECRET_CONTEXT).
+
+/** The sealSecret context of stored source URLs: a value sealed for another purpose never opens as one. */
+export const SOURCE_URL_SECRET_CONTEXT = 'dr.source-url';
 
 export interface SourceParts {
   host: string;
@@ -52,21 +55,4 @@ export function libpqEnv(p: SourceParts, applicationName: string): Record<string
     PGAPPNAME: applicationName,
     ...(p.password ? { PGPASSWORD: p.password } : {}),
   };
-}
-
-const keyOf = (secret: string) => createHash('sha256').update(`vigil-dr-source:${secret}`).digest();
-
-export function encryptSecret(plain: string, secret: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyOf(secret), iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return `v1:${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${body.toString('base64')}`;
-}
-
-export function decryptSecret(sealed: string, secret: string): string {
-  const [version, iv, tag, body] = sealed.split(':');
-  if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('sealed secret has an unknown format');
-  const decipher = createDecipheriv('aes-256-gcm', keyOf(secret), Buffer.from(iv, 'base64'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
 }

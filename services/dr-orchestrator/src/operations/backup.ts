@@ -1,61 +1,63 @@
 // One backup run: snapshot facts and pg_dump in the same snapshot, then seal (checksum,
 // fsync, rename), then mark completed. Any failure leaves no directory and a failed row.
-import pg from 'pg';
 import { BackupFinished, OperationProgressed } from '@vigil/events';
+import { withTransaction } from '@vigil/service-kit';
+import { openSessions, SNAPSHOT_READ, withExternalPool } from '../clients/external-pool.js';
 import { completedBackups, markBackupCompleted, markBackupExpired, markBackupFailed, type Backup } from '../db/backups.js';
 import type { Policy } from '../db/policies.js';
-import { collectFacts, exportSnapshot, listTables } from '../db/source-facts.js';
-import { inTransaction } from '../db/tx.js';
-import type { SnapshotFacts } from '../domain/facts.js';
+import { collectFacts, exportSnapshot, listTables } from '../clients/source-facts.js';
 import { DumpProgress } from '../domain/progress.js';
 import { backupsToExpire } from '../domain/retention.js';
 import { libpqEnv } from '../domain/source-url.js';
-import { pgDump } from '../pg-tools/pg-dump.js';
-import { partialDir, prepareDumpTarget, probeRepository, removeBackupDir, sealBackup } from '../repository/backup-files.js';
+import { pgDump } from '../clients/pg-dump.js';
+import { partialDir, prepareDumpTarget, probeRepository, removeBackupDir, sealBackup } from '../clients/backup-files.js';
 import { backupAppName, runbookUrl, sourceOf, type OperationContext } from './context.js';
 import { ProgressReporter } from './progress-reporter.js';
 
 export async function runBackup(ctx: OperationContext, policy: Policy, backupId: string, signal: AbortSignal): Promise<Backup | undefined> {
   const started = Date.now();
   const progress = new ProgressReporter(ctx, { tenantId: policy.tenantId, policyId: policy.id, operationId: backupId, kind: 'backup' });
-  let client: pg.Client | undefined;
   try {
     progress.report('preparing', 0);
     const source = sourceOf(ctx.config, policy);
     await probeRepository(policy.repositoryPath, policy.id);
     const dumpDir = await prepareDumpTarget(policy.repositoryPath, policy.id, backupId);
 
-    client = new pg.Client({ connectionString: source.url, application_name: backupAppName(backupId), connectionTimeoutMillis: 10_000 });
-    client.on('error', () => undefined);
-    await client.connect().catch((err: Error) => {
-      throw new Error(`cannot connect to source database ${source.parts.database} on ${source.parts.host}:${source.parts.port}: ${err.message}`);
-    });
-    // The exporting transaction stays open until pg_dump and the fact queries have both finished.
-    const meta = await exportSnapshot(client);
-    const tables = await listTables(client);
-    const dumpProgress = new DumpProgress(tables, policy.jobs > 1);
-    progress.report('dumping', 0);
-    const [facts, dump] = await Promise.allSettled([
-      collectFacts(client, meta),
-      pgDump({
-        binDir: ctx.config.DR_PG_BIN_DIR,
-        env: { ...ctx.config.toolEnv, ...libpqEnv(source.parts, backupAppName(backupId)) },
-        dir: dumpDir,
-        jobs: policy.jobs,
-        snapshot: meta.snapshot,
-        signal,
-        onLine: (l) => {
-          const pct = dumpProgress.line(l);
-          if (pct !== undefined) progress.report('dumping', pct * 0.9);
+    const facts = await withExternalPool(source.url, backupAppName(backupId), 1, async (sourcePool) => {
+      await openSessions(sourcePool, 1).catch((err: Error) => {
+        throw new Error(`cannot connect to source database ${source.parts.database} on ${source.parts.host}:${source.parts.port}: ${err.message}`);
+      });
+      // The exporting transaction stays open until pg_dump and the fact queries have both finished.
+      return withTransaction(
+        sourcePool,
+        async (tx) => {
+          const meta = await exportSnapshot(tx);
+          const tables = await listTables(tx);
+          const dumpProgress = new DumpProgress(tables, policy.jobs > 1);
+          progress.report('dumping', 0);
+          const [collected, dump] = await Promise.allSettled([
+            collectFacts(tx, meta),
+            pgDump({
+              binDir: ctx.config.DR_PG_BIN_DIR,
+              env: { ...ctx.config.toolEnv, ...libpqEnv(source.parts, backupAppName(backupId)) },
+              dir: dumpDir,
+              jobs: policy.jobs,
+              snapshot: meta.snapshot,
+              signal,
+              onLine: (l) => {
+                const pct = dumpProgress.line(l);
+                if (pct !== undefined) progress.report('dumping', pct * 0.9);
+              },
+            }),
+          ]);
+          // A failed fact query aborts the exporting transaction, which then fails pg_dump: report the cause.
+          if (collected.status === 'rejected') throw new Error(`reading table facts in the dump snapshot failed: ${(collected.reason as Error).message}`);
+          if (dump.status === 'rejected') throw dump.reason;
+          return collected.value;
         },
-      }),
-    ]);
-    // A failed fact query aborts the exporting transaction, which then fails pg_dump: report the cause.
-    if (facts.status === 'rejected') throw new Error(`reading table facts in the dump snapshot failed: ${(facts.reason as Error).message}`);
-    if (dump.status === 'rejected') throw dump.reason;
-    await client.query('COMMIT');
-    await client.end();
-    client = undefined;
+        SNAPSHOT_READ,
+      );
+    });
 
     progress.report('sealing', 90);
     const sealed = await sealBackup(policy.repositoryPath, {
@@ -63,12 +65,12 @@ export async function runBackup(ctx: OperationContext, policy: Policy, backupId:
       policyId: policy.id,
       database: policy.database,
       method: 'pg_dump-directory',
-      facts: facts.value,
+      facts,
     });
     await progress.flush();
     const durationMs = Date.now() - started;
-    const backup = await inTransaction(ctx.pool, async (tx) => {
-      const b = await markBackupCompleted(tx, backupId, { ...sealed, facts: facts.value as SnapshotFacts, durationMs });
+    const backup = await withTransaction(ctx.pool, async (tx) => {
+      const b = await markBackupCompleted(tx, backupId, { ...sealed, facts, durationMs });
       await ctx.outbox.enqueue(
         tx,
         BackupFinished,
@@ -87,7 +89,6 @@ export async function runBackup(ctx: OperationContext, policy: Policy, backupId:
     await applyRetention(ctx, policy);
     return backup;
   } catch (err) {
-    await client?.end().catch(() => undefined);
     const message = signal.aborted ? 'interrupted: the orchestrator shut down during the backup' : (err as Error).message;
     await removeBackupDir(partialDir(policy.repositoryPath, policy.id, backupId)).catch(() => undefined);
     await progress.flush();
@@ -98,7 +99,7 @@ export async function runBackup(ctx: OperationContext, policy: Policy, backupId:
 
 export async function recordBackupFailure(ctx: OperationContext, policy: Policy, backupId: string, error: string, durationMs: number): Promise<void> {
   ctx.log.warn({ policyId: policy.id, backupId, error }, 'backup failed');
-  await inTransaction(ctx.pool, async (tx) => {
+  await withTransaction(ctx.pool, async (tx) => {
     const failed = await markBackupFailed(tx, backupId, error, durationMs);
     if (!failed) return;
     await ctx.outbox.enqueue(

@@ -3,7 +3,8 @@ import type { Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
 import type { Config } from '../config.js';
 import type { Policy } from '../db/policies.js';
-import { decryptSecret, parseSourceUrl, type SourceParts } from '../domain/source-url.js';
+import { openSecret } from '@vigil/service-kit';
+import { parseSourceUrl, SOURCE_URL_SECRET_CONTEXT, type SourceParts } from '../domain/source-url.js';
 
 export interface OperationLogger {
   info(obj: object, msg?: string): void;
@@ -36,7 +37,7 @@ export interface Source {
 }
 
 export function sourceOf(config: Config, policy: Policy): Source {
-  const url = decryptSecret(policy.sourceUrlEnc, config.DR_SOURCE_KEY);
+  const url = openSecret(policy.sourceUrlEnc, config.DR_SOURCE_KEY, SOURCE_URL_SECRET_CONTEXT);
   const parts = parseSourceUrl(url);
   if (typeof parts === 'string') throw new Error(`stored source of policy ${policy.id} is unusable: ${parts}`);
   return { url, parts };

@@ -4,13 +4,13 @@ import { RecoveryObjectiveBreached } from '@vigil/events';
 import { lastVerifiedSnapshotAt } from '../db/backups.js';
 import { hasOpenBreach, openBreach, resolveBreach } from '../db/breaches.js';
 import type { Policy } from '../db/policies.js';
-import { inTransaction } from '../db/tx.js';
+import { withTransaction } from '@vigil/service-kit';
 import { breachTransition, rpoState, type ObjectiveState } from '../domain/objectives.js';
 import { runbookUrl, type OperationContext } from './context.js';
 
 export async function evaluateRpo(ctx: OperationContext, policy: Policy, now = new Date()): Promise<ObjectiveState> {
   const state = rpoState(policy.rpoTargetSeconds, await lastVerifiedSnapshotAt(ctx.pool, policy.id), policy.createdAt, now);
-  await inTransaction(ctx.pool, async (tx) => {
+  await withTransaction(ctx.pool, async (tx) => {
     const transition = breachTransition(state, await hasOpenBreach(tx, policy.id, 'rpo'));
     if (transition === 'resolve') return resolveBreach(tx, policy.id, 'rpo');
     if (transition !== 'open') return;

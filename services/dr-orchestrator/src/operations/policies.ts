@@ -1,12 +1,14 @@
-// Policy use cases for the API: validate, encrypt the source, store; views never carry secrets.
+// Policy use cases for the API: validate, seal the source URL, store; views never carry secrets.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { sealSecret } from '@vigil/service-kit';
 import type { Config } from '../config.js';
 import { deletePolicy, getPolicy, insertPolicy, listPolicies, updatePolicy, type Policy, type PolicyPatch } from '../db/policies.js';
 import { checkPolicyInput, type PolicyInput } from '../domain/policy-input.js';
 import { nextRunAfter } from '../domain/schedule.js';
-import { encryptSecret, redactSourceUrl } from '../domain/source-url.js';
-import { Errors } from '../errors.js';
+import { redactSourceUrl, SOURCE_URL_SECRET_CONTEXT } from '../domain/source-url.js';
+import { policyBusy, policyInvalid, policyNotFound } from '../errors.js';
+import type { OperationRunner } from './runner.js';
 
 export function policyView(p: Policy, now = new Date()) {
   return {
@@ -33,12 +35,12 @@ export type PolicyView = ReturnType<typeof policyView>;
 function validated(input: PolicyInput, config: Config): PolicyPatch {
   const roots = config.DR_REPOSITORY_ROOTS.split(',').filter(Boolean);
   const { problems, source } = checkPolicyInput(input, roots);
-  if (problems.length) throw Errors.policyInvalid(problems.join('; '));
+  if (problems.length) throw policyInvalid(problems.join('; '));
   const { sourceUrl, ...rest } = input;
   return {
     ...rest,
     ...(source && sourceUrl
-      ? { sourceUrlEnc: encryptSecret(sourceUrl, config.DR_SOURCE_KEY), sourceDisplay: redactSourceUrl(source), database: source.database }
+      ? { sourceUrlEnc: sealSecret(sourceUrl, config.DR_SOURCE_KEY, SOURCE_URL_SECRET_CONTEXT), sourceDisplay: redactSourceUrl(source), database: source.database }
       : {}),
   };
 }
@@ -66,13 +68,13 @@ export async function createPolicy(pool: Pool, config: Config, tenantId: string,
 
 export async function changePolicy(pool: Pool, config: Config, tenantId: string, id: string, input: PolicyInput): Promise<PolicyView> {
   const p = await updatePolicy(pool, tenantId, id, validated(input, config));
-  if (!p) throw Errors.policyNotFound(id);
+  if (!p) throw policyNotFound(id);
   return policyView(p);
 }
 
 export async function requirePolicy(pool: Pool, tenantId: string, id: string): Promise<Policy> {
   const p = await getPolicy(pool, tenantId, id);
-  if (!p) throw Errors.policyNotFound(id);
+  if (!p) throw policyNotFound(id);
   return p;
 }
 
@@ -80,6 +82,12 @@ export async function policyViews(pool: Pool, tenantId: string): Promise<PolicyV
   return (await listPolicies(pool, tenantId)).map((p) => policyView(p));
 }
 
-export async function removePolicy(pool: Pool, tenantId: string, id: string): Promise<void> {
-  if (!(await deletePolicy(pool, tenantId, id))) throw Errors.policyNotFound(id);
+export async function policyDetail(pool: Pool, tenantId: string, id: string): Promise<PolicyView> {
+  return policyView(await requirePolicy(pool, tenantId, id));
+}
+
+export async function removePolicy(pool: Pool, runner: OperationRunner, tenantId: string, id: string): Promise<void> {
+  // Deleting under a running backup would orphan its files; finish or wait first.
+  if (runner.isBusy(id)) throw policyBusy(id);
+  if (!(await deletePolicy(pool, tenantId, id))) throw policyNotFound(id);
 }

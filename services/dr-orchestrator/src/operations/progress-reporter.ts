@@ -1,7 +1,7 @@
 // Progress of one operation: the row is updated at most once a second, and an
 // OperationProgressed event goes out (through the outbox) every configured step.
 import { OperationProgressed } from '@vigil/events';
-import { inTransaction } from '../db/tx.js';
+import { withTransaction } from '@vigil/service-kit';
 import { setBackupProgress } from '../db/backups.js';
 import { setVerificationProgress } from '../db/verifications.js';
 import { crossesStep } from '../domain/progress.js';
@@ -40,7 +40,7 @@ export class ProgressReporter {
     const { pool, outbox } = this.ctx;
     const update = this.op.kind === 'backup' ? setBackupProgress : setVerificationProgress;
     if (!event) return update(pool, this.op.operationId, phase, pct);
-    await inTransaction(pool, async (tx) => {
+    await withTransaction(pool, async (tx) => {
       await update(tx, this.op.operationId, phase, pct);
       await outbox.enqueue(
         tx,

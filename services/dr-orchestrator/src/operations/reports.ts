@@ -7,7 +7,8 @@ import { getVerification, lastFinished, listVerifications, type Verification, ty
 import { continuityDocument, type ContinuityEntry } from '../domain/continuity.js';
 import { rpoState, rtoState } from '../domain/objectives.js';
 import { buildTrends } from '../domain/trends.js';
-import { Errors } from '../errors.js';
+import { backupNotFound, verificationNotFound } from '../errors.js';
+import { requirePolicy } from './policies.js';
 
 export function backupView(b: Backup) {
   return {
@@ -53,22 +54,24 @@ export function verificationView(v: Verification) {
 }
 
 export async function backupsOf(pool: Pool, tenantId: string, policyId: string) {
+  await requirePolicy(pool, tenantId, policyId);
   return (await listBackups(pool, tenantId, policyId)).map(backupView);
 }
 
 export async function oneBackup(pool: Pool, tenantId: string, id: string) {
   const b = await getBackup(pool, tenantId, id);
-  if (!b) throw Errors.backupNotFound(id);
+  if (!b) throw backupNotFound(id);
   return backupView(b);
 }
 
 export async function verificationsOf(pool: Pool, tenantId: string, policyId: string, kind?: VerificationKind) {
+  await requirePolicy(pool, tenantId, policyId);
   return (await listVerifications(pool, tenantId, policyId, kind)).map(verificationView);
 }
 
 export async function oneVerification(pool: Pool, tenantId: string, id: string) {
   const v = await getVerification(pool, tenantId, id);
-  if (!v) throw Errors.verificationNotFound(id);
+  if (!v) throw verificationNotFound(id);
   return verificationView(v);
 }
 
@@ -82,7 +85,8 @@ async function objectiveStates(pool: Pool, policy: Policy, now: Date) {
   };
 }
 
-export async function objectivesOf(pool: Pool, policy: Policy, now = new Date()) {
+export async function objectivesOf(pool: Pool, tenantId: string, policyId: string, now = new Date()) {
+  const policy = await requirePolicy(pool, tenantId, policyId);
   const s = await objectiveStates(pool, policy, now);
   const open = await openBreaches(pool, policy.id);
   return {
@@ -94,7 +98,8 @@ export async function objectivesOf(pool: Pool, policy: Policy, now = new Date())
   };
 }
 
-export async function trendsOf(pool: Pool, policy: Policy, days: number, now = new Date()) {
+export async function trendsOf(pool: Pool, tenantId: string, policyId: string, days: number, now = new Date()) {
+  const policy = await requirePolicy(pool, tenantId, policyId);
   const since = new Date(now.getTime() - days * 86_400_000);
   const backups = (await listBackups(pool, policy.tenantId, policy.id, 10_000)).filter((b) => b.startedAt >= since);
   const verifications = (await listVerifications(pool, policy.tenantId, policy.id, undefined, 10_000)).filter((v) => v.startedAt >= since);

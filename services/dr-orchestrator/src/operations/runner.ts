@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { getBackup, insertRunningBackup, latestCompletedBackup, runningBackups, type Backup } from '../db/backups.js';
 import type { Policy } from '../db/policies.js';
-import { dropDatabase, terminateSessions, withClient } from '../db/scratch.js';
+import { dropDatabase, terminateSessions, withClient } from '../clients/scratch.js';
 import { insertRunningVerification, runningVerifications, type VerificationKind } from '../db/verifications.js';
 import { withDatabase } from '../domain/source-url.js';
-import { Errors } from '../errors.js';
-import { removePartials } from '../repository/backup-files.js';
+import { backupNotFound, backupNotRestorable, noBackupForDrill, policyBusy } from '../errors.js';
+import { removePartials } from '../clients/backup-files.js';
 import { recordBackupFailure, runBackup } from './backup.js';
 import { backupAppName, restoreAppName, scratchName, sourceOf, type OperationContext } from './context.js';
 import { evaluateRpo } from './objectives.js';
@@ -73,9 +73,9 @@ export class OperationRunner {
   /** Restores a completed backup (the latest when none is given) and checks it. */
   async startVerification(policy: Policy, kind: VerificationKind, trigger: Trigger, backupId?: string): Promise<{ verificationId: string; backupId: string }> {
     const backup = backupId ? await getBackup(this.ctx.pool, policy.tenantId, backupId) : await latestCompletedBackup(this.ctx.pool, policy.id);
-    if (!backup) throw backupId ? Errors.backupNotFound(backupId) : Errors.noBackupForDrill(policy.id);
-    if (backup.policyId !== policy.id) throw Errors.backupNotFound(backup.id);
-    if (backup.status !== 'completed') throw Errors.backupNotRestorable(backup.id, backup.status);
+    if (!backup) throw backupId ? backupNotFound(backupId) : noBackupForDrill(policy.id);
+    if (backup.policyId !== policy.id) throw backupNotFound(backup.id);
+    if (backup.status !== 'completed') throw backupNotRestorable(backup.id, backup.status);
     const lock = await this.lockPolicy(policy);
     const id = randomUUID();
     try {
@@ -132,14 +132,14 @@ export class OperationRunner {
   }
 
   private async lockPolicy(policy: Policy): Promise<pg.Client> {
-    if (this.abort.signal.aborted) throw Errors.policyBusy(policy.id);
+    if (this.abort.signal.aborted) throw policyBusy(policy.id);
     const client = new pg.Client({ connectionString: this.ctx.config.DATABASE_URL, application_name: 'vigil-dr-policy-lock' });
     client.on('error', () => undefined);
     await client.connect();
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`dr-policy:${policy.id}`]);
     if (!rows[0]?.ok) {
       await client.end().catch(() => undefined);
-      throw Errors.policyBusy(policy.id);
+      throw policyBusy(policy.id);
     }
     return client;
   }

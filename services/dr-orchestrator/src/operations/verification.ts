@@ -4,19 +4,20 @@
 import path from 'node:path';
 import pg from 'pg';
 import { RecoveryObjectiveBreached, VerificationFinished, OperationProgressed } from '@vigil/events';
+import { withTransaction } from '@vigil/service-kit';
 import { setVerificationStatus, type Backup } from '../db/backups.js';
 import { hasOpenBreach, openBreach, resolveBreach } from '../db/breaches.js';
 import type { Policy } from '../db/policies.js';
-import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, withClient } from '../db/scratch.js';
-import { applyFactSettings, schemaFingerprint, tableContent } from '../db/source-facts.js';
-import { inTransaction } from '../db/tx.js';
+import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, withClient } from '../clients/scratch.js';
+import { openSessions, SNAPSHOT_READ, withExternalPool } from '../clients/external-pool.js';
+import { applyFactSettings, schemaFingerprint, tableContent } from '../clients/source-facts.js';
 import { finishVerification, type Verification, type VerificationKind } from '../db/verifications.js';
 import { overall, schemaDiffCheck, tableChecks, type Check, type TableFact } from '../domain/facts.js';
 import { breachTransition, rtoState } from '../domain/objectives.js';
 import { countListEntries, RestoreProgress } from '../domain/progress.js';
 import { libpqEnv, parseSourceUrl, withDatabase } from '../domain/source-url.js';
-import { pgRestore, pgRestoreList } from '../pg-tools/pg-restore.js';
-import { verifyFiles } from '../repository/backup-files.js';
+import { pgRestore, pgRestoreList } from '../clients/pg-restore.js';
+import { verifyFiles } from '../clients/backup-files.js';
 import { restoreAppName, runbookUrl, sourceOf, type OperationContext } from './context.js';
 import { ProgressReporter } from './progress-reporter.js';
 
@@ -26,31 +27,22 @@ export interface VerificationRun {
   scratchDb: string;
 }
 
-/** Runs the tasks over the given sessions, one task per session at a time. */
-async function overSessions<T>(sessions: pg.Client[], items: T[], task: (c: pg.Client, item: T) => Promise<void>): Promise<void> {
+/** Runs the tasks with at most `n` in flight. */
+async function inParallel<T>(n: number, items: T[], task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
-    sessions.map(async (c) => {
-      while (next < items.length) await task(c, items[next++]!);
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await task(items[next++]!);
     }),
   );
 }
 
-async function openCheckSession(url: string, appName: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url, application_name: appName, connectionTimeoutMillis: 10_000 });
-  c.on('error', () => undefined);
-  await c.connect();
-  await c.query('BEGIN');
-  await applyFactSettings(c);
-  return c;
-}
-
-/** After a failed statement the transaction is unusable: start a fresh one. */
-async function resetSession(c: pg.Client): Promise<void> {
-  await c.query('ROLLBACK');
-  await c.query('BEGIN');
-  await applyFactSettings(c);
-}
+/** One check in its own transaction with the fact settings: a failed statement spoils no other check. */
+const inCheckTransaction = <T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>) =>
+  withTransaction(pool, async (c) => {
+    await applyFactSettings(c);
+    return fn(c);
+  });
 
 export async function runVerification(ctx: OperationContext, policy: Policy, backup: Backup, run: VerificationRun, signal: AbortSignal): Promise<Verification> {
   const started = Date.now();
@@ -97,13 +89,17 @@ export async function runVerification(ctx: OperationContext, policy: Policy, bac
     if (signal.aborted) throw new Error('interrupted: the orchestrator shut down during the restore');
 
     progress.report('comparing schema', 80);
-    await withClient(scratchUrl, appName, async (c) => {
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await applyFactSettings(c);
-      const fp = await schemaFingerprint(c);
-      await c.query('COMMIT');
-      checks.push(schemaDiffCheck(backup.facts!.schemaLines, fp.lines));
-    });
+    const fp = await withExternalPool(scratchUrl, appName, 1, (scratch) =>
+      withTransaction(
+        scratch,
+        async (c) => {
+          await applyFactSettings(c);
+          return schemaFingerprint(c);
+        },
+        SNAPSHOT_READ,
+      ),
+    );
+    checks.push(schemaDiffCheck(backup.facts.schemaLines, fp.lines));
 
     progress.report('checking rows and indexes', 85);
     const actual: TableFact[] = [];
@@ -117,28 +113,23 @@ export async function runVerification(ctx: OperationContext, policy: Policy, bac
     // Table checksums and index checks are independent: spread them over `jobs` sessions.
     type Task = { kind: 'table'; t: TableFact } | { kind: 'index'; name: string };
     const tasks: Task[] = [...backup.facts.tables.map((t) => ({ kind: 'table' as const, t })), ...indexes.map((name) => ({ kind: 'index' as const, name }))];
-    const sessions = await Promise.all(Array.from({ length: Math.max(1, Math.min(policy.jobs, tasks.length)) }, () => openCheckSession(scratchUrl, appName)));
+    const sessions = Math.max(1, Math.min(policy.jobs, tasks.length));
     let done = 0;
-    try {
-      await overSessions(sessions, tasks, async (c, task) => {
+    await withExternalPool(scratchUrl, appName, sessions, async (scratch) => {
+      await openSessions(scratch, sessions);
+      await inParallel(sessions, tasks, async (task) => {
         if (task.kind === 'table') {
           // A table missing from the restore fails its query and shows up in the row-count check.
-          const content = await tableContent(c, task.t.schema, task.t.name).catch(() => undefined);
+          const content = await inCheckTransaction(scratch, (c) => tableContent(c, task.t.schema, task.t.name)).catch(() => undefined);
           if (content) actual.push({ ...task.t, ...content });
-          else await resetSession(c);
         } else {
-          const problem = await checkBtree(c, amcheckSchema, task.name);
-          if (problem) {
-            amcheckFailures.push(`${task.name}: ${problem}`);
-            await resetSession(c);
-          }
+          const problem = await inCheckTransaction(scratch, (c) => checkBtree(c, amcheckSchema, task.name));
+          if (problem) amcheckFailures.push(`${task.name}: ${problem}`);
         }
         done++;
         progress.report('checking rows and indexes', 85 + (done / tasks.length) * 14);
       });
-    } finally {
-      await Promise.all(sessions.map((c) => c.end().catch(() => undefined)));
-    }
+    });
     checks.push(...tableChecks(backup.facts.tables, actual));
     checks.push(
       amcheckFailures.length
@@ -170,7 +161,7 @@ export async function finish(
   const status = r.error ? 'failed' : overall(r.checks);
   const now = new Date().toISOString();
   const tenant = { tenantId: policy.tenantId };
-  const v = await inTransaction(ctx.pool, async (tx) => {
+  const v = await withTransaction(ctx.pool, async (tx) => {
     const v = await finishVerification(tx, run.id, { status, checks: r.checks, restoreMs: r.restoreMs, rtoSeconds: status === 'passed' ? r.rtoSeconds : null, error: r.error });
     // An interrupted run says nothing about the backup itself.
     if (!r.error?.startsWith('interrupted')) await setVerificationStatus(tx, backup.id, status);

@@ -3,9 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import type { Config } from '../config.js';
-import { Errors } from '../errors.js';
 import type { OperationRunner } from '../operations/runner.js';
-import { changePolicy, createPolicy, policyView, policyViews, removePolicy, requirePolicy } from '../operations/policies.js';
+import { changePolicy, createPolicy, policyDetail, policyViews, removePolicy } from '../operations/policies.js';
 import { IdParams, Policy, PolicyBody, PolicyPatchBody } from './schemas.js';
 
 export const policyRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; config: Config; runner: OperationRunner }> = async (app, { pool, config, runner }) => {
@@ -14,15 +13,13 @@ export const policyRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; config: Confi
   );
   app.get('/policies', { schema: { tags: ['policies'], response: { 200: Type.Array(Policy) } } }, async (req) => policyViews(pool, req.principal.tenantId));
   app.get('/policies/:id', { schema: { tags: ['policies'], params: IdParams, response: { 200: Policy } } }, async (req) =>
-    policyView(await requirePolicy(pool, req.principal.tenantId, req.params.id)),
+    policyDetail(pool, req.principal.tenantId, req.params.id),
   );
   app.patch('/policies/:id', { config: { role: 'admin' }, schema: { tags: ['policies'], params: IdParams, body: PolicyPatchBody, response: { 200: Policy } } }, async (req) =>
     changePolicy(pool, config, req.principal.tenantId, req.params.id, req.body),
   );
   app.delete('/policies/:id', { config: { role: 'admin' }, schema: { tags: ['policies'], params: IdParams } }, async (req, reply) => {
-    // Deleting under a running backup would orphan its files; finish or wait first.
-    if (runner.isBusy(req.params.id)) throw Errors.policyBusy(req.params.id);
-    await removePolicy(pool, req.principal.tenantId, req.params.id);
+    await removePolicy(pool, runner, req.principal.tenantId, req.params.id);
     return reply.status(204).send();
   });
 };

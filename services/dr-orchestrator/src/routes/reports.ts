@@ -2,10 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { Errors } from '../errors.js';
-import { requirePolicy } from '../operations/policies.js';
 import { continuityOf, objectivesOf, trendsOf } from '../operations/reports.js';
-import type { Runbook } from '../runbooks.js';
+import { findRunbook, runbookSummaries, type Runbook } from '../domain/runbooks.js';
 import { IdParams } from './schemas.js';
 
 const Objective = Type.Object({ targetSeconds: Type.Number(), actualSeconds: Type.Union([Type.Number(), Type.Null()]), breached: Type.Boolean() });
@@ -28,25 +26,24 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
         response: { 200: Type.Object({ policyId: Type.String(), lastVerifiedSnapshotAt: Type.Union([Type.String(), Type.Null()]), rpo: Objective, rto: Objective, openBreaches: Type.Array(Breach) }) },
       },
     },
-    async (req) => objectivesOf(pool, await requirePolicy(pool, req.principal.tenantId, req.params.id)),
+    async (req) => objectivesOf(pool, req.principal.tenantId, req.params.id),
   );
   app.get(
     '/policies/:id/trends',
     { schema: { tags: ['objectives'], params: IdParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
-    async (req) => trendsOf(pool, await requirePolicy(pool, req.principal.tenantId, req.params.id), req.query.days),
+    async (req) => trendsOf(pool, req.principal.tenantId, req.params.id, req.query.days),
   );
   app.get('/continuity-document', { schema: { tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await continuityOf(pool, req.principal.tenantId)),
   );
   app.get('/runbooks', { schema: { tags: ['runbooks'], response: { 200: Type.Array(RunbookSummary) } } }, async () =>
-    [...runbooks.values()].map((r) => ({ slug: r.slug, title: r.title, version: r.version, updated: r.updated, sha256: r.sha256, href: `/v1/runbooks/${r.slug}` })),
+    runbookSummaries(runbooks),
   );
   app.get(
     '/runbooks/:slug',
     { schema: { tags: ['runbooks'], params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }), produces: ['text/markdown'] } },
     async (req, reply) => {
-      const r = runbooks.get(req.params.slug);
-      if (!r) throw Errors.runbookNotFound(req.params.slug);
+      const r = findRunbook(runbooks, req.params.slug);
       return reply
         .type('text/markdown; charset=utf-8')
         .header('x-runbook-version', String(r.version))

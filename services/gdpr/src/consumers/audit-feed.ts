@@ -12,8 +12,7 @@ import {
   type EventBus,
 } from '@vigil/events';
 import type { Pool } from 'pg';
-import { scopeToTenant } from '../db/tenant.js';
-import { appendToChain } from '../domain/audit.js';
+import { appendToChain } from '../operations/audit.js';
 
 export const AUDITED: AnyEventDefinition[] = [ProcessingRecorded, SubjectRequestIssued, SubjectRequestReceipt, ConsentChanged, GdprDeadlineWarning, DataHolderRegistered];
 
@@ -23,7 +22,6 @@ export function subscribeAuditFeed(bus: EventBus, pool: Pool, pseudonymKey: stri
       def,
       async (event) => {
         await handleOnce({ pool, schema: 'gdpr', consumer: 'audit-feed' }, event, async (tx) => {
-          await scopeToTenant(tx, event.tenantId);
           await appendToChain(tx, pseudonymKey, event, def.topic);
         });
       },

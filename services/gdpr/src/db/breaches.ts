@@ -1,28 +1,8 @@
 // SQL for the breach register (Art. 33(5)) and its phased updates.
 import type { PoolClient } from 'pg';
+import type { BreachRow } from '../domain/breaches.js';
 
-export interface BreachRow {
-  id: string;
-  title: string;
-  awareAt: string;
-  notifyDeadline: string;
-  nature: string;
-  dataCategories: string[];
-  approxSubjects: number | null;
-  approxRecords: number | null;
-  dpoContact: string;
-  likelyConsequences: string;
-  measures: string;
-  risk: 'none' | 'risk' | 'high';
-  authorityNotifiedAt: string | null;
-  notNotifiedReason: string | null;
-  delayReason: string | null;
-  subjectsDecision: 'notify' | 'exempt' | null;
-  subjectsExemption: string | null;
-  subjectsNotifiedAt: string | null;
-  warnedState: string | null;
-  createdAt: string;
-}
+export type { BreachRow } from '../domain/breaches.js';
 
 const COLUMNS = `id, title, aware_at, notify_deadline, nature, data_categories, approx_subjects, approx_records, dpo_contact, likely_consequences,
   measures, risk, authority_notified_at, not_notified_reason, delay_reason, subjects_decision, subjects_exemption, subjects_notified_at, warned_state, created_at`;

@@ -1,34 +1,8 @@
 // SQL for gdpr.subject_requests and gdpr.request_receipts (tenant-scoped transactions).
 import type { PoolClient } from 'pg';
+import type { Identifier, RequestKind, RequestRow, RequestState } from '../domain/requests.js';
 
-export type RequestKind = 'access' | 'erasure' | 'portability';
-export type RequestState = 'unverified' | 'in_progress' | 'completed' | 'refused';
-export interface Identifier {
-  type: string;
-  value: string;
-}
-
-export interface RequestRow {
-  id: string;
-  tenantId: string;
-  kind: RequestKind;
-  subjectRef: string;
-  identifiers: Identifier[] | null;
-  idempotencyKey: string | null;
-  state: RequestState;
-  verificationHash: string;
-  receivedAt: string;
-  verifiedAt: string | null;
-  deadline: string;
-  extendedDeadline: string | null;
-  extensionReason: string | null;
-  refusalReason: string | null;
-  expectedServices: string[];
-  completedAt: string | null;
-  parentId: string | null;
-  origin: string;
-  warnedState: string | null;
-}
+export type { Identifier, RequestKind, RequestRow, RequestState } from '../domain/requests.js';
 
 export interface ReceiptRow {
   requestId: string;
@@ -220,4 +194,12 @@ export async function scrubClosedRequests(tx: PoolClient, cutoff: Date): Promise
   );
   if (rows.length) await tx.query(`UPDATE gdpr.request_receipts SET export_data = NULL WHERE request_id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
   return rows.length;
+}
+
+/** Tenants with closed requests whose raw data has not been purged yet (cross-tenant, system role). */
+export async function tenantsWithUnscrubbedClosedRequests(tx: PoolClient): Promise<string[]> {
+  const { rows } = await tx.query<{ tenant_id: string }>(
+    `SELECT DISTINCT tenant_id FROM gdpr.subject_requests WHERE state IN ('completed', 'refused') AND scrubbed_at IS NULL`,
+  );
+  return rows.map((r) => r.tenant_id);
 }

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ChainVerifier, checkpointSignatureValid, entryHash, GENESIS_HASH, signCheckpoint, signingKeyFromSeed, type ChainEntry } from './audit-chain.js';
 
@@ -54,7 +55,10 @@ describe('checkpoints', () => {
     expect(checkpointSignatureValid(key, 'acme', 10, 'cd'.repeat(32), sig)).toBe(false);
     expect(checkpointSignatureValid(key, 'globex', 10, 'ab'.repeat(32), sig)).toBe(false);
     expect(checkpointSignatureValid(other, 'acme', 10, 'ab'.repeat(32), sig)).toBe(false);
-    expect(key.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    // The published PEM is an SPKI public key that parses back to the signing key's Ed25519 key.
+    const parsed = createPublicKey(key.publicKeyPem);
+    expect(parsed.asymmetricKeyType).toBe('ed25519');
+    expect(parsed.equals(key.publicKey)).toBe(true);
   });
 
   it('rejects a seed of the wrong length', () => {

@@ -1,17 +1,11 @@
-// Consent changes: one appended row plus one ConsentChanged event, committed together
-// (group-committed with concurrent writes of the same tenant, see consent-writer.ts).
-import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
-import { subjectRef } from '@vigil/privacy';
-import { consentHistory, currentConsents, type ConsentRow } from '../db/consents.js';
-import { withTenant } from '../db/tenant.js';
-import type { ConsentWriter } from './consent-writer.js';
+// Consent rules: how a change is recorded (given, withdrawn, a GPC opt-out signal).
+export type ConsentMethod = 'given' | 'withdrawn' | 'gpc';
 
 export interface ConsentInput {
   subjectId: string;
   purpose: string;
   granted: boolean;
-  method?: 'given' | 'withdrawn' | 'gpc';
+  method?: ConsentMethod;
   noticeVersion: string;
   channel: string;
   source: string;
@@ -19,40 +13,8 @@ export interface ConsentInput {
   userAgent?: string;
 }
 
-export interface ConsentDeps {
-  pool: Pool;
-  writer: ConsentWriter;
-  pseudonymKey: string;
-}
-
-export async function recordConsent(deps: ConsentDeps, tenantId: string, input: ConsentInput): Promise<ConsentRow> {
-  const ref = (v: string) => subjectRef(deps.pseudonymKey, tenantId, v);
-  // A GPC signal is an opt-out, and "withdrawn" never grants.
+/** A GPC signal is an opt-out, and "withdrawn" never grants. */
+export function consentOutcome(input: Pick<ConsentInput, 'granted' | 'method'>): { method: ConsentMethod; granted: boolean } {
   const method = input.method ?? (input.granted ? 'given' : 'withdrawn');
-  return deps.writer.write({
-    id: randomUUID(),
-    tenantId,
-    subjectRef: ref(input.subjectId),
-    purpose: input.purpose,
-    granted: method === 'given' ? input.granted : false,
-    method,
-    noticeVersion: input.noticeVersion,
-    channel: input.channel,
-    source: input.source,
-    ipRef: input.ip ? ref(input.ip) : null,
-    userAgentRef: input.userAgent ? ref(input.userAgent) : null,
-  });
-}
-
-/** Withdrawal is one call, as easy as giving consent (Art. 7(3)). */
-export function withdrawConsent(deps: ConsentDeps, tenantId: string, subjectId: string, purpose: string, input: Pick<ConsentInput, 'noticeVersion' | 'channel' | 'source' | 'ip' | 'userAgent'>) {
-  return recordConsent(deps, tenantId, { ...input, subjectId, purpose, granted: false, method: 'withdrawn' });
-}
-
-export async function subjectConsentHistory(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return withTenant(deps.pool, tenantId, (tx) => consentHistory(tx, tenantId, subjectRef(deps.pseudonymKey, tenantId, subjectId)));
-}
-
-export async function subjectCurrentConsents(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return withTenant(deps.pool, tenantId, (tx) => currentConsents(tx, subjectRef(deps.pseudonymKey, tenantId, subjectId)));
+  return { method, granted: method === 'given' ? input.granted : false };
 }

@@ -1,125 +1,28 @@
-// Erasure exceptions (Art. 17(3)): retention policies and legal holds per data category.
-// Held data is kept and reported with its ground; when a hold ends or a retention period
-// runs out, erasure runs again for what was retained (Art. 5(1)(e)), with evidence kept.
-import { randomUUID } from 'node:crypto';
-import { ProcessingRecorded } from '@vigil/events';
-import { subjectRef } from '@vigil/privacy';
-import {
-  endLegalHold,
-  insertLegalHold,
-  insertPurgeRun,
-  listRetentionPolicies,
-  requestsWithRetainedData,
-  upsertRetentionPolicy,
-  type LegalHoldRow,
-} from '../db/holds.js';
-import { getRequest, scrubClosedRequests } from '../db/requests.js';
-import { asSystem, withTenant } from '../db/tenant.js';
-import { errors } from '../errors.js';
-import { rerunErasure, type RequestDeps } from './requests.js';
+// Erasure exceptions (Art. 17(3)) as rules: the grounds, and when a retention period ends.
+const DAY_MS = 86_400_000;
 
 /** Art. 17(3)(a)-(e). */
 export const ERASURE_GROUNDS = ['Art. 17(3)(a)', 'Art. 17(3)(b)', 'Art. 17(3)(c)', 'Art. 17(3)(d)', 'Art. 17(3)(e)'] as const;
+export type ErasureGround = (typeof ERASURE_GROUNDS)[number];
 
 export interface PolicyInput {
   category: string;
-  ground: (typeof ERASURE_GROUNDS)[number];
+  ground: ErasureGround;
   description: string;
   retentionDays: number;
 }
 
-export function setRetentionPolicy(deps: RequestDeps, tenantId: string, p: PolicyInput) {
-  return withTenant(deps.pool, tenantId, (tx) => upsertRetentionPolicy(tx, tenantId, { id: randomUUID(), ...p }));
-}
-
 export interface HoldInput {
   category: string;
-  ground: (typeof ERASURE_GROUNDS)[number];
+  ground: ErasureGround;
   reason: string;
   subjectId?: string;
 }
 
-export function placeLegalHold(deps: RequestDeps, tenantId: string, h: HoldInput): Promise<LegalHoldRow> {
-  const ref = h.subjectId ? subjectRef(deps.pseudonymKey, tenantId, h.subjectId) : null;
-  return withTenant(deps.pool, tenantId, (tx) => insertLegalHold(tx, tenantId, { id: randomUUID(), category: h.category, subjectRef: ref, ground: h.ground, reason: h.reason }));
-}
+/** A retention period is counted from the original request (the root of a re-run chain). */
+export const retentionEndsAt = (rootReceivedAt: string, retentionDays: number) => new Date(new Date(rootReceivedAt).getTime() + retentionDays * DAY_MS);
 
-/** Ends a hold and erases again, in the same transaction, whatever erasure requests had retained. */
-export async function releaseLegalHold(deps: RequestDeps, tenantId: string, id: string): Promise<{ hold: LegalHoldRow; rerunRequests: string[] }> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    const hold = await endLegalHold(tx, id);
-    if (!hold) throw errors.holdNotFound(id);
-    const rerun: string[] = [];
-    for (const c of await requestsWithRetainedData(tx, { holdId: hold.id })) {
-      const parent = await getRequest(tx, c.requestId);
-      if (!parent?.identifiers) continue;
-      rerun.push((await rerunErasure(deps, tx, tenantId, parent, c.services, `hold-ended:${hold.id}`)).id);
-    }
-    return { hold, rerunRequests: rerun };
-  });
-}
+export const retentionInForce = (rootReceivedAt: string, retentionDays: number, now: Date) => retentionEndsAt(rootReceivedAt, retentionDays).getTime() > now.getTime();
 
-/**
- * Scheduled storage limitation: (1) retained data whose retention period ran out is erased
- * again; (2) raw identifiers and export data of long-closed requests are purged. Each purge
- * leaves a purge_runs row and a ProcessingRecorded entry in the audit chain as evidence.
- */
-export async function runRetentionPurge(deps: RequestDeps, closedRetentionDays: number, now = new Date()): Promise<number> {
-  const tenants = await asSystem(deps.pool, async (tx) => {
-    const { rows } = await tx.query<{ tenant_id: string }>(
-      `SELECT DISTINCT tenant_id FROM gdpr.subject_requests WHERE state IN ('completed', 'refused') AND scrubbed_at IS NULL`,
-    );
-    return rows.map((r) => r.tenant_id);
-  });
-  let purged = 0;
-  for (const tenantId of tenants) {
-    purged += await withTenant(deps.pool, tenantId, async (tx) => {
-      let n = 0;
-      for (const p of await listRetentionPolicies(tx)) {
-        for (const c of await requestsWithRetainedData(tx, { policyId: p.id })) {
-          const parent = await getRequest(tx, c.requestId);
-          if (!parent?.identifiers) continue;
-          let root = parent;
-          while (root.parentId) root = (await getRequest(tx, root.parentId)) ?? root;
-          const cutoff = new Date(new Date(root.receivedAt).getTime() + p.retentionDays * 86_400_000);
-          if (cutoff.getTime() > now.getTime()) continue;
-          const rerun = await rerunErasure(deps, tx, tenantId, parent, c.services, `retention-expired:${p.category}`, now);
-          await insertPurgeRun(tx, tenantId, {
-            id: randomUUID(),
-            category: p.category,
-            cutoff: cutoff.toISOString(),
-            rows: 1,
-            detail: { requestId: parent.id, rerunRequestId: rerun.id, services: c.services, ground: p.ground },
-          });
-          n++;
-        }
-      }
-      const cutoff = new Date(now.getTime() - closedRetentionDays * 86_400_000);
-      const scrubbed = await scrubClosedRequests(tx, cutoff);
-      if (scrubbed) {
-        await insertPurgeRun(tx, tenantId, {
-          id: randomUUID(),
-          category: 'subject-request-data',
-          cutoff: cutoff.toISOString(),
-          rows: scrubbed,
-          detail: { ground: 'Art. 5(1)(e)', what: 'raw identifiers and export data of closed requests' },
-        });
-        await deps.outbox.enqueue(
-          tx,
-          ProcessingRecorded,
-          {
-            service: 'gdpr',
-            activity: 'retention-purge',
-            categories: ['subject-request-data'],
-            detail: { rows: scrubbed, cutoff: cutoff.toISOString(), ground: 'Art. 5(1)(e)' },
-            recordedAt: now.toISOString(),
-          },
-          { tenantId },
-        );
-        n += scrubbed;
-      }
-      return n;
-    });
-  }
-  return purged;
-}
+/** Closed requests keep raw identifiers and export data until this cutoff (Art. 5(1)(e)). */
+export const closedRequestCutoff = (now: Date, retentionDays: number) => new Date(now.getTime() - retentionDays * DAY_MS);

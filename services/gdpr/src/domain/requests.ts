@@ -1,32 +1,36 @@
-// Data subject requests: intake with identity verification, Art. 12(3) deadlines,
-// fan-out to every registered data holder, receipts, completion and re-runs.
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
-import { SubjectRequestIssued, type EnvelopeOf, type Outbox, SubjectRequestReceipt } from '@vigil/events';
+// Data subject requests as plain data: the request row, what the API shows of it, identifier
+// rules, the subject's pseudonym, and the verification token hash.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { subjectRef } from '@vigil/privacy';
-import { holdersFor } from '../db/data-holders.js';
-import { activeHoldsFor, listRetentionPolicies } from '../db/holds.js';
-import {
-  findOpenDuplicate,
-  getRequest,
-  insertReceipt,
-  insertRequest,
-  listReceipts,
-  missingServices,
-  setRequestHolds,
-  updateRequest,
-  type Identifier,
-  type RequestKind,
-  type RequestRow,
-} from '../db/requests.js';
-import { withTenant } from '../db/tenant.js';
-import { errors } from '../errors.js';
-import { extendedRequestDeadline, requestDeadline } from './deadlines.js';
+import { identifierInvalid } from '../errors.js';
 
-export interface RequestDeps {
-  pool: Pool;
-  outbox: Outbox;
-  pseudonymKey: string;
+export type RequestKind = 'access' | 'erasure' | 'portability';
+export type RequestState = 'unverified' | 'in_progress' | 'completed' | 'refused';
+export interface Identifier {
+  type: string;
+  value: string;
+}
+
+export interface RequestRow {
+  id: string;
+  tenantId: string;
+  kind: RequestKind;
+  subjectRef: string;
+  identifiers: Identifier[] | null;
+  idempotencyKey: string | null;
+  state: RequestState;
+  verificationHash: string;
+  receivedAt: string;
+  verifiedAt: string | null;
+  deadline: string;
+  extendedDeadline: string | null;
+  extensionReason: string | null;
+  refusalReason: string | null;
+  expectedServices: string[];
+  completedAt: string | null;
+  parentId: string | null;
+  origin: string;
+  warnedState: string | null;
 }
 
 export interface RequestInput {
@@ -43,224 +47,33 @@ export function viewOf(r: RequestRow): RequestView {
   return { ...rest, effectiveDeadline: r.extendedDeadline ?? r.deadline };
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Constant-time comparison of a presented token with the stored hash. */
+export function tokenMatches(token: string, storedHash: string): boolean {
+  return timingSafeEqual(Buffer.from(hashToken(token), 'hex'), Buffer.from(storedHash, 'hex'));
+}
+
 const IDENTIFIER_TYPE = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** The subject's pseudonym: the `subject_id` identifier if given, else the first one. */
 export function requestSubjectRef(key: string, tenantId: string, identifiers: Identifier[]): string {
   const primary = identifiers.find((i) => i.type === 'subject_id') ?? identifiers[0];
-  if (!primary) throw errors.invalidIdentifier('at least one identifier is required');
+  if (!primary) throw identifierInvalid('at least one identifier is required');
   return subjectRef(key, tenantId, primary.value);
 }
 
-function checkIdentifiers(identifiers: Identifier[]): void {
+export function checkIdentifiers(identifiers: Identifier[]): void {
   const seen = new Set<string>();
   for (const [n, i] of identifiers.entries()) {
-    if (!IDENTIFIER_TYPE.test(i.type)) throw errors.invalidIdentifier(`identifiers/${n}/type must match ${IDENTIFIER_TYPE.source}`);
-    if (!i.value.trim()) throw errors.invalidIdentifier(`identifiers/${n}/value must not be blank`);
-    if (i.type === 'email' && !/^[^@\s]+@[^@\s]+$/.test(i.value.trim())) throw errors.invalidIdentifier(`identifiers/${n}/value is not an e-mail address`);
+    if (!IDENTIFIER_TYPE.test(i.type)) throw identifierInvalid(`identifiers/${n}/type must match ${IDENTIFIER_TYPE.source}`);
+    if (!i.value.trim()) throw identifierInvalid(`identifiers/${n}/value must not be blank`);
+    if (i.type === 'email' && !/^[^@\s]+@[^@\s]+$/.test(i.value.trim())) throw identifierInvalid(`identifiers/${n}/value is not an e-mail address`);
     const k = `${i.type}:${i.value.trim().toLowerCase()}`;
-    if (seen.has(k)) throw errors.invalidIdentifier(`identifiers/${n} repeats an earlier identifier`);
+    if (seen.has(k)) throw identifierInvalid(`identifiers/${n} repeats an earlier identifier`);
     seen.add(k);
   }
 }
 
-/**
- * Intake. A duplicate (same idempotency key, or an open request of the same kind for the same
- * subject) returns the existing request and no new token.
- */
-export async function submitRequest(
-  deps: RequestDeps,
-  tenantId: string,
-  input: RequestInput,
-  now = new Date(),
-): Promise<{ request: RequestView; created: boolean; verificationToken?: string }> {
-  checkIdentifiers(input.identifiers);
-  const ref = requestSubjectRef(deps.pseudonymKey, tenantId, input.identifiers);
-  const token = randomBytes(24).toString('base64url');
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    // Serialise intake per subject so two concurrent duplicates cannot both open a request.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gdpr-intake:${tenantId}:${ref}`]);
-    const open = await findOpenDuplicate(tx, tenantId, input.kind, ref);
-    if (open) return { request: viewOf(open), created: false };
-    const { row, created } = await insertRequest(tx, {
-      id: randomUUID(),
-      tenantId,
-      kind: input.kind,
-      subjectRef: ref,
-      identifiers: input.identifiers.map((i) => ({ type: i.type, value: i.value.trim() })),
-      idempotencyKey: input.idempotencyKey ?? null,
-      state: 'unverified',
-      verificationHash: hashToken(token),
-      receivedAt: now.toISOString(),
-      deadline: requestDeadline(now).toISOString(),
-      parentId: null,
-      origin: 'api',
-    });
-    return created ? { request: viewOf(row), created, verificationToken: token } : { request: viewOf(row), created };
-  });
-}
-
-interface HoldInForce {
-  category: string;
-  ground: string;
-  reason: string;
-  source: { holdId: string } | { policyId: string };
-}
-
-async function holdsFor(tx: PoolClient, request: RequestRow, now: Date): Promise<HoldInForce[] | undefined> {
-  if (request.kind !== 'erasure') return undefined;
-  const holds: HoldInForce[] = (await activeHoldsFor(tx, request.subjectRef)).map((h) => ({
-    category: h.category,
-    ground: h.ground,
-    reason: h.reason,
-    source: { holdId: h.id },
-  }));
-  // A retention policy keeps data for its period counted from the original request.
-  const root = await rootOf(tx, request);
-  for (const p of await listRetentionPolicies(tx)) {
-    if (new Date(root.receivedAt).getTime() + p.retentionDays * 86_400_000 > now.getTime()) {
-      holds.push({ category: p.category, ground: p.ground, reason: `retention policy: ${p.description}`, source: { policyId: p.id } });
-    }
-  }
-  return holds;
-}
-
-async function rootOf(tx: PoolClient, request: RequestRow): Promise<RequestRow> {
-  let r = request;
-  while (r.parentId) r = (await getRequest(tx, r.parentId)) ?? r;
-  return r;
-}
-
-/** Writes SubjectRequestIssued (outbox, same transaction) to `services`; with none, the request completes at once. */
-async function issue(deps: RequestDeps, tx: PoolClient, request: RequestRow, services: string[], now: Date): Promise<RequestRow> {
-  if (!services.length) return updateRequest(tx, request.id, { state: 'completed', completedAt: now.toISOString(), expectedServices: [] });
-  const holds = await holdsFor(tx, request, now);
-  if (holds?.length) await setRequestHolds(tx, request.id, holds.map((h) => h.source));
-  await deps.outbox.enqueue(
-    tx,
-    SubjectRequestIssued,
-    {
-      requestId: request.id,
-      kind: request.kind,
-      identifiers: request.identifiers ?? [],
-      expectedServices: services,
-      deadline: request.extendedDeadline ?? request.deadline,
-      issuedAt: now.toISOString(),
-      ...(holds ? { holds: holds.map(({ category, ground, reason }) => ({ category, ground, reason })) } : {}),
-      ...(request.parentId ? { parentRequestId: request.parentId } : {}),
-    },
-    { tenantId: request.tenantId },
-  );
-  return request;
-}
-
-/** Identity verified: the request is fanned out to every holder registered for its kind. Repeating it changes nothing. */
-export async function verifyRequest(deps: RequestDeps, tenantId: string, id: string, token: string, now = new Date()): Promise<RequestView> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    const r = await getRequest(tx, id, true);
-    if (!r) throw errors.requestNotFound(id);
-    const given = Buffer.from(hashToken(token), 'hex');
-    if (!timingSafeEqual(given, Buffer.from(r.verificationHash, 'hex'))) throw errors.verificationFailed();
-    if (r.state !== 'unverified') return viewOf(r);
-    const services = (await holdersFor(tx, r.kind)).map((h) => h.service);
-    const updated = await updateRequest(tx, id, { state: 'in_progress', verifiedAt: now.toISOString(), expectedServices: services });
-    return viewOf(await issue(deps, tx, updated, services, now));
-  });
-}
-
-export async function extendRequest(deps: RequestDeps, tenantId: string, id: string, reason: string): Promise<RequestView> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    const r = await getRequest(tx, id, true);
-    if (!r) throw errors.requestNotFound(id);
-    if (r.state === 'completed' || r.state === 'refused') throw errors.requestClosed(id, r.state);
-    if (r.extendedDeadline) throw errors.alreadyExtended(id);
-    const extendedDeadline = extendedRequestDeadline(new Date(r.receivedAt)).toISOString();
-    return viewOf(await updateRequest(tx, id, { extendedDeadline, extensionReason: reason, warnedState: null }));
-  });
-}
-
-export async function refuseRequest(deps: RequestDeps, tenantId: string, id: string, reason: string, now = new Date()): Promise<RequestView> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    const r = await getRequest(tx, id, true);
-    if (!r) throw errors.requestNotFound(id);
-    if (r.state === 'completed' || r.state === 'refused') throw errors.requestClosed(id, r.state);
-    return viewOf(await updateRequest(tx, id, { state: 'refused', refusalReason: reason, completedAt: now.toISOString() }));
-  });
-}
-
-/** Asks the services that have not answered (or failed) again, with a new event. */
-export async function retryRequest(deps: RequestDeps, tenantId: string, id: string, now = new Date()): Promise<{ request: RequestView; reissuedTo: string[] }> {
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    const r = await getRequest(tx, id, true);
-    if (!r) throw errors.requestNotFound(id);
-    if (r.state === 'unverified') throw errors.requestUnverified(id);
-    if (r.state !== 'in_progress') throw errors.requestClosed(id, r.state);
-    const missing = await missingServices(tx, id);
-    await issue(deps, tx, r, missing, now);
-    return { request: viewOf(r), reissuedTo: missing };
-  });
-}
-
-export async function requestDetail(deps: RequestDeps, tenantId: string, id: string) {
-  return withTenant(deps.pool, tenantId, async (tx) => {
-    const r = await getRequest(tx, id);
-    if (!r) throw errors.requestNotFound(id);
-    const receipts = await listReceipts(tx, id);
-    const answered = new Set(receipts.filter((x) => x.status === 'completed').map((x) => x.service));
-    return { ...viewOf(r), receipts, missingServices: r.state === 'in_progress' ? r.expectedServices.filter((s) => !answered.has(s)) : [] };
-  });
-}
-
-/** A holder's receipt (inside the consumer's inbox transaction, already tenant-scoped). Completes the request when all are in. */
-export async function applyReceipt(tx: PoolClient, event: EnvelopeOf<typeof SubjectRequestReceipt>, now = new Date()): Promise<RequestRow | undefined> {
-  const d = event.data;
-  const r = await getRequest(tx, d.requestId, true);
-  if (!r) return undefined;
-  await insertReceipt(tx, event.tenantId, {
-    requestId: d.requestId,
-    service: d.service,
-    status: d.status,
-    tables: d.tables,
-    exportSha256: d.exportPart?.sha256 ?? null,
-    exportData: d.exportPart?.data,
-    error: d.error ?? null,
-    completedAt: d.completedAt,
-  });
-  if (r.state !== 'in_progress') return r;
-  const missing = await missingServices(tx, r.id);
-  if (missing.length) return r;
-  return updateRequest(tx, r.id, { state: 'completed', completedAt: now.toISOString() });
-}
-
-/**
- * Erases again what was retained, once the exception that kept it no longer applies: a follow-up
- * erasure request (parent = the request that retained) goes to the services that retained.
- */
-export async function rerunErasure(
-  deps: RequestDeps,
-  tx: PoolClient,
-  tenantId: string,
-  parent: RequestRow,
-  services: string[],
-  origin: string,
-  now = new Date(),
-): Promise<RequestRow> {
-  const { row } = await insertRequest(tx, {
-    id: randomUUID(),
-    tenantId,
-    kind: 'erasure',
-    subjectRef: parent.subjectRef,
-    identifiers: parent.identifiers,
-    idempotencyKey: null,
-    state: 'in_progress',
-    verificationHash: parent.verificationHash,
-    receivedAt: now.toISOString(),
-    deadline: requestDeadline(now).toISOString(),
-    parentId: parent.id,
-    origin,
-    expectedServices: services,
-    verifiedAt: now.toISOString(),
-  });
-  return issue(deps, tx, row, services, now);
-}
+/** Closed requests cannot change any more. */
+export const isClosed = (r: Pick<RequestRow, 'state'>) => r.state === 'completed' || r.state === 'refused';

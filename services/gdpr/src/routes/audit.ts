@@ -1,10 +1,7 @@
 // Audit trail API: entries, chain verification, signed checkpoints and the public key to check them.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { subjectRef } from '@vigil/privacy';
-import { listAuditEntries, listCheckpoints } from '../db/audit.js';
-import { withTenant } from '../db/tenant.js';
-import { checkpointTenant, verifyChain, type AuditDeps } from '../domain/audit.js';
+import { auditCheckpoints, auditEntries, checkpointTenant, verifyChain, type AuditDeps } from '../operations/audit.js';
 
 const Broken = Type.Union([Type.Object({ seq: Type.Integer(), reason: Type.String(), expected: Type.String(), found: Type.String() }), Type.Null()]);
 
@@ -22,12 +19,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
         }),
       },
     },
-    async (req) => {
-      const tenantId = req.principal.tenantId;
-      const ref = req.query.subjectId ? subjectRef(deps.pseudonymKey, tenantId, req.query.subjectId) : undefined;
-      const rows = await withTenant(deps.pool, tenantId, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: req.query.topic, afterSeq: req.query.afterSeq, limit: req.query.limit }));
-      return rows.map((r) => ({ ...r, content: JSON.parse(r.content) as unknown }));
-    },
+    async (req) => auditEntries(deps, req.principal.tenantId, req.query),
   );
 
   app.get(
@@ -56,9 +48,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
     return reply.status(c ? 201 : 200).send(c ?? { detail: 'the chain is empty' });
   });
 
-  app.get('/audit/checkpoints', { schema: { tags: ['audit'] } }, async (req) =>
-    withTenant(deps.pool, req.principal.tenantId, (tx) => listCheckpoints(tx, req.principal.tenantId)),
-  );
+  app.get('/audit/checkpoints', { schema: { tags: ['audit'] } }, async (req) => auditCheckpoints(deps, req.principal.tenantId));
 
   app.get(
     '/audit/public-key',

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { ART34_EXEMPTIONS, breachDetail, breachRegister, recordBreach, updateBreachDecision } from '../domain/breaches.js';
+import { ART34_EXEMPTIONS } from '../domain/breaches.js';
+import { breachDetail, breachRegister, recordBreach, updateBreachDecision } from '../operations/breaches.js';
 
 const Text = (max = 2000) => Type.String({ minLength: 1, maxLength: max });
 const Time = Type.String({ format: 'date-time' });

@@ -1,7 +1,7 @@
 // Consent API: record (give, withdraw, GPC) in one call, withdrawal in one call, history and current state.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { recordConsent, subjectConsentHistory, subjectCurrentConsents, withdrawConsent, type ConsentDeps } from '../domain/consent.js';
+import { recordConsent, subjectConsentHistory, subjectCurrentConsents, withdrawConsent, type ConsentDeps } from '../operations/consents.js';
 
 const Consent = Type.Object({
   id: Type.String(),

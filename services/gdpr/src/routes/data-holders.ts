@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { listDataHolders } from '../db/data-holders.js';
+import { dataHolders } from '../operations/data-holders.js';
 
 export const dataHolderRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.get(
@@ -22,6 +22,6 @@ export const dataHolderRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async
         },
       },
     },
-    async () => listDataHolders(pool),
+    async () => dataHolders(pool),
   );
 };

@@ -1,10 +1,9 @@
 // Erasure exceptions API: retention policies, legal holds (ending one re-runs erasure), purge evidence.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listLegalHolds, listPurgeRuns, listRetentionPolicies } from '../db/holds.js';
-import { withTenant } from '../db/tenant.js';
-import { ERASURE_GROUNDS, placeLegalHold, releaseLegalHold, setRetentionPolicy } from '../domain/exceptions.js';
-import type { RequestDeps } from '../domain/requests.js';
+import { ERASURE_GROUNDS } from '../domain/exceptions.js';
+import { legalHolds, placeLegalHold, purgeRuns, releaseLegalHold, retentionPolicies, setRetentionPolicy } from '../operations/exceptions.js';
+import type { RequestDeps } from '../operations/requests.js';
 
 const Ground = Type.Union(ERASURE_GROUNDS.map((g) => Type.Literal(g)));
 const Category = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9_.:-]+$' });
@@ -38,7 +37,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
   );
 
   app.get('/retention-policies', { schema: { tags: ['exceptions'], response: { 200: Type.Array(Policy) } } }, async (req) =>
-    withTenant(deps.pool, req.principal.tenantId, (tx) => listRetentionPolicies(tx)),
+    retentionPolicies(deps, req.principal.tenantId),
   );
 
   app.post(
@@ -60,7 +59,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
   app.get(
     '/legal-holds',
     { schema: { tags: ['exceptions'], querystring: Type.Object({ active: Type.Boolean({ default: true }) }), response: { 200: Type.Array(Hold) } } },
-    async (req) => withTenant(deps.pool, req.principal.tenantId, (tx) => listLegalHolds(tx, req.query.active)),
+    async (req) => legalHolds(deps, req.principal.tenantId, req.query.active),
   );
 
   app.post(
@@ -93,6 +92,6 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
             })) },
       },
     },
-    async (req) => withTenant(deps.pool, req.principal.tenantId, (tx) => listPurgeRuns(tx)),
+    async (req) => purgeRuns(deps, req.principal.tenantId),
   );
 };

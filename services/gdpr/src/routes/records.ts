@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { processingRecord, processingRecords, saveProcessingRecord } from '../domain/records.js';
+import { processingRecord, processingRecords, saveProcessingRecord } from '../operations/records.js';
 
 const Text = (max = 500) => Type.String({ minLength: 1, maxLength: max });
 const List = Type.Array(Text(200), { maxItems: 100 });

@@ -1,8 +1,8 @@
 // Privacy dashboard per subject and compliance report per organisation.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AuditDeps } from '../domain/audit.js';
-import { complianceReport, subjectDashboard } from '../domain/reports.js';
+import type { AuditDeps } from '../operations/audit.js';
+import { complianceReport, subjectDashboard } from '../operations/reports.js';
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async (app, { deps }) => {
   app.get(

@@ -1,11 +1,8 @@
 // Data subject request API: intake, verification, extension, refusal, retry, exports.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Pool } from 'pg';
-import { exportManifest, exportStream } from '../domain/exports.js';
-import { extendRequest, refuseRequest, requestDetail, retryRequest, submitRequest, verifyRequest, viewOf, type RequestDeps } from '../domain/requests.js';
-import { listRequests } from '../db/requests.js';
-import { withTenant } from '../db/tenant.js';
+import { exportManifest, exportStream } from '../operations/exports.js';
+import { extendRequest, refuseRequest, requestDetail, requestList, retryRequest, submitRequest, verifyRequest, type RequestDeps } from '../operations/requests.js';
 
 const Kind = Type.Union([Type.Literal('access'), Type.Literal('erasure'), Type.Literal('portability')]);
 const State = Type.Union([Type.Literal('unverified'), Type.Literal('in_progress'), Type.Literal('completed'), Type.Literal('refused')]);
@@ -55,7 +52,7 @@ const Intake = Type.Object(
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 2000 }) }, { additionalProperties: false });
 
-export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps & { pool: Pool } }> = async (app, { deps }) => {
+export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> = async (app, { deps }) => {
   app.post(
     '/subject-requests',
     {
@@ -81,7 +78,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
         response: { 200: Type.Array(RequestView) },
       },
     },
-    async (req) => (await withTenant(deps.pool, req.principal.tenantId, (tx) => listRequests(tx, { state: req.query.state, limit: req.query.limit }))).map(viewOf),
+    async (req) => requestList(deps, req.principal.tenantId, req.query),
   );
 
   app.get(

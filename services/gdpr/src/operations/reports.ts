@@ -5,13 +5,14 @@ import { consentHistory, consentRates, currentConsents } from '../db/consents.js
 import { listDataHolders } from '../db/data-holders.js';
 import { breachStats, overdueRequests, requestStats } from '../db/reports.js';
 import { listReceipts, listRequests } from '../db/requests.js';
-import { withTenant } from '../db/tenant.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant } from './tenant-scope.js';
 import { verifyChain, type AuditDeps } from './audit.js';
-import { viewOf } from './requests.js';
+import { viewOf } from '../domain/requests.js';
 
 export async function subjectDashboard(pool: Pool, key: string, tenantId: string, subjectId: string) {
   const ref = subjectRef(key, tenantId, subjectId);
-  return withTenant(pool, tenantId, async (tx) => {
+  return withTransaction(pool, async (tx) => {
     const requests = await listRequests(tx, { subjectRef: ref, limit: 200 });
     const holders = await listDataHolders(tx);
     // What each service last reported for this subject (from the newest receipts).
@@ -29,11 +30,11 @@ export async function subjectDashboard(pool: Pool, key: string, tenantId: string
         lastReported: reported.get(h.service) ?? null,
       })),
     };
-  });
+  }, asTenant(tenantId));
 }
 
 export async function complianceReport(deps: AuditDeps, tenantId: string, now = new Date()) {
-  const body = await withTenant(deps.pool, tenantId, async (tx) => {
+  const body = await withTransaction(deps.pool, async (tx) => {
     const rates = await consentRates(tx);
     const stats = await requestStats(tx, now);
     const completed = stats.filter((s) => s.state === 'completed');
@@ -49,7 +50,7 @@ export async function complianceReport(deps: AuditDeps, tenantId: string, now = 
       },
       breaches: await breachStats(tx, now),
     };
-  });
+  }, asTenant(tenantId));
   const chain = await verifyChain(deps, tenantId);
   return { tenantId, generatedAt: now.toISOString(), ...body, auditChain: { valid: chain.valid, entries: chain.entries, checkpoints: chain.checkpoints, firstBroken: chain.firstBroken } };
 }

@@ -7,7 +7,8 @@
 import type { Pool } from 'pg';
 import { ConsentChanged, type Outbox } from '@vigil/events';
 import { appendConsents, type ConsentRow } from '../db/consents.js';
-import { withTenant } from '../db/tenant.js';
+import { withTransaction } from '@vigil/service-kit';
+import { asTenant } from './tenant-scope.js';
 
 type NewConsent = Omit<ConsentRow, 'recordedAt'>;
 
@@ -49,7 +50,7 @@ export class ConsentWriter {
         if (!queue?.length) break;
         const batch = queue.splice(0, MAX_BATCH);
         try {
-          const rows = await withTenant(this.pool, tenantId, async (tx) => {
+          const rows = await withTransaction(this.pool, async (tx) => {
             const stored = await appendConsents(tx, batch.map((p) => p.row));
             await this.outbox.enqueueMany(
               tx,
@@ -60,7 +61,7 @@ export class ConsentWriter {
               })),
             );
             return stored;
-          });
+          }, asTenant(tenantId));
           batch.forEach((p, i) => p.resolve(rows[i]!));
         } catch (err) {
           for (const p of batch) p.reject(err);

@@ -1,7 +1,7 @@
-// Runbooks: markdown files with a small front matter (title, version, updated), loaded once.
+// Runbooks: markdown with a small front matter (title, version, updated). Parsing is pure;
+// reading the files is clients/runbook-files.ts.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { runbookNotFound } from '../errors.js';
 
 export interface Runbook {
   slug: string;
@@ -28,11 +28,12 @@ export function parseRunbook(slug: string, text: string): Runbook {
   return { slug, title: meta.title, version, updated: meta.updated ?? '', sha256: createHash('sha256').update(text).digest('hex'), markdown: text.slice(m[0].length) };
 }
 
-export async function loadRunbooks(dir: string): Promise<Map<string, Runbook>> {
-  const out = new Map<string, Runbook>();
-  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.md')).sort()) {
-    const slug = f.slice(0, -3);
-    out.set(slug, parseRunbook(slug, await readFile(path.join(dir, f), 'utf8')));
-  }
-  return out;
+/** The runbook with this slug, or a 404 naming it. */
+export function findRunbook(runbooks: ReadonlyMap<string, Runbook>, slug: string): Runbook {
+  const r = runbooks.get(slug);
+  if (!r) throw runbookNotFound(slug);
+  return r;
 }
+
+export const runbookSummaries = (runbooks: ReadonlyMap<string, Runbook>) =>
+  [...runbooks.values()].map((r) => ({ slug: r.slug, title: r.title, version: r.version, updated: r.updated, sha256: r.sha256, href: `/v1/runbooks/${r.slug}` }));

@@ -1,11 +1,11 @@
-// Deadline watch: a request with receipts still missing near or past its deadline, and a
+// Deadline watch (a job): a request with receipts still missing near or past its deadline, and a
 // breach not yet notified near or past its 72 hours, raise GdprDeadlineWarning (once per state).
 import { GdprDeadlineWarning, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
 import { markBreachWarned, unnotifiedBreachesBefore } from '../db/breaches.js';
 import { missingServices, openRequestsNearDeadline, updateRequest } from '../db/requests.js';
-import { asSystem } from '../db/tenant.js';
-import { deadlineState } from './deadlines.js';
+import { withTransaction } from '@vigil/service-kit';
+import { deadlineState } from '../domain/deadlines.js';
 
 export interface WatchDeps {
   pool: Pool;
@@ -15,7 +15,7 @@ export interface WatchDeps {
 }
 
 export async function watchDeadlines(deps: WatchDeps, now = new Date()): Promise<number> {
-  return asSystem(deps.pool, async (tx) => {
+  return withTransaction(deps.pool, async (tx) => {
     let raised = 0;
     for (const r of await openRequestsNearDeadline(tx, new Date(now.getTime() + deps.requestWarnMs))) {
       const deadline = new Date(r.extendedDeadline ?? r.deadline);

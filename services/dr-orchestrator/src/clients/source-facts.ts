@@ -55,8 +55,9 @@ const SCHEMA_QUERIES = [
   `SELECT format('policy %I.%I %I %s %s %s', schemaname, tablename, policyname, cmd, coalesce(qual, ''), coalesce(with_check, '')) AS l FROM pg_policies`,
 ];
 
+/** Inside the caller's transaction (SET LOCAL); one round trip. */
 export async function applyFactSettings(client: Queryable): Promise<void> {
-  for (const s of FACT_SESSION_SETTINGS) await client.query(s);
+  await client.query(FACT_SESSION_SETTINGS.join('; '));
 }
 
 /** Canonical, sorted catalog lines and their SHA-256 (the caller is inside a transaction). */
@@ -95,9 +96,8 @@ export async function tableContent(client: Queryable, schema: string, name: stri
   return { rows: Number(rows[0]!.n), checksum: rows[0]!.s };
 }
 
-/** Opens the REPEATABLE READ transaction whose snapshot pg_dump will share. */
+/** Exports the snapshot of the caller's REPEATABLE READ READ ONLY transaction, for pg_dump to share. */
 export async function exportSnapshot(client: Queryable): Promise<{ snapshot: string; snapshotAt: string; serverVersion: string }> {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   await applyFactSettings(client);
   const { rows } = await client.query<{ snap: string; at: Date; v: string }>(
     `SELECT pg_export_snapshot() AS snap, now() AS at, current_setting('server_version') AS v`,

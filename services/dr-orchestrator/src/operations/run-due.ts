@@ -1,0 +1,37 @@
+// One pass over every policy: starts due backups and drills of enabled policies, and evaluates
+// RPO for every policy (a disabled one is exactly how backups silently stop). Several instances
+// are safe: the policy lock decides who runs an operation.
+import { AppError } from '@vigil/service-kit';
+import { lastBackupStartedAt, latestCompletedBackup } from '../db/backups.js';
+import { listAllPolicies } from '../db/policies.js';
+import { lastDrillStartedAt } from '../db/verifications.js';
+import { isDue } from '../domain/schedule.js';
+import type { OperationContext } from './context.js';
+import { evaluateRpo } from './objectives.js';
+import type { OperationRunner } from './runner.js';
+
+export async function runDueOperations(ctx: OperationContext, runner: OperationRunner, now = new Date(), signal?: AbortSignal): Promise<void> {
+  for (const policy of await listAllPolicies(ctx.pool)) {
+    if (signal?.aborted) return;
+    try {
+      if (policy.enabled && !runner.isBusy(policy.id)) {
+        const lastBackup = (await lastBackupStartedAt(ctx.pool, policy.id)) ?? policy.createdAt;
+        const latest = await latestCompletedBackup(ctx.pool, policy.id);
+        if (isDue(policy.schedule, lastBackup, now)) {
+          await runner.startBackup(policy, 'schedule');
+        } else if (latest?.verificationStatus === 'pending') {
+          // A backup whose verification was cut short (shutdown) is not good until restored.
+          await runner.startVerification(policy, 'verification', 'schedule', latest.id);
+        } else if (policy.drillSchedule) {
+          const lastDrill = (await lastDrillStartedAt(ctx.pool, policy.id)) ?? policy.createdAt;
+          if (isDue(policy.drillSchedule, lastDrill, now) && latest) await runner.startVerification(policy, 'drill', 'schedule');
+        }
+      }
+      await evaluateRpo(ctx, policy, now);
+    } catch (err) {
+      // Busy elsewhere (another instance holds the policy lock) is normal.
+      if (err instanceof AppError && err.code === 'DR_POLICY_BUSY') continue;
+      ctx.log.warn({ policyId: policy.id, err: (err as Error).message }, 'scheduling a policy failed');
+    }
+  }
+}
