@@ -13,6 +13,10 @@ HEAP="${KAFKA_LOCAL_HEAP:-1g}"
 PIDFILE="$DATA/kafka.pid"
 LOGDIR="$DATA/logs"
 CONF="$DATA/server.properties"
+# Optional SASL_PLAINTEXT listener (tests of the SASL path): PLAIN users from
+# KAFKA_LOCAL_SASL_USERS ("user=password,..."), and OAUTHBEARER with Kafka's unsecured JWT validator.
+SASL_PORT="${KAFKA_LOCAL_SASL_PORT:-}"
+SASL_USERS="${KAFKA_LOCAL_SASL_USERS:-}"
 
 log() { echo "[kafka] $*" >&2; }
 
@@ -36,15 +40,27 @@ running_pid() {
 
 write_config() {
   mkdir -p "$DATA/kraft" "$LOGDIR"
+  local listeners="PLAINTEXT://127.0.0.1:$PORT" advertised="PLAINTEXT://127.0.0.1:$PORT" sasl=""
+  if [ -n "$SASL_PORT" ]; then
+    listeners="$listeners,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT"
+    advertised="$advertised,SASL_PLAINTEXT://127.0.0.1:$SASL_PORT"
+    local users="" pair
+    IFS=',' read -ra pairs <<< "$SASL_USERS"
+    for pair in "${pairs[@]}"; do users="$users user_${pair%%=*}=\"${pair#*=}\""; done
+    sasl="sasl.enabled.mechanisms=PLAIN,OAUTHBEARER
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$users;
+listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub=\"broker\";"
+  fi
   cat > "$CONF" <<CONF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=$listeners,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+$sasl
 log.dirs=$DATA/kraft
 num.partitions=3
 auto.create.topics.enable=false

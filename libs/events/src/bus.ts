@@ -6,6 +6,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
 import { buildEnvelope, encodeWire, type WireMessage } from './codec.js';
 import { ConsumerGroups } from './consumer.js';
+import { kafkaClientSettings, type KafkaConnection } from './connection.js';
 import { DeadLetters } from './dead-letter.js';
 import type { AnyEventDefinition, Envelope, EventDefinition } from './define.js';
 import { kafkaLogCreator } from './kafka-log.js';
@@ -37,6 +38,10 @@ export interface EventBusOptions {
   retryMaxMs?: number;
   /** Prefix for every topic and consumer group (isolates test runs sharing one broker). */
   namespace?: string;
+  /** TLS, SASL and timeouts for a managed Kafka (Event Hubs). */
+  connection?: KafkaConnection;
+  /** false: topics are pre-created (e.g. by infra/azure); ensureTopics only checks they exist. */
+  createTopics?: boolean;
 }
 
 export interface HandlerContext {
@@ -76,7 +81,7 @@ export class EventBus {
   private readonly names: TopicNames;
   private readonly producer: EventProducer;
   private readonly consumers: ConsumerGroups;
-  private readonly settings: { partitions: number; replicationFactor: number };
+  private readonly settings: { partitions: number; replicationFactor: number; create: boolean };
   private readonly log: EventLogger;
   private admin?: Promise<Admin>;
 
@@ -85,13 +90,14 @@ export class EventBus {
     this.log = options.logger;
     this.metrics = createEventMetrics(options.registry);
     this.names = new TopicNames(options.namespace);
-    this.settings = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1 };
+    this.settings = { partitions: options.partitions ?? 3, replicationFactor: options.replicationFactor ?? 1, create: options.createTopics ?? true };
     this.kafka = new Kafka({
       clientId: options.service,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       retry: { initialRetryTime: 200, retries: 8 },
       logCreator: kafkaLogCreator(options.logger, options.brokers),
+      ...kafkaClientSettings(options.connection ?? {}),
     });
     this.producer = new EventProducer(this.kafka, this.names, this.metrics);
     const deadLetters = new DeadLetters(this.producer, this.names, this.metrics);
@@ -105,6 +111,7 @@ export class EventBus {
   /**
    * Creates every topic of the given definitions, and its DLQ, if missing, then waits until every
    * partition of them has a leader (so consumers join and producers send without leader errors).
+   * With createTopics: false it creates nothing and throws MissingTopicsError naming the missing ones.
    */
   async ensureTopics(defs: readonly AnyEventDefinition[], timeoutMs = 60_000): Promise<void> {
     await this.withAdmin((admin) => ensureTopics(admin, this.names, defs, this.settings, timeoutMs));

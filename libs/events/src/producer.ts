@@ -3,6 +3,7 @@
 // the next one (like librdkafka's linger): latency stays low under load without giving up order.
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { WireMessage } from './codec.js';
+import { BATCH_BYTES_BUDGET } from './connection.js';
 import type { EventMetrics } from './metrics.js';
 import type { TopicNames } from './topics.js';
 
@@ -66,20 +67,17 @@ export class EventProducer {
         const pending = this.queue.splice(0, this.queue.length);
         try {
           await this.ensureConnected();
-          const byTopic = new Map<string, WireMessage[]>();
-          for (const m of pending.flatMap((p) => p.messages)) {
-            const list = byTopic.get(m.topic) ?? [];
-            list.push(m);
-            byTopic.set(m.topic, list);
+          // Requests stay under managed Kafka's request size limit (connection.ts); order per topic is kept.
+          for (const byTopic of requestsOf(pending.flatMap((p) => p.messages))) {
+            await this.producer.sendBatch({
+              acks: -1,
+              topicMessages: [...byTopic].map(([topic, list]) => ({
+                topic: this.names.physical(topic),
+                messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+              })),
+            });
+            for (const [topic, list] of byTopic) this.metrics.published.inc({ topic }, list.length);
           }
-          await this.producer.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, list]) => ({
-              topic: this.names.physical(topic),
-              messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-            })),
-          });
-          for (const [topic, list] of byTopic) this.metrics.published.inc({ topic }, list.length);
           for (const p of pending) p.resolve();
         } catch (err) {
           for (const p of pending) p.reject(err as Error);
@@ -101,4 +99,27 @@ export class EventProducer {
       await this.producer.disconnect();
     }
   }
+}
+
+const sizeOf = (m: WireMessage) => Buffer.byteLength(m.value) + Buffer.byteLength(m.key) + Object.entries(m.headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0) + 64;
+
+/** Splits messages into produce requests of at most BATCH_BYTES_BUDGET bytes (a larger message goes alone). */
+export function requestsOf(messages: WireMessage[], budget = BATCH_BYTES_BUDGET): Map<string, WireMessage[]>[] {
+  const requests: Map<string, WireMessage[]>[] = [];
+  let current = new Map<string, WireMessage[]>();
+  let bytes = 0;
+  for (const m of messages) {
+    const size = sizeOf(m);
+    if (bytes > 0 && bytes + size > budget) {
+      requests.push(current);
+      current = new Map();
+      bytes = 0;
+    }
+    const list = current.get(m.topic) ?? [];
+    list.push(m);
+    current.set(m.topic, list);
+    bytes += size;
+  }
+  if (bytes > 0) requests.push(current);
+  return requests;
 }

@@ -24,6 +24,16 @@ export class TopicNames {
 export interface TopicSettings {
   partitions: number;
   replicationFactor: number;
+  /** false: the topics must already exist (a managed Kafka where IaC creates them). */
+  create?: boolean;
+}
+
+/** Boot fails with this when topics are pre-created (KAFKA_CREATE_TOPICS=false) and some are not. */
+export class MissingTopicsError extends Error {
+  override readonly name = 'MissingTopicsError';
+  constructor(readonly topics: string[]) {
+    super(`Kafka topic${topics.length > 1 ? 's' : ''} missing: ${topics.join(', ')} (topic creation is disabled: create ${topics.length > 1 ? 'them' : 'it'} first, e.g. with infra/azure)`);
+  }
 }
 
 /** Creates every topic of `defs` and its DLQ if missing, then waits for their partition leaders. */
@@ -33,6 +43,10 @@ export async function ensureTopics(admin: Admin, names: TopicNames, defs: readon
   for (const d of defs) {
     wanted.set(names.physical(d.topic), d.compacted);
     wanted.set(names.physical(d.topic + DLQ_SUFFIX), false);
+  }
+  if (settings.create === false) {
+    const missing = [...wanted.keys()].filter((t) => !existing.has(t));
+    if (missing.length) throw new MissingTopicsError(missing);
   }
   const topics = [...wanted]
     .filter(([t]) => !existing.has(t))

@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataHolderRegistered, EventBus, eventsMigrations, Outbox, type EventData } from '@vigil/events';
 import { kafkaBrokers, type BaseConfig } from './config.js';
+import { kafkaConnection } from './kafka-connection.js';
 import { IDENTITY_SCHEMA } from './db/api-keys.js';
 import { migrate } from './db/migrate.js';
 import { createPool, ensureDatabase } from './db/pool.js';
@@ -106,6 +107,8 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
     partitions: config.KAFKA_TOPIC_PARTITIONS,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     namespace: config.KAFKA_NAMESPACE || undefined,
+    connection: kafkaConnection(config),
+    createTopics: config.KAFKA_CREATE_TOPICS,
   });
   const outbox = new Outbox({ pool, schema: o.schema, bus, logger: app.log });
   const scheduler = new TaskScheduler({

@@ -1,4 +1,5 @@
 export * from './config.js';
+export { kafkaConnection } from './kafka-connection.js';
 export * from './errors.js';
 export * from './auth.js';
 export * from './app.js';
