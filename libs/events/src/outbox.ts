@@ -27,6 +27,8 @@ export class Outbox {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** A NOTIFY (or stop) arrived since the last pass: the next wait is skipped, so no wake-up is lost. */
+  private poked = false;
   private listener?: PoolClient;
   private readonly batchSize: number;
   private readonly pollMs: number;
@@ -77,7 +79,7 @@ export class Outbox {
   private async listen(): Promise<void> {
     try {
       const client = await this.o.pool.connect();
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => this.poke());
       client.on('error', (err) => {
         this.o.logger.warn({ err }, 'outbox listener lost; polling until it reconnects');
         client.release(err);
@@ -93,6 +95,7 @@ export class Outbox {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
+      this.poked = false;
       try {
         const sent = await this.relayOnce();
         failures = 0;
@@ -104,6 +107,7 @@ export class Outbox {
       if (!this.listener && this.running) await this.listen();
       const wait = failures ? Math.min(10_000, 200 * 2 ** Math.min(failures, 6)) : this.pollMs;
       await new Promise<void>((resolve) => {
+        if (!this.running || (this.poked && !failures)) return resolve();
         const t = setTimeout(resolve, wait);
         this.wake = () => {
           clearTimeout(t);
@@ -112,6 +116,11 @@ export class Outbox {
       });
       this.wake = undefined;
     }
+  }
+
+  private poke(): void {
+    this.poked = true;
+    this.wake?.();
   }
 
   /**
@@ -184,7 +193,7 @@ export class Outbox {
   async stop(timeoutMs = 5_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.poke();
     await this.loop;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

@@ -1,0 +1,99 @@
+// The codec: the one place where typed events become Kafka messages and back.
+import { describe, expect, it } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { buildEnvelope, encodeWire, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate } from './codec.js';
+import { defineEvent } from './define.js';
+import { EventValidationError } from './errors.js';
+import { isUuid, UUID_PATTERN } from './formats.js';
+
+const Thing = defineEvent({
+  type: 'ThingHappened',
+  topic: 'test.things',
+  version: 2,
+  description: 'test',
+  key: (d) => d.thingId,
+  schema: Type.Object({ thingId: Type.String({ format: 'uuid' }), at: Type.String({ format: 'date-time' }), count: Type.Integer({ minimum: 0 }) }),
+});
+const data = { thingId: '0b6c1f9e-4a1d-4f6e-9c55-2f1c3d4e5f60', at: '2026-01-02T03:04:05.678Z', count: 3 };
+
+describe('buildEnvelope', () => {
+  it('validates and wraps the payload with id, type, version, source, tenant and time', () => {
+    const e = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    expect(isUuid(e.id)).toBe(true);
+    expect(e).toMatchObject({ type: 'ThingHappened', version: 2, source: 'svc', tenantId: 'acme', data });
+    expect(Date.parse(e.occurredAt)).not.toBeNaN();
+    const fixed = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc', id: data.thingId, occurredAt: new Date('2026-05-06T07:08:09Z') });
+    expect(fixed.id).toBe(data.thingId);
+    expect(fixed.occurredAt).toBe('2026-05-06T07:08:09.000Z');
+  });
+
+  it('rejects an invalid payload naming each bad field, five at most', () => {
+    const bad = { thingId: 'not-a-uuid', at: 'yesterday', count: -1 };
+    let err: unknown;
+    try {
+      buildEnvelope(Thing, bad as typeof data, { tenantId: 'acme', source: 'svc' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(EventValidationError);
+    const v = err as EventValidationError;
+    expect(v.eventType).toBe('ThingHappened v2');
+    expect(v.problems.join(' ')).toMatch(/\/thingId/);
+    expect(v.problems.join(' ')).toMatch(/\/at/);
+    expect(v.problems.join(' ')).toMatch(/\/count/);
+    expect(v.problems.length).toBeLessThanOrEqual(5);
+    const many = defineEvent({ type: 'Many', topic: 'test.many', version: 1, description: 'test', key: () => 'k', schema: Type.Object(Object.fromEntries('abcdefgh'.split('').map((k) => [k, Type.Integer()]))) });
+    expect(() => validate(many, {})).toThrow(EventValidationError);
+    try {
+      validate(many, {});
+    } catch (e) {
+      expect((e as EventValidationError).problems).toHaveLength(5);
+    }
+  });
+});
+
+describe('encodeWire / parseEnvelope', () => {
+  it('round-trips: key from the definition, type and version headers, the envelope as JSON', () => {
+    const e = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    const wire = encodeWire(Thing, e, { traceparent: '00-abc-def-01', [HEADER_TYPE]: 'spoofed' });
+    expect(wire.topic).toBe('test.things');
+    expect(wire.key).toBe(data.thingId);
+    expect(wire.headers).toEqual({ traceparent: '00-abc-def-01', [HEADER_TYPE]: 'ThingHappened', [HEADER_VERSION]: '2' });
+    expect(parseEnvelope(Buffer.from(wire.value))).toEqual(e);
+  });
+
+  it('refuses what is not a well-formed envelope, saying what is wrong', () => {
+    const problems = (raw: Buffer | null) => {
+      try {
+        parseEnvelope(raw);
+        return [];
+      } catch (err) {
+        expect(err).toBeInstanceOf(EventValidationError);
+        return (err as EventValidationError).problems;
+      }
+    };
+    expect(problems(null)).toEqual(['empty message']);
+    expect(problems(Buffer.alloc(0))).toEqual(['empty message']);
+    expect(problems(Buffer.from('{nope'))[0]).toMatch(/^not JSON/);
+    expect(problems(Buffer.from('42'))).toEqual(['not an object']);
+    expect(problems(Buffer.from('null'))).toEqual(['not an object']);
+    expect(problems(Buffer.from(JSON.stringify({ id: 'x', type: '', version: 1.5, tenantId: '', occurredAt: 'soon' })))).toEqual([
+      '/id: must be a UUID',
+      '/type: required',
+      '/version: must be an integer',
+      '/source: required',
+      '/tenantId: required',
+      '/occurredAt: must be a date-time',
+      '/data: required',
+    ]);
+  });
+});
+
+describe('UUID_PATTERN', () => {
+  it('is the one UUID check, used by the uuid format too', () => {
+    expect(UUID_PATTERN.test(data.thingId.toUpperCase())).toBe(true);
+    expect(isUuid(`${data.thingId}0`)).toBe(false);
+    expect(Thing.check.Check({ ...data, thingId: 'x' })).toBe(false);
+    expect(Thing.check.Check(data)).toBe(true);
+  });
+});
