@@ -33,15 +33,19 @@ export class ChainVerifier {
 
   /** Returns false at the first broken link (then `broken` says where and why). */
   feed(entries: readonly ChainEntry[]): boolean {
-    for (const e of entries) {
-      if (e.seq !== this.expectedSeq) return this.fail({ seq: this.expectedSeq, reason: 'sequence-gap', expected: String(this.expectedSeq), found: String(e.seq) });
-      if (e.prevHash !== this.prevHash) return this.fail({ seq: e.seq, reason: 'prev-hash-mismatch', expected: this.prevHash, found: e.prevHash });
-      const hash = entryHash(e.prevHash, e.seq, e.content);
-      if (hash !== e.hash) return this.fail({ seq: e.seq, reason: 'hash-mismatch', expected: hash, found: e.hash });
-      this.prevHash = hash;
-      this.expectedSeq++;
-      this.checked++;
-    }
+    for (const e of entries) if (!this.feedRow(e.seq, e.prevHash, e.hash, e.content)) return false;
+    return true;
+  }
+
+  /** One entry, without building an object per row (the streaming verifier's hot path). */
+  feedRow(seq: number, prevHash: string, hash: string, content: string): boolean {
+    if (seq !== this.expectedSeq) return this.fail({ seq: this.expectedSeq, reason: 'sequence-gap', expected: String(this.expectedSeq), found: String(seq) });
+    if (prevHash !== this.prevHash) return this.fail({ seq, reason: 'prev-hash-mismatch', expected: this.prevHash, found: prevHash });
+    const computed = entryHash(prevHash, seq, content);
+    if (computed !== hash) return this.fail({ seq, reason: 'hash-mismatch', expected: computed, found: hash });
+    this.prevHash = computed;
+    this.expectedSeq++;
+    this.checked++;
     return true;
   }
 
@@ -94,6 +98,13 @@ export interface StoredCheckpoint {
   seq: number;
   hash: string;
   signature: string;
+}
+
+/** A checkpoint met on the way through an intact chain: its signature, then the stored hash at its seq. */
+export function checkCheckpoint(key: SigningKey, tenantId: string, c: StoredCheckpoint, storedHash: string): BrokenLink | undefined {
+  if (!checkpointSignatureValid(key, tenantId, c.seq, c.hash, c.signature)) return { seq: c.seq, reason: 'checkpoint-signature-invalid', expected: 'valid Ed25519 signature', found: c.signature };
+  if (storedHash !== c.hash) return { seq: c.seq, reason: 'checkpoint-mismatch', expected: c.hash, found: storedHash };
+  return undefined;
 }
 
 /**
