@@ -29,16 +29,6 @@ export async function chainHead(tx: PoolClient, tenantId: string): Promise<{ seq
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
 }
 
-/** Returns false when the event is already in the chain. */
-export async function insertAuditEntry(tx: PoolClient, tenantId: string, e: Omit<AuditEntryRow, 'recordedAt'>): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `INSERT INTO gdpr.audit_log (tenant_id, seq, event_id, topic, subject_ref, content, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (tenant_id, event_id) DO NOTHING`,
-    [tenantId, e.seq, e.eventId, e.topic, e.subjectRef, e.content, e.prevHash, e.hash],
-  );
-  return rowCount === 1;
-}
-
 /** Event ids of this tenant already in the chain (an event appended by the writer that produced it). */
 export async function chainedEventIds(tx: PoolClient, tenantId: string, eventIds: string[]): Promise<Set<string>> {
   if (!eventIds.length) return new Set();

@@ -106,32 +106,3 @@ export function checkCheckpoint(key: SigningKey, tenantId: string, c: StoredChec
   if (storedHash !== c.hash) return { seq: c.seq, reason: 'checkpoint-mismatch', expected: c.hash, found: storedHash };
   return undefined;
 }
-
-/**
- * Checks the signed checkpoints against a chain intact up to `intactUpTo`: the first whose
- * signature or hash does not hold, or that vouches for entries no longer there (unless the
- * chain is already known to be broken, which explains the gap).
- */
-export function reviewCheckpoints(
-  key: SigningKey,
-  tenantId: string,
-  checkpoints: readonly StoredCheckpoint[],
-  intactUpTo: number,
-  chainBroken: boolean,
-  storedHashes: ReadonlyMap<number, string>,
-): { verified: number; broken?: BrokenLink } {
-  let verified = 0;
-  for (const c of checkpoints) {
-    let bad: BrokenLink | undefined;
-    if (c.seq > intactUpTo) {
-      if (!chainBroken) bad = { seq: intactUpTo + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${c.seq}`, found: `chain ends at ${intactUpTo}` };
-    } else if (!checkpointSignatureValid(key, tenantId, c.seq, c.hash, c.signature)) {
-      bad = { seq: c.seq, reason: 'checkpoint-signature-invalid', expected: 'valid Ed25519 signature', found: c.signature };
-    } else if (storedHashes.get(c.seq) !== c.hash) {
-      bad = { seq: c.seq, reason: 'checkpoint-mismatch', expected: c.hash, found: storedHashes.get(c.seq) ?? '(missing)' };
-    }
-    if (bad) return { verified, broken: bad };
-    if (c.seq <= intactUpTo) verified++;
-  }
-  return { verified };
-}
