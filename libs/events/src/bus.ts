@@ -5,6 +5,7 @@ import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
 import { buildEnvelope, encodeWire, type WireMessage } from './codec.js';
+import type { BatchHandler, SubscribeBatchOptions } from './batch-consumer.js';
 import { ConsumerGroups } from './consumer.js';
 import { kafkaClientSettings, type KafkaConnection } from './connection.js';
 import { DeadLetters } from './dead-letter.js';
@@ -147,6 +148,19 @@ export class EventBus {
 
   subscribe<S extends TSchema>(def: EventDefinition<S>, handler: EventHandler<S>, options: SubscribeOptions = {}): void {
     this.consumers.add(options.group ?? this.service, options.fromBeginning ?? true, def, handler as EventHandler<TSchema>);
+  }
+
+  /**
+   * The handler gets the validated envelopes of one partition in offset order, up to maxBatch at
+   * a time; failure semantics in the README (DLQ for invalid ones, retry then bisection for a
+   * failing batch, offsets resolved only up to what took effect).
+   */
+  subscribeBatch<S extends TSchema>(def: EventDefinition<S>, handler: BatchHandler<S>, options: SubscribeBatchOptions = {}): void {
+    const maxBatch = options.maxBatch ?? 500;
+    const maxWaitMs = options.maxWaitMs ?? 100;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`subscribeBatch ${def.type}: maxBatch must be a positive integer (got ${maxBatch})`);
+    if (!Number.isInteger(maxWaitMs) || maxWaitMs < 1) throw new Error(`subscribeBatch ${def.type}: maxWaitMs must be a positive integer (got ${maxWaitMs})`);
+    this.consumers.addBatch(options.group ?? this.service, options.fromBeginning ?? true, { def, handler: handler as BatchHandler<TSchema>, maxBatch, maxWaitMs });
   }
 
   /**

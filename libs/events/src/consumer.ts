@@ -3,6 +3,7 @@
 // handler succeeded.
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { TSchema } from '@sinclair/typebox';
+import { BatchRunner, type BatchSubscription } from './batch-consumer.js';
 import { parseEnvelope, validate } from './codec.js';
 import type { AnyEventDefinition, Envelope } from './define.js';
 import type { DeadLetters } from './dead-letter.js';
@@ -27,6 +28,8 @@ interface Group {
   id: string;
   fromBeginning: boolean;
   subs: Subscription[];
+  /** subscribeBatch subscriptions; a topic is consumed either one by one or in batches within a group. */
+  batchSubs: BatchSubscription[];
   consumer?: Consumer;
 }
 
@@ -35,6 +38,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class ConsumerGroups {
   private readonly groups = new Map<string, Group>();
   private stopping = false;
+  private readonly batches: BatchRunner;
 
   constructor(
     private readonly kafka: Kafka,
@@ -43,18 +47,32 @@ export class ConsumerGroups {
     private readonly metrics: EventMetrics,
     private readonly log: EventLogger,
     private readonly retry: RetryPolicy,
-  ) {}
+  ) {
+    this.batches = new BatchRunner(deadLetters, metrics, log, retry, () => this.stopping);
+  }
 
   add(groupId: string, fromBeginning: boolean, def: AnyEventDefinition, handler: EventHandler<TSchema>): void {
-    const group = this.groups.get(groupId) ?? { id: groupId, fromBeginning, subs: [] };
-    if (group.consumer) throw new Error(`consumer group ${groupId} already started; subscribe before start()`);
+    const group = this.group(groupId, fromBeginning, def);
+    if (group.batchSubs.some((s) => s.def.topic === def.topic)) throw new Error(`${def.topic} is consumed in batches by group ${groupId}; use subscribeBatch for it there too`);
     group.subs.push({ def, handler });
+  }
+
+  addBatch(groupId: string, fromBeginning: boolean, sub: BatchSubscription): void {
+    const group = this.group(groupId, fromBeginning, sub.def);
+    if (group.subs.some((s) => s.def.topic === sub.def.topic)) throw new Error(`${sub.def.topic} is consumed one by one by group ${groupId}; use subscribe for it there too`);
+    group.batchSubs.push(sub);
+  }
+
+  private group(groupId: string, fromBeginning: boolean, def: AnyEventDefinition): Group {
+    const group = this.groups.get(groupId) ?? { id: groupId, fromBeginning, subs: [], batchSubs: [] };
+    if (group.consumer) throw new Error(`consumer group ${groupId} already started; subscribe before start() (${def.type})`);
     this.groups.set(groupId, group);
+    return group;
   }
 
   /** Logical topics some group subscribes to. */
   topics(): AnyEventDefinition[] {
-    return [...this.groups.values()].flatMap((g) => g.subs.map((s) => s.def));
+    return [...this.groups.values()].flatMap((g) => [...g.subs, ...g.batchSubs].map((s) => s.def));
   }
 
   async start(): Promise<void> {
@@ -81,10 +99,11 @@ export class ConsumerGroups {
       sessionTimeout: 12_000,
       heartbeatInterval: 2_000,
       retry: { initialRetryTime: 300, retries: 10, restartOnFailure: async () => !this.stopping },
+      ...(group.batchSubs.length ? { maxWaitTimeInMs: Math.min(...group.batchSubs.map((s) => s.maxWaitMs)) } : {}),
     });
     group.consumer = consumer;
     await consumer.connect();
-    const topics = [...new Set(group.subs.map((s) => this.names.physical(s.def.topic)))];
+    const topics = [...new Set([...group.subs, ...group.batchSubs].map((s) => this.names.physical(s.def.topic)))];
     await consumer.subscribe({ topics, fromBeginning: group.fromBeginning });
     await consumer.run({
       autoCommit: true,
@@ -97,6 +116,8 @@ export class ConsumerGroups {
   private async processBatch(group: Group, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const topic = this.names.logical(batch.topic);
+    const batchSubs = group.batchSubs.filter((s) => s.def.topic === topic);
+    if (batchSubs.length) return this.batches.process(group.id, topic, batchSubs, payload);
     const lagLabels = { topic, partition: String(batch.partition), group: group.id };
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;

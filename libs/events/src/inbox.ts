@@ -33,3 +33,38 @@ export async function handleOnce(o: InboxOptions, event: Pick<Envelope, 'id'>, e
     client.release();
   }
 }
+
+/**
+ * Inbox for a batch, inside the caller's transaction: records every event not yet processed by
+ * this consumer and returns those (first occurrence of each id, order kept). Apply the effects of
+ * exactly the returned events in the same transaction, so a redelivered batch has no second effect.
+ */
+export async function claimInbox<E extends Pick<Envelope, 'id'>>(tx: PoolClient, o: Omit<InboxOptions, 'pool'>, events: readonly E[]): Promise<E[]> {
+  if (!events.length) return [];
+  const { rows } = await tx.query<{ event_id: string }>(
+    `INSERT INTO ${o.schema}.inbox (consumer, event_id) SELECT $1, id FROM unnest($2::uuid[]) AS u(id) ON CONFLICT DO NOTHING RETURNING event_id`,
+    [o.consumer, events.map((e) => e.id)],
+  );
+  const fresh = new Set(rows.map((r) => r.event_id));
+  return events.filter((e) => fresh.delete(e.id.toLowerCase()));
+}
+
+/**
+ * handleOnce for a batch: one transaction holding the inbox rows of the new events and `effect`
+ * applied to exactly those. Returns the new events ([] when all were duplicates; `effect` is then not called).
+ */
+export async function handleOnceBatch<E extends Pick<Envelope, 'id'>>(o: InboxOptions, events: readonly E[], effect: (tx: PoolClient, fresh: E[]) => Promise<void>): Promise<E[]> {
+  const client = await o.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const fresh = await claimInbox(client, o, events);
+    if (fresh.length) await effect(client, fresh);
+    await client.query('COMMIT');
+    return fresh;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

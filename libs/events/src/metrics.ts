@@ -30,6 +30,27 @@ export function createEventMetrics(registry: Registry) {
         buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
         registers,
       }),
+    batchSize:
+      existing<Histogram<'topic' | 'group'>>('vigil_events_batch_size') ??
+      new Histogram({
+        name: 'vigil_events_batch_size',
+        help: 'Envelopes per batch handed to a batch handler (subscribeBatch)',
+        labelNames: ['topic', 'group'],
+        buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+        registers,
+      }),
+    batchDuration:
+      existing<Histogram<'topic' | 'group'>>('vigil_events_batch_duration_seconds') ??
+      new Histogram({
+        name: 'vigil_events_batch_duration_seconds',
+        help: 'Batch handler duration per call (subscribeBatch)',
+        labelNames: ['topic', 'group'],
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+        registers,
+      }),
+    bisections:
+      existing<Counter<'topic' | 'group'>>('vigil_events_batch_bisections_total') ??
+      new Counter({ name: 'vigil_events_batch_bisections_total', help: 'Failed batches split in two to isolate a poison message', labelNames: ['topic', 'group'], registers }),
     lag:
       existing<Gauge<'topic' | 'partition' | 'group'>>('vigil_events_consumer_lag') ??
       new Gauge({ name: 'vigil_events_consumer_lag', help: 'Messages behind the high watermark', labelNames: ['topic', 'partition', 'group'], registers }),

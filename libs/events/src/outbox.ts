@@ -47,9 +47,9 @@ export class Outbox {
     return envelope;
   }
 
-  /** Same as enqueue for many events of one definition, in one INSERT. */
-  async enqueueMany<S extends TSchema>(tx: Queryable, def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<void> {
-    if (!items.length) return;
+  /** Same as enqueue for many events of one definition, in one INSERT; returns their envelopes. */
+  async enqueueMany<S extends TSchema>(tx: Queryable, def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<Envelope<Static<S>>[]> {
+    if (!items.length) return [];
     const envelopes = items.map((i) => buildEnvelope(def, i.data, { ...i.opts, source: this.o.bus.service }));
     const trace = injectTraceHeaders({});
     await this.insert(
@@ -57,6 +57,7 @@ export class Outbox {
       envelopes.map((e, n) => encodeWire(def, e, { ...trace, ...items[n]?.opts.headers })),
       envelopes.map((e) => e.id),
     );
+    return envelopes;
   }
 
   private async insert(tx: Queryable, wires: WireMessage[], ids: string[]): Promise<void> {

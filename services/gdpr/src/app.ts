@@ -44,7 +44,7 @@ export async function buildApp(config: Config) {
   const requestDeps: RequestDeps = { pool, outbox, pseudonymKey };
   const auditDeps: AuditDeps = { pool, pseudonymKey, signingKey: signingKeyFromSeed(config.GDPR_AUDIT_SIGNING_SEED) };
 
-  await app.register(consentRoutes, { prefix: '/v1', deps: { pool, writer: new ConsentWriter(pool, outbox), pseudonymKey } });
+  await app.register(consentRoutes, { prefix: '/v1', deps: { pool, writer: new ConsentWriter(pool, outbox, { pseudonymKey }), pseudonymKey } });
   await app.register(dataHolderRoutes, { prefix: '/v1', pool });
   await app.register(subjectRequestRoutes, { prefix: '/v1', deps: requestDeps });
   await app.register(exceptionRoutes, { prefix: '/v1', deps: requestDeps });

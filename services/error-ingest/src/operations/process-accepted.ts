@@ -21,6 +21,32 @@ export interface ProcessingOptions {
 }
 
 const MINUTE = 60_000;
+
+type Accepted = EventData<typeof ErrorEventAccepted>;
+
+/**
+ * A batch of ErrorEventAccepted messages in one transaction: the messages of one project (and
+ * tenant) are merged, so each project gets one processing pass — one events insert, one issue
+ * upsert per fingerprint, aggregated counters — whatever the number of messages. Order is kept:
+ * projects in order of first appearance, events in message order. Returns the events processed.
+ */
+export async function processAcceptedBatch(
+  tx: PoolClient,
+  o: ProcessingOptions,
+  messages: readonly { tenantId: string; data: Accepted }[],
+  log: EventLogger,
+): Promise<number> {
+  const merged = new Map<string, { tenantId: string; data: Accepted }>();
+  for (const m of messages) {
+    const k = `${m.tenantId}\u0000${m.data.projectId}`;
+    const cur = merged.get(k);
+    if (cur) cur.data = { ...cur.data, events: [...cur.data.events, ...m.data.events] };
+    else merged.set(k, { tenantId: m.tenantId, data: m.data });
+  }
+  let processed = 0;
+  for (const m of merged.values()) processed += await processAccepted(tx, o, m.data, m.tenantId, log);
+  return processed;
+}
 const HOUR = 3_600_000;
 const floorTo = (d: Date, step: number) => new Date(Math.floor(d.getTime() / step) * step);
 

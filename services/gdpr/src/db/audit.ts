@@ -29,57 +29,32 @@ export async function chainHead(tx: PoolClient, tenantId: string): Promise<{ seq
   return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : undefined;
 }
 
-/** Returns false when the event is already in the chain. */
-export async function insertAuditEntry(tx: PoolClient, tenantId: string, e: Omit<AuditEntryRow, 'recordedAt'>): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `INSERT INTO gdpr.audit_log (tenant_id, seq, event_id, topic, subject_ref, content, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (tenant_id, event_id) DO NOTHING`,
-    [tenantId, e.seq, e.eventId, e.topic, e.subjectRef, e.content, e.prevHash, e.hash],
+/** Event ids of this tenant already in the chain (an event appended by the writer that produced it). */
+export async function chainedEventIds(tx: PoolClient, tenantId: string, eventIds: string[]): Promise<Set<string>> {
+  if (!eventIds.length) return new Set();
+  const { rows } = await tx.query(`SELECT event_id FROM gdpr.audit_log WHERE tenant_id = $1 AND event_id = ANY($2::uuid[])`, [tenantId, eventIds]);
+  return new Set(rows.map((r) => r.event_id as string));
+}
+
+/** Appends consecutive entries of one tenant in one statement (the caller holds the chain lock). */
+export async function insertAuditEntries(tx: PoolClient, tenantId: string, list: Omit<AuditEntryRow, 'recordedAt'>[]): Promise<void> {
+  if (!list.length) return;
+  const col = <K extends keyof Omit<AuditEntryRow, 'recordedAt'>>(k: K) => list.map((e) => e[k]);
+  await tx.query(
+    `INSERT INTO gdpr.audit_log (tenant_id, seq, event_id, topic, subject_ref, content, prev_hash, hash)
+     SELECT $1, u.* FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u`,
+    [tenantId, col('seq'), col('eventId'), col('topic'), col('subjectRef'), col('content'), col('prevHash'), col('hash')],
   );
-  return rowCount === 1;
 }
 
-export interface SegmentCheck {
-  entries: number;
-  firstBroken: { seq: number; reason: 'sequence-gap' | 'prev-hash-mismatch' | 'hash-mismatch'; expected: string; found: string } | null;
-}
-
-/**
- * Verifies the entries with seq in [fromSeq, toSeq] inside PostgreSQL: every row's hash is
- * recomputed with the same formula as entryHash() (sha256 of prev_hash, seq and content,
- * UTF-8), every row must follow the one before it, and the first row must link to the stored
- * hash of row fromSeq - 1 (the genesis hash for row 1). Segments are independent, so a chain
- * can be checked in parallel; only the summary and the first broken link travel back.
- */
-export async function checkChainSegment(tx: PoolClient, tenantId: string, fromSeq: number, toSeq: number, genesis: string): Promise<SegmentCheck> {
-  const { rows } = await tx.query(
-    `WITH linked AS (
-       SELECT seq, prev_hash, hash,
-              COALESCE(lag(seq) OVER w + 1, $2) AS want_seq,
-              COALESCE(lag(hash) OVER w,
-                CASE WHEN $2 = 1 THEN $4 ELSE COALESCE((SELECT b.hash FROM gdpr.audit_log b WHERE b.tenant_id = $1 AND b.seq = $2 - 1), '(missing)') END) AS want_prev,
-              encode(sha256(convert_to(prev_hash || E'\n' || seq::text || E'\n' || content, 'UTF8')), 'hex') AS want_hash
-       FROM gdpr.audit_log WHERE tenant_id = $1 AND seq BETWEEN $2 AND $3 WINDOW w AS (ORDER BY seq)
-     ), judged AS (
-       SELECT seq, CASE WHEN seq <> want_seq THEN want_seq ELSE seq END AS at_seq,
-              CASE WHEN seq <> want_seq THEN 'sequence-gap' WHEN prev_hash <> want_prev THEN 'prev-hash-mismatch' WHEN hash <> want_hash THEN 'hash-mismatch' END AS reason,
-              CASE WHEN seq <> want_seq THEN want_seq::text WHEN prev_hash <> want_prev THEN want_prev ELSE want_hash END AS expected,
-              CASE WHEN seq <> want_seq THEN seq::text WHEN prev_hash <> want_prev THEN prev_hash ELSE hash END AS found
-       FROM linked
-     )
-     SELECT count(*)::int AS entries,
-            (SELECT jsonb_build_object('seq', at_seq, 'reason', reason, 'expected', expected, 'found', found) FROM judged WHERE reason IS NOT NULL ORDER BY seq LIMIT 1) AS first_broken
-     FROM judged`,
-    [tenantId, fromSeq, toSeq, genesis],
-  );
-  const r = rows[0];
-  return { entries: r.entries, firstBroken: r.first_broken ? { ...r.first_broken, seq: Number(r.first_broken.seq) } : null };
-}
-
-/** Stored hashes at the given seqs (to compare with signed checkpoints). */
-export async function hashesAt(tx: PoolClient, tenantId: string, seqs: number[]): Promise<Map<number, string>> {
-  const { rows } = await tx.query(`SELECT seq, hash FROM gdpr.audit_log WHERE tenant_id = $1 AND seq = ANY($2::bigint[])`, [tenantId, seqs]);
-  return new Map(rows.map((r) => [Number(r.seq), r.hash as string]));
+/** Chain rows after `afterSeq`, in seq order, as [seq, prev_hash, hash, content] tuples (no per-row objects). */
+export async function chainPage(tx: PoolClient, tenantId: string, afterSeq: number, limit: number): Promise<[number, string, string, string][]> {
+  const { rows } = await tx.query<[number, string, string, string]>({
+    text: `SELECT seq::int8::float8, prev_hash, hash, content FROM gdpr.audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    values: [tenantId, afterSeq, limit],
+    rowMode: 'array',
+  });
+  return rows;
 }
 
 export async function listAuditEntries(

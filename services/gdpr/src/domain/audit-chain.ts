@@ -33,15 +33,19 @@ export class ChainVerifier {
 
   /** Returns false at the first broken link (then `broken` says where and why). */
   feed(entries: readonly ChainEntry[]): boolean {
-    for (const e of entries) {
-      if (e.seq !== this.expectedSeq) return this.fail({ seq: this.expectedSeq, reason: 'sequence-gap', expected: String(this.expectedSeq), found: String(e.seq) });
-      if (e.prevHash !== this.prevHash) return this.fail({ seq: e.seq, reason: 'prev-hash-mismatch', expected: this.prevHash, found: e.prevHash });
-      const hash = entryHash(e.prevHash, e.seq, e.content);
-      if (hash !== e.hash) return this.fail({ seq: e.seq, reason: 'hash-mismatch', expected: hash, found: e.hash });
-      this.prevHash = hash;
-      this.expectedSeq++;
-      this.checked++;
-    }
+    for (const e of entries) if (!this.feedRow(e.seq, e.prevHash, e.hash, e.content)) return false;
+    return true;
+  }
+
+  /** One entry, without building an object per row (the streaming verifier's hot path). */
+  feedRow(seq: number, prevHash: string, hash: string, content: string): boolean {
+    if (seq !== this.expectedSeq) return this.fail({ seq: this.expectedSeq, reason: 'sequence-gap', expected: String(this.expectedSeq), found: String(seq) });
+    if (prevHash !== this.prevHash) return this.fail({ seq, reason: 'prev-hash-mismatch', expected: this.prevHash, found: prevHash });
+    const computed = entryHash(prevHash, seq, content);
+    if (computed !== hash) return this.fail({ seq, reason: 'hash-mismatch', expected: computed, found: hash });
+    this.prevHash = computed;
+    this.expectedSeq++;
+    this.checked++;
     return true;
   }
 
@@ -96,31 +100,9 @@ export interface StoredCheckpoint {
   signature: string;
 }
 
-/**
- * Checks the signed checkpoints against a chain intact up to `intactUpTo`: the first whose
- * signature or hash does not hold, or that vouches for entries no longer there (unless the
- * chain is already known to be broken, which explains the gap).
- */
-export function reviewCheckpoints(
-  key: SigningKey,
-  tenantId: string,
-  checkpoints: readonly StoredCheckpoint[],
-  intactUpTo: number,
-  chainBroken: boolean,
-  storedHashes: ReadonlyMap<number, string>,
-): { verified: number; broken?: BrokenLink } {
-  let verified = 0;
-  for (const c of checkpoints) {
-    let bad: BrokenLink | undefined;
-    if (c.seq > intactUpTo) {
-      if (!chainBroken) bad = { seq: intactUpTo + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${c.seq}`, found: `chain ends at ${intactUpTo}` };
-    } else if (!checkpointSignatureValid(key, tenantId, c.seq, c.hash, c.signature)) {
-      bad = { seq: c.seq, reason: 'checkpoint-signature-invalid', expected: 'valid Ed25519 signature', found: c.signature };
-    } else if (storedHashes.get(c.seq) !== c.hash) {
-      bad = { seq: c.seq, reason: 'checkpoint-mismatch', expected: c.hash, found: storedHashes.get(c.seq) ?? '(missing)' };
-    }
-    if (bad) return { verified, broken: bad };
-    if (c.seq <= intactUpTo) verified++;
-  }
-  return { verified };
+/** A checkpoint met on the way through an intact chain: its signature, then the stored hash at its seq. */
+export function checkCheckpoint(key: SigningKey, tenantId: string, c: StoredCheckpoint, storedHash: string): BrokenLink | undefined {
+  if (!checkpointSignatureValid(key, tenantId, c.seq, c.hash, c.signature)) return { seq: c.seq, reason: 'checkpoint-signature-invalid', expected: 'valid Ed25519 signature', found: c.signature };
+  if (storedHash !== c.hash) return { seq: c.seq, reason: 'checkpoint-mismatch', expected: c.hash, found: storedHash };
+  return undefined;
 }

@@ -3,11 +3,11 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
-import { chainHead, checkChainSegment, hashesAt, insertAuditEntry, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
+import { chainedEventIds, chainHead, chainPage, insertAuditEntries, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
 import { getRequest } from '../db/requests.js';
 import { scopeTransaction, withTransaction } from '@vigil/service-kit';
 import { asTenant, tenantScope } from './tenant-scope.js';
-import { entryHash, GENESIS_HASH, reviewCheckpoints, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
+import { ChainVerifier, checkCheckpoint, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
 import { auditContent, redactForAudit } from '../domain/audit-entry.js';
 
 export interface AuditDeps {
@@ -16,16 +16,48 @@ export interface AuditDeps {
   signingKey: SigningKey;
 }
 
-/** Appends one event to its tenant's chain, inside the caller's transaction (the consumer's inbox one), scoped to the event's tenant. */
-export async function appendToChain(tx: PoolClient, key: string, event: Envelope, topic: string): Promise<boolean> {
-  await scopeTransaction(tx, tenantScope(event.tenantId));
-  const redacted = redactForAudit(key, event, topic);
-  const ref = redacted.requestId ? ((await getRequest(tx, redacted.requestId))?.subjectRef ?? null) : redacted.subjectRef;
-  const content = auditContent(event, redacted.data);
-  const head = await lockChainHead(tx, event.tenantId);
-  const seq = (head?.seq ?? 0) + 1;
-  const prevHash = head?.hash ?? GENESIS_HASH;
-  return insertAuditEntry(tx, event.tenantId, { seq, eventId: event.id, topic, subjectRef: ref, content, prevHash, hash: entryHash(prevHash, seq, content) });
+/**
+ * Appends events to their tenants' chains inside the caller's transaction (the consumer's inbox
+ * one, or the consent writer's), in the order given: per tenant, one chain lock, one multi-row
+ * insert. Events already in the chain are skipped (a ConsentChanged is appended by the consent
+ * writer in its own transaction and arrives again through the feed). Leaves the transaction
+ * scoped to the last tenant. Returns how many entries were appended.
+ */
+export async function appendToChains(tx: PoolClient, key: string, events: readonly { event: Envelope; topic: string }[]): Promise<number> {
+  const byTenant = new Map<string, { event: Envelope; topic: string }[]>();
+  for (const e of events) byTenant.set(e.event.tenantId, [...(byTenant.get(e.event.tenantId) ?? []), e]);
+  let appended = 0;
+  for (const [tenantId, list] of byTenant) {
+    await scopeTransaction(tx, tenantScope(tenantId));
+    const refs = new Map<string, string | null>();
+    const entries = [];
+    for (const { event, topic } of list) {
+      const redacted = redactForAudit(key, event, topic);
+      let ref = redacted.subjectRef;
+      if (redacted.requestId) {
+        if (!refs.has(redacted.requestId)) refs.set(redacted.requestId, (await getRequest(tx, redacted.requestId))?.subjectRef ?? null);
+        ref = refs.get(redacted.requestId)!;
+      }
+      entries.push({ eventId: event.id, topic, subjectRef: ref, content: auditContent(event, redacted.data) });
+    }
+    const head = await lockChainHead(tx, tenantId);
+    const chained = await chainedEventIds(tx, tenantId, entries.map((e) => e.eventId));
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const rows = [];
+    const seen = new Set<string>();
+    for (const e of entries) {
+      if (chained.has(e.eventId) || seen.has(e.eventId)) continue;
+      seen.add(e.eventId);
+      seq++;
+      const hash = entryHash(prevHash, seq, e.content);
+      rows.push({ ...e, seq, prevHash, hash });
+      prevHash = hash;
+    }
+    await insertAuditEntries(tx, tenantId, rows);
+    appended += rows.length;
+  }
+  return appended;
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
@@ -46,48 +78,59 @@ export interface VerifyResult {
   verifiedAt: string;
 }
 
-const SEGMENT = 50_000;
-const PARALLEL = 3;
+const PAGE = 5_000;
 
 /**
- * Checks the tenant's whole chain, segment by segment in parallel (each recomputed and linked
- * inside PostgreSQL, so the rows never cross the wire), then every signed checkpoint. The first
- * broken link is the earliest of: a bad entry, a checkpoint whose signature or hash does not
- * hold, or entries missing after the latest checkpoint.
+ * Streams the tenant's chain in seq order (keyset pages of PAGE rows from one repeatable-read
+ * snapshot; the next page is requested before the current one is hashed, so PostgreSQL reads
+ * while Node hashes) and checks each signed checkpoint when the stream reaches it. Memory holds
+ * two pages whatever the chain length. The first broken link is the earliest of: a bad entry, a
+ * checkpoint whose signature or hash does not hold, or entries missing after the latest checkpoint.
  */
 export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<VerifyResult> {
-  const { head, checkpoints } = await withTransaction(deps.pool, async (tx) => ({ head: await chainHead(tx, tenantId), checkpoints: await listCheckpoints(tx, tenantId) }), asTenant(tenantId));
-  const last = head?.seq ?? 0;
-  const segments: [number, number][] = [];
-  for (let from = 1; from <= last; from += SEGMENT) segments.push([from, Math.min(last, from + SEGMENT - 1)]);
-  let broken: BrokenLink | undefined;
-  let next = 0;
-  const worker = async () => {
-    while (next < segments.length) {
-      const [from, to] = segments[next++]!;
-      if (broken && broken.seq < from) return;
-      const r = await withTransaction(deps.pool, (tx) => checkChainSegment(tx, tenantId, from, to, GENESIS_HASH), asTenant(tenantId));
-      if (r.firstBroken && (!broken || r.firstBroken.seq < broken.seq)) broken = r.firstBroken;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, segments.length) }, worker));
-  const entries = broken ? broken.seq - 1 : last;
-  return withTransaction(deps.pool, async (tx) => {
-    const intactUpTo = entries;
-    const stored = await hashesAt(tx, tenantId, checkpoints.filter((c) => c.seq <= intactUpTo).map((c) => c.seq));
-    const review = reviewCheckpoints(deps.signingKey, tenantId, checkpoints, intactUpTo, !!broken, stored);
-    if (review.broken && (!broken || review.broken.seq < broken.seq)) broken = review.broken;
-    const verifiedCheckpoints = review.verified;
-    const latest = checkpoints[checkpoints.length - 1];
-    return {
-      valid: !broken,
-      entries: broken ? Math.min(entries, broken.seq - 1) : entries,
-      head: head ?? null,
-      checkpoints: { total: checkpoints.length, verified: verifiedCheckpoints, latestSeq: latest?.seq ?? null },
-      firstBroken: broken ?? null,
-      verifiedAt: new Date().toISOString(),
-    };
-  }, asTenant(tenantId));
+  return withTransaction(
+    deps.pool,
+    async (tx) => {
+      const head = (await chainHead(tx, tenantId)) ?? null;
+      const checkpoints = await listCheckpoints(tx, tenantId);
+      const chain = new ChainVerifier();
+      let broken: BrokenLink | undefined;
+      let verified = 0;
+      let nextCheckpoint = 0;
+      let pending: Promise<[number, string, string, string][]> | undefined = chainPage(tx, tenantId, 0, PAGE);
+      while (pending && !broken) {
+        const rows: [number, string, string, string][] = await pending;
+        pending = rows.length === PAGE ? chainPage(tx, tenantId, rows[rows.length - 1]![0], PAGE) : undefined;
+        const firstSeq = chain.checked + 1;
+        let intact = true;
+        for (const r of rows) if (!(intact = chain.feedRow(r[0], r[1], r[2], r[3]))) break;
+        // Checkpoints inside the intact part of this page; one that fails is earlier than any later break.
+        for (; nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.seq <= chain.checked; nextCheckpoint++) {
+          const c = checkpoints[nextCheckpoint]!;
+          const bad = checkCheckpoint(deps.signingKey, tenantId, c, rows[c.seq - firstSeq]![2]);
+          if (bad) {
+            broken = bad;
+            break;
+          }
+          verified++;
+        }
+        if (!broken && !intact) broken = chain.broken;
+      }
+      if (pending) await pending.catch(() => undefined); // stopped early: let the prefetch finish before COMMIT
+      const after = checkpoints[nextCheckpoint];
+      if (!broken && after) broken = { seq: chain.checked + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${after.seq}`, found: `chain ends at ${chain.checked}` };
+      const latest = checkpoints[checkpoints.length - 1];
+      return {
+        valid: !broken,
+        entries: broken ? Math.min(chain.checked, broken.seq - 1) : chain.checked,
+        head,
+        checkpoints: { total: checkpoints.length, verified, latestSeq: latest?.seq ?? null },
+        firstBroken: broken ?? null,
+        verifiedAt: new Date().toISOString(),
+      };
+    },
+    { ...asTenant(tenantId), isolation: 'repeatable read', readOnly: true },
+  );
 }
 
 /** Signs the current head of one tenant's chain. */

@@ -1,12 +1,13 @@
 // Group commit for consent writes: concurrent writes of one tenant share a transaction
-// (one multi-row append, one outbox insert, one commit). A write resolves only after its
-// batch committed, so nothing is acknowledged before it is durable. No timer: a batch
-// starts as soon as the previous one of its lane finished, so an idle writer adds no delay.
-// Lanes: a subject always maps to the same lane of its tenant, and a lane runs one batch at
-// a time, so the changes of one subject commit (and reach the outbox) in the order given.
+// (one multi-row ledger append, one outbox insert, the hash-chain appends, one commit). A write
+// resolves only after its batch committed, so nothing is acknowledged before it is durable. No
+// timer: a batch starts as soon as the previous one of its tenant finished, so an idle writer adds
+// no delay. One lane per tenant: the transaction runs in the tenant's RLS scope, its batches commit
+// one at a time in arrival order, so the ledger, the outbox and the tenant's chain keep call order.
 import type { Pool } from 'pg';
 import { ConsentChanged, type Outbox } from '@vigil/events';
 import { appendConsents, type ConsentRow } from '../db/consents.js';
+import { appendToChains } from './audit.js';
 import { withTransaction } from '@vigil/service-kit';
 import { asTenant } from './tenant-scope.js';
 
@@ -19,9 +20,6 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
-const LANES = 8;
-
-const laneOf = (row: NewConsent) => `${row.tenantId}\u0000${parseInt(row.subjectRef.slice(0, 8), 16) % LANES}`;
 
 export class ConsentWriter {
   private readonly queues = new Map<string, Pending[]>();
@@ -30,11 +28,14 @@ export class ConsentWriter {
   constructor(
     private readonly pool: Pool,
     private readonly outbox: Outbox,
+    /** Given: each ConsentChanged is appended to the tenant's audit chain in the same transaction
+     *  (the audit feed then skips it). Without: the audit feed appends it when it arrives. */
+    private readonly chain?: { pseudonymKey: string },
   ) {}
 
   write(row: NewConsent): Promise<ConsentRow> {
     return new Promise((resolve, reject) => {
-      const lane = laneOf(row);
+      const lane = row.tenantId;
       const queue = this.queues.get(lane) ?? [];
       queue.push({ row, resolve, reject });
       this.queues.set(lane, queue);
@@ -52,7 +53,7 @@ export class ConsentWriter {
         try {
           const rows = await withTransaction(this.pool, async (tx) => {
             const stored = await appendConsents(tx, batch.map((p) => p.row));
-            await this.outbox.enqueueMany(
+            const events = await this.outbox.enqueueMany(
               tx,
               ConsentChanged,
               stored.map((r) => ({
@@ -60,6 +61,7 @@ export class ConsentWriter {
                 opts: { tenantId },
               })),
             );
+            if (this.chain) await appendToChains(tx, this.chain.pseudonymKey, events.map((event) => ({ event, topic: ConsentChanged.topic })));
             return stored;
           }, asTenant(tenantId));
           batch.forEach((p, i) => p.resolve(rows[i]!));

@@ -1,0 +1,175 @@
+// Batch consumption: a handler gets the validated envelopes of one partition, in offset order,
+// many at a time, so a consumer can apply them in one transaction. Failure semantics (README):
+// invalid messages go to the DLQ and the rest proceeds; a failing batch is retried once, then
+// bisected until the poison message is alone, which is retried and dead-lettered with its reason;
+// an offset is resolved only once every message up to it took effect or went to the DLQ.
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { parseEnvelope, validate } from './codec.js';
+import type { AnyEventDefinition, Envelope } from './define.js';
+import type { DeadLetters } from './dead-letter.js';
+import { EventValidationError, isInfrastructureError, NonRetriableError } from './errors.js';
+import type { EventLogger } from './bus.js';
+import type { EventMetrics } from './metrics.js';
+import type { RetryPolicy } from './consumer.js';
+import { inConsumerSpan } from './tracing.js';
+
+export interface BatchContext {
+  topic: string;
+  partition: number;
+  /** Kafka offsets of the envelopes, same order. */
+  offsets: string[];
+  /** 1 for the first try of these envelopes; higher on a retry of the same set. */
+  attempt: number;
+  log: EventLogger;
+  /** Keeps the group membership alive during a long batch. */
+  heartbeat(): Promise<void>;
+}
+
+export type BatchHandler<S extends TSchema> = (events: Envelope<Static<S>>[], ctx: BatchContext) => Promise<void>;
+
+export interface SubscribeBatchOptions {
+  /** Most envelopes per handler call (default 500). */
+  maxBatch?: number;
+  /** Longest the broker holds a fetch open waiting for data (default 100 ms). Batches form from
+   *  what accumulated while the previous one ran, so an idle consumer adds no delay. */
+  maxWaitMs?: number;
+  /** Consumer group; defaults to the service name. */
+  group?: string;
+  fromBeginning?: boolean;
+}
+
+export interface BatchSubscription {
+  def: AnyEventDefinition;
+  handler: BatchHandler<TSchema>;
+  maxBatch: number;
+  maxWaitMs: number;
+}
+
+interface Item {
+  index: number;
+  message: KafkaMessage;
+  envelope: Envelope;
+  sub: BatchSubscription;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class BatchRunner {
+  constructor(
+    private readonly deadLetters: DeadLetters,
+    private readonly metrics: EventMetrics,
+    private readonly log: EventLogger,
+    private readonly retry: RetryPolicy,
+    private readonly stopping: () => boolean,
+  ) {}
+
+  /** One kafkajs batch (one partition) for the batch subscriptions of `topic` in `group`. */
+  async process(group: string, topic: string, subs: readonly BatchSubscription[], payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    const { partition } = batch;
+    const labels = { topic, group };
+    const log = this.log.child?.({ topic, partition, group }) ?? this.log;
+    const messages: KafkaMessage[] = [];
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      messages.push(m);
+    }
+    if (!messages.length) return;
+
+    // Pass 1: parse and validate. Invalid messages are dead-lettered now (their DLQ copy does not
+    // depend on the others); their offsets are resolved with the valid messages around them.
+    const items: Item[] = [];
+    for (const [index, message] of messages.entries()) {
+      const origin = { group, topic, partition, message };
+      try {
+        const envelope = parseEnvelope(message.value);
+        const sameType = subs.filter((s) => s.def.type === envelope.type);
+        if (!sameType.length) {
+          this.metrics.consumed.inc({ ...labels, outcome: 'ignored' });
+          continue;
+        }
+        const sub = sameType.find((s) => s.def.version === envelope.version);
+        if (!sub) throw new EventValidationError(envelope.type, [`unsupported version ${envelope.version}`]);
+        validate(sub.def, envelope.data);
+        items.push({ index, message, envelope, sub });
+      } catch (err) {
+        await this.deadLetters.send(origin, err as Error, 0, log.child?.({ offset: message.offset }) ?? log);
+      }
+    }
+
+    // Pass 2: runs of the same subscription, at most maxBatch each, in offset order.
+    const settle = (upTo: number) => resolveOffset(messages[upTo]!.offset);
+    let start = 0;
+    while (start < items.length) {
+      const first = items[start]!;
+      let end = start + 1;
+      while (end < items.length && end - start < first.sub.maxBatch && items[end]!.sub === first.sub) end++;
+      const chunk = items.slice(start, end);
+      this.metrics.batchSize.observe(labels, chunk.length);
+      await this.run(group, topic, partition, chunk, { retryWhole: true, log, heartbeat, settle });
+      // Invalid or ignored messages between this run and the next are done too.
+      settle(end < items.length ? items[end]!.index - 1 : messages.length - 1);
+      await heartbeat();
+      await commitOffsetsIfNecessary();
+      start = end;
+    }
+    if (!items.length) settle(messages.length - 1);
+    this.metrics.lag.set({ ...labels, partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(messages.at(-1)!.offset) - 1));
+  }
+
+  /** Resolves once every item of `chunk` took effect or went to the DLQ; throws only when stopping. */
+  private async run(
+    group: string,
+    topic: string,
+    partition: number,
+    chunk: Item[],
+    o: { retryWhole: boolean; log: EventLogger; heartbeat: () => Promise<void>; settle: (index: number) => void },
+  ): Promise<void> {
+    const labels = { topic, group };
+    const sub = chunk[0]!.sub;
+    for (let attempt = 1; ; attempt++) {
+      const end = this.metrics.batchDuration.startTimer(labels);
+      try {
+        await inConsumerSpan(topic, chunk[0]!.message.headers, () =>
+          sub.handler(
+            chunk.map((i) => i.envelope),
+            { topic, partition, offsets: chunk.map((i) => i.message.offset), attempt, log: o.log, heartbeat: o.heartbeat },
+          ),
+        );
+        end();
+        this.metrics.consumed.inc({ ...labels, outcome: 'ok' }, chunk.length);
+        o.settle(chunk.at(-1)!.index);
+        return;
+      } catch (err) {
+        end();
+        const error = err as Error;
+        const infra = isInfrastructureError(err);
+        const final = err instanceof NonRetriableError || err instanceof EventValidationError;
+        const delay = Math.min(this.retry.retryMaxMs, this.retry.retryBaseMs * 2 ** (attempt - 1));
+        if (chunk.length === 1 && !infra && (final || attempt >= this.retry.maxAttempts)) {
+          const item = chunk[0]!;
+          await this.deadLetters.send({ group, topic, partition, message: item.message }, error, attempt, o.log.child?.({ offset: item.message.offset, eventId: item.envelope.id }) ?? o.log);
+          o.settle(item.index);
+          return;
+        }
+        if (this.stopping()) throw err;
+        // Infrastructure down: the whole batch waits (retried without limit), nothing is bisected.
+        // A single message is retried up to maxAttempts; a batch once (a transient failure), then split.
+        if (infra || chunk.length === 1 || (o.retryWhole && attempt === 1 && !final)) {
+          this.metrics.retries.inc(labels);
+          o.log.warn({ err, attempt, delay, infra, size: chunk.length, firstOffset: chunk[0]!.message.offset }, 'batch handler failed; retrying');
+          await sleep(delay);
+          await o.heartbeat();
+          continue;
+        }
+        const mid = Math.ceil(chunk.length / 2);
+        o.log.warn({ err, size: chunk.length, firstOffset: chunk[0]!.message.offset }, 'batch handler failed; bisecting to find the poison message');
+        this.metrics.bisections.inc(labels);
+        await this.run(group, topic, partition, chunk.slice(0, mid), { ...o, retryWhole: false });
+        await this.run(group, topic, partition, chunk.slice(mid), { ...o, retryWhole: false });
+        return;
+      }
+    }
+  }
+}
