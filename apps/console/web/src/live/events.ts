@@ -27,7 +27,10 @@ const s = (v: unknown): string => (typeof v === 'string' || typeof v === 'number
 
 const n = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 
-// Summaries never show identifiers (SubjectRequestIssued carries the subject's e-mail): kinds, names, counts only.
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+// The server forwards a projection of each event (apps/console/server/stream/projection.ts: no personal data,
+// counts instead of sample/event lists); summaries use kinds, names and counts only.
 export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   AlertStateChanged: {
     invalidates: [['alerting']],
@@ -36,13 +39,13 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   IssueOpened: { invalidates: [['errors']], summary: (d) => `New issue: ${s(d.title)}` },
   IssueRegressed: { invalidates: [['errors']], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
   ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
-  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${n(d.events) || 1} error event(s) accepted for project ${s(d.projectId)}` },
+  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${num(d.eventCount) || 1} error event(s) accepted for project ${s(d.projectId)}` },
   HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
   MetricsCollected: {
     invalidates: [],
-    summary: (d, ctx) => `${n(d.samples)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
+    summary: (d, ctx) => `${num(d.sampleCount)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
   },
-  ApmMetricsReceived: { invalidates: [], summary: (d) => `${n(d.samples)} APM metrics from ${s(d.service)}` },
+  ApmMetricsReceived: { invalidates: [], summary: (d) => `${num(d.sampleCount)} APM metrics from ${s(d.service)}` },
   BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
   VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
   RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
