@@ -21,6 +21,8 @@ interface EventMeaning {
   /** Query key prefixes this event makes stale. */
   invalidates: QueryKey[];
   summary: (d: Record<string, unknown>, ctx: SummaryContext) => string;
+  /** Sent every collection cycle: counted under the ticker, not listed in it (they would crowd out the rest). */
+  routine?: true;
 }
 
 const s = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
@@ -43,9 +45,10 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
   MetricsCollected: {
     invalidates: [],
+    routine: true,
     summary: (d, ctx) => `${num(d.sampleCount)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
   },
-  ApmMetricsReceived: { invalidates: [], summary: (d) => `${num(d.sampleCount)} APM metrics from ${s(d.service)}` },
+  ApmMetricsReceived: { invalidates: [], routine: true, summary: (d) => `${num(d.sampleCount)} APM metrics from ${s(d.service)}` },
   BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
   VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
   RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
@@ -59,5 +62,7 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
 };
 
 export const STREAM_EVENT_TYPES = Object.keys(EVENT_MEANINGS);
+
+export const isRoutine = (type: string): boolean => EVENT_MEANINGS[type]?.routine === true;
 
 export const summarize = (e: StreamEnvelope, ctx: SummaryContext = {}): string => EVENT_MEANINGS[e.type]?.summary(e.data ?? {}, ctx) ?? e.type;
