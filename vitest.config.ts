@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Kafka; globalSetup starts the local broker unless KAFKA_BROKERS points elsewhere.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'libs/*/src/**/*.test.ts', 'libs/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'apps/*/server/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'libs/*/src/**/*.test.ts', 'libs/*/test/**/*.test.ts', 'services/*/src/**/*.test.ts', 'services/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'apps/*/server/**/*.test.ts', 'apps/*/web/src/**/*.test.ts'],
     globalSetup: ['./scripts/vitest-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

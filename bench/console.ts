@@ -244,9 +244,10 @@ async function measureStream(page: Page, token: string) {
     source.onopen = () => (w.__probeOpen = true);
     source.addEventListener('MetricsCollected', (e) => {
       const at = performance.timeOrigin + performance.now();
-      const env = JSON.parse((e as MessageEvent<string>).data) as { data: { samples: { name: string; value: number }[] } };
-      const seq = env.data.samples.find((s) => s.name === 'bench_seq')?.value;
-      if (seq !== undefined) w.__arrivals[seq] = at;
+      // The stream forwards no samples (only their count): the sequence number travels as collectedAt's offset from 2000-01-01.
+      const env = JSON.parse((e as MessageEvent<string>).data) as { data: { collectedAt: string } };
+      const seq = Date.parse(env.data.collectedAt) - Date.UTC(2000, 0, 1);
+      if (Number.isFinite(seq)) w.__arrivals[seq] = at;
     });
   });
   await page.waitForFunction(() => (globalThis as unknown as { __probeOpen: boolean }).__probeOpen, undefined, { timeout: 15_000 });
@@ -263,7 +264,7 @@ async function measureStream(page: Page, token: string) {
     logger: { debug() {}, info() {}, warn() {}, error: (o: object, m?: string) => console.error(m, o) },
   });
   const sent = new Map<number, number>();
-  const event = (seq: number) => ({ data: { databaseId: `bench-db-${seq % DATABASES}`, collectedAt: new Date().toISOString(), samples: [{ name: 'bench_seq', value: seq }] }, opts: { tenantId: tenant } });
+  const event = (seq: number) => ({ data: { databaseId: `bench-db-${seq % DATABASES}`, collectedAt: new Date(Date.UTC(2000, 0, 1) + seq).toISOString(), samples: [{ name: 'bench_seq', value: seq }] }, opts: { tenantId: tenant } });
   const arrivals = () => page.evaluate(() => (globalThis as unknown as { __arrivals: Record<number, number> }).__arrivals);
   try {
     // Warm-up: the console's consumer reads from the latest offset; wait until an event makes it through.

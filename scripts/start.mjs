@@ -52,10 +52,11 @@ function newest(p) {
 /** Builds the web app when web/dist is missing or older than its sources. */
 function ensureWebBuilt() {
   const built = path.join(WEB, 'dist', 'index.html');
-  const sources = Math.max(newest(path.join(WEB, 'src')), newest(path.join(WEB, 'index.html')), newest(path.join(WEB, 'vite.config.ts')), newest(path.join(WEB, 'public')));
+  const sources = Math.max(newest(path.join(WEB, 'src')), newest(path.join(WEB, 'index.html')), newest(path.join(WEB, 'vite.config.ts')), newest(path.join(WEB, 'vite-precompress.ts')), newest(path.join(WEB, 'public')));
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   console.log(existsSync(built) ? '[vigil] the console web app is older than its sources; rebuilding' : '[vigil] building the console web app');
-  const r = spawnSync('npm', ['run', 'build:web', '-w', '@vigil/console'], { cwd: root, stdio: 'inherit' });
+  // Always a production build: under NODE_ENV=test (or development) vite ships React's development build.
+  const r = spawnSync('npm', ['run', 'build:web', '-w', '@vigil/console'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error('building the console web app failed (npm run build:web -w @vigil/console)');
 }
 

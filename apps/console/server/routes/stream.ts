@@ -7,6 +7,7 @@ import { stillActive } from '../operations/sessions.js';
 import { sessionOf } from '../plugins/session-guard.js';
 import { SECURITY_HEADERS } from '../plugins/security-headers.js';
 import type { StreamEvent, StreamHub } from '../stream/hub.js';
+import { OpenStreams } from '../stream/open-streams.js';
 
 /** A client this far behind is cut off (it reconnects and resumes from the replay buffer). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -20,10 +21,8 @@ function lastEventId(header: unknown, query: unknown): number | undefined {
 
 export const streamRoutes: FastifyPluginAsync<{ deps: ConsoleDeps; hub: StreamHub }> = async (app: FastifyInstance, { deps, hub }) => {
   // Open streams would keep the server from closing: end them first.
-  const open = new Set<(reason?: string) => void>();
-  app.addHook('preClose', async () => {
-    for (const close of [...open]) close();
-  });
+  const open = new OpenStreams(deps.sessionEnded);
+  app.addHook('preClose', async () => open.closeAll());
   app.get('/api/stream', { config: { public: true, access: 'read' }, schema: { tags: ['stream'], hide: true } }, (req, reply) => {
     const session = sessionOf(req);
     const after = lastEventId(req.headers['last-event-id'], (req.query as Record<string, unknown>).lastEventId);
@@ -47,8 +46,7 @@ export const streamRoutes: FastifyPluginAsync<{ deps: ConsoleDeps; hub: StreamHu
       unsubscribe();
       clearInterval(heartbeat);
       clearTimeout(expiryTimer);
-      deps.sessionEnded.off('ended', onEnded);
-      open.delete(close);
+      forget();
       if (reason && !res.writableEnded) res.write(`event: session-ended\ndata: ${JSON.stringify({ reason })}\n\n`);
       res.end();
     };
@@ -60,6 +58,8 @@ export const streamRoutes: FastifyPluginAsync<{ deps: ConsoleDeps; hub: StreamHu
         close();
       }
     };
+
+    const forget = open.add(session.id, close);
 
     write(`retry: 3000\n\n`);
     write(`event: ready\ndata: ${JSON.stringify({ tenant: session.tenantId, heartbeatMs: deps.config.CONSOLE_STREAM_HEARTBEAT_MS })}\n\n`);
@@ -82,11 +82,6 @@ export const streamRoutes: FastifyPluginAsync<{ deps: ConsoleDeps; hub: StreamHu
     }, deps.config.CONSOLE_STREAM_HEARTBEAT_MS);
     scheduleExpiry(session.expiresAt);
 
-    const onEnded = (ids: string[]) => {
-      if (ids.includes(session.id)) close('session ended');
-    };
-    deps.sessionEnded.on('ended', onEnded);
-    open.add(close);
     res.on('close', () => close());
   });
 };

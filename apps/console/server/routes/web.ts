@@ -11,7 +11,8 @@ async function isFile(p: string): Promise<boolean> {
 }
 
 export const webRoutes: FastifyPluginAsync<{ dist: string }> = async (app: FastifyInstance, { dist }) => {
-  await app.register(fastifyStatic, { root: dist, serve: false });
+  // Built files come with .br/.gz siblings (web/vite-precompress.ts), chosen by Accept-Encoding.
+  await app.register(fastifyStatic, { root: dist, serve: false, preCompressed: true });
   app.get('/*', { config: { public: true, access: 'anonymous' }, schema: { hide: true } }, async (req, reply) => {
     const wanted = path.posix.normalize(`/${(req.params as { '*': string })['*']}`);
     if (wanted === '/api' || wanted.startsWith('/api/')) throw notFound('ROUTE_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);

@@ -3,9 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import { catalog, type EventBus } from '@vigil/events';
 import type { StreamHub } from './hub.js';
+import { projectForStream } from './projection.js';
 
 export function subscribeStream(bus: EventBus, hub: StreamHub): string {
   const group = `console-${randomUUID()}`;
-  for (const def of catalog) bus.subscribe(def, async (event) => hub.publish(event), { group, fromBeginning: false });
+  for (const def of catalog) {
+    bus.subscribe(
+      def,
+      async (event) => {
+        // Only what the screens need reaches the browser (no personal data): see projection.ts.
+        const projected = projectForStream(event);
+        if (projected) hub.publish(projected);
+      },
+      { group, fromBeginning: false },
+    );
+  }
   return group;
 }

@@ -2,6 +2,7 @@
 // console's derived key (a real error-ingest on the same test env).
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceKey, serviceKeyId } from '../domain/service-key.js';
 import { signIn, startHarness, type Harness } from './harness.js';
@@ -172,6 +173,24 @@ describe('web app', () => {
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toContain('immutable');
     expect((await h.app.inject({ method: 'GET', url: '/assets/missing.js' })).statusCode).toBe(404);
+
+    // The build writes .br/.gz beside each asset; the server picks one by Accept-Encoding.
+    const js = 'console.log("vigil");'.repeat(100);
+    await writeFile(path.join(h.webDist, 'assets', 'big-3c4d.js'), js);
+    await writeFile(path.join(h.webDist, 'assets', 'big-3c4d.js.br'), brotliCompressSync(js));
+    await writeFile(path.join(h.webDist, 'assets', 'big-3c4d.js.gz'), gzipSync(js));
+    const br = await h.app.inject({ method: 'GET', url: '/assets/big-3c4d.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(js);
+    const gz = await h.app.inject({ method: 'GET', url: '/assets/big-3c4d.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(js);
+    const plain = await h.app.inject({ method: 'GET', url: '/assets/big-3c4d.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(js);
     const api = await h.app.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(api.statusCode).toBe(404);
     expect(api.headers['content-type']).toMatch(/problem\+json/);

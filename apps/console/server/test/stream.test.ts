@@ -2,7 +2,7 @@
 // the stream closing when its session is revoked. Events go through the real Kafka.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessingRecorded, type EventBus } from '@vigil/events';
+import { ProcessingRecorded, SubjectRequestIssued, type EventBus } from '@vigil/events';
 import { collect } from './events.js';
 import { openStream, type SseConnection } from './sse.js';
 import { signIn, startHarness, type Browser, type Harness } from './harness.js';
@@ -89,6 +89,53 @@ describe('live stream', () => {
     const b = await resumed.waitFor((m) => m.data.includes(missed[1]!));
     expect(Number(b.id)).toBeGreaterThan(Number(a.id));
     expect(resumed.messages.some((m) => m.id === first.id)).toBe(false);
+  });
+
+  it("forwards only what the screens need: a subject request's kind and deadline, never the subject's identifiers", async () => {
+    const s = await stream(admin);
+    await untilDelivered(s, 'default', `before-${randomUUID()}`);
+    const requestId = randomUUID();
+    const now = new Date();
+    await producer.bus.publish(
+      SubjectRequestIssued,
+      {
+        requestId,
+        kind: 'erasure',
+        identifiers: [{ type: 'email', value: 'jane.subject@example.org' }, { type: 'ip', value: '203.0.113.77' }],
+        expectedServices: ['error-ingest'],
+        deadline: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+        issuedAt: now.toISOString(),
+        holds: [{ category: 'invoices', ground: 'Art. 17(3)(b)', reason: 'Jane asked us to keep her invoices' }],
+      },
+      { tenantId: 'default' },
+    );
+    const got = await s.waitFor((m) => m.event === 'SubjectRequestIssued' && m.data.includes(requestId));
+    expect(JSON.parse(got.data).data).toEqual({
+      requestId,
+      kind: 'erasure',
+      expectedServices: ['error-ingest'],
+      deadline: expect.any(String),
+      issuedAt: expect.any(String),
+    });
+    for (const secret of ['jane.subject@example.org', '203.0.113.77', 'identifiers', 'Jane asked']) expect(got.data).not.toContain(secret);
+  });
+
+  it('closes every stream of a signed-out session with one listener, however many are open', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const b = await signIn(h.app, 'admin@vigil.local', PASSWORD);
+      const streams = await Promise.all(Array.from({ length: 15 }, () => stream(b)));
+      await Promise.all(streams.map((s) => s.waitFor((m) => m.event === 'ready')));
+      expect((await b.call({ method: 'DELETE', url: '/api/session' })).statusCode).toBe(204);
+      await Promise.all(streams.map((s) => s.waitFor((m) => m.event === 'session-ended', 3_000)));
+      await Promise.all(streams.map((s) => s.ended));
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('closes when the session is signed out', async () => {

@@ -2,7 +2,7 @@
 // tabs and selection live in the URL and a link reproduces the view.
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, parseSearchWith, redirect, stringifySearchWith } from '@tanstack/react-router';
-import { breachesQuery, databasesQuery, firingAlertsQuery, openSubjectRequestsQuery, policiesQuery, recentIssuesQuery } from '../api/queries';
+import { breachesQuery, databasesQuery, firingAlertsQuery, healthQuery, objectivesQuery, openSubjectRequestsQuery, policiesQuery, recentIssuesQuery } from '../api/queries';
 import { RouteError } from '../components/route-error';
 import { sessionQuery } from './session';
 import { Shell } from './shell';
@@ -75,8 +75,15 @@ export const overviewRoute = createRoute({
   loader: ({ context: { queryClient: qc } }) => {
     void qc.prefetchQuery(firingAlertsQuery);
     void qc.prefetchQuery(recentIssuesQuery);
-    void qc.prefetchQuery(databasesQuery);
-    void qc.prefetchQuery(policiesQuery);
+    // Per-database and per-policy reads follow their list at once, not after the tiles have rendered it.
+    void qc
+      .fetchQuery(databasesQuery)
+      .then((dbs) => dbs.forEach((db) => void qc.prefetchQuery(healthQuery(db.id))))
+      .catch(() => undefined);
+    void qc
+      .fetchQuery(policiesQuery)
+      .then((policies) => policies.forEach((policy) => void qc.prefetchQuery(objectivesQuery(policy.id))))
+      .catch(() => undefined);
     void qc.prefetchQuery(openSubjectRequestsQuery);
     void qc.prefetchQuery(breachesQuery);
   },

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTimezone } from '../app/preferences';
+import { axisTimeFormat } from './time';
 
 export interface Point {
   /** ms epoch */
@@ -29,7 +30,16 @@ export function TimeSeriesChart({ points, label, height = 180, yRange }: { point
       cursor: { y: false },
       scales: { x: { time: true }, y: yRange ? { range: yRange } : { auto: true } },
       axes: [
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        {
+          stroke: text,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          // uPlot's own labels are 12-hour; the console's times are 24-hour in the chosen timezone.
+          values: (_u, splits, _axis, _space, increment) => {
+            const f = axisTimeFormat(zone, increment);
+            return splits.map((s) => f.format(new Date(s * 1000)));
+          },
+        },
         { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 40 },
       ],
       series: [{}, { label, stroke: cssVar('--accent'), width: 2, points: { show: points.length < 40 } }],

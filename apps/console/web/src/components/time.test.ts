@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAbsolute, formatDuration, formatRelative } from './time';
+import { axisTimeFormat, formatAbsolute, formatDuration, formatRelative } from './time';
 
 describe('times shown in the console', () => {
   const now = Date.parse('2026-12-01T12:00:00Z');
@@ -18,5 +18,11 @@ describe('times shown in the console', () => {
     expect(formatDuration(45 * 60)).toBe('45 min');
     expect(formatDuration(26 * 3600)).toBe('26 h');
     expect(formatDuration(3 * 86_400 + 4 * 3600)).toBe('3 d 4 h');
+  });
+  it('on chart axes are 24-hour in the chosen timezone', () => {
+    const at = new Date('2026-12-01T15:04:05Z');
+    expect(axisTimeFormat('utc', 3600).format(at)).toBe('15:04');
+    expect(axisTimeFormat('utc', 10).format(at)).toBe('15:04:05');
+    expect(axisTimeFormat('utc', 86_400).format(at)).toMatch(/01.*Dec|Dec.*01/);
   });
 });

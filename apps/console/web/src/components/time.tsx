@@ -27,6 +27,17 @@ function absoluteFormat(zone: Zone): Intl.DateTimeFormat {
 
 export const formatAbsolute = (at: Date, zone: Zone): string => absoluteFormat(zone).format(at);
 
+/**
+ * Labels for a chart's time axis, 24-hour like every other time in the console and in the user's timezone:
+ * dates when the ticks are a day or more apart, else hours and minutes (and seconds below a minute).
+ */
+export function axisTimeFormat(zone: Zone, incrementSeconds: number): Intl.DateTimeFormat {
+  const timeZone = zone === 'utc' ? 'UTC' : undefined;
+  if (incrementSeconds >= 86_400) return new Intl.DateTimeFormat(undefined, { day: '2-digit', month: 'short', timeZone });
+  if (incrementSeconds >= 60) return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone });
+}
+
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 60],

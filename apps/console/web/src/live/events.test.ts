@@ -20,7 +20,7 @@ describe('ticker lines', () => {
 
 describe('ticker lines with the cache', () => {
   it('name a database by its name when the cache knows it', () => {
-    const e = envelope('MetricsCollected', { databaseId: 'db-1', samples: [{}, {}] });
+    const e = envelope('MetricsCollected', { databaseId: 'db-1', sampleCount: 2 });
     expect(summarize(e, { databaseName: (id) => (id === 'db-1' ? 'orders' : undefined) })).toBe('2 metrics collected from orders');
     expect(summarize(e)).toBe('2 metrics collected from database db-1');
   });

@@ -21,13 +21,18 @@ interface EventMeaning {
   /** Query key prefixes this event makes stale. */
   invalidates: QueryKey[];
   summary: (d: Record<string, unknown>, ctx: SummaryContext) => string;
+  /** Sent every collection cycle: counted under the ticker, not listed in it (they would crowd out the rest). */
+  routine?: true;
 }
 
 const s = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 const n = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 
-// Summaries never show identifiers (SubjectRequestIssued carries the subject's e-mail): kinds, names, counts only.
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+// The server forwards a projection of each event (apps/console/server/stream/projection.ts: no personal data,
+// counts instead of sample/event lists); summaries use kinds, names and counts only.
 export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   AlertStateChanged: {
     invalidates: [['alerting']],
@@ -36,13 +41,14 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   IssueOpened: { invalidates: [['errors']], summary: (d) => `New issue: ${s(d.title)}` },
   IssueRegressed: { invalidates: [['errors']], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
   ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
-  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${n(d.events) || 1} error event(s) accepted for project ${s(d.projectId)}` },
+  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${num(d.eventCount) || 1} error event(s) accepted for project ${s(d.projectId)}` },
   HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
   MetricsCollected: {
     invalidates: [],
-    summary: (d, ctx) => `${n(d.samples)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
+    routine: true,
+    summary: (d, ctx) => `${num(d.sampleCount)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
   },
-  ApmMetricsReceived: { invalidates: [], summary: (d) => `${n(d.samples)} APM metrics from ${s(d.service)}` },
+  ApmMetricsReceived: { invalidates: [], routine: true, summary: (d) => `${num(d.sampleCount)} APM metrics from ${s(d.service)}` },
   BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
   VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
   RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
@@ -56,5 +62,7 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
 };
 
 export const STREAM_EVENT_TYPES = Object.keys(EVENT_MEANINGS);
+
+export const isRoutine = (type: string): boolean => EVENT_MEANINGS[type]?.routine === true;
 
 export const summarize = (e: StreamEnvelope, ctx: SummaryContext = {}): string => EVENT_MEANINGS[e.type]?.summary(e.data ?? {}, ctx) ?? e.type;

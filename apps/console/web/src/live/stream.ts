@@ -6,9 +6,12 @@ import { notifyUnauthorized, setCsrfToken } from '../api/csrf';
 import { isProblemError } from '../api/problem';
 import { markStreamStarted, updateLiveState } from '../app/live-state';
 import { sessionKey } from '../app/session';
-import { EVENT_MEANINGS, STREAM_EVENT_TYPES, type StreamEnvelope } from './events';
+import { EVENT_MEANINGS, STREAM_EVENT_TYPES, isRoutine, type StreamEnvelope } from './events';
 
 export const recentEventsKey = ['stream', 'recent'] as const;
+/** Routine events (metrics cycles) by type: counted, not listed. */
+export const routineCountsKey = ['stream', 'routine-counts'] as const;
+export type RoutineCounts = Record<string, { count: number; lastAt: number }>;
 export const RECENT_LIMIT = 50;
 
 export interface TickerEvent {
@@ -111,6 +114,10 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
     const meaning = EVENT_MEANINGS[envelope.type];
     patch(client, envelope);
     if (meaning?.invalidates.length) invalidate(meaning.invalidates);
+    if (isRoutine(envelope.type)) {
+      client.setQueryData<RoutineCounts>(routineCountsKey, (old = {}) => ({ ...old, [envelope.type]: { count: (old[envelope.type]?.count ?? 0) + 1, lastAt: Date.now() } }));
+      return;
+    }
     const item: TickerEvent = { streamId: m.lastEventId || envelope.id, envelope, receivedAt: Date.now() };
     client.setQueryData<TickerEvent[]>(recentEventsKey, (old = []) => [item, ...old].slice(0, RECENT_LIMIT));
   };

@@ -14,7 +14,12 @@ export function AlertsTile() {
   const bySeverity = new Map<string, number>();
   for (const a of data ?? []) bySeverity.set(a.severity, (bySeverity.get(a.severity) ?? 0) + 1);
   const severities = [...ORDER, ...[...bySeverity.keys()].filter((s) => !ORDER.includes(s)).sort()];
-  const latest = (data ?? []).slice().sort((a, b) => b.startsAt.localeCompare(a.startsAt)).slice(0, 5);
+  // The most severe first, then the newest: a critical alert is never pushed out by recent warnings.
+  const rank = (s: string) => (ORDER.includes(s) ? ORDER.indexOf(s) : ORDER.length);
+  const latest = (data ?? [])
+    .slice()
+    .sort((a, b) => rank(a.severity) - rank(b.severity) || b.startsAt.localeCompare(a.startsAt))
+    .slice(0, 5);
   return (
     <Tile
       id="alerts"

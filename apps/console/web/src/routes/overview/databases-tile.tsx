@@ -10,7 +10,8 @@ export const scoreClass = (score: number | undefined): string => (score === unde
 
 function DatabaseRow({ db }: { db: Database }) {
   const { data, error } = useQuery(healthQuery(db.id));
-  const since = Date.now() - WEEK;
+  const now = Date.now();
+  const since = now - WEEK;
   const week = (data ?? []).filter((s) => Date.parse(s.scoredAt) >= since).map((s) => ({ t: Date.parse(s.scoredAt), v: s.score })).reverse();
   const current = data?.[0];
   return (
@@ -22,7 +23,7 @@ function DatabaseRow({ db }: { db: Database }) {
         <span className="side">no score</span>
       ) : (
         <>
-          <Sparkline points={week} label={`${db.name}: health over 7 days, ${week.length} scores`} />
+          <Sparkline points={week} from={since} to={now} label={`${db.name}: health over 7 days, ${week.length} scores`} />
           <span className={`badge ${scoreClass(current?.score)}`}>
             {current ? current.score : '–'}
           </span>

@@ -4,12 +4,14 @@ import { EmptyState } from '../../components/empty-state';
 import { Time } from '../../components/time';
 import { databasesQuery } from '../../api/queries';
 import { summarize, type SummaryContext } from '../../live/events';
-import { recentEventsKey, type TickerEvent } from '../../live/stream';
+import { recentEventsKey, routineCountsKey, type RoutineCounts, type TickerEvent } from '../../live/stream';
 import { Tile } from './tile';
 
 export function EventsTile() {
   // The stream writes this list into the cache; the query only reads it.
   const { data = [] } = useQuery<TickerEvent[]>({ queryKey: recentEventsKey, queryFn: () => [], staleTime: Infinity, refetchInterval: false, gcTime: Infinity });
+  const { data: routine = {} } = useQuery<RoutineCounts>({ queryKey: routineCountsKey, queryFn: () => ({}), staleTime: Infinity, refetchInterval: false, gcTime: Infinity });
+  const routineTypes = Object.entries(routine).sort(([a], [b]) => a.localeCompare(b));
   const live = useLiveState();
   const { data: databases } = useQuery(databasesQuery);
   const ctx: SummaryContext = { databaseName: (id) => databases?.find((d) => d.id === id)?.name };
@@ -30,7 +32,19 @@ export function EventsTile() {
             </li>
           ))}
         </ul>
-      ) : (
+      ) : null}
+      {routineTypes.length ? (
+        <p className="ticker-routine muted" data-testid="ticker-routine">
+          Routine, counted but not listed:{' '}
+          {routineTypes.map(([type, r], i) => (
+            <span key={type}>
+              {i ? ' · ' : ''}
+              <span className="mono">{type}</span> ×{r.count} (last <Time at={new Date(r.lastAt).toISOString()} />)
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {data.length || routineTypes.length ? null : (
         <EmptyState title={live.live ? 'Waiting for events…' : 'Live updates are paused.'}>
           {live.live ? 'Events from every service appear here as they happen: alerts, new issues, health scores, backups, subject requests.' : 'Resume them from the top bar.'}
         </EmptyState>
