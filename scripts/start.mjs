@@ -127,7 +127,7 @@ for (const s of children) {
 }
 if (!stopping) {
   const rel = (p) => (path.relative(root, p).startsWith('..') ? p : path.relative(root, p));
-  console.log(`\n[vigil] console  ${CONSOLE_URL}`);
+  console.log(`\n[vigil] platform running — console ${CONSOLE_URL}`);
   console.log(
     existsSync(PASSWORD_FILE)
       ? `  sign in as ${process.env.CONSOLE_ADMIN_EMAIL ?? 'admin@vigil.local'}; the initial password is in ${rel(PASSWORD_FILE)} until you change it at first sign-in`
