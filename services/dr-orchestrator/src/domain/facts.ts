@@ -18,7 +18,8 @@ export interface SnapshotFacts {
   tables: TableFact[];
 }
 
-export type Outcome = 'passed' | 'failed';
+/** 'skipped': the check had nothing to check (no tables, no indexes, no snapshot at the target); never counted as passed. */
+export type Outcome = 'passed' | 'failed' | 'skipped';
 export interface Check {
   name: string;
   outcome: Outcome;
@@ -58,6 +59,11 @@ export function tableChecks(expected: TableFact[], actual: TableFact[]): Check[]
     else if (r.checksum !== t.checksum) sumDiffs.push(tableKey(t));
   }
   const rows = expected.reduce((n, t) => n + t.rows, 0);
+  if (!expected.length)
+    return [
+      { name: 'row_counts', outcome: 'skipped', detail: 'no tables to count' },
+      { name: 'table_checksums', outcome: 'skipped', detail: 'no tables to checksum' },
+    ];
   return [
     countDiffs.length
       ? { name: 'row_counts', outcome: 'failed', detail: `differ: ${countDiffs.slice(0, MAX_SHOWN).join(', ')}${countDiffs.length > MAX_SHOWN ? ` (+${countDiffs.length - MAX_SHOWN})` : ''}` }
@@ -68,4 +74,5 @@ export function tableChecks(expected: TableFact[], actual: TableFact[]): Check[]
   ];
 }
 
-export const overall = (checks: Check[]): Outcome => (checks.length && checks.every((c) => c.outcome === 'passed') ? 'passed' : 'failed');
+export const overall = (checks: Check[]): 'passed' | 'failed' =>
+  checks.some((c) => c.outcome === 'passed') && checks.every((c) => c.outcome !== 'failed') ? 'passed' : 'failed';

@@ -31,6 +31,8 @@ export function backupView(b: Backup) {
     startedAt: b.startedAt.toISOString(),
     finishedAt: b.finishedAt?.toISOString() ?? null,
     durationMs: b.durationMs,
+    backupType: b.backupType,
+    physical: b.physical as Record<string, unknown> | null,
   };
 }
 
@@ -48,6 +50,7 @@ export function verificationView(v: Verification) {
     restoreMs: v.restoreMs,
     rtoSeconds: v.rtoSeconds,
     error: v.error,
+    verifiedRpoSeconds: v.verifiedRpoSeconds,
     startedAt: v.startedAt.toISOString(),
     finishedAt: v.finishedAt?.toISOString() ?? null,
   };
