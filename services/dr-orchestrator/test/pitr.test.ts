@@ -2,10 +2,12 @@
 // pgBackRest repository: full backup + verification restore, PITR to a moment between two
 // writes, full + incremental restored together, broken archiving raising a breach, a corrupted
 // repository file failing verification (named), all observed on Kafka.
+import { spawn } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { eventually, serviceTest } from '@vigil/service-kit/testing';
+import { deleteNamespaceTopics, eventually, serviceTest } from '@vigil/service-kit/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { runPgBackRest, stanzaInfo, policyPaths } from '../src/clients/pgbackrest.js';
@@ -29,6 +31,9 @@ let cluster: PhysicalCluster;
 let observer: Awaited<ReturnType<typeof observeDrEvents>> | undefined;
 const SRC = 'vigil_src';
 const NEVER = '0 0 1 1 *';
+const SERVICE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHILD_KEY = 'vgl_pitrcrash01_abcdefghijklmnopqrstuvwx';
+const exists = (p: string) => stat(p).then(() => true, () => false);
 
 beforeAll(async () => {
   cluster = await startPhysicalCluster(PORT);
@@ -227,6 +232,58 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
     const started = await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/backups?type=incr`, headers });
     await waitFinished(app, headers, `/v1/backups/${started.json().id}`);
     await eventually(async () => !(await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers })).json().openBreaches.some((b: Json) => b.objective === 'archiving'), 90_000, 500);
+  });
+
+  test('SIGKILL of the orchestrator mid-restore: the scratch cluster is cleaned up on the next start and the verification retried', { timeout: 240_000 }, async ({ app, kit }) => {
+    const headers = await kit.auth('acme', 'admin');
+    await app.dr.runner.idle();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const childAuth = { authorization: `Bearer ${CHILD_KEY}` };
+    // One process (node --import tsx), so SIGKILL hits the orchestrator itself; its own Kafka namespace.
+    const childEnv = { ...process.env, ...kit.env, ...ENV, DR_SCHEDULER_ENABLED: 'false', KAFKA_NAMESPACE: `${kit.namespace}-child`, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: CHILD_KEY, VIGIL_BOOTSTRAP_TENANT: 'acme', LOG_LEVEL: 'warn' };
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: SERVICE_DIR, env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let exited = false;
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.once('exit', () => (exited = true));
+    try {
+      await eventually(async () => {
+        if (exited) throw new Error(`orchestrator exited before it was ready: ${stderr.slice(0, 500)}`);
+        return (await fetch(`${base}/readyz`).catch(() => undefined))?.ok;
+      }, 120_000, 250);
+      const started = await fetch(`${base}/v1/policies/${policyId}/backups?type=full`, { method: 'POST', headers: childAuth });
+      expect(started.status).toBe(202);
+      const backupId = ((await started.json()) as { id: string }).id;
+      // The after-backup verification is restoring: its scratch folder is being filled.
+      const stale = await eventually(async () => {
+        const dirs = (await readdir(ENV.DR_SCRATCH_CLUSTER_DIR).catch(() => [] as string[])).filter((d) => d.startsWith('vigil-dr-scratch-'));
+        for (const d of dirs) if ((await readdir(path.join(ENV.DR_SCRATCH_CLUSTER_DIR, d)).catch(() => [])).length > 2) return d;
+        return undefined;
+      }, 120_000, 50);
+      const killed = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await killed;
+      const staleId = stale.replace('vigil-dr-scratch-', '');
+      expect(await exists(path.join(ENV.DR_SCRATCH_CLUSTER_DIR, stale))).toBe(true);
+      const before = (await app.inject({ url: `/v1/verifications/${staleId}`, headers })).json();
+      expect(before.status).toBe('running');
+
+      // The next start: this service's policy clock finds the backup still pending, recovers and retries.
+      const retried = await eventually(async () => {
+        const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json() as Json[];
+        return list.find((x) => x.backupId === backupId && x.id !== staleId && x.status !== 'running');
+      }, 180_000, 500);
+      const old = (await app.inject({ url: `/v1/verifications/${staleId}`, headers })).json();
+      expect(old.status).toBe('failed');
+      expect(old.error).toMatch(/^interrupted/);
+      expect(retried.status, JSON.stringify(retried.checks)).toBe('passed');
+      expect((await app.inject({ url: `/v1/backups/${backupId}`, headers })).json().verificationStatus).toBe('passed');
+      expect(await exists(path.join(ENV.DR_SCRATCH_CLUSTER_DIR, stale))).toBe(false);
+    } finally {
+      if (!exited) proc.kill('SIGKILL');
+      await deleteNamespaceTopics(`${kit.namespace}-child`);
+    }
   });
 
   test('one corrupted repository file: verification fails naming the file, VerificationFinished failed on Kafka', { timeout: 240_000 }, async ({ app, kit }) => {

@@ -247,7 +247,7 @@ export function archivingVerdict(a: ArchiverState, stallSeconds: number, now: Da
   const age = (now.getTime() - lastOk.getTime()) / 1000;
   if (a.lastFailedAt && (!a.lastArchivedAt || a.lastFailedAt > a.lastArchivedAt)) {
     const failingFor = (now.getTime() - Math.max(lastOk.getTime(), since.getTime())) / 1000;
-    if (failingFor >= Math.min(stallSeconds, 30) || age >= stallSeconds)
+    if (failingFor >= Math.min(stallSeconds, 10) || age >= stallSeconds)
       return { ok: false, cause: 'archiving-failed', seconds: Math.max(0, age), detail: `archive_command failed ${a.failedCount} times; last failure ${a.lastFailedAt.toISOString()} on ${a.lastFailedWal ?? '?'}` };
   }
   if (a.pendingWal && age >= stallSeconds)
