@@ -200,7 +200,7 @@ export async function finish(
         checks: r.checks.flatMap((c) => (c.outcome === 'skipped' ? [] : [{ ...c, outcome: c.outcome }])),
         rtoSeconds: r.rtoSeconds ?? (Date.now() - v.startedAt.getTime()) / 1000,
         finishedAt: now,
-        ...(status === 'failed' ? { runbookUrl: runbookUrl(ctx.config, 'verification-failure') } : {}),
+        ...(status === 'failed' ? { runbookUrl: runbookUrl(ctx.config, policy.kind === 'physical' ? 'restore-failed' : 'verification-failure') } : {}),
       },
       tenant,
     );
