@@ -134,6 +134,9 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
     expect(ev.data.outcome).toBe('passed');
     // The scratch cluster is gone.
     expect(await readdir(ENV.DR_SCRATCH_CLUSTER_DIR).catch(() => [])).toEqual([]);
+    const doc = (await app.inject({ url: '/v1/continuity-document', headers })).body;
+    expect(doc).toContain('## What each kind of policy can promise');
+    expect(doc).toMatch(/\| vigil_src \| \d+(\.\d)? s \|/);
   });
 
   test('PITR to a timestamp between two writes: exactly the rows before the target are there', { timeout: 240_000 }, async ({ app, kit }) => {

@@ -127,7 +127,10 @@ export async function continuityOf(pool: Pool, tenantId: string, now = new Date(
     const s = await objectiveStates(pool, p, now);
     const last = (await listBackups(pool, tenantId, p.id, 1))[0];
     const drill = await lastFinished(pool, p.id, 'drill');
+    const verification = p.kind === 'physical' ? await lastFinished(pool, p.id, 'verification') : undefined;
     entries.push({
+      kind: p.kind,
+      verifiedRpoSeconds: verification?.status === 'passed' ? verification.verifiedRpoSeconds : null,
       name: p.name,
       database: p.database,
       source: p.sourceDisplay,
