@@ -48,7 +48,7 @@ export async function makeScratchDir(dir: string, osUser: string): Promise<void>
 
 /** Starts the restored cluster; resolves once it accepts connections (recovery may still run). */
 export async function startScratchCluster(o: { pgBinDir: string; osUser: string; dir: string; port: number; timeoutSeconds: number }): Promise<ScratchCluster> {
-  const opts = [`-p ${o.port}`, `-k ${o.dir}`, "-c listen_addresses='127.0.0.1'", '-c archive_mode=off', '-c hot_standby=on', "-c shared_preload_libraries=''"].join(' ');
+  const opts = [`-p ${o.port}`, "-c unix_socket_directories=''", "-c listen_addresses='127.0.0.1'", '-c archive_mode=off', '-c hot_standby=on', "-c shared_preload_libraries=''"].join(' ');
   const r = await runAs(o.osUser, path.join(o.pgBinDir, 'pg_ctl'), ['-D', o.dir, '-l', path.join(o.dir, 'vigil-scratch.log'), '-o', opts, '-w', '-t', String(o.timeoutSeconds), 'start']);
   if (r.code !== 0) {
     const log = await readFile(path.join(o.dir, 'vigil-scratch.log'), 'utf8').catch(() => '');
