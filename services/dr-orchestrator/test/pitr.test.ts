@@ -203,6 +203,7 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
 
     const info = await stanzaInfo({ bin: 'pgbackrest', osUser: 'postgres', env: { PATH: process.env.PATH! } }, policyPaths(ENV.DR_PGBACKREST_DIR, policyId).config, `vigil-${policyId.slice(0, 8)}`);
     const inInfo = info.backups.find((b) => b.label === incr.physical.label)!;
+    expect(inInfo, `${incr.physical.label} not in ${JSON.stringify(info.backups.map((b) => b.label))}`).toBeDefined();
     expect(inInfo.type).toBe('incr');
     expect(inInfo.prior).toBe(full.physical.label);
     expect(inInfo.reference).toContain(full.physical.label);
@@ -226,7 +227,11 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
       async () => observer!.events.find((e) => e.type === 'RecoveryObjectiveBreached' && e.data.policyId === policyId && e.data.cause === 'archiving-failed'),
       90_000,
       500,
-    );
+    ).catch(async (err: Error) => {
+      const archiver = await cluster.sql('postgres', 'SELECT * FROM pg_stat_archiver');
+      const objectives = (await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers })).json();
+      throw new Error(`${err.message}; archiver ${JSON.stringify(archiver)}; objectives ${JSON.stringify(objectives)}`);
+    });
     expect(breach.data).toMatchObject({ objective: 'rpo', runbookUrl: expect.stringMatching(/archiving-stalled$/) });
     const objectives = (await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers })).json();
     expect(objectives.openBreaches.map((b: Json) => b.objective)).toContain('archiving');

@@ -56,9 +56,22 @@ function prevSegment(wal: string): string {
   return `${tli}${hex(n / 0x100n)}${hex(n % 0x100n)}`;
 }
 
+/**
+ * Idempotent, and safe when two sessions race (the watch and a backup): concurrent
+ * `CREATE … IF NOT EXISTS` can still fail on the catalog's unique index; the loser retries once.
+ */
 export async function ensureHeartbeatTable(c: Queryable, schema: string): Promise<void> {
-  await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-  await c.query(`CREATE TABLE IF NOT EXISTS ${ident(schema)}.heartbeat (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, policy_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      await c.query(`CREATE TABLE IF NOT EXISTS ${ident(schema)}.heartbeat (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, policy_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt > 2 || !['23505', '42P06', '42P07', '42710'].includes(code ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export async function writeHeartbeat(c: Queryable, schema: string, policyId: string): Promise<Date> {

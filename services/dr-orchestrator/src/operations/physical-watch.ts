@@ -13,6 +13,7 @@ import { withDatabase } from '../domain/source-url.js';
 import { runbookUrl, sourceOf, type OperationContext } from './context.js';
 
 const lastBeat = new Map<string, number>();
+const tableReady = new Set<string>();
 
 export async function watchPhysicalSources(ctx: OperationContext, now = new Date(), signal?: AbortSignal): Promise<void> {
   for (const policy of await listAllPolicies(ctx.pool)) {
@@ -32,7 +33,10 @@ async function heartbeat(ctx: OperationContext, policy: Policy, now: Date): Prom
   if (now.getTime() - (lastBeat.get(policy.id) ?? 0) < s.heartbeatSeconds * 1000) return;
   const source = sourceOf(ctx.config, policy);
   await withClient(source.url, 'vigil-dr-heartbeat', async (c) => {
-    await ensureHeartbeatTable(c, s.heartbeatSchema);
+    if (!tableReady.has(`${policy.id}:${s.heartbeatSchema}`)) {
+      await ensureHeartbeatTable(c, s.heartbeatSchema);
+      tableReady.add(`${policy.id}:${s.heartbeatSchema}`);
+    }
     await writeHeartbeat(c, s.heartbeatSchema, policy.id);
   });
   lastBeat.set(policy.id, now.getTime());
