@@ -6,9 +6,12 @@
 //                 scratch database, schema diff, row counts, per-table checksums, amcheck, drop);
 //   3. pgBackRest (Debian package): full backup + `verify` (checksums only, no restore) of a
 //      throwaway cluster loaded with the same pgbench scale — pgBackRest needs archive_mode=on,
-//      which needs a restart we must not do to the shared local cluster.
+//      which needs a restart we must not do to the shared local cluster — plus a bare
+//      `pgbackrest restore` + server start (the floor for restore-verify);
+//   4. physical:  Vigil's physical policy on that cluster: pgBackRest full backup while pgbench
+//      writes 100 tx/s, then restore-verify into a scratch cluster; verified RPO from the heartbeat.
 // Same N jobs / process-max everywhere. Last line: one JSON object with the figures.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -146,7 +149,82 @@ async function vigil() {
   }
 }
 
-function pgBackRest() {
+// BENCH_DR_PARTS=raw,vigil,pgbackrest,physical (default: all) runs a subset, e.g. while debugging one.
+const PARTS = new Set((process.env.BENCH_DR_PARTS ?? 'raw,vigil,pgbackrest,physical').split(','));
+
+/**
+ * Vigil's physical path on the same throwaway cluster: a physical policy (its own stanza and
+ * repository; Vigil points archive_command at it), a full backup taken while pgbench writes
+ * 100 tx/s, then the verification restore (restore point with a consistent snapshot,
+ * pgbackrest restore into a scratch cluster, promote, heartbeat, row counts, checksums,
+ * amcheck, removal). The verified RPO is read from the heartbeat found in the restored copy.
+ */
+async function vigilPhysical(root: string, data: string) {
+  await sql('postgres', `DROP DATABASE IF EXISTS ${SERVICE_DB} WITH (FORCE)`);
+  const work = path.join(root, 'vigil');
+  const app = await buildApp(
+    loadServiceConfig({
+      ...process.env,
+      DATABASE_URL: `${SERVER}/${SERVICE_DB}`,
+      KAFKA_NAMESPACE: `bench-drp-${randomBytes(3).toString('hex')}`,
+      VIGIL_BOOTSTRAP_API_KEY: KEY,
+      VIGIL_BOOTSTRAP_TENANT: 'bench',
+      DR_SCHEDULER_ENABLED: 'true',
+      DR_SCHEDULER_TICK_MS: '3600000',
+      DR_HEARTBEAT_TICK_MS: '500',
+      DR_PGBACKREST_DIR: path.join(work, 'pgbackrest'),
+      DR_SCRATCH_CLUSTER_DIR: path.join(work, 'scratch'),
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+    }),
+  );
+  await app.ready();
+  const namespace = app.infra.config.KAFKA_NAMESPACE;
+  const headers = { authorization: `Bearer ${KEY}` };
+  const load = spawn('pgbench', ['-R', '100', '-T', '3600', '-c', '2', '-j', '1', '-n', '-h', root, '-p', String(PGBR_PORT), '-U', 'postgres', 'postgres'], { stdio: 'ignore' });
+  try {
+    const policy = await app.inject({
+      method: 'POST',
+      url: '/v1/policies',
+      headers,
+      payload: {
+        name: 'pgbench-physical',
+        kind: 'physical',
+        sourceUrl: `postgres://postgres@127.0.0.1:${PGBR_PORT}/postgres`,
+        schedule: '0 0 1 1 *',
+        repositoryPath: path.join(work, 'repo'),
+        jobs: JOBS,
+        physical: { pgDataPath: data, pgSocketPath: root, heartbeatSeconds: 1, archiveStallSeconds: 600 },
+      },
+    });
+    if (policy.statusCode !== 201) throw new Error(`physical policy: ${policy.body}`);
+    const policyId = policy.json().id as string;
+    const t = performance.now();
+    const started = await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/backups?type=full`, headers });
+    if (started.statusCode !== 202) throw new Error(`physical backup: ${started.body}`);
+    await app.dr.runner.idle();
+    const totalMs = performance.now() - t;
+    const b = (await app.inject({ url: `/v1/backups/${started.json().id}`, headers })).json();
+    const v = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json()[0] ?? {};
+    if (b.status !== 'completed' || v.status !== 'passed') throw new Error(`physical backup ${String(b.status)} / verification ${String(v.status)}: ${String(b.error ?? v.error ?? JSON.stringify(v.checks))}`);
+    return {
+      backupSeconds: secs(b.durationMs as number),
+      restoreSeconds: secs(v.restoreMs as number),
+      rtoSeconds: secs((v.rtoSeconds as number) * 1000),
+      verifiedRpoSeconds: v.verifiedRpoSeconds as number,
+      totalSeconds: secs(totalMs),
+      repoBytes: b.sizeBytes as number,
+      checks: (v.checks as { name: string; outcome: string }[]).map((c) => `${c.name}:${c.outcome}`).join(','),
+    };
+  } finally {
+    load.kill('SIGTERM');
+    await app.close();
+    await deleteNamespaceTopics(namespace);
+    await sql('postgres', `DROP DATABASE IF EXISTS ${SERVICE_DB} WITH (FORCE)`);
+  }
+}
+
+async function pgBackRest() {
   execFileSync('bash', [path.join(import.meta.dirname, '..', 'scripts', 'system-deps.sh'), 'pgbackrest'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const version = run('pgbackrest', ['version']).trim();
   const root = '/tmp/vigil-bench-pgbackrest';
@@ -183,7 +261,7 @@ function pgBackRest() {
   try {
     run(path.join(PG_BIN, 'initdb'), ['-D', data, '--auth=trust', '-U', 'postgres', '--no-sync'], { user: 'postgres' });
     const autoConf = path.join(data, 'postgresql.auto.conf');
-    const settings = [`port = ${PGBR_PORT}`, "listen_addresses = ''", `unix_socket_directories = '${root}'`, 'wal_level = replica', 'max_wal_size = 4GB'];
+    const settings = [`port = ${PGBR_PORT}`, "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${root}'`, 'wal_level = replica', 'max_wal_size = 4GB'];
     writeFileSync(autoConf, settings.join('\n') + '\n');
     chownSync(autoConf, uid, gid);
     pgctl('start', '-w', '-l', path.join(root, 'log', 'postgres.log'));
@@ -198,7 +276,32 @@ function pgBackRest() {
     const verifyMs = timed(() => br('verify'));
     const info = JSON.parse(br('--output=json', 'info')) as { backup: { info: { size: number; repository: { size: number } } }[] }[];
     const last = info[0]!.backup.at(-1)!;
-    return { version, backupSeconds: secs(backupMs), verifySeconds: secs(verifyMs), totalSeconds: secs(backupMs + verifyMs), clusterBytes: last.info.size, repoBytes: last.info.repository.size };
+    // The floor for Vigil's restore-verify: a bare `pgbackrest restore` (latest) plus server start until promoted.
+    const bare = path.join(root, 'bare');
+    mkdirSync(bare, { mode: 0o700 });
+    chownSync(bare, uid, gid);
+    const bareMs = timed(() => {
+      br(`--pg1-path=${bare}`, '--archive-mode=off', 'restore');
+      run(path.join(PG_BIN, 'pg_ctl'), ['-D', bare, '-o', `-p ${PGBR_PORT + 1} -k ${root} -c listen_addresses=''`, '-w', '-t', '600', '-l', path.join(root, 'log', 'bare.log'), 'start'], { user: 'postgres' });
+      for (;;) {
+        const r = spawnSync('psql', ['-h', root, '-p', String(PGBR_PORT + 1), '-U', 'postgres', '-Atc', 'SELECT pg_is_in_recovery()'], { encoding: 'utf8' });
+        if (r.stdout.trim() === 'f') break;
+        spawnSync('sleep', ['0.2']);
+      }
+    });
+    run(path.join(PG_BIN, 'pg_ctl'), ['-D', bare, '-m', 'immediate', 'stop'], { user: 'postgres' });
+    rmSync(bare, { recursive: true, force: true });
+    const physical = PARTS.has('physical') ? await vigilPhysical(root, data) : undefined;
+    return {
+      version,
+      backupSeconds: secs(backupMs),
+      verifySeconds: secs(verifyMs),
+      totalSeconds: secs(backupMs + verifyMs),
+      clusterBytes: last.info.size,
+      repoBytes: last.info.repository.size,
+      bareRestoreSeconds: secs(bareMs),
+      physical,
+    };
   } finally {
     try {
       pgctl('stop', '-m', 'fast', '-w');
@@ -209,8 +312,6 @@ function pgBackRest() {
   }
 }
 
-// BENCH_DR_PARTS=raw,vigil,pgbackrest (default: all) runs a subset, e.g. while debugging one.
-const PARTS = new Set((process.env.BENCH_DR_PARTS ?? 'raw,vigil,pgbackrest').split(','));
 const sourceBytes = PARTS.has('raw') || PARTS.has('vigil') ? await ensureSource() : 0;
 log(`[setup] ${SOURCE}: ${(sourceBytes / 1e9).toFixed(2)} GB, jobs=${JOBS}`);
 const raw = PARTS.has('raw') ? await rawDumpRestore() : undefined;
@@ -219,12 +320,19 @@ const v = PARTS.has('vigil') ? await vigil() : undefined;
 if (v)
   log(`[vigil] backup ${v.backupSeconds} s + restore-verify ${v.verifySeconds} s (pg_restore ${v.restoreSeconds} s) = ${v.totalSeconds} s end to end incl. scratch drop (${(v.sizeBytes / 1e6).toFixed(0)} MB) [${v.checks}]`);
 const ratio = raw && v ? Math.round((v.totalSeconds / raw.totalSeconds) * 100) / 100 : null;
-if (ratio !== null) log(`[ratio] vigil / raw = ${ratio} (goal <= 1.3)`);
-let pgbr: ReturnType<typeof pgBackRest> | { error: string } | undefined;
-if (PARTS.has('pgbackrest')) {
+if (ratio !== null) log(`[ratio] vigil / raw = ${ratio} (goal <= 1.3) ${ratio <= 1.3 ? 'MET' : 'MISSED'}`);
+let pgbr: Awaited<ReturnType<typeof pgBackRest>> | { error: string } | undefined;
+if (PARTS.has('pgbackrest') || PARTS.has('physical')) {
   try {
-    pgbr = pgBackRest();
-    log(`[pgbackrest] ${pgbr.version}: full backup ${pgbr.backupSeconds} s + verify ${pgbr.verifySeconds} s = ${pgbr.totalSeconds} s (cluster ${(pgbr.clusterBytes / 1e9).toFixed(2)} GB, repo ${(pgbr.repoBytes / 1e6).toFixed(0)} MB; verify re-checks checksums, restores nothing)`);
+    pgbr = await pgBackRest();
+    log(`[pgbackrest] ${pgbr.version}: full backup ${pgbr.backupSeconds} s + verify ${pgbr.verifySeconds} s = ${pgbr.totalSeconds} s (cluster ${(pgbr.clusterBytes / 1e9).toFixed(2)} GB, repo ${(pgbr.repoBytes / 1e6).toFixed(0)} MB; verify re-checks checksums, restores nothing); bare restore + start ${pgbr.bareRestoreSeconds} s`);
+    const ph = pgbr.physical;
+    if (ph) {
+      const r = Math.round((ph.rtoSeconds / pgbr.bareRestoreSeconds) * 100) / 100;
+      log(`[physical] vigil backup ${ph.backupSeconds} s (under pgbench -R 100) + restore-verify ${ph.rtoSeconds} s (restore + start ${ph.restoreSeconds} s) = ${ph.totalSeconds} s end to end; repo ${(ph.repoBytes / 1e6).toFixed(0)} MB [${ph.checks}]`);
+      log(`[physical] verified RPO ${ph.verifiedRpoSeconds?.toFixed(1)} s (goal <= 60) ${ph.verifiedRpoSeconds <= 60 ? 'MET' : 'MISSED'}; RTO ${ph.rtoSeconds} s`);
+      log(`[physical] restore-verify / bare pgbackrest restore + start = ${r} (goal <= 1.5) ${r <= 1.5 ? 'MET' : 'MISSED'}`);
+    }
   } catch (err) {
     pgbr = { error: (err as Error).message };
     log(`[pgbackrest] could not run: ${pgbr.error}`);

@@ -24,6 +24,12 @@ export const ConfigSchema = {
     pattern: '^(/[^,]*(,/[^,]*)*)?$',
     description: 'Comma-separated absolute folders a policy repositoryPath must lie under; empty = anywhere',
   }),
+  DR_PGBACKREST_BIN: Type.String({ default: 'pgbackrest', minLength: 1, description: 'pgBackRest executable (physical policies)' }),
+  DR_PGBACKREST_DIR: Type.String({ default: '/var/lib/vigil-dr/pgbackrest', pattern: '^/', description: 'Vigil-owned folder of generated pgBackRest configs, logs, locks and spool (one subfolder per physical policy)' }),
+  DR_PG_OS_USER: Type.String({ default: 'postgres', description: 'OS user pgBackRest, pg_ctl and scratch clusters run as when the service runs as root' }),
+  DR_PG_SERVER_BIN_DIR: Type.String({ default: '/usr/lib/postgresql/15/bin', description: 'Folder holding pg_ctl (scratch clusters of physical verification restores)' }),
+  DR_SCRATCH_CLUSTER_DIR: Type.String({ default: '/tmp', pattern: '^/', description: 'Where scratch data folders of physical restores are made' }),
+  DR_HEARTBEAT_TICK_MS: Type.Integer({ default: 5_000, minimum: 100, description: 'How often heartbeats into physical sources are considered (each policy has its own period)' }),
   DR_PROGRESS_EVENT_STEP: Type.Integer({ default: 10, minimum: 1, maximum: 100, description: 'Publish a progress event every N percent' }),
 };
 

@@ -225,9 +225,12 @@ describe('runbooks', { timeout: 180_000 }, () => {
   it('serves every runbook, versioned, with the sections an operator needs', async () => {
     const list = (await app.inject({ url: '/v1/runbooks', headers: auth(writeKey) })).json() as { slug: string; version: number }[];
     expect(list.map((r) => r.slug).sort()).toEqual([
+      'archiving-stalled',
       'backup-failure',
       'gdpr-breach-notification',
       'kafka-broker-loss',
+      'repository-unreachable',
+      'restore-failed',
       'restoring-a-database',
       'rpo-breach',
       'rto-breach',

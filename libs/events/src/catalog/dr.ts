@@ -58,6 +58,9 @@ export const RecoveryObjectiveBreached = defineEvent({
     actualSeconds: Type.Number({ minimum: 0 }),
     detectedAt: Timestamp,
     runbookUrl: Type.Optional(Type.String()),
+    /** Why the objective is at risk when it is not a measured age: WAL archiving failed or stalled (RPO unbounded). */
+    cause: Type.Optional(Type.Union([Type.Literal('archiving-failed'), Type.Literal('archiving-stalled')])),
+    detail: Type.Optional(Type.String()),
   }),
 });
 

@@ -1,6 +1,7 @@
 // SQL for dr.backups.
 import type { Pool, PoolClient } from 'pg';
 import type { SnapshotFacts } from '../domain/facts.js';
+import type { BackupType, PgBackRestBackup } from '../domain/physical-policy.js';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -26,6 +27,9 @@ export interface Backup {
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
+  backupType: BackupType | null;
+  /** Physical backups: the pgBackRest backup as `info --output=json` described it. */
+  physical: PgBackRestBackup | null;
 }
 
 const toBackup = (r: Record<string, unknown>): Backup => ({
@@ -47,10 +51,35 @@ const toBackup = (r: Record<string, unknown>): Backup => ({
   startedAt: r.started_at as Date,
   finishedAt: (r.finished_at as Date | null) ?? null,
   durationMs: (r.duration_ms as number | null) ?? null,
+  backupType: (r.backup_type as BackupType | null) ?? null,
+  physical: (r.physical as PgBackRestBackup | null) ?? null,
 });
 
-export async function insertRunningBackup(db: Queryable, b: { id: string; tenantId: string; policyId: string; trigger: Backup['trigger'] }): Promise<void> {
-  await db.query(`INSERT INTO dr.backups (id, tenant_id, policy_id, status, trigger) VALUES ($1, $2, $3, 'running', $4)`, [b.id, b.tenantId, b.policyId, b.trigger]);
+export async function insertRunningBackup(db: Queryable, b: { id: string; tenantId: string; policyId: string; trigger: Backup['trigger']; backupType?: BackupType | null }): Promise<void> {
+  await db.query(`INSERT INTO dr.backups (id, tenant_id, policy_id, status, trigger, backup_type) VALUES ($1, $2, $3, 'running', $4, $5)`, [
+    b.id,
+    b.tenantId,
+    b.policyId,
+    b.trigger,
+    b.backupType ?? null,
+  ]);
+}
+
+/** A physical backup is complete once pgBackRest's info JSON lists it without error. */
+export async function markPhysicalBackupCompleted(tx: Queryable, id: string, b: PgBackRestBackup, durationMs: number): Promise<Backup> {
+  const { rows } = await tx.query(
+    `UPDATE dr.backups SET status = 'completed', path = $2, size_bytes = $3, physical = $4, snapshot_at = $5, backup_type = $6,
+       progress_pct = 100, phase = 'completed', finished_at = now(), duration_ms = $7
+     WHERE id = $1 AND status = 'running' RETURNING *`,
+    [id, b.label, b.repoBytes, JSON.stringify(b), b.stoppedAt, b.type, durationMs],
+  );
+  if (!rows[0]) throw new Error(`backup ${id} is no longer running`);
+  return toBackup(rows[0]);
+}
+
+export async function lastBackupOfTypeStartedAt(db: Queryable, policyId: string, type: BackupType): Promise<Date | undefined> {
+  const { rows } = await db.query('SELECT max(started_at) AS at FROM dr.backups WHERE policy_id = $1 AND backup_type = $2', [policyId, type]);
+  return (rows[0]?.at as Date | null) ?? undefined;
 }
 
 export async function setBackupProgress(db: Queryable, id: string, phase: string, pct: number): Promise<void> {

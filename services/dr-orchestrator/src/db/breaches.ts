@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
+export type Objective = 'rpo' | 'rto' | 'archiving';
 
 export interface Breach {
   id: string;
   policyId: string;
-  objective: 'rpo' | 'rto';
+  objective: Objective;
   targetSeconds: number;
   actualSeconds: number;
   detectedAt: Date;
@@ -25,7 +26,7 @@ const toBreach = (r: Record<string, unknown>): Breach => ({
 });
 
 /** Opens a breach unless one is open already; true when this call opened it. */
-export async function openBreach(tx: Queryable, b: { tenantId: string; policyId: string; objective: 'rpo' | 'rto'; targetSeconds: number; actualSeconds: number }): Promise<boolean> {
+export async function openBreach(tx: Queryable, b: { tenantId: string; policyId: string; objective: Objective; targetSeconds: number; actualSeconds: number }): Promise<boolean> {
   const { rowCount } = await tx.query(
     `INSERT INTO dr.breaches (id, tenant_id, policy_id, objective, target_seconds, actual_seconds)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (policy_id, objective) WHERE resolved_at IS NULL DO NOTHING`,
@@ -34,7 +35,7 @@ export async function openBreach(tx: Queryable, b: { tenantId: string; policyId:
   return (rowCount ?? 0) > 0;
 }
 
-export async function resolveBreach(tx: Queryable, policyId: string, objective: 'rpo' | 'rto'): Promise<void> {
+export async function resolveBreach(tx: Queryable, policyId: string, objective: Objective): Promise<void> {
   await tx.query('UPDATE dr.breaches SET resolved_at = now() WHERE policy_id = $1 AND objective = $2 AND resolved_at IS NULL', [policyId, objective]);
 }
 
@@ -48,7 +49,7 @@ export async function listBreaches(db: Queryable, tenantId: string, policyId: st
   return rows.map(toBreach);
 }
 
-export async function hasOpenBreach(db: Queryable, policyId: string, objective: 'rpo' | 'rto'): Promise<boolean> {
+export async function hasOpenBreach(db: Queryable, policyId: string, objective: Objective): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM dr.breaches WHERE policy_id = $1 AND objective = $2 AND resolved_at IS NULL', [policyId, objective]);
   return (rowCount ?? 0) > 0;
 }

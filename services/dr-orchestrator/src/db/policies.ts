@@ -1,5 +1,6 @@
 // SQL for dr.policies.
 import type { Pool } from 'pg';
+import type { PhysicalSettings, PolicyKind } from '../domain/physical-policy.js';
 
 export interface Policy {
   id: string;
@@ -16,6 +17,9 @@ export interface Policy {
   rtoTargetSeconds: number;
   drillSchedule: string | null;
   enabled: boolean;
+  kind: PolicyKind;
+  physical: PhysicalSettings | null;
+  cipherPassEnc: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,6 +42,9 @@ const toPolicy = (r: Record<string, unknown>): Policy => ({
   rtoTargetSeconds: r.rto_target_seconds as number,
   drillSchedule: (r.drill_schedule as string | null) ?? null,
   enabled: r.enabled as boolean,
+  kind: (r.kind as PolicyKind | undefined) ?? 'logical',
+  physical: (r.physical as PhysicalSettings | null) ?? null,
+  cipherPassEnc: (r.cipher_pass_enc as string | null) ?? null,
   createdAt: r.created_at as Date,
   updatedAt: r.updated_at as Date,
 });
@@ -55,14 +62,19 @@ const COLUMNS: Record<keyof PolicyPatch, string> = {
   rtoTargetSeconds: 'rto_target_seconds',
   drillSchedule: 'drill_schedule',
   enabled: 'enabled',
+  kind: 'kind',
+  physical: 'physical',
+  cipherPassEnc: 'cipher_pass_enc',
 };
+
+const dbValue = (k: keyof PolicyPatch, v: unknown) => (k === 'physical' && v ? JSON.stringify(v) : v);
 
 export async function insertPolicy(pool: Pool, p: PolicyInsert): Promise<Policy> {
   const keys = Object.keys(COLUMNS) as (keyof PolicyPatch)[];
   const { rows } = await pool.query(
     `INSERT INTO dr.policies (id, tenant_id, ${keys.map((k) => COLUMNS[k]).join(', ')})
      VALUES ($1, $2, ${keys.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING *`,
-    [p.id, p.tenantId, ...keys.map((k) => p[k])],
+    [p.id, p.tenantId, ...keys.map((k) => dbValue(k, p[k]))],
   );
   return toPolicy(rows[0]);
 }
@@ -73,7 +85,7 @@ export async function updatePolicy(pool: Pool, tenantId: string, id: string, pat
   const { rows } = await pool.query(
     `UPDATE dr.policies SET ${keys.map((k, i) => `${COLUMNS[k]} = $${i + 3}`).join(', ')}, updated_at = now()
      WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-    [tenantId, id, ...keys.map((k) => patch[k])],
+    [tenantId, id, ...keys.map((k) => dbValue(k, patch[k]))],
   );
   return rows[0] ? toPolicy(rows[0]) : undefined;
 }

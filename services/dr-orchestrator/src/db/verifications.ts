@@ -21,6 +21,7 @@ export interface Verification {
   restoreMs: number | null;
   rtoSeconds: number | null;
   error: string | null;
+  verifiedRpoSeconds: number | null;
   startedAt: Date;
   finishedAt: Date | null;
 }
@@ -40,6 +41,7 @@ const toVerification = (r: Record<string, unknown>): Verification => ({
   restoreMs: (r.restore_ms as number | null) ?? null,
   rtoSeconds: (r.rto_seconds as number | null) ?? null,
   error: (r.error as string | null) ?? null,
+  verifiedRpoSeconds: (r.verified_rpo_seconds as number | null) ?? null,
   startedAt: r.started_at as Date,
   finishedAt: (r.finished_at as Date | null) ?? null,
 });
@@ -61,13 +63,13 @@ export async function setVerificationProgress(db: Queryable, id: string, phase: 
 export async function finishVerification(
   tx: Queryable,
   id: string,
-  r: { status: 'passed' | 'failed'; checks: Check[]; restoreMs: number | null; rtoSeconds: number | null; error: string | null },
+  r: { status: 'passed' | 'failed'; checks: Check[]; restoreMs: number | null; rtoSeconds: number | null; error: string | null; verifiedRpoSeconds?: number | null },
 ): Promise<Verification> {
   const { rows } = await tx.query(
-    `UPDATE dr.verifications SET status = $2, checks = $3, restore_ms = $4, rto_seconds = $5, error = $6,
+    `UPDATE dr.verifications SET status = $2, checks = $3, restore_ms = $4, rto_seconds = $5, error = $6, verified_rpo_seconds = $7,
        progress_pct = 100, phase = $2, finished_at = now()
      WHERE id = $1 RETURNING *`,
-    [id, r.status, JSON.stringify(r.checks), r.restoreMs, r.rtoSeconds, r.error?.slice(0, 2000) ?? null],
+    [id, r.status, JSON.stringify(r.checks), r.restoreMs, r.rtoSeconds, r.error?.slice(0, 2000) ?? null, r.verifiedRpoSeconds ?? null],
   );
   return toVerification(rows[0]);
 }

@@ -2,6 +2,9 @@
 import type { ObjectiveState } from './objectives.js';
 
 export interface ContinuityEntry {
+  kind?: 'logical' | 'physical';
+  /** Physical: from the newest heartbeat found in the last passed verification restore. */
+  verifiedRpoSeconds?: number | null;
   name: string;
   database: string;
   source: string;
@@ -40,7 +43,8 @@ export function gapsOf(e: ContinuityEntry, now: Date): string[] {
   if (!e.lastDrill) gaps.push('No DR drill has been run.');
   else if (e.lastDrill.status !== 'passed') gaps.push(`The last DR drill failed (${e.lastDrill.failedChecks.join(', ') || 'see drill history'}).`);
   else if (now.getTime() - e.lastDrill.at.getTime() > DRILL_STALE_DAYS * 86_400_000) gaps.push(`The last DR drill is older than ${DRILL_STALE_DAYS} days.`);
-  if (e.retentionCount < 2) gaps.push('Retention keeps a single backup: a bad backup leaves nothing to fall back to.');
+  if (e.kind === 'physical' && (e.verifiedRpoSeconds === null || e.verifiedRpoSeconds === undefined)) gaps.push('The RPO of this physical policy has not been verified by a restore yet.');
+  if (e.kind !== 'physical' && e.retentionCount < 2) gaps.push('Retention keeps a single backup: a bad backup leaves nothing to fall back to.');
   gaps.push('The repository is a local filesystem path; without an off-site copy a site loss loses the backups too.');
   return gaps;
 }
@@ -60,7 +64,21 @@ export function continuityDocument(tenantId: string, entries: ContinuityEntry[],
   }
   out.push('| Policy | Database | Source | Schedule (UTC cron) | Retention | Repository | Enabled |', '|---|---|---|---|---|---|---|');
   for (const e of entries) out.push(`| ${e.name} | ${e.database} | \`${e.source}\` | \`${e.schedule}\` | ${e.retentionCount} backups | \`${e.repositoryPath}\` | ${e.enabled ? 'yes' : 'no'} |`);
-  out.push('', 'Method: `pg_dump` directory format with parallel jobs, SHA-256 manifest, fsynced and atomically renamed; every backup is restored into a scratch database and checked (schema, row counts, per-table checksums, amcheck) before it counts.', '');
+  out.push(
+    '',
+    '## What each kind of policy can promise',
+    '',
+    '- **logical** (`pg_dump`): the RPO can be no better than the schedule. Everything written since the last verified dump is lost; "RPO now" below is the age of the newest verified dump. Verified by restoring every dump into a scratch database and comparing it with facts taken in the dump\'s own snapshot.',
+    '- **physical** (pgBackRest base backups + continuous WAL archiving): restores to any moment whose WAL reached the repository; the RPO is the WAL archive\'s lag (bounded by `archive_timeout` while archiving works) plus the heartbeat period. Verified by restoring to a restore point taken with a consistent snapshot (exact row counts and checksums) and reading the newest heartbeat Vigil wrote into the source; drills restore to a random moment and prove the heartbeat before it present and the one after it absent. Failed or stalled archiving is a breach of its own (`archiving-stalled` runbook): while it lasts, the promise does not hold.',
+    '',
+  );
+  const physical = entries.filter((e) => e.kind === 'physical');
+  if (physical.length) {
+    out.push('| Physical policy | Verified RPO (last verification) |', '|---|---|');
+    for (const e of physical) out.push(`| ${e.name} | ${e.verifiedRpoSeconds === null || e.verifiedRpoSeconds === undefined ? 'not verified yet' : human(e.verifiedRpoSeconds)} |`);
+    out.push('');
+  }
+  out.push('', 'Method of logical policies: `pg_dump` directory format with parallel jobs, SHA-256 manifest, fsynced and atomically renamed; every backup is restored into a scratch database and checked (schema, row counts, per-table checksums, amcheck) before it counts.', '');
   out.push('## Recovery objectives', '', '| Policy | RPO target | RPO now | RTO target | Last measured RTO | Status |', '|---|---|---|---|---|---|');
   for (const e of entries) {
     const status = e.rpo.breached || e.rto.breached ? '**breached**' : 'within target';
@@ -80,6 +98,6 @@ export function continuityDocument(tenantId: string, entries: ContinuityEntry[],
     for (const g of gapsOf(e, now)) out.push(`- ${g}`);
     out.push('');
   }
-  out.push('## Procedures', '', 'Runbooks: backup failure, verification failure, RPO breach, RTO breach, restoring a database, loss of a Kafka broker, a service in a crash loop, GDPR breach notification (`GET /v1/runbooks`).', '');
+  out.push('## Procedures', '', 'Runbooks: backup failure, verification failure, RPO breach, RTO breach, WAL archiving stalled, physical restore failed, pgBackRest repository unreachable, restoring a database, loss of a Kafka broker, a service in a crash loop, GDPR breach notification (`GET /v1/runbooks`).', '');
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 // Validation of policy input beyond what the route schema can say (URL, cron, paths).
 import path from 'node:path';
+import type { PhysicalInput, PolicyKind } from './physical-policy.js';
 import { cronProblem } from './schedule.js';
 import { parseSourceUrl, type SourceParts } from './source-url.js';
 
@@ -14,6 +15,8 @@ export interface PolicyInput {
   rtoTargetSeconds?: number;
   drillSchedule?: string | null;
   enabled?: boolean;
+  kind?: PolicyKind;
+  physical?: PhysicalInput;
 }
 
 /** Returns the problems (empty = valid) and the parsed source when one was given. */

@@ -27,7 +27,10 @@ export type RunbookSlug =
   | 'restoring-a-database'
   | 'kafka-broker-loss'
   | 'service-crash-loop'
-  | 'gdpr-breach-notification';
+  | 'gdpr-breach-notification'
+  | 'archiving-stalled'
+  | 'restore-failed'
+  | 'repository-unreachable';
 
 export const runbookUrl = (config: Config, slug: RunbookSlug) => `${config.DR_RUNBOOK_BASE_URL.replace(/\/$/, '')}/${slug}`;
 

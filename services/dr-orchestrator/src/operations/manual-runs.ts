@@ -2,7 +2,8 @@
 // the policy or backup belongs to the caller's tenant, then hands the work to the runner.
 import type { Pool } from 'pg';
 import { getBackup } from '../db/backups.js';
-import { backupNotFound } from '../errors.js';
+import { backupNotFound, policyInvalid } from '../errors.js';
+import type { BackupType } from '../domain/physical-policy.js';
 import { requirePolicy } from './policies.js';
 import type { OperationRunner } from './runner.js';
 
@@ -11,9 +12,10 @@ export interface StartedRun {
   backupId?: string;
 }
 
-export async function startManualBackup(pool: Pool, runner: OperationRunner, tenantId: string, policyId: string): Promise<StartedRun> {
+export async function startManualBackup(pool: Pool, runner: OperationRunner, tenantId: string, policyId: string, type?: BackupType): Promise<StartedRun> {
   const policy = await requirePolicy(pool, tenantId, policyId);
-  return { id: await runner.startBackup(policy, 'manual') };
+  if (type && policy.kind !== 'physical') throw policyInvalid('type: backup types (full, diff, incr) apply to physical policies only');
+  return { id: await runner.startBackup(policy, 'manual', type) };
 }
 
 export async function startManualVerification(pool: Pool, runner: OperationRunner, tenantId: string, backupId: string): Promise<StartedRun> {
@@ -24,8 +26,9 @@ export async function startManualVerification(pool: Pool, runner: OperationRunne
   return { id: started.verificationId, backupId: started.backupId };
 }
 
-export async function startManualDrill(pool: Pool, runner: OperationRunner, tenantId: string, policyId: string): Promise<StartedRun> {
+export async function startManualDrill(pool: Pool, runner: OperationRunner, tenantId: string, policyId: string, targetTime?: string): Promise<StartedRun> {
   const policy = await requirePolicy(pool, tenantId, policyId);
-  const started = await runner.startVerification(policy, 'drill', 'manual');
+  if (targetTime && policy.kind !== 'physical') throw policyInvalid('targetTime: point-in-time drills apply to physical policies only');
+  const started = await runner.startVerification(policy, 'drill', 'manual', undefined, { targetTime: targetTime ? new Date(targetTime) : undefined });
   return { id: started.verificationId, backupId: started.backupId };
 }

@@ -9,6 +9,9 @@ import { breachTransition, rpoState, type ObjectiveState } from '../domain/objec
 import { runbookUrl, type OperationContext } from './context.js';
 
 export async function evaluateRpo(ctx: OperationContext, policy: Policy, now = new Date()): Promise<ObjectiveState> {
+  // A physical policy's RPO is its WAL archive's lag, watched by the archiving watch
+  // (physical-watch.ts); the age of its last base backup is not a data-loss window.
+  if (policy.kind === 'physical') return { objective: 'rpo', targetSeconds: policy.rpoTargetSeconds, actualSeconds: undefined, breached: false };
   const state = rpoState(policy.rpoTargetSeconds, await lastVerifiedSnapshotAt(ctx.pool, policy.id), policy.createdAt, now);
   await withTransaction(ctx.pool, async (tx) => {
     const transition = breachTransition(state, await hasOpenBreach(tx, policy.id, 'rpo'));

@@ -1,10 +1,11 @@
 // Policy use cases for the API: validate, seal the source URL, store; views never carry secrets.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { sealSecret } from '@vigil/service-kit';
 import type { Config } from '../config.js';
 import { deletePolicy, getPolicy, insertPolicy, listPolicies, updatePolicy, type Policy, type PolicyPatch } from '../db/policies.js';
 import { checkPolicyInput, type PolicyInput } from '../domain/policy-input.js';
+import { AZURE_KEY_SECRET_CONTEXT, CIPHER_PASS_SECRET_CONTEXT, physicalProblems, physicalSettings, type PhysicalSettings } from '../domain/physical-policy.js';
 import { nextRunAfter } from '../domain/schedule.js';
 import { redactSourceUrl, SOURCE_URL_SECRET_CONTEXT } from '../domain/source-url.js';
 import { policyBusy, policyInvalid, policyNotFound } from '../errors.js';
@@ -24,6 +25,9 @@ export function policyView(p: Policy, now = new Date()) {
     rtoTargetSeconds: p.rtoTargetSeconds,
     drillSchedule: p.drillSchedule,
     enabled: p.enabled,
+    kind: p.kind,
+    // Secrets never leave: the Azure key is shown as set or not.
+    physical: p.physical ? { ...p.physical, azure: p.physical.azure ? { ...p.physical.azure, key: '***' } : null } : null,
     nextBackupAt: p.enabled ? (nextRunAfter(p.schedule, now)?.toISOString() ?? null) : null,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
@@ -32,13 +36,28 @@ export function policyView(p: Policy, now = new Date()) {
 
 export type PolicyView = ReturnType<typeof policyView>;
 
-function validated(input: PolicyInput, config: Config): PolicyPatch {
+function validated(input: PolicyInput, config: Config, policyId: string, prev?: Policy): PolicyPatch {
   const roots = config.DR_REPOSITORY_ROOTS.split(',').filter(Boolean);
   const { problems, source } = checkPolicyInput(input, roots);
+  const kind = input.kind ?? prev?.kind ?? 'logical';
+  if (prev && input.kind && input.kind !== prev.kind) problems.push(`kind cannot change (policy is ${prev.kind}); create a new policy`);
+  if (kind === 'logical' && input.physical) problems.push('physical settings are only allowed when kind is physical');
+  let physical: PhysicalSettings | undefined;
+  if (kind === 'physical' && (input.physical || !prev)) {
+    const { azure, ...rest } = input.physical ?? {};
+    physical = physicalSettings(rest, policyId, prev?.physical ?? undefined);
+    if (azure) physical.azure = { ...azure, key: sealSecret(azure.key, config.DR_SOURCE_KEY, AZURE_KEY_SECRET_CONTEXT) };
+    else if (azure === null) physical.azure = null;
+    problems.push(...physicalProblems(physical));
+  }
   if (problems.length) throw policyInvalid(problems.join('; '));
-  const { sourceUrl, ...rest } = input;
+  const { sourceUrl, physical: _physical, ...rest } = input;
+  void _physical;
   return {
     ...rest,
+    ...(physical ? { physical } : {}),
+    // The repository passphrase: random, made once, stored sealed; only pgBackRest's generated config holds it in clear.
+    ...(kind === 'physical' && !prev?.cipherPassEnc ? { cipherPassEnc: sealSecret(randomBytes(32).toString('base64url'), config.DR_SOURCE_KEY, CIPHER_PASS_SECRET_CONTEXT) } : {}),
     ...(source && sourceUrl
       ? { sourceUrlEnc: sealSecret(sourceUrl, config.DR_SOURCE_KEY, SOURCE_URL_SECRET_CONTEXT), sourceDisplay: redactSourceUrl(source), database: source.database }
       : {}),
@@ -46,9 +65,10 @@ function validated(input: PolicyInput, config: Config): PolicyPatch {
 }
 
 export async function createPolicy(pool: Pool, config: Config, tenantId: string, input: PolicyInput & { sourceUrl: string; schedule: string; repositoryPath: string }): Promise<PolicyView> {
-  const patch = validated(input, config);
+  const id = randomUUID();
+  const patch = validated(input, config, id);
   const p = await insertPolicy(pool, {
-    id: randomUUID(),
+    id,
     tenantId,
     name: input.name ?? patch.database ?? '',
     database: patch.database!,
@@ -62,12 +82,16 @@ export async function createPolicy(pool: Pool, config: Config, tenantId: string,
     rtoTargetSeconds: input.rtoTargetSeconds ?? 3_600,
     drillSchedule: input.drillSchedule ?? null,
     enabled: input.enabled ?? true,
+    kind: input.kind ?? 'logical',
+    physical: patch.physical ?? null,
+    cipherPassEnc: patch.cipherPassEnc ?? null,
   });
   return policyView(p);
 }
 
 export async function changePolicy(pool: Pool, config: Config, tenantId: string, id: string, input: PolicyInput): Promise<PolicyView> {
-  const p = await updatePolicy(pool, tenantId, id, validated(input, config));
+  const prev = await requirePolicy(pool, tenantId, id);
+  const p = await updatePolicy(pool, tenantId, id, validated(input, config, id, prev));
   if (!p) throw policyNotFound(id);
   return policyView(p);
 }

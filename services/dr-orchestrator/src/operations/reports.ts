@@ -31,6 +31,8 @@ export function backupView(b: Backup) {
     startedAt: b.startedAt.toISOString(),
     finishedAt: b.finishedAt?.toISOString() ?? null,
     durationMs: b.durationMs,
+    backupType: b.backupType,
+    physical: b.physical as Record<string, unknown> | null,
   };
 }
 
@@ -48,6 +50,7 @@ export function verificationView(v: Verification) {
     restoreMs: v.restoreMs,
     rtoSeconds: v.rtoSeconds,
     error: v.error,
+    verifiedRpoSeconds: v.verifiedRpoSeconds,
     startedAt: v.startedAt.toISOString(),
     finishedAt: v.finishedAt?.toISOString() ?? null,
   };
@@ -124,7 +127,10 @@ export async function continuityOf(pool: Pool, tenantId: string, now = new Date(
     const s = await objectiveStates(pool, p, now);
     const last = (await listBackups(pool, tenantId, p.id, 1))[0];
     const drill = await lastFinished(pool, p.id, 'drill');
+    const verification = p.kind === 'physical' ? await lastFinished(pool, p.id, 'verification') : undefined;
     entries.push({
+      kind: p.kind,
+      verifiedRpoSeconds: verification?.status === 'passed' ? verification.verifiedRpoSeconds : null,
       name: p.name,
       database: p.database,
       source: p.sourceDisplay,

@@ -14,6 +14,10 @@ import { recordBackupFailure, runBackup } from './backup.js';
 import { backupAppName, restoreAppName, scratchName, sourceOf, type OperationContext } from './context.js';
 import { evaluateRpo } from './objectives.js';
 import { finish, runVerification } from './verification.js';
+import { runPhysicalBackup } from './physical-backup.js';
+import { runPhysicalVerification } from './physical-verification.js';
+import { removeScratchCluster, scratchClusterDir } from '../clients/scratch-cluster.js';
+import type { BackupType } from '../domain/physical-policy.js';
 
 type Trigger = 'schedule' | 'manual';
 
@@ -52,18 +56,19 @@ export class OperationRunner {
   }
 
   /** Starts a backup (then its verification); resolves with the backup id once it is recorded. */
-  async startBackup(policy: Policy, trigger: Trigger): Promise<string> {
+  async startBackup(policy: Policy, trigger: Trigger, type: BackupType = 'full'): Promise<string> {
     const lock = await this.lockPolicy(policy);
     const backupId = randomUUID();
     try {
       await this.recover(policy);
-      await insertRunningBackup(this.ctx.pool, { id: backupId, tenantId: policy.tenantId, policyId: policy.id, trigger });
+      await insertRunningBackup(this.ctx.pool, { id: backupId, tenantId: policy.tenantId, policyId: policy.id, trigger, backupType: policy.kind === 'physical' ? type : null });
     } catch (err) {
       await this.unlock(policy, lock);
       throw err;
     }
     this.track(policy, lock, async () => {
-      const backup = await runBackup(this.ctx, policy, backupId, this.abort.signal);
+      const backup =
+        policy.kind === 'physical' ? await runPhysicalBackup(this.ctx, policy, backupId, type, this.abort.signal) : await runBackup(this.ctx, policy, backupId, this.abort.signal);
       if (backup && !this.abort.signal.aborted) await this.verify(policy, backup, 'verification', 'after-backup');
       await evaluateRpo(this.ctx, policy);
     });
@@ -71,7 +76,13 @@ export class OperationRunner {
   }
 
   /** Restores a completed backup (the latest when none is given) and checks it. */
-  async startVerification(policy: Policy, kind: VerificationKind, trigger: Trigger, backupId?: string): Promise<{ verificationId: string; backupId: string }> {
+  async startVerification(
+    policy: Policy,
+    kind: VerificationKind,
+    trigger: Trigger,
+    backupId?: string,
+    opts: { targetTime?: Date } = {},
+  ): Promise<{ verificationId: string; backupId: string }> {
     const backup = backupId ? await getBackup(this.ctx.pool, policy.tenantId, backupId) : await latestCompletedBackup(this.ctx.pool, policy.id);
     if (!backup) throw backupId ? backupNotFound(backupId) : noBackupForDrill(policy.id);
     if (backup.policyId !== policy.id) throw backupNotFound(backup.id);
@@ -86,7 +97,7 @@ export class OperationRunner {
       throw err;
     }
     this.track(policy, lock, async () => {
-      await this.runVerificationRow(policy, backup, id, kind);
+      await this.runVerificationRow(policy, backup, id, kind, opts.targetTime);
       await evaluateRpo(this.ctx, policy);
     });
     return { verificationId: id, backupId: backup.id };
@@ -109,8 +120,10 @@ export class OperationRunner {
     await this.runVerificationRow(policy, backup, id, kind);
   }
 
-  private async runVerificationRow(policy: Policy, backup: Backup, id: string, kind: VerificationKind): Promise<void> {
-    await runVerification(this.ctx, policy, backup, { id, kind, scratchDb: scratchName(id) }, this.abort.signal);
+  private async runVerificationRow(policy: Policy, backup: Backup, id: string, kind: VerificationKind, targetTime?: Date): Promise<void> {
+    const run = { id, kind, scratchDb: scratchName(id) };
+    if (policy.kind === 'physical') await runPhysicalVerification(this.ctx, policy, backup, { ...run, targetTime }, this.abort.signal);
+    else await runVerification(this.ctx, policy, backup, run, this.abort.signal);
   }
 
   private track(policy: Policy, lock: pg.Client, work: () => Promise<void>): void {
@@ -158,7 +171,7 @@ export class OperationRunner {
     const stale = await runningBackups(this.ctx.pool, policy.id);
     const staleVerifications = await runningVerifications(this.ctx.pool, policy.id);
     if (!stale.length && !staleVerifications.length) {
-      await removePartials(policy.repositoryPath, policy.id);
+      if (policy.kind === 'logical') await removePartials(policy.repositoryPath, policy.id);
       return;
     }
     const source = sourceOf(this.ctx.config, policy);
@@ -166,14 +179,20 @@ export class OperationRunner {
     for (const b of stale) {
       await withClient(admin, 'vigil-dr-recovery', (c) => terminateSessions(c, backupAppName(b.id))).catch(() => 0);
     }
-    const removed = await removePartials(policy.repositoryPath, policy.id);
+    const removed = policy.kind === 'logical' ? await removePartials(policy.repositoryPath, policy.id) : 0;
     for (const b of stale) {
       const message = 'interrupted: the orchestrator stopped during the backup; its partial files were removed and it was never marked good';
       await recordBackupFailure(this.ctx, policy, b.id, message, Date.now() - b.startedAt.getTime());
     }
     const scratchAdmin = withDatabase(this.ctx.config.DR_SCRATCH_URL || source.url, 'postgres');
     for (const v of staleVerifications) {
-      await withClient(scratchAdmin, 'vigil-dr-recovery', async (c) => {
+      // A physical restore leaves a scratch cluster (maybe still running, maybe a pgbackrest restore still writing).
+      if (policy.kind === 'physical') {
+        const dir = scratchClusterDir(this.ctx.config.DR_SCRATCH_CLUSTER_DIR, v.id);
+        await removeScratchCluster({ pgBinDir: this.ctx.config.DR_PG_SERVER_BIN_DIR, osUser: this.ctx.config.DR_PG_OS_USER, dir }).catch((err: Error) =>
+          this.ctx.log.warn({ verificationId: v.id, err: err.message }, 'removing a stale scratch cluster failed'),
+        );
+      } else await withClient(scratchAdmin, 'vigil-dr-recovery', async (c) => {
         await terminateSessions(c, restoreAppName(v.id));
         await dropDatabase(c, v.scratchDb);
       }).catch((err: Error) => this.ctx.log.warn({ verificationId: v.id, err: err.message }, 'cleaning a stale scratch database failed'));

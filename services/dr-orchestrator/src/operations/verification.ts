@@ -12,7 +12,7 @@ import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, 
 import { openSessions, SNAPSHOT_READ, withExternalPool } from '../clients/external-pool.js';
 import { applyFactSettings, schemaFingerprint, tableContent } from '../clients/source-facts.js';
 import { finishVerification, type Verification, type VerificationKind } from '../db/verifications.js';
-import { overall, schemaDiffCheck, tableChecks, type Check, type TableFact } from '../domain/facts.js';
+import { overall, schemaDiffCheck, tableChecks, type Check, type SnapshotFacts, type TableFact } from '../domain/facts.js';
 import { breachTransition, rtoState } from '../domain/objectives.js';
 import { countListEntries, RestoreProgress } from '../domain/progress.js';
 import { libpqEnv, parseSourceUrl, withDatabase } from '../domain/source-url.js';
@@ -88,54 +88,7 @@ export async function runVerification(ctx: OperationContext, policy: Policy, bac
     checks.push({ name: 'restore_errors', outcome: restored.ok ? 'passed' : 'failed', detail: restored.detail });
     if (signal.aborted) throw new Error('interrupted: the orchestrator shut down during the restore');
 
-    progress.report('comparing schema', 80);
-    const fp = await withExternalPool(scratchUrl, appName, 1, (scratch) =>
-      withTransaction(
-        scratch,
-        async (c) => {
-          await applyFactSettings(c);
-          return schemaFingerprint(c);
-        },
-        SNAPSHOT_READ,
-      ),
-    );
-    checks.push(schemaDiffCheck(backup.facts.schemaLines, fp.lines));
-
-    progress.report('checking rows and indexes', 85);
-    const actual: TableFact[] = [];
-    const amcheckFailures: string[] = [];
-    let indexes: string[] = [];
-    let amcheckSchema = 'public';
-    await withClient(scratchUrl, appName, async (c) => {
-      amcheckSchema = await enableAmcheck(c);
-      indexes = await btreeIndexes(c);
-    });
-    // Table checksums and index checks are independent: spread them over `jobs` sessions.
-    type Task = { kind: 'table'; t: TableFact } | { kind: 'index'; name: string };
-    const tasks: Task[] = [...backup.facts.tables.map((t) => ({ kind: 'table' as const, t })), ...indexes.map((name) => ({ kind: 'index' as const, name }))];
-    const sessions = Math.max(1, Math.min(policy.jobs, tasks.length));
-    let done = 0;
-    await withExternalPool(scratchUrl, appName, sessions, async (scratch) => {
-      await openSessions(scratch, sessions);
-      await inParallel(sessions, tasks, async (task) => {
-        if (task.kind === 'table') {
-          // A table missing from the restore fails its query and shows up in the row-count check.
-          const content = await inCheckTransaction(scratch, (c) => tableContent(c, task.t.schema, task.t.name)).catch(() => undefined);
-          if (content) actual.push({ ...task.t, ...content });
-        } else {
-          const problem = await inCheckTransaction(scratch, (c) => checkBtree(c, amcheckSchema, task.name));
-          if (problem) amcheckFailures.push(`${task.name}: ${problem}`);
-        }
-        done++;
-        progress.report('checking rows and indexes', 85 + (done / tasks.length) * 14);
-      });
-    });
-    checks.push(...tableChecks(backup.facts.tables, actual));
-    checks.push(
-      amcheckFailures.length
-        ? { name: 'amcheck', outcome: 'failed', detail: amcheckFailures.slice(0, 5).join('; ') }
-        : { name: 'amcheck', outcome: 'passed', detail: `bt_index_check passed on ${indexes.length} btree indexes` },
-    );
+    checks.push(...(await checkRestoredDatabase(scratchUrl, appName, backup.facts, policy.jobs, progress)));
     rtoSeconds = (Date.now() - started) / 1000;
   } catch (err) {
     error = (err as Error).message;
@@ -151,18 +104,86 @@ export async function runVerification(ctx: OperationContext, policy: Policy, bac
   return finish(ctx, policy, backup, run, { checks, error, restoreMs, rtoSeconds });
 }
 
+/**
+ * The checks of a restored database against the facts of a consistent snapshot: schema
+ * fingerprint, row counts and per-table checksums, amcheck on every btree index. Shared by the
+ * logical and the physical path (a physical drill to a past moment has no snapshot facts:
+ * its table checks read 'skipped', never 'passed').
+ */
+export async function checkRestoredDatabase(scratchUrl: string, appName: string, facts: SnapshotFacts | null, jobs: number, progress: ProgressReporter): Promise<Check[]> {
+  const checks: Check[] = [];
+  progress.report('comparing schema', 80);
+  if (!facts) checks.push({ name: 'schema_diff', outcome: 'skipped', detail: 'no snapshot of the source at this target to compare with' });
+  const fp = !facts ? undefined : await withExternalPool(scratchUrl, appName, 1, (scratch) =>
+    withTransaction(
+      scratch,
+      async (c) => {
+        await applyFactSettings(c);
+        return schemaFingerprint(c);
+      },
+      SNAPSHOT_READ,
+    ),
+  );
+  if (facts && fp) checks.push(schemaDiffCheck(facts.schemaLines, fp.lines));
+
+  progress.report('checking rows and indexes', 85);
+  const actual: TableFact[] = [];
+  const amcheckFailures: string[] = [];
+  let indexes: string[] = [];
+  let amcheckSchema = 'public';
+  await withClient(scratchUrl, appName, async (c) => {
+    amcheckSchema = await enableAmcheck(c);
+    indexes = await btreeIndexes(c);
+  });
+  // Table checksums and index checks are independent: spread them over `jobs` sessions.
+  type Task = { kind: 'table'; t: TableFact } | { kind: 'index'; name: string };
+  const tasks: Task[] = [...(facts?.tables ?? []).map((t) => ({ kind: 'table' as const, t })), ...indexes.map((name) => ({ kind: 'index' as const, name }))];
+  const sessions = Math.max(1, Math.min(jobs, tasks.length));
+  let done = 0;
+  await withExternalPool(scratchUrl, appName, sessions, async (scratch) => {
+    await openSessions(scratch, sessions);
+    await inParallel(sessions, tasks, async (task) => {
+      if (task.kind === 'table') {
+        // A table missing from the restore fails its query and shows up in the row-count check.
+        const content = await inCheckTransaction(scratch, (c) => tableContent(c, task.t.schema, task.t.name)).catch(() => undefined);
+        if (content) actual.push({ ...task.t, ...content });
+      } else {
+        const problem = await inCheckTransaction(scratch, (c) => checkBtree(c, amcheckSchema, task.name));
+        if (problem) amcheckFailures.push(`${task.name}: ${problem}`);
+      }
+      done++;
+      progress.report('checking rows and indexes', 85 + (done / tasks.length) * 14);
+    });
+  });
+  if (facts) checks.push(...tableChecks(facts.tables, actual));
+  else
+    checks.push(
+      { name: 'row_counts', outcome: 'skipped', detail: 'no snapshot of the source at this target to compare with' },
+      { name: 'table_checksums', outcome: 'skipped', detail: 'no snapshot of the source at this target to compare with' },
+    );
+  checks.push(amcheckCheck(indexes.length, amcheckFailures));
+  return checks;
+}
+
+export const amcheckCheck = (indexes: number, failures: string[]): Check =>
+  failures.length
+    ? { name: 'amcheck', outcome: 'failed', detail: failures.slice(0, 5).join('; ') }
+    : indexes
+      ? { name: 'amcheck', outcome: 'passed', detail: `bt_index_check passed on ${indexes} btree indexes` }
+      : { name: 'amcheck', outcome: 'skipped', detail: 'no btree indexes to check' };
+
 export async function finish(
   ctx: OperationContext,
   policy: Policy,
   backup: Backup,
   run: VerificationRun,
-  r: { checks: Check[]; error: string | null; restoreMs: number | null; rtoSeconds: number | null },
+  r: { checks: Check[]; error: string | null; restoreMs: number | null; rtoSeconds: number | null; verifiedRpoSeconds?: number | null },
 ): Promise<Verification> {
   const status = r.error ? 'failed' : overall(r.checks);
   const now = new Date().toISOString();
   const tenant = { tenantId: policy.tenantId };
   const v = await withTransaction(ctx.pool, async (tx) => {
-    const v = await finishVerification(tx, run.id, { status, checks: r.checks, restoreMs: r.restoreMs, rtoSeconds: status === 'passed' ? r.rtoSeconds : null, error: r.error });
+    const v = await finishVerification(tx, run.id, { status, checks: r.checks, restoreMs: r.restoreMs, rtoSeconds: status === 'passed' ? r.rtoSeconds : null, error: r.error, verifiedRpoSeconds: r.verifiedRpoSeconds ?? null });
     // An interrupted run says nothing about the backup itself.
     if (!r.error?.startsWith('interrupted')) await setVerificationStatus(tx, backup.id, status);
     await ctx.outbox.enqueue(
@@ -179,7 +200,7 @@ export async function finish(
         checks: r.checks.flatMap((c) => (c.outcome === 'skipped' ? [] : [{ ...c, outcome: c.outcome }])),
         rtoSeconds: r.rtoSeconds ?? (Date.now() - v.startedAt.getTime()) / 1000,
         finishedAt: now,
-        ...(status === 'failed' ? { runbookUrl: runbookUrl(ctx.config, 'verification-failure') } : {}),
+        ...(status === 'failed' ? { runbookUrl: runbookUrl(ctx.config, policy.kind === 'physical' ? 'restore-failed' : 'verification-failure') } : {}),
       },
       tenant,
     );

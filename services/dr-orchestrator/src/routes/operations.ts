@@ -8,11 +8,20 @@ import { backupsOf, oneBackup, oneVerification, verificationsOf } from '../opera
 import type { OperationRunner } from '../operations/runner.js';
 import { Accepted, Backup, IdParams, Verification } from './schemas.js';
 
+const BackupQuery = Type.Object(
+  { type: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('diff'), Type.Literal('incr')], { description: 'Physical policies: pgBackRest backup type (default full)' })) },
+  { additionalProperties: false },
+);
+const DrillQuery = Type.Object(
+  { targetTime: Type.Optional(Type.String({ format: 'date-time', description: 'Physical policies: restore to this moment instead of a random one' })) },
+  { additionalProperties: false },
+);
+
 const running = (run: { id: string; backupId?: string }, href: string) => ({ ...run, status: 'running', href: `${href}/${run.id}` });
 
 export const operationRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runner: OperationRunner }> = async (app, { pool, runner }) => {
-  app.post('/policies/:id/backups', { schema: { tags: ['backups'], params: IdParams, response: { 202: Accepted } } }, async (req, reply) =>
-    reply.status(202).send(running(await startManualBackup(pool, runner, req.principal.tenantId, req.params.id), '/v1/backups')),
+  app.post('/policies/:id/backups', { schema: { tags: ['backups'], params: IdParams, querystring: BackupQuery, response: { 202: Accepted } } }, async (req, reply) =>
+    reply.status(202).send(running(await startManualBackup(pool, runner, req.principal.tenantId, req.params.id, req.query.type), '/v1/backups')),
   );
   app.get('/policies/:id/backups', { schema: { tags: ['backups'], params: IdParams, response: { 200: Type.Array(Backup) } } }, async (req) =>
     backupsOf(pool, req.principal.tenantId, req.params.id),
@@ -29,8 +38,8 @@ export const operationRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runner: Op
     oneVerification(pool, req.principal.tenantId, req.params.id),
   );
 
-  app.post('/policies/:id/drills', { schema: { tags: ['drills'], params: IdParams, response: { 202: Accepted } } }, async (req, reply) =>
-    reply.status(202).send(running(await startManualDrill(pool, runner, req.principal.tenantId, req.params.id), '/v1/verifications')),
+  app.post('/policies/:id/drills', { schema: { tags: ['drills'], params: IdParams, querystring: DrillQuery, response: { 202: Accepted } } }, async (req, reply) =>
+    reply.status(202).send(running(await startManualDrill(pool, runner, req.principal.tenantId, req.params.id, req.query.targetTime), '/v1/verifications')),
   );
   app.get('/policies/:id/drills', { schema: { tags: ['drills'], params: IdParams, response: { 200: Type.Array(Verification) } } }, async (req) =>
     verificationsOf(pool, req.principal.tenantId, req.params.id, 'drill'),

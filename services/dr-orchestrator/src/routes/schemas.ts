@@ -5,6 +5,33 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+const Cron = Type.String({ minLength: 1, maxLength: 200 });
+export const PhysicalBody = Type.Object(
+  {
+    stanza: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'pgBackRest stanza; default vigil-<policy id prefix>' })),
+    pgDataPath: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Data directory of the source cluster (required for physical)' })),
+    pgSocketPath: Type.Optional(Type.String({ maxLength: 1000 })),
+    diffSchedule: Type.Optional(Nullable(Cron)),
+    incrSchedule: Type.Optional(Nullable(Cron)),
+    retentionFull: Type.Optional(Type.Integer({ minimum: 1, maximum: 9_999_999 })),
+    retentionDiff: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9_999_999 }))),
+    heartbeatSchema: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'Vigil-owned schema in the source for the heartbeat table' })),
+    heartbeatSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+    archiveStallSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    encryption: Type.Optional(Type.Boolean({ description: 'repo1-cipher-type=aes-256-cbc; default true' })),
+    repoType: Type.Optional(Type.Union([Type.Literal('posix'), Type.Literal('azure')])),
+    azure: Type.Optional(
+      Nullable(
+        Type.Object(
+          { account: Type.String({ minLength: 1 }), container: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }), endpoint: Type.Optional(Type.String()) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const PolicyBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -17,6 +44,8 @@ export const PolicyBody = Type.Object(
     rtoTargetSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
     drillSchedule: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
     enabled: Type.Optional(Type.Boolean()),
+    kind: Type.Optional(Type.Union([Type.Literal('logical'), Type.Literal('physical')], { description: 'logical (pg_dump, default) or physical (pgBackRest + WAL archiving)' })),
+    physical: Type.Optional(PhysicalBody),
   },
   { additionalProperties: false },
 );
@@ -36,6 +65,8 @@ export const Policy = Type.Object({
   rtoTargetSeconds: Type.Integer(),
   drillSchedule: Nullable(Type.String()),
   enabled: Type.Boolean(),
+  kind: Type.String(),
+  physical: Nullable(Type.Record(Type.String(), Type.Unknown())),
   nextBackupAt: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -61,6 +92,8 @@ export const Backup = Type.Object({
   startedAt: Type.String(),
   finishedAt: Nullable(Type.String()),
   durationMs: Nullable(Type.Integer()),
+  backupType: Nullable(Type.String()),
+  physical: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 
 export const Check = Type.Object({ name: Type.String(), outcome: Type.String(), detail: Type.String() });
@@ -78,6 +111,7 @@ export const Verification = Type.Object({
   restoreMs: Nullable(Type.Integer()),
   rtoSeconds: Nullable(Type.Number()),
   error: Nullable(Type.String()),
+  verifiedRpoSeconds: Nullable(Type.Number()),
   startedAt: Type.String(),
   finishedAt: Nullable(Type.String()),
 });
