@@ -55,7 +55,12 @@ describe('overview, live', () => {
       p.services.alerting.url,
       'POST',
       '/api/v2/alerts',
-      Array.from({ length: 6 }, (_, i) => ({ labels: { alertname: `DiskFillingUp${i}`, severity: 'warning' }, annotations: { summary: `Disk ${i} full within 5 days` } })),
+      // Distinct start times (Disk 5 the newest): one batch posted without startsAt would tie.
+      Array.from({ length: 6 }, (_, i) => ({
+        labels: { alertname: `DiskFillingUp${i}`, severity: 'warning' },
+        annotations: { summary: `Disk ${i} full within 5 days` },
+        startsAt: new Date(Date.now() - (6 - i) * 60_000).toISOString(),
+      })),
     );
     // Two collection cycles: two health scores, so a trend.
     await eventually(async () => ((await api(p.services.perf.url, 'GET', '/v1/databases')) as { id: string }[]).length === 1, 20_000);
