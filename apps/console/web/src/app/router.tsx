@@ -1,40 +1,16 @@
 // The route tree. Every screen is its own lazily loaded chunk; search params are typed, so filters,
-// tabs and selection live in the URL and a link reproduces the view.
+// tabs and selection live in the URL and a link reproduces the view. Each area declares its routes in
+// routes/<area>/routes.ts (children of app-route's appRoute); this file composes them.
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, parseSearchWith, redirect, stringifySearchWith } from '@tanstack/react-router';
+import { createRoute, createRouter, lazyRouteComponent, parseSearchWith, redirect, stringifySearchWith } from '@tanstack/react-router';
 import { breachesQuery, databasesQuery, firingAlertsQuery, healthQuery, objectivesQuery, openSubjectRequestsQuery, policiesQuery, recentIssuesQuery } from '../api/queries';
-import { RouteError } from '../components/route-error';
+import { alertsRoutes } from '../routes/alerts/routes';
+import { databaseRoutes } from '../routes/database/routes';
+import { errorsRoutes } from '../routes/errors/routes';
+import { privacyRoutes } from '../routes/privacy/routes';
+import { recoveryRoutes } from '../routes/recovery/routes';
+import { appRoute, int, localPath, rootRoute, str } from './app-route';
 import { sessionQuery } from './session';
-import { Shell } from './shell';
-
-export interface RouterContext {
-  queryClient: QueryClient;
-}
-
-const rootRoute = createRootRouteWithContext<RouterContext>()({
-  component: Outlet,
-  errorComponent: RouteError,
-  notFoundComponent: () => (
-    <main id="main" className="center-page">
-      <div className="panel">
-        <h1>Page not found</h1>
-        <a href="/">Go to the overview</a>
-      </div>
-    </main>
-  ),
-});
-
-// Search values arrive as the query-string decoder guessed them ("12" → 12): ids are read back as strings.
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
-const int = (v: unknown): number | undefined => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-};
-/** Only same-origin paths, so a crafted link cannot send a signed-in user elsewhere. */
-const localPath = (v: unknown): string | undefined => {
-  const s = str(v);
-  return s && s.startsWith('/') && !s.startsWith('//') ? s : undefined;
-};
 
 export const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -53,19 +29,6 @@ export const changePasswordRoute = createRoute({
     return { session };
   },
   component: lazyRouteComponent(() => import('../routes/signin/change-password-page'), 'ChangePasswordPage'),
-});
-
-/** Everything behind sign-in, inside the shell (nav, live control, user). */
-const appRoute = createRoute({
-  getParentRoute: () => rootRoute,
-  id: 'app',
-  beforeLoad: async ({ context, location }) => {
-    const session = await context.queryClient.ensureQueryData(sessionQuery);
-    if (!session) throw redirect({ to: '/signin', search: { redirect: location.href } });
-    if (session.mustChangePassword) throw redirect({ to: '/change-password', search: { redirect: location.href } });
-    return { session };
-  },
-  component: Shell,
 });
 
 export const overviewRoute = createRoute({
@@ -110,61 +73,10 @@ export const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import('../routes/settings/settings-page'), 'SettingsPage'),
 });
 
-// First versions of the area screens the overview links to; later issues grow them.
-export const alertsRoute = createRoute({
-  getParentRoute: () => appRoute,
-  path: '/alerts',
-  validateSearch: (s: Record<string, unknown>): { state?: 'firing' | 'acknowledged' | 'resolved'; severity?: string; alert?: string; page?: number } => ({
-    state: (['firing', 'acknowledged', 'resolved'] as const).find((x) => x === s.state),
-    severity: str(s.severity),
-    alert: str(s.alert),
-    page: int(s.page),
-  }),
-  component: lazyRouteComponent(() => import('../routes/alerts/alerts-page'), 'AlertsPage'),
-});
-
-export const errorsRoute = createRoute({
-  getParentRoute: () => appRoute,
-  path: '/errors',
-  validateSearch: (s: Record<string, unknown>): { project?: string; view?: 'new' | 'regressed'; issue?: string; page?: number } => ({
-    project: str(s.project),
-    view: (['new', 'regressed'] as const).find((x) => x === s.view),
-    issue: str(s.issue),
-    page: int(s.page),
-  }),
-  component: lazyRouteComponent(() => import('../routes/errors/errors-page'), 'ErrorsPage'),
-});
-
-export const databaseRoute = createRoute({
-  getParentRoute: () => appRoute,
-  path: '/database',
-  validateSearch: (s: Record<string, unknown>): { db?: string } => ({ db: str(s.db) }),
-  component: lazyRouteComponent(() => import('../routes/database/database-page'), 'DatabasePage'),
-});
-
-export const recoveryRoute = createRoute({
-  getParentRoute: () => appRoute,
-  path: '/recovery',
-  validateSearch: (s: Record<string, unknown>): { policy?: string } => ({ policy: str(s.policy) }),
-  component: lazyRouteComponent(() => import('../routes/recovery/recovery-page'), 'RecoveryPage'),
-});
-
-export const privacyRoute = createRoute({
-  getParentRoute: () => appRoute,
-  path: '/privacy',
-  validateSearch: (s: Record<string, unknown>): { tab?: 'requests' | 'breaches'; request?: string; breach?: string; page?: number } => ({
-    tab: (['requests', 'breaches'] as const).find((x) => x === s.tab),
-    request: str(s.request),
-    breach: str(s.breach),
-    page: int(s.page),
-  }),
-  component: lazyRouteComponent(() => import('../routes/privacy/privacy-page'), 'PrivacyPage'),
-});
-
 const routeTree = rootRoute.addChildren([
   signInRoute,
   changePasswordRoute,
-  appRoute.addChildren([overviewRoute, alertsRoute, errorsRoute, databaseRoute, recoveryRoute, privacyRoute, settingsRoute]),
+  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
