@@ -14,3 +14,4 @@ export const policyBusy = (policyId: string) => new AppError(409, 'DR_POLICY_BUS
 export class OperationError extends Error {
   override readonly name = 'OperationError';
 }
+export const cursorInvalid = () => badRequest('DR_CURSOR_INVALID', 'cursor must be the nextCursor of a previous page of this list');

@@ -36,6 +36,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -69,6 +73,32 @@ export interface paths {
                         rtoTargetSeconds?: number;
                         drillSchedule?: string | null;
                         enabled?: boolean;
+                        /** @description logical (pg_dump, default) or physical (pgBackRest + WAL archiving) */
+                        kind?: "logical" | "physical";
+                        physical?: {
+                            /** @description pgBackRest stanza; default vigil-<policy id prefix> */
+                            stanza?: string;
+                            /** @description Data directory of the source cluster (required for physical) */
+                            pgDataPath?: string;
+                            pgSocketPath?: string;
+                            diffSchedule?: string | null;
+                            incrSchedule?: string | null;
+                            retentionFull?: number;
+                            retentionDiff?: number | null;
+                            /** @description Vigil-owned schema in the source for the heartbeat table */
+                            heartbeatSchema?: string;
+                            heartbeatSeconds?: number;
+                            archiveStallSeconds?: number;
+                            /** @description repo1-cipher-type=aes-256-cbc; default true */
+                            encryption?: boolean;
+                            repoType?: "posix" | "azure";
+                            azure?: {
+                                account: string;
+                                container: string;
+                                key: string;
+                                endpoint?: string;
+                            } | null;
+                        };
                     };
                 };
             };
@@ -93,6 +123,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -145,6 +179,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -203,6 +241,32 @@ export interface paths {
                         rtoTargetSeconds?: number;
                         drillSchedule?: string | null;
                         enabled?: boolean;
+                        /** @description logical (pg_dump, default) or physical (pgBackRest + WAL archiving) */
+                        kind?: "logical" | "physical";
+                        physical?: {
+                            /** @description pgBackRest stanza; default vigil-<policy id prefix> */
+                            stanza?: string;
+                            /** @description Data directory of the source cluster (required for physical) */
+                            pgDataPath?: string;
+                            pgSocketPath?: string;
+                            diffSchedule?: string | null;
+                            incrSchedule?: string | null;
+                            retentionFull?: number;
+                            retentionDiff?: number | null;
+                            /** @description Vigil-owned schema in the source for the heartbeat table */
+                            heartbeatSchema?: string;
+                            heartbeatSeconds?: number;
+                            archiveStallSeconds?: number;
+                            /** @description repo1-cipher-type=aes-256-cbc; default true */
+                            encryption?: boolean;
+                            repoType?: "posix" | "azure";
+                            azure?: {
+                                account: string;
+                                container: string;
+                                key: string;
+                                endpoint?: string;
+                            } | null;
+                        };
                     };
                 };
             };
@@ -227,6 +291,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -281,6 +349,10 @@ export interface paths {
                             startedAt: string;
                             finishedAt: string | null;
                             durationMs: number | null;
+                            backupType: string | null;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                         }[];
                     };
                 };
@@ -289,7 +361,10 @@ export interface paths {
         put?: never;
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Physical policies: pgBackRest backup type (default full) */
+                    type?: "full" | "diff" | "incr";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -364,6 +439,10 @@ export interface paths {
                             startedAt: string;
                             finishedAt: string | null;
                             durationMs: number | null;
+                            backupType: string | null;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                         };
                     };
                 };
@@ -460,6 +539,7 @@ export interface paths {
                             restoreMs: number | null;
                             rtoSeconds: number | null;
                             error: string | null;
+                            verifiedRpoSeconds: number | null;
                             startedAt: string;
                             finishedAt: string | null;
                         }[];
@@ -516,6 +596,7 @@ export interface paths {
                             restoreMs: number | null;
                             rtoSeconds: number | null;
                             error: string | null;
+                            verifiedRpoSeconds: number | null;
                             startedAt: string;
                             finishedAt: string | null;
                         };
@@ -572,6 +653,7 @@ export interface paths {
                             restoreMs: number | null;
                             rtoSeconds: number | null;
                             error: string | null;
+                            verifiedRpoSeconds: number | null;
                             startedAt: string;
                             finishedAt: string | null;
                         }[];
@@ -582,7 +664,10 @@ export interface paths {
         put?: never;
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Physical policies: restore to this moment instead of a random one */
+                    targetTime?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -696,6 +781,105 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/policies/{policyId}/objective-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RPO and RTO of every finished restore (verifications and drills), oldest first, against the targets */
+        get: {
+            parameters: {
+                query: {
+                    /** @description How far back */
+                    days: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /**
+                                 * Format: date-time
+                                 * @description When the restore finished
+                                 */
+                                at: string;
+                                verificationId: string;
+                                backupId: string;
+                                kind: "verification" | "drill";
+                                status: "passed" | "failed";
+                                /** @description Verified RPO: data a disaster at that moment would have lost (null when the restore failed) */
+                                rpoSeconds: number | null;
+                                /** @description Measured restore + verify time */
+                                rtoSeconds: number | null;
+                                rpoTargetSeconds: number;
+                                rtoTargetSeconds: number;
+                                rpoMet: boolean | null;
+                                rtoMet: boolean | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
                 };
             };
         };
