@@ -1,0 +1,20 @@
+// Durations of this area: restores take well under a second on small databases, so tenths below 10 s.
+import { formatDuration } from '../../components/time';
+
+export const formatSeconds = (s: number | null | undefined): string => {
+  if (s === null || s === undefined) return '—';
+  if (s === 0) return '0';
+  return Math.abs(s) < 10 ? `${s.toFixed(1)} s` : formatDuration(s);
+};
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 && i ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
