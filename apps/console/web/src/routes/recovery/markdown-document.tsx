@@ -1,11 +1,18 @@
-// Markdown as the console shows it: parsed by marked (GitHub-flavoured), then sanitised by DOMPurify before it
-// reaches the DOM (no script, no event handlers, no javascript: links, whatever the markdown holds).
+// Markdown as the console shows it: parsed by marked (GitHub-flavoured) with HTML in the markdown shown as text
+// (generated documents carry free text such as policy names), then sanitised by DOMPurify before it reaches the
+// DOM (no script, no event handlers, no javascript: links, whatever the markdown holds).
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { useMemo } from 'react';
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const markdownParser = new Marked({ gfm: true, renderer: { html: ({ text }) => escapeHtml(text) } });
 
 // Links leave the console in a new tab, without handing it a window.opener.
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  // An image without a text alternative is decoration.
+  if (node.tagName === 'IMG' && !node.hasAttribute('alt')) node.setAttribute('alt', '');
   if (node.tagName === 'A' && /^https?:/i.test(node.getAttribute('href') ?? '')) {
     node.setAttribute('target', '_blank');
     node.setAttribute('rel', 'noopener noreferrer');
@@ -13,7 +20,7 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 });
 
 export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown, { async: false, gfm: true });
+  const html = markdownParser.parse(markdown, { async: false });
   return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'iframe'], FORBID_ATTR: ['style'] });
 }
 

@@ -6,7 +6,7 @@ import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem';
 import { TimeSeriesChart, type Point } from '../../components/time-series-chart';
 import { formatDuration } from '../../components/time';
-import { formatSeconds } from './format';
+import { formatAxisSeconds, formatSeconds } from './format';
 import { objectiveHistoryQuery, type HistoryPoint, type Policy } from './queries';
 
 const DAYS = 90;
@@ -41,7 +41,7 @@ function ObjectiveChart({ title, points, target, met, id }: { title: string; poi
           </>
         )}
       </p>
-      <TimeSeriesChart points={points} label={title} height={170} target={{ value: target, label: 'target' }} formatValue={formatSeconds} />
+      <TimeSeriesChart points={points} label={title} height={170} target={{ value: target, label: 'target' }} formatValue={formatAxisSeconds} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // "Back up now" and "Run drill now": start the operation, follow it live from dr.progress (the console's stream
 // puts each OperationProgressed event in the cache under drProgressKey), and end with the verification's checks.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { dr, unwrap } from '../../api/services';
 import { useCan } from '../../app/session';
 import { useLiveState } from '../../app/live-state';
@@ -11,33 +12,9 @@ import { drProgressKey } from '../../live/stream';
 import { CheckTable, OutcomeBadge, checkCounts } from './checks';
 import { formatSeconds } from './format';
 import { backupsQuery, verificationsQuery, type Policy } from './queries';
+import { eventsOfRun, type ProgressEvent, type Run } from './run-events';
 
-export interface Run {
-  kind: 'backup' | 'drill';
-  /** The backup's id (backup) or the drill's verification id (drill). */
-  id: string;
-  backupId: string;
-}
-
-export interface ProgressEvent {
-  policyId: string;
-  operationId: string;
-  kind: 'backup' | 'verification' | 'drill';
-  phase: string;
-  percent: number;
-  at: string;
-}
-
-/**
- * The events of this run. A backup's own events carry its id; the verification restore that follows it is the
- * next operation on the policy (one at a time per policy), so its events are the verification events after it.
- */
-export function eventsOfRun(all: ProgressEvent[], run: Run): ProgressEvent[] {
-  if (run.kind === 'drill') return all.filter((e) => e.operationId === run.id);
-  const first = all.findIndex((e) => e.operationId === run.backupId);
-  if (first < 0) return [];
-  return all.slice(first).filter((e) => e.operationId === run.backupId || e.kind === 'verification');
-}
+export type { Run } from './run-events';
 
 function Step({ label, event, done, id }: { label: string; event: ProgressEvent | undefined; done: boolean; id: string }) {
   const pct = done ? 100 : (event?.percent ?? 0);
@@ -61,6 +38,11 @@ export function RunProgress({ policy, run, onClose }: { policy: Policy; run: Run
   const live = useLiveState();
   const { data: all = [] } = useQuery<ProgressEvent[]>({ queryKey: drProgressKey(policy.id), queryFn: () => [], enabled: false });
   const events = eventsOfRun(all, run);
+  // The newest event stays in view as the log grows.
+  const log = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [events.length]);
   // The final states come from the API (the stream's *Finished events invalidate these; the interval covers a paused stream).
   const { data: verifications } = useQuery({ ...verificationsQuery(policy.id), refetchInterval: 2_000 });
   const { data: backups } = useQuery({ ...backupsQuery(policy.id), refetchInterval: run.kind === 'backup' ? 2_000 : false });
@@ -87,7 +69,7 @@ export function RunProgress({ policy, run, onClose }: { policy: Policy; run: Run
         <Step id="step-restore" label={run.kind === 'backup' ? 'Verify by restoring into a scratch database' : 'Restore the latest backup and check it'} event={restoreEvent} done={finished && !backupFailed} />
       </div>
       <h3 className="log-title">Live progress</h3>
-      <ol className="progress-log" aria-live="polite" aria-label="Live progress events" tabIndex={0} data-testid="progress-log">
+      <ol ref={log} className="progress-log" aria-live="polite" aria-label="Live progress events" tabIndex={0} data-testid="progress-log">
         {events.length ? null : <li className="muted">Waiting for the first progress event…</li>}
         {events.map((e, i) => (
           <li key={`${e.operationId}-${i}`} data-kind={e.kind}>
