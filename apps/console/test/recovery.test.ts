@@ -126,6 +126,10 @@ describe('recovery', () => {
     expect(await checkRow('amcheck').locator('.badge').innerText()).toBe('skipped');
     expect(await checkRow('amcheck').innerText()).toContain('no btree indexes to check');
     expect(await checkRow('row_counts').locator('.badge').innerText()).toBe('passed');
+    // The rest of the page follows the run's end: the snapshot is now verified, the restore measured.
+    await expect.poll(() => page.getByTestId('last-verified').innerText()).not.toMatch(/never/);
+    await expect.poll(() => page.getByTestId('rto-chart-summary').innerText()).toMatch(/1 of 1 restore|0 of 1 restore/);
+    await settled(page);
     await screen(page, 'recovery-backup-run');
     await page.emulateMedia({ colorScheme: 'dark' });
     await screen(page, 'recovery-backup-run-dark');

@@ -53,6 +53,12 @@ export function RunProgress({ policy, run, onClose }: { policy: Policy; run: Run
   const backupEvent = events.filter((e) => e.kind === 'backup').at(-1);
   const restoreEvent = events.filter((e) => e.kind !== 'backup').at(-1);
   const backupDone = run.kind === 'backup' && (backup?.status === 'completed' || restoreEvent !== undefined);
+  // The run's end changes the policy's objectives, history and lists: re-read them now rather than on the stream's
+  // VerificationFinished (which may come a moment later, or not at all while paused).
+  const client = useQueryClient();
+  useEffect(() => {
+    if (finished) void client.invalidateQueries({ queryKey: ['dr'] });
+  }, [finished, client]);
   return (
     <section className="panel run" aria-labelledby="run-title" data-testid="operation-run" data-state={finished ? 'finished' : 'running'}>
       <header className="run-head">
