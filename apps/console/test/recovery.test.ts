@@ -2,6 +2,7 @@
 // policy shows live progress from dr.progress (through the console's stream) and ends with the verification's
 // checks, a check over nothing reading "skipped"; a runbook link taken from a real alert (a failed verification
 // of a corrupted backup) opens the rendered runbook after sign-in; axe + screenshots of every recovery screen.
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { launchBrowser, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
+import { SCREENSHOTS, launchBrowser, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
 import { settled, signIn } from './fixtures/console-ui.js';
 import { adminOverHttp, startPlatform, type Platform } from './fixtures/platform.js';
 
@@ -246,8 +247,15 @@ describe('recovery', () => {
     expect(await page.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
     expect(await doc.isVisible()).toBe(true);
     await screen(page, 'recovery-continuity-print');
-    const pdf = await page.pdf({ format: 'A4' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, margin: { top: '16mm', bottom: '16mm', left: '14mm', right: '14mm' } });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // The PDF turns into page images (poppler's pdftoppm), the first of them kept beside the screenshots.
+    for (const f of await readdir(SCREENSHOTS)) if (f.startsWith('recovery-continuity-pdf')) await rm(path.join(SCREENSHOTS, f));
+    const pdfFile = path.join(repo, 'continuity.pdf');
+    await writeFile(pdfFile, pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdfFile, path.join(SCREENSHOTS, 'recovery-continuity-pdf')]);
+    const pages = (await readdir(SCREENSHOTS)).filter((f) => f.startsWith('recovery-continuity-pdf') && f.endsWith('.png'));
+    expect(pages.length).toBe(1);
     await page.emulateMedia({ media: 'screen' });
 
     // A policy name is free text and goes into the generated markdown as it is: the rendering must neutralise HTML in it.
