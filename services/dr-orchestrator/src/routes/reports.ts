@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { pageInMemory, PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
+import { objectiveHistoryOf } from '../operations/objective-history.js';
 import { continuityOf, objectivesOf, trendsOf } from '../operations/reports.js';
 import { findRunbook, runbookSummaries, type Runbook } from '../domain/runbooks.js';
 import { PolicyParams } from './schemas.js';
@@ -15,6 +16,20 @@ const Breach = Type.Object({
   detectedAt: Type.String(),
   resolvedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
+const HistoryPoint = Type.Object({
+  at: Type.String({ format: 'date-time', description: 'When the restore finished' }),
+  verificationId: Type.String(),
+  backupId: Type.String(),
+  kind: Type.Union([Type.Literal('verification'), Type.Literal('drill')]),
+  status: Type.Union([Type.Literal('passed'), Type.Literal('failed')]),
+  rpoSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Verified RPO: data a disaster at that moment would have lost (null when the restore failed)' }),
+  rtoSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Measured restore + verify time' }),
+  rpoTargetSeconds: Type.Number(),
+  rtoTargetSeconds: Type.Number(),
+  rpoMet: Type.Union([Type.Boolean(), Type.Null()]),
+  rtoMet: Type.Union([Type.Boolean(), Type.Null()]),
+});
+const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.String() }, { additionalProperties: true });
 const RunbookSummary = Type.Object({ slug: Type.String(), title: Type.String(), version: Type.Integer(), updated: Type.String(), sha256: Type.String(), href: Type.String() });
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map<string, Runbook> }> = async (app, { pool, runbooks }) => {
@@ -33,6 +48,26 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
     '/policies/:policyId/trends',
     { schema: { tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
     async (req) => trendsOf(pool, req.principal.tenantId, req.params.policyId, req.query.days),
+  );
+  app.get(
+    '/policies/:policyId/objective-history',
+    {
+      schema: {
+        tags: ['objectives'],
+        summary: 'RPO and RTO of every finished restore (verifications and drills), oldest first, against the targets',
+        params: Type.Object({ policyId: Type.String({ format: 'uuid' }) }),
+        querystring: Type.Object(
+          {
+            days: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'How far back' }),
+            cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' })),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(HistoryPoint), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 404: Problem },
+      },
+    },
+    async (req) => objectiveHistoryOf(pool, req.principal.tenantId, req.params.policyId, req.query),
   );
   app.get('/continuity-document', { schema: { tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await continuityOf(pool, req.principal.tenantId)),

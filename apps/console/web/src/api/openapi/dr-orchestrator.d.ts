@@ -828,6 +828,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/policies/{policyId}/objective-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RPO and RTO of every finished restore (verifications and drills), oldest first, against the targets */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How far back */
+                    days?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /**
+                                 * Format: date-time
+                                 * @description When the restore finished
+                                 */
+                                at: string;
+                                verificationId: string;
+                                backupId: string;
+                                kind: "verification" | "drill";
+                                status: "passed" | "failed";
+                                /** @description Verified RPO: data a disaster at that moment would have lost (null when the restore failed) */
+                                rpoSeconds: number | null;
+                                /** @description Measured restore + verify time */
+                                rtoSeconds: number | null;
+                                rpoTargetSeconds: number;
+                                rtoTargetSeconds: number;
+                                rpoMet: boolean | null;
+                                rtoMet: boolean | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/continuity-document": {
         parameters: {
             query?: never;
