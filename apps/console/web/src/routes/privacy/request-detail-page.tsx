@@ -8,7 +8,7 @@ import { useCan } from '../../app/session';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem';
-import { Time, useNow } from '../../components/time';
+import { formatDuration, Time, useNow } from '../../components/time';
 import { recentEventsKey, type TickerEvent } from '../../live/stream';
 import { daysLeft } from './deadline';
 import { exportUrl, extendRequest, refuseRequest, subjectRequestQuery, type Receipt, type RequestDetail } from './queries';
@@ -207,6 +207,13 @@ function ReasonDialog(props: {
   );
 }
 
+/** "Answered in 2 h, 31 d before the deadline". */
+function answeredIn(receivedAt: string, completedAt: string, deadline: string): string {
+  const took = (Date.parse(completedAt) - Date.parse(receivedAt)) / 1000;
+  const spare = (Date.parse(deadline) - Date.parse(completedAt)) / 1000;
+  return `Answered in ${formatDuration(took)}, ${spare >= 0 ? `${formatDuration(spare)} before` : `${formatDuration(-spare)} after`} the deadline`;
+}
+
 export function RequestDetailPage() {
   const { requestId } = useParams({ from: '/app/privacy/requests/$requestId' });
   const client = useQueryClient();
@@ -270,7 +277,13 @@ export function RequestDetailPage() {
             <p className="big">
               <Time at={r.effectiveDeadline} mode="absolute" />
             </p>
-            <DueBadge r={r} now={now} />
+            {isOpen(r) ? (
+              <DueBadge r={r} now={now} />
+            ) : (
+              <span className={`badge ${r.state === 'completed' && r.completedAt && r.completedAt <= r.effectiveDeadline ? 'ok' : ''}`}>
+                {r.state === 'completed' && r.completedAt ? answeredIn(r.receivedAt, r.completedAt, r.effectiveDeadline) : 'Closed'}
+              </span>
+            )}
             {isOpen(r) ? <div className="meter" aria-hidden="true"><span className={d.tone} style={{ width: `${Math.round(d.share * 100)}%` }} /></div> : null}
             <dl className="facts">
               <dt>Subject</dt>

@@ -11,6 +11,7 @@ import { Pager, pageOf } from '../../components/pager';
 import { ProblemMessage } from '../../components/problem';
 import { Time, useNow } from '../../components/time';
 import { daysLeft } from './deadline';
+import { DueDate } from './due-date';
 import { refuseRequest, subjectRequestsQuery, type SubjectRequest } from './queries';
 import { isOpen, KIND_LABEL, REFUSAL_GROUNDS, refusalReason, shortId, STATE_LABEL, STATE_TONE, type RefusalGround } from './request-labels';
 import { REQUEST_KINDS, REQUEST_STATES, type PrivacySearch } from './routes';
@@ -236,7 +237,7 @@ export function RequestsTab() {
                     </td>
                     <td>
                       <div className="due-cell">
-                        <Time at={r.effectiveDeadline} mode="absolute" />
+                        <DueDate at={r.effectiveDeadline} />
                         <DueBadge r={r} now={now} />
                       </div>
                     </td>
