@@ -74,7 +74,7 @@ describe('privacy', () => {
     const badge = row.getByTestId('days-left');
     expect(await badge.innerText()).toMatch(/^(2[89]|3[01]) d left$/);
     expect(await badge.getAttribute('class')).toContain('ok');
-    await screen(page, 'privacy-requests');
+    await screen(page, 'privacy-requests-new');
 
     // The filters live in the URL: a link reproduces the view.
     await page.getByLabel('Status').selectOption('completed');
@@ -224,6 +224,43 @@ describe('privacy', () => {
     expect(await badge.getAttribute('class')).toContain('broken');
     expect(await page.getByTestId('audit-3').getAttribute('class')).toContain('broken-row');
     await screen(page, 'privacy-audit-broken');
+  });
+
+  it('queue: a request near its deadline is red, and an extension (with its reason) shows on the queue and the timeline', async (t) => {
+    t.onTestFailed(() => screensOfFailure(browser, 'privacy-queue-deadlines'));
+    const late = await gdpr<{ request: { id: string } }>('POST', '/v1/subject-requests', { kind: 'portability', identifiers: [{ type: 'email', value: `late-${SUBJECT}` }] });
+    const ext = await gdpr<{ request: { id: string } }>('POST', '/v1/subject-requests', { kind: 'erasure', identifiers: [{ type: 'email', value: `ext-${SUBJECT}` }] });
+    // The clock: received 26 days ago, so about 5 of its ~31 days are left (under a quarter).
+    await p.db.query(`UPDATE gdpr.subject_requests SET received_at = received_at - interval '26 days', deadline = deadline - interval '26 days' WHERE id = $1`, [late.request.id]);
+
+    await page.goto(`/privacy/requests/${ext.request.id}`);
+    await settled(page);
+    await page.getByRole('button', { name: 'Extend' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Extend by two months' });
+    await dialog.getByLabel('Reason').fill('Erasure spans three archived ticket systems; the subject was told on day 3.');
+    await dialog.getByRole('button', { name: 'Extend' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Request timeline' }).innerText()).toContain('Deadline extended by two months');
+    expect(await page.getByRole('list', { name: 'Request timeline' }).innerText()).toContain('three archived ticket systems');
+    expect(await page.getByRole('button', { name: 'Extend' }).isDisabled()).toBe(true);
+
+    await page.goto('/privacy?tab=requests');
+    await settled(page);
+    const lateRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: late.request.id.slice(0, 8) }) });
+    const lateBadge = lateRow.getByTestId('days-left');
+    expect(await lateBadge.innerText()).toMatch(/^[45] d left$/);
+    expect(await lateBadge.getAttribute('class')).toContain('critical');
+    const extRow = page.getByRole('row').filter({ has: page.getByRole('link', { name: ext.request.id.slice(0, 8) }) });
+    expect(await extRow.innerText()).toContain('extended +2 mo');
+    expect(await extRow.getByTestId('days-left').getAttribute('class')).toContain('ok');
+    // Open requests first, soonest deadline first: the late one leads.
+    expect(await page.getByRole('row').nth(1).innerText()).toContain(late.request.id.slice(0, 8));
+    await page.getByLabel('Due').selectOption('urgent');
+    await expect.poll(() => page.url()).toContain('due=urgent');
+    await expect.poll(() => extRow.count()).toBe(0);
+    expect(await lateRow.count()).toBe(1);
+    await page.goto('/privacy?tab=requests');
+    await settled(page);
+    await screen(page, 'privacy-requests');
   });
 
   it('7: every privacy screen passes axe in light and dark theme', async (t) => {

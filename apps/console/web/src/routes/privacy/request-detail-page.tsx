@@ -280,7 +280,7 @@ export function RequestDetailPage() {
             {isOpen(r) ? (
               <DueBadge r={r} now={now} />
             ) : (
-              <span className={`badge ${r.state === 'completed' && r.completedAt && r.completedAt <= r.effectiveDeadline ? 'ok' : ''}`}>
+              <span className={`badge wrap ${r.state === 'completed' && r.completedAt && r.completedAt <= r.effectiveDeadline ? 'ok' : ''}`}>
                 {r.state === 'completed' && r.completedAt ? answeredIn(r.receivedAt, r.completedAt, r.effectiveDeadline) : 'Closed'}
               </span>
             )}

@@ -18,6 +18,7 @@ import { REQUEST_KINDS, REQUEST_STATES, type PrivacySearch } from './routes';
 
 export function DueBadge({ r, now }: { r: SubjectRequest; now: number }) {
   const d = daysLeft(r.receivedAt, r.effectiveDeadline, now, isOpen(r));
+  if (!isOpen(r)) return <span className="muted small">closed</span>;
   return (
     <span className="due">
       <span className={`badge ${d.tone === 'muted' ? '' : d.tone}`} data-testid="days-left" title={`${Math.round(d.share * 100)} % of the time left`}>
