@@ -208,6 +208,22 @@ describe('privacy', () => {
     expect(await page.getByTestId('audit-3').count()).toBe(1);
     await screen(page, 'privacy-audit');
 
+    // Filters live in the URL: only the three consent changes of this subject are on gdpr.consent.
+    await page.getByLabel('Topic').selectOption('gdpr.consent');
+    await expect.poll(() => page.url()).toContain('topic=gdpr.consent');
+    const rows = page.locator('table.audit tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect((await rows.allInnerTexts()).every((r) => r.includes('gdpr.consent'))).toBe(true);
+    await page.getByLabel('Subject identifier').fill(SUBJECT);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.url()).toContain('subject=');
+    await expect.poll(() => rows.count()).toBe(3);
+    await page.getByLabel('Subject identifier').fill(`nobody-${SUBJECT}`);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No entry matches.').waitFor();
+    await page.goto('/privacy?tab=audit');
+    await settled(page);
+
     // An attacker with database access rewrites entry 3 (triggers off, as the gdpr service tests do).
     const c = await p.db.connect();
     try {

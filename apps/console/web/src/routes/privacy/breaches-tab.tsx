@@ -87,11 +87,14 @@ function patchOf(v: Values, b: Breach): Record<string, unknown> {
 
 function Art33Form({ b, canWrite }: { b: Breach; canWrite: boolean }) {
   const client = useQueryClient();
+  // The draft starts from the breach and follows what the server saved; a refetch meanwhile does not wipe typing.
   const [v, setV] = useState<Values>(() => valuesOf(b));
-  useEffect(() => setV(valuesOf(b)), [b]);
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) => unwrap(gdpr.PATCH('/v1/breaches/{id}', { params: { path: { id: b.id } }, body })),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['gdpr', 'breaches'] }),
+    onSuccess: (saved) => {
+      setV(valuesOf(saved));
+      return client.invalidateQueries({ queryKey: ['gdpr', 'breaches'] });
+    },
   });
   const missing = new Set(b.missingFields);
   const submit = (e: FormEvent) => {

@@ -59,7 +59,7 @@ function History({ subject }: { subject: string }) {
                 </td>
                 <td className="mono">{c.purpose}</td>
                 <td>
-                  <span className={`badge ${c.granted ? 'ok' : 'critical'}`}>{c.granted ? 'Granted' : 'Refused'}</span>
+                  <span className={`badge ${c.granted ? 'ok' : 'critical'}`}>{c.granted ? 'Granted' : 'Not granted'}</span>
                 </td>
                 <td>{METHOD[c.method] ?? c.method}</td>
                 <td className="mono">{c.noticeVersion}</td>
@@ -92,7 +92,7 @@ export function ConsentTab() {
         <div className="field grow">
           <label htmlFor="consent-subject">Subject identifier</label>
           <input id="consent-subject" value={value} onChange={(e) => setValue(e.target.value)} placeholder="e.g. ada@example.com" autoComplete="off" />
-          <span className="hint">Looked up by its pseudonym; the identifier is not stored by the console.</span>
+          <span className="hint">gdpr finds the subject by its keyed pseudonym: the ledger holds no raw identifier.</span>
         </div>
         <button type="submit" className="primary">
           Look up

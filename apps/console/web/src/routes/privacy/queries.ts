@@ -116,3 +116,4 @@ export const complianceReportQuery = queryOptions({
 export const refuseRequest = (id: string, reason: string) => unwrap(gdpr.POST('/v1/subject-requests/{id}/refuse', { params: { path: { id } }, body: { reason } }));
 export const extendRequest = (id: string, reason: string) => unwrap(gdpr.POST('/v1/subject-requests/{id}/extend', { params: { path: { id } }, body: { reason } }));
 export const exportUrl = (id: string, format: 'json' | 'csv' | 'xml') => `/api/gdpr/v1/subject-requests/${encodeURIComponent(id)}/export?format=${format}`;
+export const retryRequest = (id: string) => unwrap(gdpr.POST('/v1/subject-requests/{id}/retry', { params: { path: { id } } }));

@@ -11,7 +11,7 @@ import { ProblemMessage } from '../../components/problem';
 import { formatDuration, Time, useNow } from '../../components/time';
 import { recentEventsKey, type TickerEvent } from '../../live/stream';
 import { daysLeft } from './deadline';
-import { exportUrl, extendRequest, refuseRequest, subjectRequestQuery, type Receipt, type RequestDetail } from './queries';
+import { exportUrl, extendRequest, refuseRequest, retryRequest, subjectRequestQuery, type Receipt, type RequestDetail } from './queries';
 import { DueBadge } from './requests-tab';
 import { isOpen, KIND_LABEL, REFUSAL_GROUNDS, refusalReason, shortId, STATE_LABEL, STATE_TONE, type RefusalGround } from './request-labels';
 import './privacy.css';
@@ -222,6 +222,7 @@ export function RequestDetailPage() {
   const { data: r, error, isPending, refetch } = useQuery(subjectRequestQuery(requestId));
   const live = useLiveReceipts(requestId);
   const [dialog, setDialog] = useState<'extend' | 'refuse' | null>(null);
+  const retry = useMutation({ mutationFn: () => retryRequest(requestId), onSuccess: () => client.invalidateQueries({ queryKey: ['gdpr', 'subject-requests'] }) });
 
   // A receipt the stream announced but the detail does not hold yet (gdpr was still storing it): read again.
   const unseen = r ? [...live.keys()].filter((s) => !r.receipts.some((x) => x.service === s)).join(',') : '';
@@ -307,8 +308,14 @@ export function RequestDetailPage() {
                 <button type="button" className="danger" onClick={() => setDialog('refuse')}>
                   Refuse
                 </button>
+                {r.state === 'in_progress' && r.missingServices.length ? (
+                  <button type="button" onClick={() => retry.mutate()} disabled={retry.isPending} title={`Ask ${r.missingServices.join(', ')} again`}>
+                    Ask again
+                  </button>
+                ) : null}
               </div>
             ) : null}
+            <ProblemMessage error={retry.error} title="Not asked again" />
           </section>
           {r.kind !== 'erasure' ? (
             <section className="panel" aria-labelledby="export-h">
