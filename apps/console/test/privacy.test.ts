@@ -9,7 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
-import { launchBrowser, markDocument, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
+import { captureStream, launchBrowser, markDocument, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
 import { settled } from './fixtures/console-ui.js';
 import { adminOverHttp, startPlatform, type Platform } from './fixtures/platform.js';
 
@@ -20,12 +20,33 @@ let page: Page;
 let serviceKey: string;
 const SUBJECT = `ada-${randomBytes(4).toString('hex')}@example.com`;
 
-/** gdpr's own API with a service key: what the subject-facing intake and the other systems call. */
-async function gdpr<T = unknown>(method: string, url: string, body?: unknown): Promise<T> {
+/** A service's own API with a service key: what the subject-facing intake and the other systems call. */
+async function api<T = unknown>(service: 'gdpr' | 'errors', method: string, url: string, body?: unknown): Promise<T> {
   const headers = { authorization: `Bearer ${serviceKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  const res = await fetch(`${p.services.gdpr.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${p.services[service].url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) throw new Error(`${method} ${url} ${res.status}: ${await res.text()}`);
   return (await res.json().catch(() => null)) as T;
+}
+const gdpr = <T = unknown>(method: string, url: string, body?: unknown) => api<T>('gdpr', method, url, body);
+
+/** One error event about the subject (a Sentry store call as an SDK makes it), so error-ingest holds data to export. */
+async function errorAbout(email: string): Promise<void> {
+  const project = await api<{ id: string }>('errors', 'POST', '/v1/projects', { name: `shop-${randomBytes(3).toString('hex')}` });
+  const key = await api<{ publicKey: string }>('errors', 'POST', `/v1/projects/${project.id}/keys`, { label: 'shop' });
+  const event = {
+    event_id: randomBytes(16).toString('hex'),
+    timestamp: Date.now() / 1000,
+    platform: 'node',
+    level: 'error',
+    user: { id: 'u-ada', email },
+    exception: { values: [{ type: 'TypeError', value: 'cart 7 vanished' }] },
+  };
+  const res = await fetch(`${p.services.errors.url}/api/${project.id}/store/?sentry_key=${key.publicKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+  if (!res.ok) throw new Error(`store ${res.status}: ${await res.text()}`);
+  await eventually(async () => {
+    const issues = await api<unknown[] | { items: unknown[] }>('errors', 'GET', `/v1/projects/${project.id}/issues`);
+    return (Array.isArray(issues) ? issues : issues.items).length === 1;
+  }, 30_000);
 }
 
 /** Clicks a download link and returns the file the browser saved. */
@@ -60,6 +81,7 @@ describe('privacy', () => {
     for (const [purpose, granted] of [['analytics', true], ['newsletter', true], ['newsletter', false]] as const) {
       await gdpr('POST', '/v1/consents', { subjectId: SUBJECT, purpose, granted, noticeVersion: purpose === 'analytics' ? 'v3' : 'v2', channel: 'web', source: 'banner' });
     }
+    await errorAbout(SUBJECT);
     // Every participant service registers at startup; the fan-out goes to those that handle exports.
     await eventually(async () => (await gdpr<{ handles: string[] }[]>('GET', '/v1/data-holders')).filter((h) => h.handles.includes('export')).length >= 4, 30_000);
     const filed = await gdpr<{ request: { id: string }; verificationToken: string }>('POST', '/v1/subject-requests', { kind: 'access', identifiers: [{ type: 'email', value: SUBJECT }] });
@@ -90,6 +112,7 @@ describe('privacy', () => {
     const timeline = page.getByRole('list', { name: 'Request timeline' });
     await expect.poll(() => timeline.innerText()).toContain('Awaiting identity verification');
     const doc = await markDocument(page);
+    const stream = await captureStream(page);
 
     // The subject confirms with the token (their link calls the intake API); the console only watches.
     await gdpr('POST', `/v1/subject-requests/${requestId}/verify`, { token: filed.verificationToken });
@@ -102,9 +125,13 @@ describe('privacy', () => {
     expect(await page.getByTestId('receipt-progress').innerText()).toBe(`${detail.expectedServices.length} of ${detail.expectedServices.length} receipts`);
     // gdpr's own receipt says what it exported: the three consent proofs.
     expect(await page.getByTestId('receipt-gdpr').innerText()).toMatch(/gdpr\.consent_events\s*3 rows exported/);
+    // error-ingest's says it exported the subject's one error event.
+    expect(await page.getByTestId('receipt-error-ingest').innerText()).toMatch(/errors\.events\s*1 row exported/);
     expect(await timeline.innerText()).toContain(`Fanned out to ${detail.expectedServices.length} data holders`);
-    // Filled by the stream, not by a reload.
+    // Filled by the stream (polling is off for this user), not by a reload: the receipts went through it.
     expect(await doc.stillSameDocument()).toBe(true);
+    const seen = await stream.text();
+    for (const service of detail.expectedServices) expect(seen).toMatch(new RegExp(`"type":"SubjectRequestReceipt".*"requestId":"${requestId}".*"service":"${service}"`));
     await screen(page, 'privacy-request-detail');
 
     const json = await download('Download JSON');
@@ -113,6 +140,7 @@ describe('privacy', () => {
     expect(doc1.requestId).toBe(requestId);
     expect(doc1.parts.map((x) => x.service)).toEqual(expect.arrayContaining(detail.expectedServices));
     expect(JSON.stringify(doc1.parts.find((x) => x.service === 'gdpr')!.data)).toContain('analytics');
+    expect(JSON.stringify(doc1.parts.find((x) => x.service === 'error-ingest')!.data)).toContain('cart 7 vanished');
 
     const csv = await download('Download CSV');
     expect(csv.file).toMatch(/\.csv$/);
@@ -311,6 +339,12 @@ describe('privacy', () => {
     await settled(page);
     expect(await page.getByRole('region', { name: 'Audit chain' }).innerText()).toContain('First broken entry\n3');
     await screen(page, 'privacy-report');
+
+    // The overview tile's older link form (?request=) opens the request's page.
+    await page.goto(`/privacy?tab=requests&request=${requestId}`);
+    await page.waitForURL(`**/privacy/requests/${requestId}`);
+    await settled(page);
+    expect(await page.getByTestId('request-state').innerText()).toBe('Completed');
 
     await page.emulateMedia({ colorScheme: 'dark' });
     for (const [path, name] of [
