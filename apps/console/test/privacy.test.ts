@@ -219,6 +219,12 @@ describe('privacy', () => {
     expect(await missing.innerText()).not.toContain('Nature of the breach');
     expect(await missing.innerText()).toContain('Approximate number of data subjects');
     await screen(page, 'privacy-breach');
+
+    // Notifying the authority stops the clock and shows when.
+    await page.getByRole('button', { name: 'Mark notified now' }).click();
+    await expect.poll(() => page.getByTestId('authority-status').innerText()).toContain('Notified');
+    expect(await clock.innerText()).toContain('Notified');
+    expect(await page.getByRole('link', { name: /Support mailbox/ }).innerText()).toContain('notified');
   });
 
   it('4: the audit badge reads verified, and names the first bad entry once a row of the chain is tampered with', async (t) => {
@@ -338,6 +344,7 @@ describe('privacy', () => {
     await page.goto('/privacy?tab=report');
     await settled(page);
     expect(await page.getByRole('region', { name: 'Audit chain' }).innerText()).toContain('First broken entry\n3');
+    expect(await page.getByRole('region', { name: 'Breaches' }).innerText()).toContain('1 (1 within 72 h)');
     await screen(page, 'privacy-report');
 
     // The overview tile's older link form (?request=) opens the request's page.
@@ -346,11 +353,28 @@ describe('privacy', () => {
     await settled(page);
     expect(await page.getByTestId('request-state').innerText()).toBe('Completed');
 
+    // A breach 62 hours old: its clock is in its last quarter, red.
+    const urgent = await gdpr<{ id: string }>('POST', '/v1/breaches', {
+      title: 'Backup bucket readable without credentials',
+      awareAt: new Date(Date.now() - 62 * 3_600_000).toISOString(),
+      risk: 'high',
+      nature: 'Object storage ACL allowed anonymous reads of nightly exports',
+      dataCategories: ['contact', 'billing address'],
+      approxSubjects: 18_400,
+      dpoContact: 'dpo@vigil.example',
+    });
+    await page.goto(`/privacy?tab=breaches&breach=${urgent.id}`);
+    await settled(page);
+    await expect.poll(() => page.getByTestId('breach-clock').innerText()).toMatch(/9 h 5\d min \d\d s left/);
+    expect(await page.getByTestId('breach-clock').getAttribute('class')).toContain('critical');
+    expect(await page.getByTestId('subjects-status').innerText()).toContain('Decision needed: high risk');
+    await screen(page, 'privacy-breach-urgent');
+
     await page.emulateMedia({ colorScheme: 'dark' });
     for (const [path, name] of [
       ['/privacy?tab=requests', 'privacy-requests-dark'],
       [`/privacy/requests/${requestId}`, 'privacy-request-detail-dark'],
-      ['/privacy?tab=breaches', 'privacy-breach-dark'],
+      [`/privacy?tab=breaches&breach=${urgent.id}`, 'privacy-breach-dark'],
       ['/privacy?tab=audit', 'privacy-audit-dark'],
       [`/privacy?tab=consent&subject=${encodeURIComponent(SUBJECT)}`, 'privacy-consent-dark'],
       ['/privacy?tab=records', 'privacy-records-dark'],
