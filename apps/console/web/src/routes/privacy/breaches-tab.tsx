@@ -3,7 +3,7 @@
 // authority (Art. 33) and of the subjects (Art. 34) stands.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { gdpr, unwrap } from '../../api/services';
 import { useCan } from '../../app/session';
 import { EmptyState } from '../../components/empty-state';
@@ -11,18 +11,9 @@ import { Loading } from '../../components/loading';
 import { FormProblem, ProblemMessage } from '../../components/problem';
 import { Time } from '../../components/time';
 import { breachClock } from './deadline';
-import { breachesQuery, type Art33Field, type Breach } from './queries';
+import { Art33Form } from './breach-art33-form';
+import { breachesQuery, type Breach } from './queries';
 
-const ART33: { field: Art33Field; label: string; article: string; kind: 'text' | 'area' | 'number' | 'list' }[] = [
-  { field: 'nature', label: 'Nature of the breach', article: 'Art. 33(3)(a)', kind: 'area' },
-  { field: 'dataCategories', label: 'Categories of personal data', article: 'Art. 33(3)(a)', kind: 'list' },
-  { field: 'approxSubjects', label: 'Approximate number of data subjects', article: 'Art. 33(3)(a)', kind: 'number' },
-  { field: 'approxRecords', label: 'Approximate number of records', article: 'Art. 33(3)(a)', kind: 'number' },
-  { field: 'dpoContact', label: 'DPO or other contact point', article: 'Art. 33(3)(b)', kind: 'text' },
-  { field: 'likelyConsequences', label: 'Likely consequences', article: 'Art. 33(3)(c)', kind: 'area' },
-  { field: 'measures', label: 'Measures taken or proposed', article: 'Art. 33(3)(d)', kind: 'area' },
-];
-const LABEL = Object.fromEntries(ART33.map((f) => [f.field, f.label])) as Record<Art33Field, string>;
 const RISK: Record<Breach['risk'], string> = { none: 'Unlikely to result in a risk', risk: 'Risk to rights and freedoms', high: 'High risk' };
 
 const isClockOpen = (b: Breach) => !b.authorityNotifiedAt && !b.notNotifiedReason;
@@ -60,106 +51,6 @@ function Countdown({ b }: { b: Breach }) {
         aware <Time at={b.awareAt} mode="absolute" /> · deadline <Time at={b.notifyDeadline} mode="absolute" />
       </span>
     </div>
-  );
-}
-
-type Values = Record<Art33Field, string>;
-const valuesOf = (b: Breach): Values => ({
-  nature: b.nature ?? '',
-  dataCategories: b.dataCategories.join(', '),
-  approxSubjects: b.approxSubjects === null ? '' : String(b.approxSubjects),
-  approxRecords: b.approxRecords === null ? '' : String(b.approxRecords),
-  dpoContact: b.dpoContact ?? '',
-  likelyConsequences: b.likelyConsequences ?? '',
-  measures: b.measures ?? '',
-});
-
-function patchOf(v: Values, b: Breach): Record<string, unknown> {
-  const before = valuesOf(b);
-  const out: Record<string, unknown> = {};
-  for (const f of ART33) {
-    const raw = v[f.field].trim();
-    if (!raw || raw === before[f.field]) continue;
-    out[f.field] = f.kind === 'number' ? Number(raw) : f.kind === 'list' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw;
-  }
-  return out;
-}
-
-function Art33Form({ b, canWrite }: { b: Breach; canWrite: boolean }) {
-  const client = useQueryClient();
-  // The draft starts from the breach and follows what the server saved; a refetch meanwhile does not wipe typing.
-  const [v, setV] = useState<Values>(() => valuesOf(b));
-  const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => unwrap(gdpr.PATCH('/v1/breaches/{id}', { params: { path: { id: b.id } }, body })),
-    onSuccess: (saved) => {
-      setV(valuesOf(saved));
-      return client.invalidateQueries({ queryKey: ['gdpr', 'breaches'] });
-    },
-  });
-  const missing = new Set(b.missingFields);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const body = patchOf(v, b);
-    if (Object.keys(body).length) save.mutate(body);
-  };
-  return (
-    <form onSubmit={submit} aria-labelledby="art33-h">
-      <div className="panel-head">
-        <h3 id="art33-h">Information for the authority (Art. 33(3))</h3>
-      </div>
-      {b.missingFields.length ? (
-        <div className="notice" role="status" data-testid="missing-fields">
-          <strong>
-            {b.missingFields.length} of {ART33.length} still missing:
-          </strong>
-          <ul>
-            {b.missingFields.map((f) => (
-              <li key={f}>{LABEL[f]}</li>
-            ))}
-          </ul>
-          <span className="small">Art. 33(4): what is not known yet may follow in phases, without undue further delay.</span>
-        </div>
-      ) : (
-        <p className="ok-line" role="status" data-testid="missing-fields">
-          ✓ Every Art. 33(3) field is recorded.
-        </p>
-      )}
-      <div className="form-grid">
-        {ART33.map((f) => {
-          const id = `b-${f.field}`;
-          const props = {
-            id,
-            value: v[f.field],
-            readOnly: !canWrite,
-            'aria-invalid': missing.has(f.field) ? true : undefined,
-            'aria-describedby': missing.has(f.field) ? `${id}-missing` : undefined,
-            onChange: (e: { target: { value: string } }) => setV({ ...v, [f.field]: e.target.value }),
-          };
-          return (
-            <div className={`field ${f.kind === 'area' ? 'wide' : ''}`} key={f.field}>
-              <label htmlFor={id}>
-                {f.label} <span className="muted small">{f.article}</span>
-              </label>
-              {f.kind === 'area' ? <textarea rows={2} {...props} /> : <input type={f.kind === 'number' ? 'number' : 'text'} min={0} {...props} />}
-              {f.kind === 'list' ? <span className="hint">Comma-separated</span> : null}
-              {missing.has(f.field) ? (
-                <span className="missing" id={`${id}-missing`}>
-                  Missing
-                </span>
-              ) : null}
-            </div>
-          );
-        })}
-      </div>
-      <FormProblem error={save.error} fields={[]} />
-      {canWrite ? (
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save information
-          </button>
-        </div>
-      ) : null}
-    </form>
   );
 }
 
