@@ -44,8 +44,8 @@ async function errorAbout(email: string): Promise<void> {
   const res = await fetch(`${p.services.errors.url}/api/${project.id}/store/?sentry_key=${key.publicKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
   if (!res.ok) throw new Error(`store ${res.status}: ${await res.text()}`);
   await eventually(async () => {
-    const issues = await api<unknown[] | { items: unknown[] }>('errors', 'GET', `/v1/projects/${project.id}/issues`);
-    return (Array.isArray(issues) ? issues : issues.items).length === 1;
+    const issues = await api<{ items: unknown[] }>('errors', 'GET', `/v1/projects/${project.id}/issues`);
+    return issues.items.length === 1;
   }, 30_000);
 }
 
@@ -83,7 +83,7 @@ describe('privacy', () => {
     }
     await errorAbout(SUBJECT);
     // Every participant service registers at startup; the fan-out goes to those that handle exports.
-    await eventually(async () => (await gdpr<{ handles: string[] }[]>('GET', '/v1/data-holders')).filter((h) => h.handles.includes('export')).length >= 4, 30_000);
+    await eventually(async () => (await gdpr<{ items: { handles: string[] }[] }>('GET', '/v1/data-holders')).items.filter((h) => h.handles.includes('export')).length >= 4, 30_000);
     const filed = await gdpr<{ request: { id: string }; verificationToken: string }>('POST', '/v1/subject-requests', { kind: 'access', identifiers: [{ type: 'email', value: SUBJECT }] });
     requestId = filed.request.id;
 

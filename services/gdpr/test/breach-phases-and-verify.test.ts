@@ -42,7 +42,7 @@ describe('breach recorded in phases (Art. 33(4))', () => {
     expect(patched.json()).toMatchObject({ nature: 'bucket ACL set to public-read', dataCategories: ['contact'], dpoContact: 'dpo@acme.test', approxSubjects: 1200 });
     expect(patched.json().missingFields).toEqual(['approxRecords', 'likelyConsequences', 'measures']);
 
-    const listed = (await call('acme', 'GET', '/v1/breaches')).json();
+    const listed = (await call('acme', 'GET', '/v1/breaches')).json().items;
     expect(listed.find((x: { id: string }) => x.id === b.id).missingFields).toEqual(['approxRecords', 'likelyConsequences', 'measures']);
 
     // Row-level security: another tenant cannot complete (or see) it.
@@ -71,7 +71,7 @@ describe('verify badge', () => {
     await eventually(async () => (await call('acme', 'GET', '/v1/audit/verify')).json().entries >= 3, 30_000);
     const cp = await call('acme', 'POST', '/v1/audit/checkpoints');
     expect(cp.statusCode, cp.body).toBe(201);
-    const [signed] = (await call('acme', 'GET', '/v1/audit/checkpoints')).json().slice(-1);
+    const [signed] = (await call('acme', 'GET', '/v1/audit/checkpoints')).json().items.slice(-1);
     const v = (await call('acme', 'GET', '/v1/audit/verify')).json();
     expect(v.valid).toBe(true);
     expect(v.checkpoints).toMatchObject({ verified: 1, latestVerifiedSeq: cp.json().seq, latestSignedAt: signed.signedAt });

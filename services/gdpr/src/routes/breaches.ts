@@ -1,5 +1,6 @@
 // Breach register API (Art. 33/34).
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { ART33_FIELDS, ART34_EXEMPTIONS } from '../domain/breaches.js';
@@ -62,7 +63,7 @@ const DecisionBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Params = Type.Object({ breachId: Type.String({ format: 'uuid' }) });
 
 export const breachRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.post(
@@ -72,14 +73,22 @@ export const breachRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (ap
   );
   app.get(
     '/breaches',
-    { schema: { tags: ['breaches'], summary: 'The breach register', description: 'Art. 33(5) register, notified or not.', response: { 200: Type.Array(BreachView) } } },
-    async (req) => breachRegister(pool, req.principal.tenantId),
+    {
+      schema: {
+        tags: ['breaches'],
+        summary: 'The breach register',
+        description: 'Art. 33(5) register, notified or not.',
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
+        response: { 200: PageOf(BreachView) },
+      },
+    },
+    async (req) => breachRegister(pool, req.principal.tenantId, req.query),
   );
-  app.get('/breaches/:id', { schema: { tags: ['breaches'], summary: 'One breach', params: Params, response: { 200: BreachView } } }, async (req) =>
-    breachDetail(pool, req.principal.tenantId, req.params.id),
+  app.get('/breaches/:breachId', { schema: { tags: ['breaches'], summary: 'One breach', params: Params, response: { 200: BreachView } } }, async (req) =>
+    breachDetail(pool, req.principal.tenantId, req.params.breachId),
   );
   app.patch(
-    '/breaches/:id',
+    '/breaches/:breachId',
     {
       schema: {
         tags: ['breaches'],
@@ -89,7 +98,6 @@ export const breachRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (ap
         response: { 200: BreachView },
       },
     },
-    async (req) =>
-    updateBreachDecision(pool, req.principal.tenantId, req.params.id, req.body),
+    async (req) => updateBreachDecision(pool, req.principal.tenantId, req.params.breachId, req.body),
   );
 };

@@ -1,8 +1,9 @@
 // The tamper-evident processing log: a badge from the verify API ("chain verified up to entry N,
 // checkpoint signed at T", or the first broken entry in red), and the entries with filters in the URL.
 import { useQuery } from '@tanstack/react-query';
-import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
+import { CursorPager } from '../../components/cursor-pager';
 import { EmptyState } from '../../components/empty-state';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem';
@@ -73,7 +74,7 @@ export function AuditTab() {
   const search = useSearch({ from: '/app/privacy' });
   const navigate = useNavigate({ from: '/privacy' });
   const [subject, setSubject] = useState(search.subject ?? '');
-  const filter = { topic: search.topic, subject: search.subject, afterSeq: search.after };
+  const filter = { topic: search.topic, subject: search.subject, cursor: search.cursor };
   const { data: verify } = useQuery(auditVerifyQuery);
   const { data, error, isPending } = useQuery(auditEntriesQuery(filter));
   const broken = verify?.firstBroken?.seq;
@@ -87,12 +88,12 @@ export function AuditTab() {
           aria-label="Filter the audit log"
           onSubmit={(e) => {
             e.preventDefault();
-            void navigate({ search: (s) => ({ ...s, subject: subject.trim() || undefined, after: undefined }) });
+            void navigate({ search: (s) => ({ ...s, subject: subject.trim() || undefined, cursor: undefined, page: undefined }) });
           }}
         >
           <div className="field">
             <label htmlFor="a-topic">Topic</label>
-            <select id="a-topic" value={search.topic ?? ''} onChange={(e) => void navigate({ search: (s) => ({ ...s, topic: e.target.value || undefined, after: undefined }) })}>
+            <select id="a-topic" value={search.topic ?? ''} onChange={(e) => void navigate({ search: (s) => ({ ...s, topic: e.target.value || undefined, cursor: undefined, page: undefined }) })}>
               <option value="">Every topic</option>
               {TOPICS.map((t) => (
                 <option key={t} value={t}>
@@ -110,8 +111,8 @@ export function AuditTab() {
         {error ? <ProblemMessage error={error} title="Could not load the audit log" /> : null}
         {isPending ? (
           <Loading />
-        ) : data && !data.length ? (
-          <EmptyState title="No entry matches.">{search.after ? 'This is the end of the log.' : 'Processing events are chained here as they happen.'}</EmptyState>
+        ) : data && !data.items.length ? (
+          <EmptyState title="No entry matches.">{search.cursor ? 'This is the end of the log.' : 'Processing events are chained here as they happen.'}</EmptyState>
         ) : data ? (
           <div className="table-wrap">
             <table className="audit">
@@ -127,7 +128,7 @@ export function AuditTab() {
                 </tr>
               </thead>
               <tbody>
-                {data.map((e) => (
+                {data.items.map((e) => (
                   <tr key={e.seq} className={broken !== undefined && e.seq === broken ? 'broken-row' : undefined} data-testid={`audit-${e.seq}`}>
                     <td className="mono">{e.seq}</td>
                     <td>
@@ -143,18 +144,13 @@ export function AuditTab() {
                 ))}
               </tbody>
             </table>
-            <nav className="pager" aria-label="Audit log pages">
-              {search.after ? (
-                <Link from="/privacy" to="/privacy" search={(s) => ({ ...s, after: undefined })} className="button">
-                  First entries
-                </Link>
-              ) : null}
-              {data.length === 100 ? (
-                <Link from="/privacy" to="/privacy" search={(s) => ({ ...s, after: data[data.length - 1]!.seq })} className="button">
-                  Next entries
-                </Link>
-              ) : null}
-            </nav>
+            <CursorPager
+              page={search.page ?? 1}
+              nextCursor={data.nextCursor}
+              label="Audit log"
+              onFirst={() => void navigate({ search: (s) => ({ ...s, cursor: undefined, page: undefined }) })}
+              onNext={(cursor) => void navigate({ search: (s) => ({ ...s, cursor, page: (s.page ?? 1) + 1 }) })}
+            />
           </div>
         ) : null}
       </div>

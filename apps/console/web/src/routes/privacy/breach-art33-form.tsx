@@ -44,7 +44,7 @@ export function Art33Form({ b, canWrite }: { b: Breach; canWrite: boolean }) {
   // The draft starts from the breach and follows what the server saved; a refetch meanwhile does not wipe typing.
   const [v, setV] = useState<Values>(() => valuesOf(b));
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => unwrap(gdpr.PATCH('/v1/breaches/{id}', { params: { path: { id: b.id } }, body })),
+    mutationFn: (body: Record<string, unknown>) => unwrap(gdpr.PATCH('/v1/breaches/{breachId}', { params: { path: { breachId: b.id } }, body })),
     onSuccess: (saved) => {
       setV(valuesOf(saved));
       return client.invalidateQueries({ queryKey: ['gdpr', 'breaches'] });

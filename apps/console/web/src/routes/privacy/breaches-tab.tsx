@@ -58,7 +58,7 @@ function Notification({ b, canWrite }: { b: Breach; canWrite: boolean }) {
   const client = useQueryClient();
   const [delay, setDelay] = useState('');
   const decide = useMutation({
-    mutationFn: (body: Record<string, unknown>) => unwrap(gdpr.PATCH('/v1/breaches/{id}', { params: { path: { id: b.id } }, body })),
+    mutationFn: (body: Record<string, unknown>) => unwrap(gdpr.PATCH('/v1/breaches/{breachId}', { params: { path: { breachId: b.id } }, body })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['gdpr', 'breaches'] }),
   });
   const late = Date.now() > Date.parse(b.notifyDeadline);

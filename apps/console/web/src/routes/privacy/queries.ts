@@ -2,35 +2,36 @@
 // breach register, audit chain and compliance report, all under the ['gdpr', …] key the stream
 // invalidates (SubjectRequestReceipt → ['gdpr', 'subject-requests'], ProcessingRecorded → ['gdpr', 'audit']).
 import { queryOptions } from '@tanstack/react-query';
-import { gdpr, unwrap } from '../../api/services';
+import { allItems, gdpr, unwrap, type Page } from '../../api/services';
 import type { paths } from '../../api/openapi/gdpr';
 
 type Ok<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+type ItemOf<T> = T extends Page<infer I> ? I : never;
 
-export type SubjectRequest = Ok<'/v1/subject-requests', 'get'>[number];
-export type RequestDetail = Ok<'/v1/subject-requests/{id}', 'get'>;
+export type SubjectRequest = ItemOf<Ok<'/v1/subject-requests', 'get'>>;
+export type RequestDetail = Ok<'/v1/subject-requests/{requestId}', 'get'>;
 export type Receipt = RequestDetail['receipts'][number];
 export type AuditVerification = Ok<'/v1/audit/verify', 'get'>;
-export type Breach = Ok<'/v1/breaches/{id}', 'get'>;
+export type Breach = Ok<'/v1/breaches/{breachId}', 'get'>;
 export type Art33Field = Breach['missingFields'][number];
-export type Consent = Ok<'/v1/subjects/{subjectId}/consents', 'get'>[number];
+export type Consent = ItemOf<Ok<'/v1/subjects/{subjectId}/consents', 'get'>>;
 
 /** Every request of the tenant, newest first (the queue filters and sorts in the page, from the URL). */
 export const subjectRequestsQuery = queryOptions({
   queryKey: ['gdpr', 'subject-requests', 'all'],
-  queryFn: () => unwrap(gdpr.GET('/v1/subject-requests', { params: { query: { limit: 500 } } })),
+  queryFn: () => allItems((cursor) => gdpr.GET('/v1/subject-requests', { params: { query: { cursor, limit: 500 } } })),
 });
 
-export const subjectRequestQuery = (id: string) =>
+export const subjectRequestQuery = (requestId: string) =>
   queryOptions({
-    queryKey: ['gdpr', 'subject-requests', 'detail', id],
-    queryFn: () => unwrap(gdpr.GET('/v1/subject-requests/{id}', { params: { path: { id } } })),
+    queryKey: ['gdpr', 'subject-requests', 'detail', requestId],
+    queryFn: () => unwrap(gdpr.GET('/v1/subject-requests/{requestId}', { params: { path: { requestId } } })),
   });
 
 export const consentHistoryQuery = (subjectId: string) =>
   queryOptions({
     queryKey: ['gdpr', 'consents', subjectId],
-    queryFn: () => unwrap(gdpr.GET('/v1/subjects/{subjectId}/consents', { params: { path: { subjectId } } })),
+    queryFn: () => allItems((cursor) => gdpr.GET('/v1/subjects/{subjectId}/consents', { params: { path: { subjectId }, query: { cursor, limit: 500 } } })),
   });
 
 /** gdpr documents no response schema for the records of processing: its ProcessingRecordRow, by hand. */
@@ -52,12 +53,12 @@ export type ProcessingRecordInput = Omit<ProcessingRecord, 'id' | 'name' | 'crea
 
 export const processingRecordsQuery = queryOptions({
   queryKey: ['gdpr', 'processing-records'],
-  queryFn: async () => (await unwrap(gdpr.GET('/v1/processing-records'))) as unknown as ProcessingRecord[],
+  queryFn: async () => (await allItems((cursor) => gdpr.GET('/v1/processing-records', { params: { query: { cursor, limit: 500 } } }) as never)) as ProcessingRecord[],
 });
 
 export const breachesQuery = queryOptions({
   queryKey: ['gdpr', 'breaches'],
-  queryFn: () => unwrap(gdpr.GET('/v1/breaches')),
+  queryFn: () => allItems((cursor) => gdpr.GET('/v1/breaches', { params: { query: { cursor, limit: 1000 } } })),
 });
 
 /** gdpr documents no response schema for the log's entries: its AuditEntryRow with parsed content, by hand. */
@@ -75,16 +76,16 @@ export interface AuditEntry {
 export interface AuditFilter {
   topic?: string;
   subject?: string;
-  afterSeq?: number;
+  /** nextCursor of the page before (keyset, in chain order). */
+  cursor?: string;
 }
 
+/** One page of the log (100 entries in chain order). */
 export const auditEntriesQuery = (f: AuditFilter) =>
   queryOptions({
     queryKey: ['gdpr', 'audit', 'entries', f],
     queryFn: async () =>
-      (await unwrap(
-        gdpr.GET('/v1/audit/entries', { params: { query: { afterSeq: f.afterSeq ?? 0, limit: 100, topic: f.topic, subjectId: f.subject } } }),
-      )) as unknown as AuditEntry[],
+      (await unwrap(gdpr.GET('/v1/audit/entries', { params: { query: { cursor: f.cursor, limit: 100, topic: f.topic, subjectId: f.subject } } }))) as unknown as Page<AuditEntry>,
   });
 
 export const auditVerifyQuery = queryOptions({
@@ -113,7 +114,7 @@ export const complianceReportQuery = queryOptions({
   queryFn: async () => (await unwrap(gdpr.GET('/v1/compliance-report'))) as unknown as ComplianceReport,
 });
 
-export const refuseRequest = (id: string, reason: string) => unwrap(gdpr.POST('/v1/subject-requests/{id}/refuse', { params: { path: { id } }, body: { reason } }));
-export const extendRequest = (id: string, reason: string) => unwrap(gdpr.POST('/v1/subject-requests/{id}/extend', { params: { path: { id } }, body: { reason } }));
+export const refuseRequest = (requestId: string, reason: string) => unwrap(gdpr.POST('/v1/subject-requests/{requestId}/refuse', { params: { path: { requestId } }, body: { reason } }));
+export const extendRequest = (requestId: string, reason: string) => unwrap(gdpr.POST('/v1/subject-requests/{requestId}/extend', { params: { path: { requestId } }, body: { reason } }));
 export const exportUrl = (id: string, format: 'json' | 'csv' | 'xml') => `/api/gdpr/v1/subject-requests/${encodeURIComponent(id)}/export?format=${format}`;
-export const retryRequest = (id: string) => unwrap(gdpr.POST('/v1/subject-requests/{id}/retry', { params: { path: { id } } }));
+export const retryRequest = (requestId: string) => unwrap(gdpr.POST('/v1/subject-requests/{requestId}/retry', { params: { path: { requestId } } }));

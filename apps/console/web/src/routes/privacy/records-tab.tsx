@@ -67,8 +67,8 @@ function RecordForm({ record, onDone }: { record?: ProcessingRecord; onDone: (id
   const save = useMutation({
     mutationFn: async () =>
       (await unwrap(
-        gdpr.PUT('/v1/processing-records/{name}', {
-          params: { path: { name: d.name.trim() } },
+        gdpr.PUT('/v1/processing-records/{recordName}', {
+          params: { path: { recordName: d.name.trim() } },
           body: {
             controller: {
               name: d.controllerName.trim(),

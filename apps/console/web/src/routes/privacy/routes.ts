@@ -25,9 +25,9 @@ export interface PrivacySearch {
   edit?: 'yes';
   /** Breach register: the selected breach; 'new' opens the form. */
   breach?: string;
-  /** Audit log: filters and the keyset position. */
+  /** Audit log: filters and the keyset position (with `page` for the page number). */
   topic?: string;
-  after?: number;
+  cursor?: string;
 }
 
 export const privacyRoute = createRoute({
@@ -46,7 +46,7 @@ export const privacyRoute = createRoute({
     edit: oneOf(['yes'] as const, s.edit),
     breach: str(s.breach),
     topic: str(s.topic),
-    after: int(s.after),
+    cursor: str(s.cursor),
   }),
   component: lazyRouteComponent(() => import('./privacy-page'), 'PrivacyPage'),
 });
