@@ -1177,7 +1177,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Verifies this tenant's whole chain and its signed checkpoints; returns the first broken link. */
+        /**
+         * Verify the audit chain
+         * @description Verifies this tenant's whole chain and its signed checkpoints; returns the first broken link.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1204,6 +1207,10 @@ export interface paths {
                                 total: number;
                                 verified: number;
                                 latestSeq: number | null;
+                                /** @description When the latest verified checkpoint was signed */
+                                latestSignedAt?: string | null;
+                                /** @description The latest checkpoint whose signature and hash held */
+                                latestVerifiedSeq?: number | null;
                             };
                             firstBroken: {
                                 seq: number;
@@ -1477,7 +1484,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Art. 33(5) register, notified or not. */
+        /**
+         * The breach register
+         * @description Art. 33(5) register, notified or not.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1497,11 +1507,46 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                awareAt: string;
+                                notifyDeadline: string;
+                                nature: string | null;
+                                dataCategories: string[];
+                                approxSubjects: number | null;
+                                approxRecords: number | null;
+                                dpoContact: string | null;
+                                likelyConsequences: string | null;
+                                measures: string | null;
+                                risk: "none" | "risk" | "high";
+                                authorityNotifiedAt: string | null;
+                                notNotifiedReason: string | null;
+                                delayReason: string | null;
+                                subjectsDecision: "notify" | "exempt" | (never | null);
+                                subjectsExemption: string | null;
+                                subjectsNotifiedAt: string | null;
+                                createdAt: string;
+                                notificationOverdue: boolean;
+                                /** @description Art. 33(3) fields not given yet, in the article order */
+                                missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
+                                updates: {
+                                    phase: string;
+                                    detail: string;
+                                    addedAt: string;
+                                }[];
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
         put?: never;
+        /** Record a breach; its 72-hour clock starts at awareAt */
         post: {
             parameters: {
                 query?: never;
@@ -1515,28 +1560,61 @@ export interface paths {
                         title: string;
                         /** Format: date-time */
                         awareAt: string;
+                        risk: "none" | "risk" | "high";
                         /** @description Art. 33(3)(a) */
-                        nature: string;
-                        dataCategories: string[];
+                        nature?: string;
+                        /** @description Art. 33(3)(a) */
+                        dataCategories?: string[];
+                        /** @description Art. 33(3)(a) */
                         approxSubjects?: number;
+                        /** @description Art. 33(3)(a) */
                         approxRecords?: number;
                         /** @description Art. 33(3)(b) */
-                        dpoContact: string;
+                        dpoContact?: string;
                         /** @description Art. 33(3)(c) */
-                        likelyConsequences: string;
+                        likelyConsequences?: string;
                         /** @description Art. 33(3)(d) */
-                        measures: string;
-                        risk: "none" | "risk" | "high";
+                        measures?: string;
                     };
                 };
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            awareAt: string;
+                            notifyDeadline: string;
+                            nature: string | null;
+                            dataCategories: string[];
+                            approxSubjects: number | null;
+                            approxRecords: number | null;
+                            dpoContact: string | null;
+                            likelyConsequences: string | null;
+                            measures: string | null;
+                            risk: "none" | "risk" | "high";
+                            authorityNotifiedAt: string | null;
+                            notNotifiedReason: string | null;
+                            delayReason: string | null;
+                            subjectsDecision: "notify" | "exempt" | (never | null);
+                            subjectsExemption: string | null;
+                            subjectsNotifiedAt: string | null;
+                            createdAt: string;
+                            notificationOverdue: boolean;
+                            /** @description Art. 33(3) fields not given yet, in the article order */
+                            missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
+                            updates: {
+                                phase: string;
+                                detail: string;
+                                addedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1553,6 +1631,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One breach */
         get: {
             parameters: {
                 query?: never;
@@ -1569,7 +1648,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            awareAt: string;
+                            notifyDeadline: string;
+                            nature: string | null;
+                            dataCategories: string[];
+                            approxSubjects: number | null;
+                            approxRecords: number | null;
+                            dpoContact: string | null;
+                            likelyConsequences: string | null;
+                            measures: string | null;
+                            risk: "none" | "risk" | "high";
+                            authorityNotifiedAt: string | null;
+                            notNotifiedReason: string | null;
+                            delayReason: string | null;
+                            subjectsDecision: "notify" | "exempt" | (never | null);
+                            subjectsExemption: string | null;
+                            subjectsNotifiedAt: string | null;
+                            createdAt: string;
+                            notificationOverdue: boolean;
+                            /** @description Art. 33(3) fields not given yet, in the article order */
+                            missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
+                            updates: {
+                                phase: string;
+                                detail: string;
+                                addedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1578,6 +1687,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /** Add Art. 33(3) fields, a phase of information, the notification or the Art. 34 decision */
         patch: {
             parameters: {
                 query?: never;
@@ -1603,6 +1713,20 @@ export interface paths {
                             phase: string;
                             detail: string;
                         };
+                        /** @description Art. 33(3)(a) */
+                        nature?: string;
+                        /** @description Art. 33(3)(a) */
+                        dataCategories?: string[];
+                        /** @description Art. 33(3)(a) */
+                        approxSubjects?: number;
+                        /** @description Art. 33(3)(a) */
+                        approxRecords?: number;
+                        /** @description Art. 33(3)(b) */
+                        dpoContact?: string;
+                        /** @description Art. 33(3)(c) */
+                        likelyConsequences?: string;
+                        /** @description Art. 33(3)(d) */
+                        measures?: string;
                     };
                 };
             };
@@ -1612,7 +1736,37 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            awareAt: string;
+                            notifyDeadline: string;
+                            nature: string | null;
+                            dataCategories: string[];
+                            approxSubjects: number | null;
+                            approxRecords: number | null;
+                            dpoContact: string | null;
+                            likelyConsequences: string | null;
+                            measures: string | null;
+                            risk: "none" | "risk" | "high";
+                            authorityNotifiedAt: string | null;
+                            notNotifiedReason: string | null;
+                            delayReason: string | null;
+                            subjectsDecision: "notify" | "exempt" | (never | null);
+                            subjectsExemption: string | null;
+                            subjectsNotifiedAt: string | null;
+                            createdAt: string;
+                            notificationOverdue: boolean;
+                            /** @description Art. 33(3) fields not given yet, in the article order */
+                            missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
+                            updates: {
+                                phase: string;
+                                detail: string;
+                                addedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
