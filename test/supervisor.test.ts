@@ -39,7 +39,7 @@ describe('supervisor', () => {
     const lines: string[] = [];
     sup = new Supervisor({ baseDelayMs: 50, log: (l: string) => lines.push(l) }) as Sup;
     sup.add({ name: 'gdpr-2', start: LONG });
-    const first = await until(() => sup!.status()[0]!.pid);
+    const first = await until(() => sup!.status()[0]!.pid ?? undefined);
     process.kill(first, 'SIGKILL');
     const second = await until(() => {
       const s = sup!.status()[0]!;
