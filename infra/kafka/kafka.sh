@@ -219,9 +219,22 @@ stop_node() {
 }
 
 stop() {
-  local n
+  local n pid pids=()
   if [ "$PROFILE" != cluster ]; then stop_node; return 0; fi
-  for n in $(seq $CLUSTER_NODES -1 1); do select_node "$n"; stop_node; done
+  # All nodes at once: stopped one by one, the last ones lose their controller quorum and stall in
+  # controlled shutdown. What has not exited after 20 s is killed (its logs are recovered at next start).
+  for n in $(seq 1 $CLUSTER_NODES); do
+    select_node "$n"
+    if pid="$(running_pid)"; then log "stopping node $n (pid $pid)"; kill -TERM "$pid" 2>/dev/null || true; pids+=("$pid"); fi
+    rm -f "$PIDFILE"
+  done
+  for _ in $(seq 1 40); do
+    local alive=0
+    for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then alive=1; fi; done
+    [ "$alive" = 0 ] && return 0
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then log "pid $pid still alive, killing"; kill -KILL "$pid" 2>/dev/null || true; fi; done
 }
 
 status() {
