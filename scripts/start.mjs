@@ -146,6 +146,6 @@ if (!stopping) {
   console.log('\n  services behind it:');
   for (const s of processes.filter((c) => c.name !== 'console')) console.log(`  ${s.name.padEnd(18)} http://127.0.0.1:${s.port}   docs http://127.0.0.1:${s.port}/docs`);
   console.log(`  kafka              ${process.env.KAFKA_BROKERS ?? localKafka().brokers}`);
-  console.log(file ? `  admin API key    in ${rel(file)} (tenant "default")` : '  admin API key      from VIGIL_BOOTSTRAP_API_KEY');
+  console.log(file ? `  admin API key      in ${rel(file)} (tenant "default")` : '  admin API key      from VIGIL_BOOTSTRAP_API_KEY');
   console.log('  A process that crashes is restarted (with backoff; given up after 5 crashes in 60 s). Ctrl-C stops everything.');
 }
