@@ -135,6 +135,9 @@ const deadline = Date.now() + 120_000;
 for (const s of processes) {
   while (!(await portOpen(s.port)) && Date.now() < deadline && !stopping) await new Promise((r) => setTimeout(r, 300));
 }
+const notUp = [];
+for (const s of processes) if (!(await portOpen(s.port))) notUp.push(s.name);
+if (notUp.length && !stopping) console.log(`[vigil] still starting after two minutes: ${notUp.join(', ')}`);
 if (!stopping) {
   const rel = (p) => (path.relative(root, p).startsWith('..') ? p : path.relative(root, p));
   console.log(`\n[vigil] platform running — console ${CONSOLE_URL}`);
