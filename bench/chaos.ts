@@ -44,6 +44,8 @@ const kafkaEnv = {
   KAFKA_CLUSTER_PORT: String(CLUSTER_PORT),
   KAFKA_CLUSTER_DATA: path.join(ROOT, 'infra/kafka/.data-chaos'),
   KAFKA_CLUSTER_HEAP: '512m',
+  // A node restarted after SIGKILL recovers its logs first; on a busy machine that takes a while.
+  KAFKA_LOCAL_START_TIMEOUT: process.env.KAFKA_LOCAL_START_TIMEOUT ?? '300',
 };
 const kafkaSh = (...args: string[]) =>
   new Promise<void>((resolve, reject) =>
@@ -113,8 +115,6 @@ async function api<T>(base: string, method: string, p: string, body?: unknown): 
   if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text.slice(0, 300)}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
-/** A list, whether a service answers with the envelope or a bare array. */
-const items = <T>(x: T[] | { items: T[] }): T[] => (Array.isArray(x) ? x : x.items);
 
 // ---------------------------------------------------------------- the platform
 
