@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import { createServiceApp } from '@vigil/service-kit';
+import { serviceInstances } from './clients/service-instances.js';
 import { SignInLimiter } from './clients/signin-limiter.js';
 import type { Config } from './config.js';
 import { bootstrapAdmin } from './operations/bootstrap-admin.js';
@@ -52,7 +53,10 @@ export async function buildApp(config: Config) {
     policy: { idleMs: config.CONSOLE_SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.CONSOLE_SESSION_ABSOLUTE_HOURS * 3_600_000 },
     serviceKeys: new ServiceKeys(pool, config.CONSOLE_SESSION_SECRET),
     sessionEnded: new SessionEnded(),
+    services: serviceInstances(config),
   };
+  for (const instances of Object.values(deps.services)) instances.start();
+  app.addHook('onClose', async () => Object.values(deps.services).forEach((i) => i.stop()));
 
   // At ready, not at build: a test template database (built, never readied) must not hold an admin whose password file is gone.
   app.addHook('onReady', async () => {
@@ -71,7 +75,7 @@ export async function buildApp(config: Config) {
       singleton: true,
       run: async ({ signal, log }) => {
         if (finished || (finished = await seedDone(pool))) return;
-        finished = await seedSelf(pool, config, { key: seedKey, signal, log });
+        finished = await seedSelf(pool, config, { key: seedKey, services: deps.services, signal, log });
       },
     });
   }
