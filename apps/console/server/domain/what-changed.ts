@@ -71,7 +71,7 @@ export function whatChanged(window: HistoryEntry[], previousScores: Map<string, 
     changes.push({
       kind: 'health-drop',
       at: e.occurredAt,
-      title: `${String(e.data.databaseName ?? e.subjectId)} health ${prev.value} → ${e.value}${check ? ` (${check.name})` : ''}`,
+      title: `${String(e.data.databaseName ?? e.subjectId)} health ${prev.value} → ${e.value}${check ? ` (${check.name.replace(/_/g, ' ')})` : ''}`,
       severity: e.severity === 'ok' ? 'warning' : e.severity,
       link: e.link,
       eventId: e.eventId,
