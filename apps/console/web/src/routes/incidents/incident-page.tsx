@@ -169,7 +169,12 @@ function ActivityText({ a, incident }: { a: IncidentActivity; incident: Incident
     case 'owner':
       return <span>{d.to || d.ownerId ? `made ${(d.to ?? d.ownerId) === incident.owner?.id ? (incident.owner?.name || incident.owner?.email) : 'someone'} the owner` : 'released ownership'}</span>;
     case 'note':
-      return <blockquote className="note">{String(d.text)}</blockquote>;
+      return (
+        <span>
+          added a note
+          <blockquote className="note">{String(d.text)}</blockquote>
+        </span>
+      );
     case 'title':
       return <span>changed {d.to ? `the title to “${String(d.to)}”` : `the severity to ${String(d.severityTo)}`}</span>;
     case 'alerts':

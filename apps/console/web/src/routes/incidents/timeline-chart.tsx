@@ -143,11 +143,18 @@ export function TimelineChart({ timeline, focusAt, pick, onPick }: { timeline: T
               const ctx = u.ctx;
               const dpr = uPlot.pxRatio;
               // Markers: one per event at its exact time, in a band at the top of the lane (middle when it has no line).
-              const y = lane.series.length ? u.bbox.top + 9 * dpr : u.bbox.top + u.bbox.height / 2;
               const r = 5 * dpr;
+              // Markers closer than a marker's width stack upwards (up to four rows), so simultaneous events stay countable.
+              const rows = lane.series.length ? 2 : 4;
+              const base = lane.series.length ? u.bbox.top + 9 * dpr + (rows - 1) * 2 * r : u.bbox.top + u.bbox.height / 2 + 1.5 * r;
+              const lastX: number[] = [];
               for (const m of marks) {
                 const x = u.valToPos(m.x, 'x', true);
                 if (x < u.bbox.left - r || x > u.bbox.left + u.bbox.width + r) continue;
+                let row = lastX.findIndex((lx) => x - lx >= 2 * r);
+                if (row === -1) row = lastX.length < rows ? lastX.length : rows - 1;
+                lastX[row] = x;
+                const y = base - row * 2 * r;
                 ctx.beginPath();
                 ctx.moveTo(x, y - r);
                 ctx.lineTo(x + r, y);

@@ -8,6 +8,7 @@ import { useCan } from '../../app/session';
 import { EmptyState } from '../../components/empty-state';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem';
+import { Time } from '../../components/time';
 import { PageLink } from './page-link';
 import { aroundAlert, incidentApi, incidentsKey, incidentsQuery, whatChangedQuery, type Change } from './queries';
 import './incidents.css';
@@ -44,7 +45,12 @@ export function WhatChangedPanel({ alert }: { alert: PanelAlert }) {
   return (
     <section className="panel what-changed" aria-labelledby={`what-changed-${alert.id}`}>
       <div className="panel-head">
-        <h2 id={`what-changed-${alert.id}`}>What changed in the 15 minutes before</h2>
+        <div>
+          <h2 id={`what-changed-${alert.id}`}>What changed in the 15 minutes before</h2>
+          <p className="muted panel-sub">
+            {nameOf(alert)} started <Time at={alert.startsAt} mode="absolute" />
+          </p>
+        </div>
         <AlertIncidentActions alert={alert} />
       </div>
       <ProblemMessage error={error} title="Could not read the history" />
