@@ -67,6 +67,16 @@ afterAll(async () => {
 
 describe('scenario 5: one timeline across the bus', () => {
   it("lists the spike and the health drop in the alert's what-changed panel, and shows all three on the timeline", async () => {
+    // Before anything happened: the timeline and the incident list say so (and pass axe).
+    await page.goto('/incidents?range=15m');
+    await settled(page);
+    await page.getByText('Nothing happened on the bus in this window.').waitFor();
+    await screen(page, 'timeline-empty');
+    await page.goto('/incidents/list');
+    await settled(page);
+    await page.getByText('No incident yet.').waitFor();
+    await screen(page, 'incident-list-empty');
+
     // 1. An error spike: one exception forty times in a minute, through the console's address.
     const project = await api<{ id: string }>(p.services.errors.url, 'POST', '/v1/projects', { name: `shop-${run}` });
     const key = await api<{ dsn: string }>(p.services.errors.url, 'POST', `/v1/projects/${project.id}/keys`, { label: 'shop' });

@@ -100,7 +100,7 @@ export function TimelineChart({ timeline, focusAt, pick, onPick }: { timeline: T
         height: laneHeight(lane, last),
         tzDate,
         legend: { show: false },
-        padding: [6, 8, 0, 0],
+        padding: [6, 8, lane.series.length && !last ? 8 : 0, 0],
         cursor: { sync: { key: sync.key, setSeries: false }, y: false, points: { show: false }, drag: { x: false, y: false } },
         select: { show: false, left: 0, top: 0, width: 0, height: 0 },
         scales: {
