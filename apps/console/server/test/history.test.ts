@@ -87,6 +87,11 @@ describe('event history', () => {
     expect(await listPartitions(pool)).not.toContain(dayOfTwo);
     expect(await rows(twoDays.id)).toHaveLength(0);
     expect(await rows(recent.id)).toHaveLength(1);
+
+    // The same purge runs on the kit's scheduler (singleton, at start and then hourly): it ran, and made tomorrow's day ahead of its events.
+    await eventually(async () => /vigil_task_runs_total\{task="history-retention",outcome="ok"[^}]*\} [1-9]/.test((await h.app.inject({ url: '/metrics' })).body), 30_000, 200);
+    const tomorrow = new Date(now + 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    expect(await listPartitions(pool)).toContain(tomorrow);
   });
 
   it('says what changed before an alert: the spike and the health drop with the check that moved', async () => {
