@@ -91,7 +91,7 @@ export interface TimelineLane {
   /** Discrete events per bucket, by severity: [ok, info, warning, critical]. */
   counts: [number, number, number, number][];
   total: number;
-  /** Line series of the lane: health score per database (lowest per bucket), error events accepted per bucket. */
+  /** Line series of the lane: health score per database (lowest per bucket), error events accepted per minute. */
   series: { key: string; label: string; unit: string; values: (number | null)[] }[];
   /** The lane's discrete events one by one when there are few enough (else only counts). */
   marks: { at: string; kind: string; severity: HistoryEntry['severity']; title: string; link: string | null; eventId: string }[];
@@ -142,7 +142,9 @@ export async function timeline(pool: pg.Pool, q: TimelineQuery): Promise<Timelin
     lane.total += r.count;
   }
   const errors = byLane.get('errors');
-  if (errors && errorRate.some((v) => v !== null)) errors.series.push({ key: 'error-events', label: 'error events', unit: 'events', values: errorRate.map((v) => v ?? 0) });
+  // Per minute whatever the bucket, so the line reads the same at every zoom; a bucket without an accepted batch has no point.
+  const perMinute = 60_000 / bucketMs;
+  if (errors && errorRate.some((v) => v !== null)) errors.series.push({ key: 'error-events', label: 'error events/min', unit: 'per minute', values: errorRate.map((v) => (v === null ? null : Math.round(v * perMinute * 10) / 10)) });
   const database = byLane.get('database');
   if (database) {
     const perDb = new Map<string, { label: string; values: (number | null)[] }>();

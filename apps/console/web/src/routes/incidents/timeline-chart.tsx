@@ -91,7 +91,7 @@ export function TimelineChart({ timeline, focusAt, pick, onPick }: { timeline: T
       const series: uPlot.Series[] = [
         {},
         ...[3, 2, 1, 0].map((top) => ({ label: SEVERITIES[top], scale: 'n', fill: c.sev[SEVERITIES[top]!] + 'cc', stroke: c.sev[SEVERITIES[top]!], width: 0, paths: bars, points: { show: false } })),
-        ...lane.series.map((s, k) => ({ label: s.label, scale: 'v', stroke: c.lines[k % c.lines.length], fill: c.lines[k % c.lines.length] + '1f', width: 2, spanGaps: true, points: { show: s.values.filter((v) => v !== null).length <= 30, size: 7, fill: c.lines[k % c.lines.length] } })),
+        ...lane.series.map((s, k) => ({ label: s.label, scale: 'v', stroke: c.lines[k % c.lines.length], fill: s.unit === 'score' ? undefined : c.lines[k % c.lines.length] + '1f', width: 2, spanGaps: true, points: { show: s.values.filter((v) => v !== null).length <= 30, size: 7, fill: c.lines[k % c.lines.length] } })),
       ];
       const data: uPlot.AlignedData = [xs, ...stacks, ...lane.series.map((s) => s.values)];
       const marks = lane.marks.map((m) => ({ x: Date.parse(m.at) / 1000, colour: c.sev[m.severity], title: m.title, kind: m.kind }));
@@ -284,7 +284,8 @@ function laneSummary(l: TimelineLane): string {
 function seriesSummary(s: TimelineLane['series'][number]): string {
   const vs = s.values.filter((v): v is number => v !== null);
   if (!vs.length) return s.label;
-  return s.unit === 'score' ? `${s.label} lowest ${Math.min(...vs)}` : `${s.label} peak ${Math.max(...vs).toLocaleString('en')}`;
+  const peak = Math.max(...vs);
+  return s.unit === 'score' ? `${s.label} lowest ${Math.min(...vs)}` : `${s.label} peak ${(peak >= 10 ? Math.round(peak) : peak).toLocaleString('en')}`;
 }
 
 function readoutOf(l: TimelineLane, idx: number, near?: string): string {
@@ -294,7 +295,10 @@ function readoutOf(l: TimelineLane, idx: number, near?: string): string {
   const total = cnt ? cnt[0] + cnt[1] + cnt[2] + cnt[3] : 0;
   if (total && !near) parts.push(`${total} event${total > 1 ? 's' : ''}${cnt![3] ? ` (${cnt![3]} critical)` : ''}`);
   for (const s of l.series) {
-    const v = s.values[idx];
+    // The last value at or before the cursor (a score is sent every cycle, not every bucket), a few buckets back at most.
+    let k = idx;
+    while (k > idx - 8 && k > 0 && (s.values[k] === null || s.values[k] === undefined)) k--;
+    const v = s.values[k];
     if (v !== null && v !== undefined) parts.push(`${s.label} ${Math.round(v * 10) / 10}`);
   }
   return parts.length ? parts.join(' · ') : '—';
