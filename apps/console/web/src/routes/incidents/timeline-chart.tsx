@@ -267,10 +267,12 @@ export function TimelineChart({ timeline, focusAt, pick, onPick }: { timeline: T
             {s === 'ok' ? 'ok / resolved' : s}
           </li>
         ))}
-        <li>
-          <span className="key-swatch focus-line" aria-hidden="true" />
-          alert start
-        </li>
+        {focusAt !== undefined ? (
+          <li>
+            <span className="key-swatch focus-line" aria-hidden="true" />
+            alert start
+          </li>
+        ) : null}
       </ul>
     </div>
   );
