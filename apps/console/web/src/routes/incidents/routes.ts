@@ -2,7 +2,8 @@
 // one incident. The timeline's window, lanes, focused alert and selected moment live in the URL.
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute, oneOf, str } from '../../app/app-route';
-import { LANES, type IncidentStatus } from './queries';
+import { LANES, timelineQuery, type IncidentStatus } from './queries';
+import { roundedNow, windowOf } from './timeline-window';
 
 export const RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
 export type Range = (typeof RANGES)[number];
@@ -45,6 +46,12 @@ export const timelineRoute = createRoute({
     at: isoOrUndefined(s.at),
     pick: str(s.pick),
   }),
+  // The timeline's data starts loading with the screen's chunk, not after it.
+  loaderDeps: ({ search }) => ({ from: search.from, to: search.to, range: search.range, lanes: search.lanes }),
+  loader: ({ context: { queryClient }, deps }) => {
+    const w = windowOf(deps, roundedNow());
+    void queryClient.prefetchQuery(timelineQuery({ from: w.from, to: w.to, lanes: deps.lanes, live: !w.absolute }));
+  },
   component: lazyRouteComponent(() => import('./timeline-page'), 'TimelinePage'),
 });
 

@@ -11,11 +11,11 @@ import { formatAbsolute } from '../../components/time';
 import { IncidentTabs } from './incident-tabs';
 import { LANES, timelineQuery, type Lane } from './queries';
 import { RANGES, type Range, type TimelineSearch } from './routes';
+import { DEFAULT_RANGE, roundedNow, windowOf } from './timeline-window';
 import { LANE_LABELS, TimelineChart } from './timeline-chart';
 import { TimelineEvents } from './timeline-events';
 import './incidents.css';
 
-const RANGE_MS: Record<Range, number> = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000, '7d': 7 * 86_400_000 };
 const RANGE_LABEL: Record<Range, string> = { '15m': '15 min', '1h': '1 h', '6h': '6 h', '24h': '24 h', '7d': '7 days' };
 
 /** "2026-12-01T10:05" in the user's timezone, for a datetime-local input. */
@@ -32,10 +32,10 @@ function fromInput(v: string, zone: 'local' | 'utc'): string | undefined {
 
 /** Now, rounded to 5 s and moving every 15 s while the window ends now. */
 function useNow(live: boolean): number {
-  const [now, setNow] = useState(() => Math.floor(Date.now() / 5_000) * 5_000);
+  const [now, setNow] = useState(roundedNow);
   useEffect(() => {
     if (!live) return;
-    const t = setInterval(() => setNow(Math.floor(Date.now() / 5_000) * 5_000), 15_000);
+    const t = setInterval(() => setNow(roundedNow()), 15_000);
     return () => clearInterval(t);
   }, [live]);
   return now;
@@ -46,12 +46,12 @@ export function TimelinePage() {
   const navigate = useNavigate({ from: '/incidents' });
   const zone = useTimezone();
   const absolute = !!(search.from && search.to);
-  const range = search.range ?? '6h';
+  const range = search.range ?? DEFAULT_RANGE;
   const now = useNow(!absolute);
-  const window = useMemo(
-    () => (absolute ? { from: search.from!, to: search.to! } : { from: new Date(now - RANGE_MS[range]).toISOString(), to: new Date(now).toISOString() }),
-    [absolute, search.from, search.to, now, range],
-  );
+  const window = useMemo(() => {
+    const w = windowOf({ from: search.from, to: search.to, range }, now);
+    return { from: w.from, to: w.to };
+  }, [search.from, search.to, now, range]);
   const lanes = (search.lanes?.split(',') as Lane[] | undefined) ?? [...LANES];
   const { data, error, isPending, isFetching } = useQuery(timelineQuery({ ...window, lanes: search.lanes, live: !absolute }));
   const pick = search.pick ? Number(search.pick) : undefined;
