@@ -19,6 +19,10 @@ import { preferenceRoutes } from './routes/preferences.js';
 import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
+import { historyRoutes } from './routes/history.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { subscribeEventHistory } from './consumers/event-history.js';
+import { HistoryRecorder, purgeHistory } from './operations/history.js';
 import { subscribeStream } from './stream/consumer.js';
 import { StreamHub } from './stream/hub.js';
 
@@ -80,6 +84,21 @@ export async function buildApp(config: Config) {
     });
   }
 
+  // The event history: one shared group for every console instance; retention on one replica.
+  const history = new HistoryRecorder(pool, config.CONSOLE_HISTORY_RETENTION_DAYS);
+  subscribeEventHistory(bus, history);
+  app.infra.scheduler.add({
+    name: 'history-retention',
+    everyMs: config.CONSOLE_HISTORY_PURGE_EVERY_MS,
+    initialDelayMs: 0,
+    singleton: true,
+    run: async ({ log }) => {
+      const purged = await purgeHistory(pool, config.CONSOLE_HISTORY_RETENTION_DAYS);
+      history.forget(purged.droppedPartitions);
+      if (purged.droppedPartitions.length || purged.deletedRows) log.info(purged, 'event history: expired days dropped');
+    },
+  });
+
   await app.register(cookie);
   registerSecurityHeaders(app);
   registerSessionGuard(app, deps);
@@ -94,6 +113,8 @@ export async function buildApp(config: Config) {
   await app.register(adminRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(streamRoutes, { deps, hub });
+  await app.register(historyRoutes, { deps });
+  await app.register(incidentRoutes, { deps });
   await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });
   return app;
 }

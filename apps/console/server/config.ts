@@ -43,6 +43,8 @@ export const ConfigSchema = {
   CONSOLE_SELF_BACKUP_DIR: Type.String({ default: path.join(ROOT, '.data', 'backups'), pattern: '^/', description: "Backup folder of the seeded DR policy for Vigil's own database" }),
   CONSOLE_STREAM_HEARTBEAT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 300_000 }),
   CONSOLE_STREAM_REPLAY: Type.Integer({ default: 1000, minimum: 0, maximum: 100_000, description: 'Events kept per tenant for Last-Event-ID' }),
+  CONSOLE_HISTORY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 366, description: 'Days the event history (the incident timeline) keeps' }),
+  CONSOLE_HISTORY_PURGE_EVERY_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, description: 'How often the history retention task runs' }),
 };
 
 export type Config = ReturnType<typeof loadConsoleConfig>;

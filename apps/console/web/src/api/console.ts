@@ -59,7 +59,7 @@ export interface ServiceHealth {
   checks?: Record<string, unknown>;
 }
 
-async function call<T>(method: string, path: string, body?: unknown, { quiet401 = false } = {}): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, { quiet401 = false } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const token = csrfToken();
