@@ -3,9 +3,8 @@
 import type { Pool } from 'pg';
 import { series } from '../db/counts.js';
 import { listIssueEvents } from '../db/events.js';
-import { getIssue, listIssues, setIssueStatus, topIssueTags, type IssueFilter, type IssueRow } from '../db/issues.js';
+import { getIssue, listIssues, topIssueTags, type IssueFilter, type IssueRow } from '../db/issues.js';
 import { getProject } from '../db/projects.js';
-import type { IssueStatus } from '../domain/issue-state.js';
 import { decodeEventCursor, encodeEventCursor } from '../domain/event-cursor.js';
 import { fillSeries, trendWindows, type SeriesPoint } from '../domain/series.js';
 import { cursorInvalid, issueNotFound, projectNotFound } from '../errors.js';
@@ -49,12 +48,6 @@ export async function issueEvents(pool: Pool, tenantId: string, projectId: strin
   const items = await listIssueEvents(pool, tenantId, issue.id, page.limit, before, page.full);
   const last = items.at(-1);
   return { items, nextCursor: last && items.length === page.limit ? encodeEventCursor(last) : null };
-}
-
-export async function changeIssueStatus(pool: Pool, tenantId: string, projectId: string, issueId: string, change: { status: IssueStatus; resolvedInRelease?: string }) {
-  const issue = await setIssueStatus(pool, tenantId, projectId, issueId, change.status, change.resolvedInRelease);
-  if (!issue) throw issueNotFound(projectId, issueId);
-  return issue;
 }
 
 export async function projectStats(pool: Pool, tenantId: string, projectId: string) {
