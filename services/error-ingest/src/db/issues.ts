@@ -147,6 +147,7 @@ export async function markSpiked(tx: PoolClient, ids: string[], at: Date): Promi
 
 export interface IssueFilter {
   status?: IssueStatus;
+  substatus?: 'new' | 'ongoing' | 'regressed';
   level?: string;
   release?: string;
   environment?: string;
@@ -175,6 +176,7 @@ export async function listIssues(pool: Pool, tenantId: string, projectId: string
     where.push(sql.replace('?', `$${args.length}`));
   };
   if (f.status) add('status = ?', f.status);
+  if (f.substatus) add('substatus = ?', f.substatus);
   if (f.level) add('level = ?', f.level);
   if (f.release) add('? = ANY(releases)', f.release);
   if (f.environment) add('? = ANY(environments)', f.environment);

@@ -59,6 +59,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         querystring: Type.Object(
           {
             status: Type.Optional(Status),
+            substatus: Type.Optional(Type.Union([Type.Literal('new'), Type.Literal('ongoing'), Type.Literal('regressed')])),
             level: Type.Optional(Type.String({ maxLength: 20 })),
             release: Type.Optional(Type.String({ maxLength: 250 })),
             environment: Type.Optional(Type.String({ maxLength: 64 })),

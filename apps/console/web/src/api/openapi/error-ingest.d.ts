@@ -540,6 +540,7 @@ export interface paths {
             parameters: {
                 query: {
                     status?: "unresolved" | "resolved" | "ignored";
+                    substatus?: "new" | "ongoing" | "regressed";
                     level?: string;
                     release?: string;
                     environment?: string;
