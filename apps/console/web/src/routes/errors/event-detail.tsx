@@ -160,7 +160,7 @@ export function EventDetail({ event, full, onFull }: { event: IssueEvent; full: 
       ) : null}
 
       <section className="event-section" aria-labelledby="sec-tags">
-        <h2 id="sec-tags">Tags</h2>
+        <h2 id="sec-tags">Event tags</h2>
         {tags.length ? (
           <ul className="tag-pills">
             {tags.map(([k, v]) => (
