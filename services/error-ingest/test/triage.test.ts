@@ -32,6 +32,9 @@ describe('triage', () => {
     const regressed = await issueWhere(f, (i) => i.id === issue.id && i.count === 2);
     expect(regressed).toMatchObject({ status: 'unresolved', substatus: 'regressed', resolution: null });
     expect(regressed.regressedAt).toBeTruthy();
+    const onlyRegressed = await get<{ items: Issue[] }>(f, `/v1/projects/${f.project.id}/issues?substatus=regressed&limit=200`);
+    expect(onlyRegressed.items.map((i) => i.id)).toContain(issue.id);
+    expect(onlyRegressed.items.every((i) => i.substatus === 'regressed')).toBe(true);
     const activity = await get<{ items: { kind: string; release: string | null; eventId: string | null }[]; nextCursor: string | null }>(f, `/v1/projects/${f.project.id}/issues/${issue.id}/activity`);
     expect(activity.items.map((a) => a.kind)).toEqual(['regressed', 'resolved']);
     expect(activity.items[0]).toMatchObject({ release: 'shop@1.0.0', eventId: again.event_id });
