@@ -2,7 +2,7 @@
 // reads it as the table it is while only the visible rows exist in the DOM.
 import { memo } from 'react';
 import { Link } from '@tanstack/react-router';
-import { Time } from '../../components/time';
+import { formatAbsolute, formatRelative } from '../../components/time';
 import { LevelBadge, StatusBadge, compact } from './issue-badges';
 import type { StreamIssue } from './queries';
 import { TrendBars } from './trend-bars';
@@ -43,6 +43,16 @@ export function StreamHeader({ allSelected, someSelected, onSelectAll }: { allSe
   );
 }
 
+/** A relative time without hooks of its own: rows mount by the dozen while scrolling, the clock and zone come from the list. */
+function RowTime({ at, now, zone }: { at: string; now: number; zone: 'local' | 'utc' }) {
+  const d = new Date(at);
+  return (
+    <time dateTime={at} title={formatAbsolute(d, zone)}>
+      {formatRelative(d, now)}
+    </time>
+  );
+}
+
 export const StreamRow = memo(function StreamRow({
   issue,
   index,
@@ -50,6 +60,8 @@ export const StreamRow = memo(function StreamRow({
   cursor,
   selected,
   onToggle,
+  now,
+  zone,
 }: {
   issue: StreamIssue;
   index: number;
@@ -57,6 +69,8 @@ export const StreamRow = memo(function StreamRow({
   cursor: boolean;
   selected: boolean;
   onToggle: (id: string) => void;
+  now: number;
+  zone: 'local' | 'utc';
 }) {
   return (
     <div
@@ -92,10 +106,10 @@ export const StreamRow = memo(function StreamRow({
         {compact(issue.usersAffected)}
       </div>
       <div role="cell" className="muted">
-        <Time at={issue.firstSeen} />
+        <RowTime at={issue.firstSeen} now={now} zone={zone} />
       </div>
       <div role="cell" className="muted">
-        <Time at={issue.lastSeen} />
+        <RowTime at={issue.lastSeen} now={now} zone={zone} />
       </div>
       <div role="cell" className="mono release" title={issue.lastRelease ?? ''}>
         {issue.lastRelease ?? <span className="muted">—</span>}

@@ -9,6 +9,8 @@ import { useCan } from '../../app/session';
 import { EmptyState } from '../../components/empty-state';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem';
+import { useNow } from '../../components/time';
+import { useTimezone } from '../../app/preferences';
 import { VirtualList, type VirtualListHandle } from '../../components/virtual-list';
 import { HEADER_HEIGHT, LoadingRow, ROW_HEIGHT, StreamHeader, StreamRow } from './issue-rows';
 import { changeStatus, issueStreamQuery, type StatusChange } from './queries';
@@ -71,6 +73,10 @@ function Stream({ projectId }: { projectId: string }) {
   const stream = useInfiniteQuery(issueStreamQuery(projectId, filters));
   const issues = useMemo(() => stream.data?.pages.flatMap((p) => p.items) ?? [], [stream.data]);
   const total = stream.data?.pages[0]?.total;
+  const now = useNow();
+  const zone = useTimezone();
+  // One clock for every row, in 15 s steps: a re-render between ticks leaves the memoised rows alone.
+  const clock = Math.floor(now / 15_000) * 15_000;
   const [cursor, setCursor] = useState(-1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const list = useRef<VirtualListHandle>(null);
@@ -127,11 +133,11 @@ function Stream({ projectId }: { projectId: string }) {
   const renderRow = useCallback(
     (i: number, style: { top: number }) =>
       i < issues.length ? (
-        <StreamRow key={issues[i]!.id} issue={issues[i]!} index={i} top={style.top} cursor={i === cursor} selected={selected.has(issues[i]!.id)} onToggle={toggle} />
+        <StreamRow key={issues[i]!.id} issue={issues[i]!} index={i} top={style.top} cursor={i === cursor} selected={selected.has(issues[i]!.id)} onToggle={toggle} now={clock} zone={zone} />
       ) : (
         <LoadingRow key="loading" top={style.top} />
       ),
-    [issues, cursor, selected, toggle],
+    [issues, cursor, selected, toggle, clock, zone],
   );
 
   if (stream.error) return <ProblemMessage error={stream.error} title="Could not load issues" />;

@@ -16,7 +16,7 @@ function listQuery(f: Filters) {
   const status = f.status === 'all' ? undefined : (f.status ?? 'unresolved');
   return {
     ...(status ? { status } : {}),
-    ...(f.view === 'regressed' ? { substatus: 'regressed' as const } : {}),
+    ...(f.view ? { substatus: f.view } : {}),
     ...(f.level ? { level: f.level } : {}),
     ...(f.release ? { release: f.release } : {}),
     ...(f.environment ? { environment: f.environment } : {}),
