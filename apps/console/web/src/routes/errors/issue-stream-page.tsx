@@ -75,8 +75,8 @@ function Stream({ projectId }: { projectId: string }) {
   const total = stream.data?.pages[0]?.total;
   const now = useNow();
   const zone = useTimezone();
-  // One clock for every row, in 15 s steps: a re-render between ticks leaves the memoised rows alone.
-  const clock = Math.floor(now / 15_000) * 15_000;
+  // One clock for every row (the list re-renders on the shared 15 s tick; scrolling does not re-render it).
+  const clock = now;
   const [cursor, setCursor] = useState(-1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const list = useRef<VirtualListHandle>(null);
