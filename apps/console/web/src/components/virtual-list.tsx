@@ -4,6 +4,13 @@
 // `onRangeChange` tells the caller which rows are visible (to load the next page in time).
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
+/** The rows to render: those in the viewport plus `overscan` on each side, clamped to the list. */
+export function visibleRange(scrollTop: number, viewport: number, rowHeight: number, headerHeight: number, overscan: number, count: number): { first: number; last: number } {
+  const first = Math.max(0, Math.floor((scrollTop - headerHeight) / rowHeight) - overscan);
+  const last = Math.min(count - 1, Math.ceil((scrollTop - headerHeight + viewport) / rowHeight) + overscan);
+  return { first, last };
+}
+
 export interface VirtualListHandle {
   scrollToIndex(index: number): void;
   element(): HTMLDivElement | null;
@@ -56,8 +63,7 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
   }, []);
   useEffect(() => () => (frame.current === undefined ? undefined : cancelAnimationFrame(frame.current)), []);
 
-  const first = Math.max(0, Math.floor((scrollTop - headerHeight) / rowHeight) - overscan);
-  const last = Math.min(count - 1, Math.ceil((scrollTop - headerHeight + viewport) / rowHeight) + overscan);
+  const { first, last } = visibleRange(scrollTop, viewport, rowHeight, headerHeight, overscan, count);
 
   useEffect(() => {
     if (count > 0) onRangeChange?.(first, last);
