@@ -363,8 +363,12 @@ async function issuesFirstPage(token: string, projectId: string): Promise<number
         return false;
       },
       undefined,
-      { polling: 'raf', timeout: 60_000 },
-    );
+      { polling: 'raf', timeout: 180_000 },
+    ).catch(async (err: Error) => {
+      // Say what the page showed instead (an error, a sign-in screen, still loading).
+      const shown = await page.locator('main').innerText().catch(() => '(no main)');
+      throw new Error(`${err.message}\npage ${page.url()} showed:\n${shown.slice(0, 2000)}`);
+    });
     const shownAt = (await handle.jsonValue()) as number;
     const arrived = await page.evaluate(() =>
       Math.max(
