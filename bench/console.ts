@@ -93,7 +93,17 @@ async function seed(): Promise<void> {
     });
     if (!res.ok) throw new Error(`store ${res.status}: ${await res.text()}`);
   });
-  await eventually(async () => (await api<{ total: number }>(errors, 'GET', `/v1/projects/${project.id}/issues?limit=1`)).total >= ISSUES, 180_000, 500);
+  const issueCount = async () => {
+    let n = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { items: unknown[]; nextCursor: string | null } = await api(errors, 'GET', `/v1/projects/${project.id}/issues?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      n += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return n;
+  };
+  await eventually(async () => (await issueCount()) >= ISSUES, 180_000, 500);
 
   const perf = p.services.perf.url;
   for (let d = 0; d < DATABASES; d++) {
@@ -334,8 +344,9 @@ async function seedIssueStream(n: number): Promise<string> {
     });
     if (!res.ok) throw new Error(`store ${res.status}: ${await res.text()}`);
   });
-  const countOf = async () => (await api<{ total?: number; items: unknown[] }>(errors, 'GET', `/v1/projects/${project.id}/issues?limit=1`)).total ?? 0;
-  await eventually(async () => (await countOf()) >= n, 600_000, 1000);
+  // Every event is its own issue: processed events (the project's hourly counts) tell when all issues exist.
+  const processed = async () => (await api<{ hours: { count: number }[] }>(errors, 'GET', `/v1/projects/${project.id}/stats`)).hours.reduce((a, h) => a + h.count, 0);
+  await eventually(async () => (await processed()) >= n, 600_000, 1000);
   console.log(`seeded ${n} issues in project bench-stream in ${round((now() - t0) / 1000, 1)} s (through ingest)`);
   return project.id;
 }

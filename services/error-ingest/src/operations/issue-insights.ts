@@ -6,7 +6,8 @@ import { getIssue } from '../db/issues.js';
 import { listActivity } from '../db/issue-activity.js';
 import { affectedUsers, hourlyCounts, issueSeries, ownedIssueIds, releaseFirstSeen } from '../db/issue-insights.js';
 import { getProject } from '../db/projects.js';
-import { cursorInvalid, issueNotFound, projectNotFound } from '../errors.js';
+import { decodeCursor, keysetPage } from '@vigil/service-kit';
+import { issueNotFound, projectNotFound } from '../errors.js';
 
 const HOUR = 3_600_000;
 export const PERIODS = { '24h': { hours: 24, stepHours: 1 }, '14d': { hours: 14 * 24, stepHours: 6 } } as const;
@@ -63,29 +64,16 @@ export async function issueSeriesOf(pool: Pool, tenantId: string, projectId: str
   };
 }
 
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
-const unb64 = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
-
 export async function issueUsers(pool: Pool, tenantId: string, projectId: string, issueId: string, page: { limit: number; cursor?: string }) {
   const issue = await requireIssue(pool, tenantId, projectId, issueId);
-  const after = page.cursor === undefined ? undefined : unb64(page.cursor);
-  if (page.cursor !== undefined && !after) throw cursorInvalid();
-  const items = await affectedUsers(pool, issue.id, page.limit, after);
-  const last = items.at(-1);
-  return { items, nextCursor: last && items.length === page.limit ? b64(last.userRef) : null, total: issue.usersAffected };
+  const after = decodeCursor(page.cursor, 1);
+  const rows = await affectedUsers(pool, issue.id, page.limit + 1, after ? String(after[0]) : undefined);
+  return { ...keysetPage(rows, page.limit, (u) => [u.userRef]), total: issue.usersAffected };
 }
-
-const ACTIVITY_CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|(\d{1,18})$/;
 
 export async function issueActivity(pool: Pool, tenantId: string, projectId: string, issueId: string, page: { limit: number; cursor?: string }) {
   const issue = await requireIssue(pool, tenantId, projectId, issueId);
-  let before: { at: string; id: string } | undefined;
-  if (page.cursor !== undefined) {
-    const m = ACTIVITY_CURSOR.exec(unb64(page.cursor));
-    if (!m) throw cursorInvalid();
-    before = { at: m[1]!, id: m[2]! };
-  }
-  const items = await listActivity(pool, issue.id, page.limit, before);
-  const last = items.at(-1);
-  return { items, nextCursor: last && items.length === page.limit ? b64(`${last.at}|${last.id}`) : null };
+  const before = decodeCursor(page.cursor, 2);
+  const rows = await listActivity(pool, issue.id, page.limit + 1, before ? { at: String(before[0]), id: String(before[1]) } : undefined);
+  return keysetPage(rows, page.limit, (a) => [a.at, a.id]);
 }

@@ -2,6 +2,7 @@
 // markers, affected users, activity) and the bulk status change. Handlers: validate → one operation.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { pageQuery } from '@vigil/service-kit';
 import type { Pool } from 'pg';
 import { issueActivity, issueSeriesOf, issueTrends, issueUsers } from '../operations/issue-insights.js';
 import { changeStatuses } from '../operations/issue-triage.js';
@@ -11,7 +12,6 @@ import { Issue, IssueParams, Resolution, Status } from './issues.js';
 const tags = ['issues'];
 const Problem = Type.Object({ type: Type.Optional(Type.String()), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const errors = { 400: Problem, 404: Problem };
-const Cursor = Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' }));
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
@@ -91,7 +91,7 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
         tags,
         summary: 'Users the issue affected (pseudonyms) with their event counts, keyset-paginated',
         params: IssueParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), cursor: Cursor }, { additionalProperties: false }),
+        querystring: Type.Object(pageQuery({ limit: 20, maxLimit: 100 }), { additionalProperties: false }),
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({ userRef: Type.String(), events: Type.Integer(), firstSeen: Nullable(Type.String()), lastSeen: Nullable(Type.String()) })),
@@ -112,7 +112,7 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
         tags,
         summary: 'Status changes and regressions of an issue (with the release and event where each happened), newest first',
         params: IssueParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }), cursor: Cursor }, { additionalProperties: false }),
+        querystring: Type.Object(pageQuery({ limit: 25, maxLimit: 100 }), { additionalProperties: false }),
         response: {
           200: Type.Object({
             items: Type.Array(

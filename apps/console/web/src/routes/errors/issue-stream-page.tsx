@@ -72,7 +72,6 @@ function Stream({ projectId }: { projectId: string }) {
   const { project: _p, issue: _i, ...filters } = search;
   const stream = useInfiniteQuery(issueStreamQuery(projectId, filters));
   const issues = useMemo(() => stream.data?.pages.flatMap((p) => p.items) ?? [], [stream.data]);
-  const total = stream.data?.pages[0]?.total;
   const now = useNow();
   const zone = useTimezone();
   // One clock for every row (the list re-renders on the shared 15 s tick; scrolling does not re-render it).
@@ -147,7 +146,7 @@ function Stream({ projectId }: { projectId: string }) {
     <section className="panel stream" aria-label="Issue stream" data-testid="issue-stream">
       <div className="stream-bar">
         <span className="muted" aria-live="polite">
-          {total !== undefined ? `${total.toLocaleString('en')} issue${total === 1 ? '' : 's'}` : `${issues.length.toLocaleString('en')}${hasNextPage ? '+' : ''} issues`}
+          {`${issues.length.toLocaleString('en')}${hasNextPage ? '+' : ''} issue${issues.length === 1 && !hasNextPage ? '' : 's'}`}
           {selected.size ? ` · ${selected.size} selected` : ''}
         </span>
         {canWrite ? (
@@ -173,7 +172,7 @@ function Stream({ projectId }: { projectId: string }) {
           ref={list}
           role="table"
           label="Issues"
-          ariaRowCount={(total ?? issues.length) + 1}
+          ariaRowCount={hasNextPage ? -1 : issues.length + 1}
           className="stream-list"
           count={issues.length + (hasNextPage ? 1 : 0)}
           rowHeight={ROW_HEIGHT}

@@ -28,15 +28,13 @@ function listQuery(f: Filters) {
 }
 
 async function issuePage(projectId: string, f: Filters, cursor: string | undefined) {
-  const offset = cursor ? Number(cursor) : 0;
-  const page = await unwrap(errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { ...listQuery(f), limit: PAGE, offset } } }));
+  const page = await unwrap(errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { ...listQuery(f), limit: PAGE, ...(cursor ? { cursor } : {}) } } }));
   // The sparklines of this page's issues, in one request.
   const trends = page.items.length
     ? await unwrap(errors.GET('/v1/projects/{projectId}/issues/trends', { params: { path: { projectId }, query: { issueIds: page.items.map((i) => i.id).join(',') } } }))
     : { items: [] };
   const byId = new Map(trends.items.map((t) => [t.issueId, t.hours]));
-  const nextCursor = page.items.length === PAGE && offset + PAGE < page.total ? String(offset + PAGE) : null;
-  return { items: page.items.map((i) => ({ ...i, hours: byId.get(i.id) ?? [] })), nextCursor, total: page.total as number | undefined };
+  return { items: page.items.map((i) => ({ ...i, hours: byId.get(i.id) ?? [] })), nextCursor: page.nextCursor };
 }
 export type StreamIssue = Awaited<ReturnType<typeof issuePage>>['items'][number];
 
