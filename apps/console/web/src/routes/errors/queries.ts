@@ -46,6 +46,9 @@ export const issueStreamQuery = (projectId: string, f: Filters) =>
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // The stream keeps it fresh (IssueOpened / IssueRegressed invalidate 'errors'); polling every loaded page is not needed.
     refetchInterval: false,
+    // A next page keeps the loaded pages' objects as they are; comparing all 10,000 issues deeply on each
+    // page (structural sharing) would cost a long frame per page while scrolling.
+    structuralSharing: false,
   });
 
 export const issueQuery = (projectId: string, issueId: string) =>
