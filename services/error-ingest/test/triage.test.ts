@@ -38,6 +38,11 @@ describe('triage', () => {
     const activity = await get<{ items: { kind: string; release: string | null; eventId: string | null }[]; nextCursor: string | null }>(f, `/v1/projects/${f.project.id}/issues/${issue.id}/activity`);
     expect(activity.items.map((a) => a.kind)).toEqual(['regressed', 'resolved']);
     expect(activity.items[0]).toMatchObject({ release: 'shop@1.0.0', eventId: again.event_id });
+    // Keyset pages of one: the same two entries, in the same order, then the end.
+    const p1 = await get<{ items: { id: string }[]; nextCursor: string }>(f, `/v1/projects/${f.project.id}/issues/${issue.id}/activity?limit=1`);
+    const p2 = await get<{ items: { id: string }[]; nextCursor: string | null }>(f, `/v1/projects/${f.project.id}/issues/${issue.id}/activity?limit=1&cursor=${p1.nextCursor}`);
+    expect([...p1.items, ...p2.items].map((a) => a.id)).toEqual((activity.items as unknown as { id: string }[]).map((a) => a.id));
+    expect(p2.nextCursor).toBeNull();
     const series = await get<{ regressions: { eventId: string }[]; releases: { release: string }[]; points: unknown[] }>(f, `/v1/projects/${f.project.id}/issues/${issue.id}/series?period=24h`);
     expect(series.regressions.map((r) => r.eventId)).toEqual([again.event_id]);
     expect(series.releases.map((r) => r.release)).toEqual(['shop@1.0.0']);

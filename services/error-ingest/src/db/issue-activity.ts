@@ -20,6 +20,8 @@ export interface ActivityRow {
   release: string | null;
   eventId: string | null;
   detail: Record<string, unknown>;
+  /** `at` as PostgreSQL prints it (microseconds kept): the keyset cursor's value. */
+  cursorAt: string;
 }
 
 export async function addActivity(tx: PoolClient, entries: ActivityEntry[]): Promise<void> {
@@ -42,7 +44,7 @@ export async function addActivity(tx: PoolClient, entries: ActivityEntry[]): Pro
 /** An issue's activity, newest first; `before` is the (at, id) of the previous page's last row. */
 export async function listActivity(pool: Pool, issueId: string, limit: number, before?: { at: string; id: string }): Promise<ActivityRow[]> {
   const { rows } = await pool.query(
-    `SELECT id, kind, at, release, event_id, detail FROM errors.issue_activity
+    `SELECT id, kind, at, at::text AS cursor_at, release, event_id, detail FROM errors.issue_activity
       WHERE issue_id = $1 AND ($2::timestamptz IS NULL OR (at, id) < ($2, $3::bigint))
       ORDER BY at DESC, id DESC LIMIT $4`,
     [issueId, before?.at ?? null, before?.id ?? null, limit],
@@ -54,5 +56,6 @@ export async function listActivity(pool: Pool, issueId: string, limit: number, b
     release: r.release,
     eventId: r.event_id ? (r.event_id as string).replace(/-/g, '') : null,
     detail: r.detail,
+    cursorAt: r.cursor_at,
   }));
 }

@@ -75,5 +75,5 @@ export async function issueActivity(pool: Pool, tenantId: string, projectId: str
   const issue = await requireIssue(pool, tenantId, projectId, issueId);
   const before = decodeCursor(page.cursor, 2);
   const rows = await listActivity(pool, issue.id, page.limit + 1, before ? { at: String(before[0]), id: String(before[1]) } : undefined);
-  return keysetPage(rows, page.limit, (a) => [a.at, a.id]);
+  return keysetPage(rows, page.limit, (a) => [a.cursorAt, a.id], ({ cursorAt: _cursor, ...a }) => a);
 }
