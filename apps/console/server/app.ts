@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.js';
 import { frontDoorRoutes } from './routes/front-door.js';
 import { healthRoutes } from './routes/health.js';
 import { preferenceRoutes } from './routes/preferences.js';
+import { savedViewRoutes } from './routes/saved-views.js';
 import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
@@ -110,6 +111,7 @@ export async function buildApp(config: Config) {
   await app.register(healthRoutes, { deps, stream: streamState });
   await app.register(sessionRoutes, { deps });
   await app.register(preferenceRoutes, { deps });
+  await app.register(savedViewRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(streamRoutes, { deps, hub });

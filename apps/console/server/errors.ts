@@ -24,3 +24,4 @@ export const incidentNotFound = (id: string) => notFound('CONSOLE_INCIDENT_NOT_F
 export const incidentTransition = (from: string, to: string) =>
   new AppError(409, 'CONSOLE_INCIDENT_TRANSITION', `status: an incident that is ${from} cannot become ${to} (open → acknowledged → resolved; a resolved incident can be reopened)`);
 export const ownerNotMember = (id: string) => badRequest('CONSOLE_INCIDENT_OWNER_INVALID', `ownerId: ${id} is not an enabled member of this tenant`);
+export const savedViewNotFound = (id: string) => notFound('CONSOLE_SAVED_VIEW_NOT_FOUND', `viewId: you have no saved view ${id}`);

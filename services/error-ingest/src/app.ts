@@ -11,6 +11,7 @@ import { retentionTask } from './jobs/retention.js';
 import { AcceptQueue } from './operations/accept-queue.js';
 import { Ingest } from './operations/ingest.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { issueInsightRoutes } from './routes/issue-insights.js';
 import { issueRoutes } from './routes/issues.js';
 import { projectRoutes } from './routes/projects.js';
 
@@ -54,6 +55,7 @@ export async function buildApp(config: Config) {
   if (intake) await app.register(ingestRoutes, { ingest, maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES });
   await app.register(projectRoutes, { prefix: '/v1', pool, publicUrl: config.ERRORS_PUBLIC_URL, onKeysChanged: () => ingest.invalidateKeys() });
   await app.register(issueRoutes, { prefix: '/v1', pool });
+  await app.register(issueInsightRoutes, { prefix: '/v1', pool });
 
   if (processing) {
     subscribeAcceptedEvents(bus, pool, {
