@@ -20,3 +20,4 @@ export const userSelf = (detail: string) => new AppError(409, 'CONSOLE_USER_SELF
 export const apiKeyNotFound = (id: string) => notFound('CONSOLE_API_KEY_NOT_FOUND', `keyId: no active API key ${id} in this tenant`);
 export const webNotBuilt = () => new AppError(503, 'CONSOLE_WEB_NOT_BUILT', 'the web app is not built: run `npm run build:web -w @vigil/console`');
 export const upstreamUnavailable = (service: string) => new AppError(502, 'CONSOLE_UPSTREAM_UNAVAILABLE', `service ${service} cannot be reached`);
+export const keyNameReserved = (name: string) => badRequest('CONSOLE_KEY_NAME_RESERVED', `name "${name}" is reserved for the console's own keys (the services trust it to name the person acting)`, { field: 'name' });

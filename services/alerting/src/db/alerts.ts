@@ -108,20 +108,36 @@ export async function markAcknowledged(tx: PoolClient, id: string, by: string): 
   return toAlert(rows[0]);
 }
 
+export type HistoryEvent = 'fired' | 'acknowledged' | 'resolved' | 'escalated';
+
 export interface HistoryInput {
   alertId: string;
   from: AlertState | null;
   to: AlertState;
   actor: string;
   note?: string;
+  /** Set for entries that are not a state change (an escalation step); else derived from the states. */
+  event?: HistoryEvent;
 }
+
+/** What an entry records: its stored event, or (rows before migration 0004) the state it went to. */
+const eventOf = (stored: string | null, from: string | null, to: string): HistoryEvent =>
+  (stored as HistoryEvent | null) ?? (from === null ? 'fired' : to === 'acknowledged' ? 'acknowledged' : to === 'resolved' ? 'resolved' : 'fired');
 
 export async function recordHistory(tx: PoolClient, tenantId: string, entries: HistoryInput[]): Promise<void> {
   if (!entries.length) return;
   await tx.query(
-    `INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note)
-     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-    [tenantId, entries.map((e) => e.alertId), entries.map((e) => e.from), entries.map((e) => e.to), entries.map((e) => e.actor), entries.map((e) => e.note ?? null)],
+    `INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note, event)
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    [
+      tenantId,
+      entries.map((e) => e.alertId),
+      entries.map((e) => e.from),
+      entries.map((e) => e.to),
+      entries.map((e) => e.actor),
+      entries.map((e) => e.note ?? null),
+      entries.map((e) => e.event ?? eventOf(null, e.from, e.to)),
+    ],
   );
 }
 
@@ -147,6 +163,7 @@ export async function getAlert(db: Db, tenantId: string, id: string): Promise<Al
 
 export interface HistoryEntry {
   alertId: string;
+  event: HistoryEvent;
   from: AlertState | null;
   to: AlertState;
   actor: string;
@@ -159,7 +176,7 @@ export async function listHistory(db: Db, tenantId: string, alertId: string | un
     `SELECT * FROM alerting.alert_history WHERE tenant_id = $1 AND ($2::uuid IS NULL OR alert_id = $2) ORDER BY id DESC LIMIT $3`,
     [tenantId, alertId ?? null, limit],
   );
-  return rows.reverse().map((r) => ({ alertId: r.alert_id, from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
+  return rows.reverse().map((r) => ({ alertId: r.alert_id, event: eventOf(r.event, r.from_state, r.to_state), from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
 }
 
 /** Open alerts whose labels contain `subset` (inhibition sources, until-resolved silences). */
@@ -184,4 +201,29 @@ export async function expiredAlerts(tx: PoolClient, limit: number): Promise<{ te
 export async function openAlerts(db: Db, tenantId: string, limit: number): Promise<AlertRow[]> {
   const { rows } = await db.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND state <> 'resolved' ORDER BY fingerprint LIMIT $2`, [tenantId, limit]);
   return rows.map(toAlert);
+}
+
+export interface FiringStrip {
+  fingerprint: string;
+  alertname: string | null;
+  /** Firing (or acknowledged) intervals inside the window; `to` null while still open. */
+  intervals: { from: string; to: string | null }[];
+}
+
+/** Per fingerprint, when its alerts were open since `since` (the grid's 24-hour strips), oldest first. */
+export async function firingStrips(db: Db, tenantId: string, since: Date, fingerprints: string[] | undefined, limit: number): Promise<FiringStrip[]> {
+  const { rows } = await db.query(
+    `SELECT fingerprint, labels->>'alertname' AS alertname, starts_at, resolved_at FROM alerting.alerts
+     WHERE tenant_id = $1 AND (resolved_at IS NULL OR resolved_at > $2) AND ($3::text[] IS NULL OR fingerprint = ANY($3))
+     ORDER BY fingerprint, starts_at, resolved_at NULLS LAST LIMIT $4`,
+    [tenantId, since, fingerprints ?? null, limit],
+  );
+  const out = new Map<string, FiringStrip>();
+  for (const r of rows) {
+    const s = out.get(r.fingerprint) ?? { fingerprint: r.fingerprint as string, alertname: (r.alertname as string | null) ?? null, intervals: [] };
+    const from = (r.starts_at as Date) < since ? since : (r.starts_at as Date);
+    s.intervals.push({ from: from.toISOString(), to: iso(r.resolved_at) });
+    out.set(r.fingerprint, s);
+  }
+  return [...out.values()];
 }

@@ -22,8 +22,10 @@ export const Alert = Type.Object({
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
   resolvedAt: Type.Union([Type.String(), Type.Null()]),
 });
+export const HistoryEvent = Type.Union([Type.Literal('fired'), Type.Literal('acknowledged'), Type.Literal('resolved'), Type.Literal('escalated')]);
 export const HistoryEntry = Type.Object({
   alertId: Type.String(),
+  event: HistoryEvent,
   from: Type.Union([State, Type.Null()]),
   to: State,
   actor: Type.String(),
@@ -33,3 +35,9 @@ export const HistoryEntry = Type.Object({
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const NameParams = Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
 export const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+export const AlertIdParams = Type.Object({ alertId: Type.String({ format: 'uuid' }) });
+export const SilenceIdParams = Type.Object({ silenceId: Type.String({ format: 'uuid' }) });
+export const Problem = Type.Object(
+  { type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()), field: Type.Optional(Type.String()) },
+  { additionalProperties: true, description: 'RFC 9457 problem+json' },
+);
