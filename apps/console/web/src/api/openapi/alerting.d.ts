@@ -141,6 +141,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             alertId: string;
+                            event: "fired" | "acknowledged" | "resolved" | "escalated";
                             from: ("firing" | "acknowledged" | "resolved") | (never | null);
                             to: "firing" | "acknowledged" | "resolved";
                             actor: string;
@@ -185,6 +186,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             alertId: string;
+                            event: "fired" | "acknowledged" | "resolved" | "escalated";
                             from: ("firing" | "acknowledged" | "resolved") | (never | null);
                             to: "firing" | "acknowledged" | "resolved";
                             actor: string;
@@ -327,6 +329,236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts/{alertId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every notification that carried this alert: receiver, state, attempts, last error (newest first) */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    alertId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                receiver: string;
+                                kind: string;
+                                state: "queued" | "sending" | "delivered" | "dead";
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                deliveredAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{alertId}/escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the alert stands in each escalation policy it follows (none once acknowledged or resolved) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alertId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                policy: string;
+                                /** @description 0-based index of the step due next */
+                                step: number;
+                                round: number;
+                                nextAt: string;
+                                steps: {
+                                    afterMinutes: number;
+                                    receiver: string;
+                                }[];
+                                repeat: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alert-strips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per fingerprint, when its alerts were open in the last hours (the console grid’s 24-hour strips) */
+        get: {
+            parameters: {
+                query: {
+                    fingerprint?: string[];
+                    hours: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                fingerprint: string;
+                                alertname: string | null;
+                                intervals: {
+                                    from: string;
+                                    to: string | null;
+                                }[];
+                            }[];
+                            /** @enum {object|null} */
+                            nextCursor: never | null;
+                            from: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rules": {
         parameters: {
             query?: never;
@@ -334,6 +566,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant’s rules and the builtins, each with its state, last evaluation and value */
         get: {
             parameters: {
                 query?: never;
@@ -357,6 +590,16 @@ export interface paths {
                             enabled: boolean;
                             builtin: boolean;
                             updatedAt: string;
+                            state: "firing" | "pending" | "inactive" | "disabled";
+                            openAlerts: number;
+                            /** @description When a sample or event last reached the rule */
+                            lastEvaluatedAt: string | null;
+                            /** @description Threshold rules: the last sample value */
+                            lastValue: number | null;
+                            /** @description The labels of that sample or event */
+                            lastSeries: {
+                                [key: string]: string;
+                            };
                         }[];
                     };
                 };
@@ -395,6 +638,42 @@ export interface paths {
                             enabled: boolean;
                             builtin: boolean;
                             updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -438,6 +717,34 @@ export interface paths {
                             enabled: boolean;
                             builtin: boolean;
                             updatedAt: string;
+                            state: "firing" | "pending" | "inactive" | "disabled";
+                            openAlerts: number;
+                            /** @description When a sample or event last reached the rule */
+                            lastEvaluatedAt: string | null;
+                            /** @description Threshold rules: the last sample value */
+                            lastValue: number | null;
+                            /** @description The labels of that sample or event */
+                            lastSeries: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -477,6 +784,60 @@ export interface paths {
                             enabled: boolean;
                             builtin: boolean;
                             updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -539,6 +900,7 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            updatedAt: string;
                         }[];
                     };
                 };
@@ -582,11 +944,281 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/silences/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The open alerts these matchers would silence, before the silence is saved */
+        post: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        matchers: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            /** @enum {object|null} */
+                            nextCursor: never | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/silences/{silenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One silence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            matchers: string[];
+                            startsAt: string;
+                            endsAt: string | null;
+                            untilResolved: boolean;
+                            createdBy: string;
+                            comment: string;
+                            expiredAt: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Edit or extend a live silence in place (the editor becomes its author); an expired one is 409 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        matchers: string[];
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        /** @description Expires once no open alert matches it any more */
+                        untilResolved?: boolean;
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            matchers: string[];
+                            startsAt: string;
+                            endsAt: string | null;
+                            untilResolved: boolean;
+                            createdBy: string;
+                            comment: string;
+                            expiredAt: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -629,6 +1261,7 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            updatedAt: string;
                         };
                     };
                 };
@@ -1058,9 +1691,65 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Alertmanager v2: open alerts, with receivers and status */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                    /** @description Include active alerts */
+                    active?: boolean;
+                    /** @description Include silenced alerts */
+                    silenced?: boolean;
+                    /** @description Include inhibited alerts */
+                    inhibited?: boolean;
+                    /** @description Include unprocessed alerts (Vigil processes every alert on receipt: there are none) */
+                    unprocessed?: boolean;
+                    /** @description Regular expression over receiver names */
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            generatorURL?: string;
+                            fingerprint: string;
+                            receivers: {
+                                name: string;
+                            }[];
+                            status: {
+                                state: "active" | "suppressed" | "unprocessed";
+                                silencedBy: string[];
+                                inhibitedBy: string[];
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
         put?: never;
-        /** Alertmanager v2: post alerts */
+        /** Alertmanager v2: post alerts (firing, or resolved by an endsAt in the past) */
         post: {
             parameters: {
                 query?: never;
@@ -1097,6 +1786,427 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/alerts/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: aggregation groups (receiver and group labels) with their open alerts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                    /** @description Include active alerts */
+                    active?: boolean;
+                    /** @description Include silenced alerts */
+                    silenced?: boolean;
+                    /** @description Include inhibited alerts */
+                    inhibited?: boolean;
+                    /** @description Include unprocessed alerts (Vigil processes every alert on receipt: there are none) */
+                    unprocessed?: boolean;
+                    /** @description Regular expression over receiver names */
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            receiver: {
+                                name: string;
+                            };
+                            alerts: {
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                generatorURL?: string;
+                                fingerprint: string;
+                                receivers: {
+                                    name: string;
+                                }[];
+                                status: {
+                                    state: "active" | "suppressed" | "unprocessed";
+                                    silencedBy: string[];
+                                    inhibitedBy: string[];
+                                };
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: silences, in Alertmanager order */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: {
+                                state: "active" | "pending" | "expired";
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            matchers: {
+                                name: string;
+                                value: string;
+                                isRegex: boolean;
+                                isEqual: boolean;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            createdBy: string;
+                            comment: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Alertmanager v2: create a silence, or update one (with its id) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        matchers: {
+                            name: string;
+                            value: string;
+                            isRegex: boolean;
+                            /** @default true */
+                            isEqual?: boolean;
+                        }[];
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        createdBy: string;
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            silenceID: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/silence/{silenceID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: one silence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceID: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: {
+                                state: "active" | "pending" | "expired";
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            matchers: {
+                                name: string;
+                                value: string;
+                                isRegex: boolean;
+                                isEqual: boolean;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            createdBy: string;
+                            comment: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Alertmanager v2: expire a silence */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceID: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: the tenant's receivers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: status; config.original is the tenant's routing as an Alertmanager configuration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cluster: {
+                                name?: string;
+                                status: string;
+                                peers: {
+                                    name: string;
+                                    address: string;
+                                }[];
+                            };
+                            config: {
+                                original: string;
+                            };
+                            /** Format: date-time */
+                            uptime: string;
+                            versionInfo: {
+                                branch: string;
+                                buildDate: string;
+                                buildUser: string;
+                                goVersion: string;
+                                revision: string;
+                                version: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/healthy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager probe: the process is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager probe: PostgreSQL, Redis and Kafka reachable (as /readyz) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
