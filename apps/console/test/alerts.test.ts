@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsCollected } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
 import { launchBrowser, markDocument, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
 import { settled } from './fixtures/console-ui.js';
@@ -88,7 +89,7 @@ beforeAll(async () => {
     { labels: { alertname: 'DiskFillingUp', severity: 'warning', service: 'api-billing', team: 'platform', instance: 'api-2' }, annotations: { summary: 'Disk /var/lib on api-2 fills within 4 days' }, startsAt: ago(1.2 * H) },
     { labels: { alertname: 'ErrorSpike', severity: 'critical', service: 'api-gateway', team: 'platform' }, annotations: { summary: '5xx rate at 7.4 % for 10 min' }, startsAt: ago(0.2 * H) },
     { labels: { alertname: 'CertificateExpiring', severity: 'info', service: 'edge', team: 'security', instance: 'lb-1' }, annotations: { summary: 'TLS certificate for shop.example.com expires in 12 days' }, startsAt: ago(5 * H) },
-    { labels: { alertname: 'SinkHeartbeat', severity: 'info', service: 'test', run } },
+    { labels: { alertname: 'SinkHeartbeat', severity: 'info', service: 'synthetic-check', team: 'qa', run } },
   ]);
   browser = await launchBrowser();
   const admin = await adminOverHttp(p, `Alerts-${randomBytes(6).toString('hex')}-Password`);
@@ -162,6 +163,15 @@ describe('alerts', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screen(page, 'alert-detail-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // Who acted comes from the session: a browser that claims to be someone else is not believed.
+    const [cert] = (await (await context.request.get('/api/alerting/v1/alerts?state=firing&label=alertname=CertificateExpiring')).json()) as { id: string }[];
+    const forged = await context.request.post(`/api/alerting/v1/alerts/${cert!.id}/acknowledge`, {
+      headers: { 'x-csrf-token': (await (await context.request.get('/api/session')).json()).csrfToken, 'x-vigil-actor': 'mallory@example.test', 'content-type': 'application/json' },
+      data: '{}',
+    });
+    expect(forged.status()).toBe(200);
+    expect((await forged.json()).acknowledgedBy).toBe(`user:${p.admin.email}`);
   }, 120_000);
 
   it('a silence from the alert’s page keeps its repeat from the webhook sink; expired, the next notification arrives', async (t) => {
@@ -253,6 +263,22 @@ describe('alerts', () => {
     await listed.waitFor();
     expect(await listed.innerText()).toContain('replication_lag_seconds > 30 warning · > 120 critical, for 2m');
     expect(await listed.innerText()).toContain('inactive');
+
+    // A sample over the warning value: the rule is pending (its `for` has not passed) and shows the value.
+    await eventually(
+      async () => ({
+        sent: await p.services.alerting.app.infra.bus.publish(
+          MetricsCollected,
+          { databaseId: 'orders-db', collectedAt: new Date().toISOString(), samples: [{ name: 'replication_lag_seconds', value: 42.5 }] },
+          { tenantId: p.admin.tenant },
+        ),
+      }),
+      30_000,
+      500,
+    );
+    await expect.poll(() => listed.innerText(), { timeout: 30_000 }).toContain('pending');
+    expect(await listed.innerText()).toContain('42.5');
+    expect(await listed.innerText()).toContain('database_id=orders-db');
     await screen(page, 'rules');
     await page.emulateMedia({ colorScheme: 'dark' });
     await screen(page, 'rules-dark');

@@ -26,6 +26,9 @@ export function AlertDetailPage() {
   return (
     <>
       <AreaTabs current="/alerts" />
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/alerts">Alerts</Link> <span aria-hidden="true">/</span> <span aria-current="page">{alert ? (alert.labels.alertname ?? alert.fingerprint) : 'Alert'}</span>
+      </nav>
       <ProblemMessage error={error} title="Could not load the alert" />
       {isPending ? <Loading what="Loading the alert…" /> : null}
       {alert ? <AlertView alert={alert} /> : null}
@@ -178,7 +181,11 @@ function EscalationSection({ alertId, state }: { alertId: string; state: string 
   return (
     <section className="panel" aria-labelledby="escalation-h">
       <h2 id="escalation-h">Escalation</h2>
-      {data && !items.length ? <p className="muted">{state === 'firing' ? 'No escalation policy applies to this alert.' : 'Stopped: the alert is no longer firing unacknowledged.'}</p> : null}
+      {data && !items.length ? (
+        <p className="muted">
+          {state === 'firing' ? 'No escalation policy applies to this alert.' : state === 'acknowledged' ? 'Stopped when the alert was acknowledged.' : 'Stopped: the alert resolved.'}
+        </p>
+      ) : null}
       {items.map((e) => (
         <div key={e.policy} className="escalation">
           <p>
@@ -209,7 +216,7 @@ function DeliveriesSection({ alertId }: { alertId: string }) {
       <ProblemMessage error={error} title="Could not load the deliveries" />
       {data && !data.items.length ? <EmptyState title="No notification has carried this alert yet.">Route it to a receiver (Settings → Alert receivers) to be notified.</EmptyState> : null}
       {data?.items.length ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="group" aria-label="Notifications table">
           <table className="deliveries">
             <caption className="visually-hidden">Notifications that carried this alert</caption>
             <thead>
@@ -217,22 +224,23 @@ function DeliveriesSection({ alertId }: { alertId: string }) {
                 <th scope="col">Receiver</th>
                 <th scope="col">Status</th>
                 <th scope="col">Attempts</th>
-                <th scope="col">Queued</th>
+                <th scope="col">Sent</th>
                 <th scope="col">Last error</th>
               </tr>
             </thead>
             <tbody>
               {data.items.map((d) => (
                 <tr key={d.id}>
-                  <td>
-                    <span className="mono">{d.receiver}</span> <span className="muted">{d.kind}</span>
+                  <td className="nowrap">
+                    <span className="mono">{d.receiver}</span>
+                    <div className="muted small">{d.kind}</div>
                   </td>
-                  <td>
+                  <td className="nowrap">
                     <span className={`badge ${DELIVERY_BADGE[d.state]}`}>{d.state}</span>
                     {d.lastStatus ? <span className="muted mono"> {d.lastStatus}</span> : null}
                   </td>
                   <td>{d.attempts}</td>
-                  <td>
+                  <td className="nowrap">
                     <Time at={d.createdAt} />
                   </td>
                   <td className="wrap-anywhere">{d.lastError ? <span className="mono">{d.lastError}</span> : <span className="muted">—</span>}</td>

@@ -72,7 +72,7 @@ export function RulesPage() {
       {data ? (
         <>
           <RuleTable title="Custom rules" rules={custom} canWrite={canWrite} onDelete={setDeleting} empty={<EmptyState title="No rule of your own yet.">Create a threshold rule over any metric the services publish.</EmptyState>} />
-          <RuleTable title="Built-in rules" rules={builtin} canWrite={false} onDelete={setDeleting} />
+          <RuleTable title="Built-in rules" rules={builtin} canWrite={canWrite} onDelete={setDeleting} />
         </>
       ) : null}
       <ConfirmDialog
@@ -118,7 +118,11 @@ function RuleTable({ title, rules, canWrite, onDelete, empty }: { title: string;
               {rules.map((r) => (
                 <tr key={r.id} data-testid="rule-row">
                   <td>
-                    <strong className="mono">{r.name}</strong> <span className="muted">{r.kind}</span>
+                    <strong className="mono wrap-anywhere">{r.name}</strong>
+                    <span className="muted rule-kind">
+                      {r.kind}
+                      {r.enabled ? '' : ' · disabled'}
+                    </span>
                   </td>
                   <td>
                     <span className={`badge ${STATE_BADGE[r.state]}`}>{r.state}</span>
@@ -131,14 +135,21 @@ function RuleTable({ title, rules, canWrite, onDelete, empty }: { title: string;
                   <td>
                     <span className="mono">{formatValue(r.lastValue)}</span>
                     {Object.keys(r.lastSeries).length ? (
-                      <div className="muted mono small">
+                      <div className="muted mono small wrap-anywhere">
                         {Object.entries(r.lastSeries)
                           .map(([k, v]) => `${k}=${v}`)
                           .join(' ')}
                       </div>
                     ) : null}
                   </td>
-                  {canWrite ? (
+                  {canWrite && r.builtin ? (
+                    <td>
+                      <span className="muted" title="Built-in rules ship with Vigil; create a rule of your own to change one">
+                        read-only
+                      </span>
+                    </td>
+                  ) : null}
+                  {canWrite && !r.builtin ? (
                     <td>
                       <span className="row-actions">
                         {r.kind === 'threshold' ? (

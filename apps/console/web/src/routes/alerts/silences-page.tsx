@@ -68,7 +68,14 @@ export function SilencesPage() {
           <ul className="expiring-list">
             {expiringSoon.map((s) => (
               <li key={s.id}>
-                <span className="mono">{s.matchers.join(', ')}</span> <span className="muted">ends</span> <Time at={s.endsAt} />
+                <ul className="label-chips inline">
+                  {s.matchers.map((m) => (
+                    <li key={m}>
+                      <span className="label-chip mono static">{m}</span>
+                    </li>
+                  ))}
+                </ul>
+                <span className="muted">ends</span> <Time at={s.endsAt} />
                 {canWrite ? <ExtendButton silence={s} /> : null}
               </li>
             ))}
@@ -191,7 +198,7 @@ function SilenceRow(props: { silence: Silence; tab: string; canWrite: boolean; s
         </ul>
         {s.untilResolved ? <span className="badge info">until resolved</span> : null}
       </td>
-      <td>{props.tab === 'pending' ? <Time at={s.startsAt} /> : props.tab === 'expired' ? <Time at={s.expiredAt ?? s.endsAt} /> : s.endsAt ? <Time at={s.endsAt} /> : <span className="muted">when resolved</span>}</td>
+      <td className="nowrap">{props.tab === 'pending' ? <Time at={s.startsAt} /> : props.tab === 'expired' ? <Time at={s.expiredAt ?? s.endsAt} /> : s.endsAt ? <Time at={s.endsAt} /> : <span className="muted">when resolved</span>}</td>
       <td>{actorName(s.createdBy)}</td>
       <td className="wrap-anywhere">{s.comment || <span className="muted">—</span>}</td>
       {props.canWrite ? (
