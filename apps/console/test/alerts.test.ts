@@ -276,7 +276,7 @@ describe('alerts', () => {
       30_000,
       500,
     );
-    await expect.poll(() => listed.innerText(), { timeout: 30_000 }).toContain('pending');
+    await expect.poll(() => listed.innerText(), { timeout: 45_000 }).toContain('pending');
     expect(await listed.innerText()).toContain('42.5');
     expect(await listed.innerText()).toContain('database_id=orders-db');
     await screen(page, 'rules');

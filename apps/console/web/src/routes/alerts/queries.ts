@@ -60,7 +60,8 @@ export const silencePreviewQuery = (matchers: string[]) =>
     placeholderData: (prev) => prev,
   });
 
-export const rulesQuery = queryOptions({ queryKey: ['alerting', 'rules'], queryFn: () => unwrap(alerting.GET('/v1/rules')) });
+// Evaluations publish no event (they happen on every metrics cycle): the list re-reads itself.
+export const rulesQuery = queryOptions({ queryKey: ['alerting', 'rules'], queryFn: () => unwrap(alerting.GET('/v1/rules')), refetchInterval: 5_000 });
 export type Rule = Data<NonNullable<typeof rulesQuery.queryFn>>[number];
 
 /** Silence state, as Alertmanager names it. */
