@@ -208,8 +208,12 @@ function EscalationSection({ alertId, state }: { alertId: string; state: string 
 
 const DELIVERY_BADGE: Record<Delivery['state'], string> = { delivered: 'ok', dead: 'critical', queued: 'info', sending: 'warning' };
 
+const SHOWN_DELIVERIES = 8;
+
 function DeliveriesSection({ alertId }: { alertId: string }) {
   const { data, error } = useQuery(deliveriesQuery(alertId));
+  const [all, setAll] = useState(false);
+  const items = data ? (all ? data.items : data.items.slice(0, SHOWN_DELIVERIES)) : [];
   return (
     <section className="panel" aria-labelledby="deliveries-h">
       <h2 id="deliveries-h">Notifications</h2>
@@ -225,11 +229,10 @@ function DeliveriesSection({ alertId }: { alertId: string }) {
                 <th scope="col">Status</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">Sent</th>
-                <th scope="col">Last error</th>
               </tr>
             </thead>
             <tbody>
-              {data.items.map((d) => (
+              {items.map((d) => (
                 <tr key={d.id}>
                   <td className="nowrap">
                     <span className="mono">{d.receiver}</span>
@@ -238,16 +241,21 @@ function DeliveriesSection({ alertId }: { alertId: string }) {
                   <td className="nowrap">
                     <span className={`badge ${DELIVERY_BADGE[d.state]}`}>{d.state}</span>
                     {d.lastStatus ? <span className="muted mono"> {d.lastStatus}</span> : null}
+                    {d.lastError ? <div className="mono small delivery-error">{d.lastError}</div> : null}
                   </td>
                   <td>{d.attempts}</td>
                   <td className="nowrap">
                     <Time at={d.createdAt} />
                   </td>
-                  <td className="wrap-anywhere">{d.lastError ? <span className="mono">{d.lastError}</span> : <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {data.items.length > SHOWN_DELIVERIES ? (
+            <button type="button" className="show-all" onClick={() => setAll(!all)}>
+              {all ? 'Show fewer' : `Show all ${data.items.length}${data.nextCursor ? '+' : ''}`}
+            </button>
+          ) : null}
         </div>
       ) : null}
     </section>
