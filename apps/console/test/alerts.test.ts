@@ -201,12 +201,20 @@ describe('alerts', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await form.getByRole('button', { name: 'Create silence' }).click();
     await page.getByRole('heading', { name, level: 1 }).waitFor();
+    // A notification decided just before the silence committed may still be on its way: the boundary is
+    // a moment at least 1 s later when the delivery queue is empty, so everything enqueued before it arrived.
     const silencedAt = Date.now();
+    await eventually(async () => {
+      if (Date.now() < silencedAt + 1_000) return false;
+      const waiting = await Promise.all(['queued', 'sending'].map((st) => alerting('GET', `/v1/notifications?state=${st}&limit=10`) as Promise<unknown[]>));
+      return waiting.every((list) => list.length === 0);
+    }, 30_000, 50);
+    const boundary = Date.now();
 
     // Positive signal first: the heartbeat alert (same routing, repeat 2 s) was notified three times since,
     // so the silenced alert's group, due within 2 s, has been flushed since the silence.
-    await eventually(async () => sink.carrying('SinkHeartbeat', silencedAt).length >= 3, 30_000, 100);
-    expect(sink.carrying(name, silencedAt)).toEqual([]);
+    await eventually(async () => sink.carrying('SinkHeartbeat', boundary).length >= 3, 30_000, 100);
+    expect(sink.carrying(name, boundary)).toEqual([]);
 
     await page.goto('/alerts/silences');
     await settled(page);

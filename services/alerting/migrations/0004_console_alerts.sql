@@ -24,3 +24,6 @@ CREATE TABLE ${schema}.rule_evaluations (
 
 -- The 24-hour firing strips: a tenant's alerts by fingerprint and time.
 CREATE INDEX alerts_tenant_fingerprint ON ${schema}.alerts (tenant_id, fingerprint, starts_at DESC);
+
+-- Who ended a silence: `user:<email>`, `key:<id>`, or `until-resolved` when its alerts resolved.
+ALTER TABLE ${schema}.silences ADD COLUMN expired_by text;

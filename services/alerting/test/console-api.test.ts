@@ -114,7 +114,8 @@ describe('the console alert API', () => {
     expect(extended.json().startsAt).toBe(created.json().startsAt);
     const past = await api(h, 'PUT', `/v1/silences/${id}`, { matchers: ['alertname="Preview"'], endsAt: new Date(Date.now() - 1000).toISOString() });
     expect([past.statusCode, past.json().field]).toEqual([400, 'endsAt']);
-    expect((await api(h, 'DELETE', `/v1/silences/${id}`)).statusCode).toBe(200);
+    const ended = await h.app.inject({ method: 'DELETE', url: `/v1/silences/${id}`, headers });
+    expect([ended.statusCode, ended.json().expiredBy]).toEqual([200, 'user:bo@example.test']);
     const expired = await api(h, 'PUT', `/v1/silences/${id}`, { matchers: ['alertname="Preview"'], endsAt: later });
     expect([expired.statusCode, expired.json().code]).toEqual([409, 'ALERTING_SILENCE_EXPIRED']);
     expect((await api(h, 'GET', `/v1/silences/${id}`)).json().expiredAt).not.toBeNull();

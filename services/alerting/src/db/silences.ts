@@ -14,6 +14,7 @@ const toSilence = (r: Record<string, unknown>): Silence => ({
   createdBy: r.created_by as string,
   comment: r.comment as string,
   expiredAt: iso(r.expired_at),
+  expiredBy: (r.expired_by as string | null) ?? null,
   updatedAt: iso(r.updated_at)!,
 });
 
@@ -39,10 +40,12 @@ export async function listSilences(db: Db, tenantId: string): Promise<Silence[]>
   return rows.map(toSilence);
 }
 
-export async function expireSilence(db: Db, tenantId: string, id: string): Promise<Silence | undefined> {
+export async function expireSilence(db: Db, tenantId: string, id: string, by?: string): Promise<Silence | undefined> {
   const { rows } = await db.query(
-    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()), updated_at = CASE WHEN expired_at IS NULL THEN now() ELSE updated_at END WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-    [tenantId, id],
+    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()), expired_by = CASE WHEN expired_at IS NULL THEN $3 ELSE expired_by END,
+            updated_at = CASE WHEN expired_at IS NULL THEN now() ELSE updated_at END
+     WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+    [tenantId, id, by ?? null],
   );
   return rows[0] ? toSilence(rows[0]) : undefined;
 }

@@ -23,6 +23,7 @@ export interface Silence {
   createdBy: string;
   comment: string;
   expiredAt: string | null;
+  expiredBy: string | null;
   updatedAt: string;
 }
 

@@ -38,8 +38,8 @@ export async function editSilence(deps: AlertingDeps, tenantId: string, id: stri
   return updated ?? Promise.reject(silenceExpired(id));
 }
 
-export async function endSilence(deps: AlertingDeps, tenantId: string, id: string): Promise<Silence> {
-  return (await expireSilence(deps.pool, tenantId, id)) ?? Promise.reject(silenceNotFound(id));
+export async function endSilence(deps: AlertingDeps, tenantId: string, id: string, by: string): Promise<Silence> {
+  return (await expireSilence(deps.pool, tenantId, id, by)) ?? Promise.reject(silenceNotFound(id));
 }
 
 const PREVIEW_SCAN = 10_000;

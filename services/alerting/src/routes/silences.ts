@@ -17,6 +17,7 @@ const Silence = Type.Object({
   createdBy: Type.String(),
   comment: Type.String(),
   expiredAt: Type.Union([Type.String(), Type.Null()]),
+  expiredBy: Type.Union([Type.String(), Type.Null()], { description: 'user:<email>, key:<id>, or until-resolved' }),
   updatedAt: Type.String(),
 });
 
@@ -63,5 +64,5 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = 
     async (req) => editSilence(deps, req.principal.tenantId, req.params.silenceId, actorOf(req), req.body),
   );
 
-  app.delete('/silences/:id', { schema: { tags: ['silences'], params: IdParams, response: { 200: Silence } } }, async (req) => endSilence(deps, req.principal.tenantId, req.params.id));
+  app.delete('/silences/:id', { schema: { tags: ['silences'], params: IdParams, response: { 200: Silence } } }, async (req) => endSilence(deps, req.principal.tenantId, req.params.id, actorOf(req)));
 };

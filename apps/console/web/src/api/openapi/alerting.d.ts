@@ -900,6 +900,8 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
                             updatedAt: string;
                         }[];
                     };
@@ -944,6 +946,8 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
                             updatedAt: string;
                         };
                     };
@@ -1094,6 +1098,8 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
                             updatedAt: string;
                         };
                     };
@@ -1158,6 +1164,8 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
                             updatedAt: string;
                         };
                     };
@@ -1261,6 +1269,8 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
                             updatedAt: string;
                         };
                     };

@@ -25,5 +25,6 @@ export function actorName(actor: string | null | undefined): string {
   if (actor.startsWith('user:')) return actor.slice(5);
   if (actor.startsWith('key:')) return `API key ${actor.slice(4)}`;
   if (actor.startsWith('escalation:')) return `escalation policy ${actor.slice(11)}`;
+  if (actor === 'until-resolved') return 'its alerts resolving';
   return actor;
 }

@@ -199,7 +199,10 @@ function SilenceRow(props: { silence: Silence; tab: string; canWrite: boolean; s
         {s.untilResolved ? <span className="badge info">until resolved</span> : null}
       </td>
       <td className="nowrap">{props.tab === 'pending' ? <Time at={s.startsAt} /> : props.tab === 'expired' ? <Time at={s.expiredAt ?? s.endsAt} /> : s.endsAt ? <Time at={s.endsAt} /> : <span className="muted">when resolved</span>}</td>
-      <td>{actorName(s.createdBy)}</td>
+      <td>
+        {actorName(s.createdBy)}
+        {props.tab === 'expired' && s.expiredBy ? <div className="muted small">expired by {actorName(s.expiredBy)}</div> : null}
+      </td>
       <td className="wrap-anywhere">{s.comment || <span className="muted">—</span>}</td>
       {props.canWrite ? (
         <td>
