@@ -165,7 +165,7 @@ describe('alerts', () => {
     await page.emulateMedia({ colorScheme: 'light' });
 
     // Who acted comes from the session: a browser that claims to be someone else is not believed.
-    const [cert] = (await (await context.request.get('/api/alerting/v1/alerts?state=firing&label=alertname=CertificateExpiring')).json()) as { id: string }[];
+    const [cert] = ((await (await context.request.get('/api/alerting/v1/alerts?state=firing&label=alertname=CertificateExpiring')).json()) as { items: { id: string }[] }).items;
     const forged = await context.request.post(`/api/alerting/v1/alerts/${cert!.id}/acknowledge`, {
       headers: { 'x-csrf-token': (await (await context.request.get('/api/session')).json()).csrfToken, 'x-vigil-actor': 'mallory@example.test', 'content-type': 'application/json' },
       data: '{}',
@@ -206,8 +206,8 @@ describe('alerts', () => {
     const silencedAt = Date.now();
     await eventually(async () => {
       if (Date.now() < silencedAt + 1_000) return false;
-      const waiting = await Promise.all(['queued', 'sending'].map((st) => alerting('GET', `/v1/notifications?state=${st}&limit=10`) as Promise<unknown[]>));
-      return waiting.every((list) => list.length === 0);
+      const waiting = await Promise.all(['queued', 'sending'].map((st) => alerting('GET', `/v1/notifications?state=${st}&limit=10`) as Promise<{ items: unknown[] }>));
+      return waiting.every((list) => list.items.length === 0);
     }, 30_000, 50);
     const boundary = Date.now();
 

@@ -8,7 +8,6 @@ export const matcherInvalid = (detail: string) => badRequest('ALERTING_MATCHER_I
 export const routingInvalid = (detail: string) => badRequest('ALERTING_ROUTING_INVALID', detail);
 export const receiverInvalid = (detail: string) => badRequest('ALERTING_RECEIVER_INVALID', detail);
 export const silenceInvalid = (detail: string, field?: string) => badRequest('ALERTING_SILENCE_INVALID', detail, field ? { field } : undefined);
-export const cursorInvalid = () => badRequest('ALERTING_CURSOR_INVALID', 'cursor: not a cursor this list returned');
 export const silenceExpired = (id: string) => conflict('ALERTING_SILENCE_EXPIRED', `silence ${id} has expired and cannot be edited; create a new one`);
 export const alertNotFound = (id: string) => notFound('ALERTING_ALERT_NOT_FOUND', `no alert ${id}`);
 export const ruleNotFound = (id: string) => notFound('ALERTING_RULE_NOT_FOUND', `no rule ${id}`);

@@ -1,6 +1,7 @@
 // SQL for the delivery queue (alerting.notifications) and per-target pacing (alerting.delivery_targets).
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 
 type Db = Pool | PoolClient;
 
@@ -80,17 +81,20 @@ export interface AlertDelivery {
   deliveredAt: string | null;
 }
 
-/** Every notification that carried this alert, newest first; keyset by (created_at, id). */
-export async function deliveriesOfAlert(db: Db, alertId: string, after: { createdAt: string; id: string } | undefined, limit: number): Promise<AlertDelivery[]> {
+/**
+ * Every notification that carried this alert, newest first; keyset by (created_at, id), the time as text
+ * (`cursorAt`) so that its microseconds survive the cursor.
+ */
+export async function deliveriesOfAlert(db: Db, alertId: string, after: { createdAt: string; id: string } | undefined, limit: number): Promise<(AlertDelivery & { cursorAt: string })[]> {
   const { rows } = await db.query(
-    `SELECT n.* FROM alerting.notification_alerts l JOIN alerting.notifications n ON n.id = l.notification_id
-     WHERE l.alert_id = $1 AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2, $3::uuid))
+    `SELECT n.*, n.created_at::text AS cursor_at FROM alerting.notification_alerts l JOIN alerting.notifications n ON n.id = l.notification_id
+     WHERE l.alert_id = $1 AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
      ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
     [alertId, after?.createdAt ?? null, after?.id ?? null, limit],
   );
   return rows.map((r) => {
     const n = toRow(r);
-    return { id: n.id, receiver: n.receiver, kind: n.kind, state: n.state, attempts: n.attempts, lastStatus: n.lastStatus, lastError: n.lastError, createdAt: n.createdAt, deliveredAt: n.deliveredAt };
+    return { id: n.id, receiver: n.receiver, kind: n.kind, state: n.state, attempts: n.attempts, lastStatus: n.lastStatus, lastError: n.lastError, createdAt: n.createdAt, deliveredAt: n.deliveredAt, cursorAt: r.cursor_at as string };
   });
 }
 
@@ -178,10 +182,13 @@ export async function markDead(tx: PoolClient, id: string, status: number | null
   return (rowCount ?? 0) > 0;
 }
 
-export async function listNotifications(db: Db, tenantId: string, state: string | undefined, limit: number): Promise<NotificationRow[]> {
+/** Newest first: (created_at, id) descending; `after` is [created_at as text, id] of the previous page's last. */
+export async function listNotifications(db: Db, tenantId: string, state: string | undefined, limit: number, after?: CursorKey): Promise<Page<NotificationRow>> {
   const { rows } = await db.query(
-    `SELECT * FROM alerting.notifications WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY created_at DESC LIMIT $3`,
-    [tenantId, state ?? null, limit],
+    `SELECT *, created_at::text AS cursor_at FROM alerting.notifications WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2)
+       AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [tenantId, state ?? null, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
   );
-  return rows.map(toRow);
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.id], toRow);
 }

@@ -4,27 +4,9 @@ import { firingStrips, getAlert, type FiringStrip } from '../db/alerts.js';
 import { getPolicy } from '../db/config.js';
 import { escalationsOf } from '../db/escalations.js';
 import { deliveriesOfAlert, type AlertDelivery } from '../db/notifications.js';
-import { alertNotFound, cursorInvalid } from '../errors.js';
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from '@vigil/service-kit';
+import { alertNotFound } from '../errors.js';
 import type { AlertingDeps } from './deps.js';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-function decode<T>(cursor: string | undefined, valid: (v: unknown) => v is T): T | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (valid(v)) return v;
-  } catch {
-    // fall through
-  }
-  throw cursorInvalid();
-}
-const isKey = (v: unknown): v is { createdAt: string; id: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { createdAt?: unknown }).createdAt === 'string' && typeof (v as { id?: unknown }).id === 'string';
 
 async function requireAlert(deps: AlertingDeps, tenantId: string, alertId: string) {
   const alert = await getAlert(deps.pool, tenantId, alertId);
@@ -32,13 +14,14 @@ async function requireAlert(deps: AlertingDeps, tenantId: string, alertId: strin
   return alert;
 }
 
-export async function alertDeliveries(deps: AlertingDeps, tenantId: string, alertId: string, q: { cursor?: string; limit: number }): Promise<Page<AlertDelivery>> {
+export async function alertDeliveries(deps: AlertingDeps, tenantId: string, alertId: string, q: PageRequest): Promise<Page<AlertDelivery>> {
   await requireAlert(deps, tenantId, alertId);
-  const items = await deliveriesOfAlert(deps.pool, alertId, decode(q.cursor, isKey), q.limit + 1);
-  const more = items.length > q.limit;
+  const key = decodeCursor(q.cursor, 2);
+  const after = key ? { createdAt: String(key[0]), id: String(key[1]) } : undefined;
+  const items = await deliveriesOfAlert(deps.pool, alertId, after, q.limit + 1);
   const page = items.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { items: page, nextCursor: more && last ? encode({ createdAt: last.createdAt, id: last.id }) : null };
+  return { items: page.map(({ cursorAt: _, ...d }) => d), nextCursor: items.length > q.limit && last ? encodeCursor([last.cursorAt, last.id]) : null };
 }
 
 export interface EscalationPosition {

@@ -1,4 +1,5 @@
 // The rules API's use cases: the tenant's rules plus the shipped builtins, which are read-only.
+import { pageInMemory, type Page, type PageRequest } from '@vigil/service-kit';
 import { deleteRule, getRule, insertRule, listRules, ruleStatuses, syncBuiltinRules, updateRule, type RuleRow, type RuleStatus } from '../db/rules.js';
 import { defaultRules } from '../domain/default-rules.js';
 import { assertEditable, RuleReadOnly, ruleFromBody } from '../domain/rules.js';
@@ -20,9 +21,10 @@ function withStatus(rule: RuleRow, status: RuleStatus | undefined): RuleWithStat
   return { ...rule, state, openAlerts: st.openAlerts, lastEvaluatedAt: st.lastEvaluatedAt, lastValue: st.lastValue, lastSeries: st.lastLabels };
 }
 
-export async function rulesOf(deps: AlertingDeps, tenantId: string): Promise<RuleWithStatus[]> {
+/** The tenant's own rules first, then the builtins; by name within each; each with its status. */
+export async function rulesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<RuleWithStatus>> {
   const [rules, statuses] = await Promise.all([listRules(deps.pool, tenantId), ruleStatuses(deps.pool, tenantId)]);
-  return rules.map((r) => withStatus(r, statuses.get(r.id)));
+  return pageInMemory(rules.map((r) => withStatus(r, statuses.get(r.id))), page, (r) => [r.builtin, r.name, r.id], ['asc', 'asc', 'asc']);
 }
 
 export async function ruleById(deps: AlertingDeps, tenantId: string, id: string): Promise<RuleWithStatus> {

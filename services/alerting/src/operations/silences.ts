@@ -1,14 +1,15 @@
 // The silences API's use cases: create (time window and/or until resolved), list, edit, expire,
 // and the preview of the open alerts a silence would match.
+import { decodeCursor, type Page, type PageRequest } from '@vigil/service-kit';
 import { openAlerts, type AlertRow } from '../db/alerts.js';
-import { expireSilence, getSilence, insertSilence, listSilences, updateSilence } from '../db/silences.js';
+import { expireSilence, getSilence, insertSilence, pageSilences, updateSilence } from '../db/silences.js';
 import { matchesAll, parseMatcher } from '../domain/labels.js';
 import { validateSilence, type Silence, type SilenceInput } from '../domain/silences.js';
 import { checked, silenceExpired, silenceInvalid, silenceNotFound } from '../errors.js';
 import type { AlertingDeps } from './deps.js';
 
-export function silencesOf(deps: AlertingDeps, tenantId: string): Promise<Silence[]> {
-  return listSilences(deps.pool, tenantId);
+export function silencesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<Silence>> {
+  return pageSilences(deps.pool, tenantId, page.limit, decodeCursor(page.cursor, 2));
 }
 
 export async function silenceById(deps: AlertingDeps, tenantId: string, id: string): Promise<Silence> {

@@ -1,11 +1,12 @@
 // Alerts API: list and filter, one alert, its history, acknowledge, resolve.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { alertDeliveries, alertEscalation, alertStrips } from '../operations/alert-detail.js';
 import { acknowledgeAlert, alertById, alertHistory, findAlerts, resolveAlert, tenantHistory } from '../operations/alerts.js';
 import type { AlertingDeps } from '../operations/deps.js';
 import { actorOf } from './actor.js';
-import { Alert, AlertIdParams, HistoryEntry, IdParams, Note, Problem, State } from './schemas.js';
+import { Alert, AlertParams, HistoryEntry, Note, Problem, State } from './schemas.js';
 
 const Delivery = Type.Object({
   id: Type.String(),
@@ -31,7 +32,6 @@ const Strip = Type.Object({
   alertname: Type.Union([Type.String(), Type.Null()]),
   intervals: Type.Array(Type.Object({ from: Type.String(), to: Type.Union([Type.String(), Type.Null()]) })),
 });
-const page = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
   app.get(
@@ -42,33 +42,35 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
         querystring: Type.Object({
           state: Type.Optional(State),
           label: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, description: 'name=value, repeatable' })),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+          ...pageQuery({ limit: 500, maxLimit: 1000 }),
         }),
-        response: { 200: Type.Array(Alert) },
+        response: { 200: PageOf(Alert) },
       },
     },
     async (req) => findAlerts(deps, req.principal.tenantId, req.query),
   );
 
-  app.get('/alerts/:id', { schema: { tags: ['alerts'], params: IdParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.id));
+  app.get('/alerts/:alertId', { schema: { tags: ['alerts'], params: AlertParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.alertId));
 
-  app.get('/alerts/:id/history', { schema: { tags: ['alerts'], params: IdParams, response: { 200: Type.Array(HistoryEntry) } } }, async (req) =>
-    alertHistory(deps, req.principal.tenantId, req.params.id),
+  app.get(
+    '/alerts/:alertId/history',
+    { schema: { tags: ['alerts'], summary: "The alert's transitions, oldest first", params: AlertParams, querystring: PageQuery({ limit: 200, maxLimit: 1000 }), response: { 200: PageOf(HistoryEntry) } } },
+    async (req) => alertHistory(deps, req.principal.tenantId, req.params.alertId, req.query),
   );
 
   app.get(
     '/history',
-    { schema: { tags: ['alerts'], querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }), response: { 200: Type.Array(HistoryEntry) } } },
-    async (req) => tenantHistory(deps, req.principal.tenantId, req.query.limit),
+    { schema: { tags: ['alerts'], summary: "The tenant's alert transitions, newest first", querystring: PageQuery({ limit: 200, maxLimit: 1000 }), response: { 200: PageOf(HistoryEntry) } } },
+    async (req) => tenantHistory(deps, req.principal.tenantId, req.query),
   );
 
   // The actor is the person the console names (X-Vigil-Actor from its front door), else the key.
-  app.post('/alerts/:id/acknowledge', { schema: { tags: ['alerts'], params: IdParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
-    acknowledgeAlert(deps, req.principal.tenantId, req.params.id, actorOf(req), req.body?.note),
+  app.post('/alerts/:alertId/acknowledge', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+    acknowledgeAlert(deps, req.principal.tenantId, req.params.alertId, actorOf(req), req.body?.note),
   );
 
-  app.post('/alerts/:id/resolve', { schema: { tags: ['alerts'], params: IdParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
-    resolveAlert(deps, req.principal.tenantId, req.params.id, actorOf(req), req.body?.note),
+  app.post('/alerts/:alertId/resolve', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+    resolveAlert(deps, req.principal.tenantId, req.params.alertId, actorOf(req), req.body?.note),
   );
 
   app.get(
@@ -77,9 +79,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
       schema: {
         tags: ['alerts'],
         summary: 'Every notification that carried this alert: receiver, state, attempts, last error (newest first)',
-        params: AlertIdParams,
-        querystring: Type.Object({ cursor: Type.Optional(Type.String({ maxLength: 500 })), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }),
-        response: { 200: page(Delivery), 400: Problem, 404: Problem },
+        params: AlertParams,
+        querystring: PageQuery({ limit: 50, maxLimit: 200 }),
+        response: { 200: PageOf(Delivery), 400: Problem, 404: Problem },
       },
     },
     async (req) => alertDeliveries(deps, req.principal.tenantId, req.params.alertId, req.query),
@@ -91,8 +93,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
       schema: {
         tags: ['alerts'],
         summary: 'Where the alert stands in each escalation policy it follows (none once acknowledged or resolved)',
-        params: AlertIdParams,
-        response: { 200: page(Escalation), 404: Problem },
+        params: AlertParams,
+        response: { 200: PageOf(Escalation), 404: Problem },
       },
     },
     async (req) => alertEscalation(deps, req.principal.tenantId, req.params.alertId),

@@ -1,9 +1,10 @@
 // Rules API: the tenant's rules plus the shipped builtins (read-only).
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AlertingDeps } from '../operations/deps.js';
 import { createRule, removeRule, replaceRule, ruleById, rulesOf } from '../operations/rules.js';
-import { IdParams, Problem } from './schemas.js';
+import { Problem, RuleParams } from './schemas.js';
 
 const Rule = Type.Object({
   id: Type.String(),
@@ -28,20 +29,31 @@ const RuleWithStatus = Type.Composite([
 const RuleBody = Type.Object({ enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: true, description: 'A threshold or event rule; see README' });
 
 export const ruleRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
-  app.get('/rules', { schema: { tags: ['rules'], summary: 'The tenant’s rules and the builtins, each with its state, last evaluation and value', response: { 200: Type.Array(RuleWithStatus) } } }, async (req) => rulesOf(deps, req.principal.tenantId));
+  app.get(
+    '/rules',
+    {
+      schema: {
+        tags: ['rules'],
+        summary: 'The tenant’s rules and the builtins, each with its state, last evaluation and value',
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
+        response: { 200: PageOf(RuleWithStatus) },
+      },
+    },
+    async (req) => rulesOf(deps, req.principal.tenantId, req.query),
+  );
 
-  app.get('/rules/:id', { schema: { tags: ['rules'], params: IdParams, response: { 200: RuleWithStatus, 404: Problem } } }, async (req) => ruleById(deps, req.principal.tenantId, req.params.id));
+  app.get('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams, response: { 200: RuleWithStatus, 404: Problem } } }, async (req) => ruleById(deps, req.principal.tenantId, req.params.ruleId));
 
   app.post('/rules', { schema: { tags: ['rules'], body: RuleBody, response: { 201: Rule, 400: Problem, 409: Problem } } }, async (req, reply) =>
     reply.status(201).send(await createRule(deps, req.principal.tenantId, req.body)),
   );
 
-  app.put('/rules/:id', { schema: { tags: ['rules'], params: IdParams, body: RuleBody, response: { 200: Rule, 400: Problem, 404: Problem, 409: Problem } } }, async (req) =>
-    replaceRule(deps, req.principal.tenantId, req.params.id, req.body),
+  app.put('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams, body: RuleBody, response: { 200: Rule, 400: Problem, 404: Problem, 409: Problem } } }, async (req) =>
+    replaceRule(deps, req.principal.tenantId, req.params.ruleId, req.body),
   );
 
-  app.delete('/rules/:id', { schema: { tags: ['rules'], params: IdParams } }, async (req, reply) => {
-    await removeRule(deps, req.principal.tenantId, req.params.id);
+  app.delete('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams } }, async (req, reply) => {
+    await removeRule(deps, req.principal.tenantId, req.params.ruleId);
     return reply.status(204).send();
   });
 };

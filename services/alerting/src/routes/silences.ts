@@ -1,12 +1,13 @@
 // Silences API: create (time window and/or until resolved), list, read, edit or extend, expire,
 // and preview which open alerts a set of matchers would silence.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SilenceInput } from '../domain/silences.js';
 import type { AlertingDeps } from '../operations/deps.js';
 import { createSilence, editSilence, endSilence, previewSilence, silenceById, silencesOf } from '../operations/silences.js';
 import { actorOf } from './actor.js';
-import { Alert, IdParams, Problem, SilenceIdParams } from './schemas.js';
+import { Alert, Problem, SilenceParams } from './schemas.js';
 
 const Silence = Type.Object({
   id: Type.String(),
@@ -22,7 +23,9 @@ const Silence = Type.Object({
 });
 
 export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
-  app.get('/silences', { schema: { tags: ['silences'], response: { 200: Type.Array(Silence) } } }, async (req) => silencesOf(deps, req.principal.tenantId));
+  app.get('/silences', { schema: { tags: ['silences'], summary: 'Silences, newest first', querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Silence) } } }, async (req) =>
+    silencesOf(deps, req.principal.tenantId, req.query),
+  );
 
   app.post('/silences', { schema: { tags: ['silences'], body: SilenceInput, response: { 201: Silence, 400: Problem } } }, async (req, reply) =>
     reply.status(201).send(await createSilence(deps, req.principal.tenantId, actorOf(req), req.body)),
@@ -46,7 +49,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = 
 
   app.get(
     '/silences/:silenceId',
-    { schema: { tags: ['silences'], summary: 'One silence', params: SilenceIdParams, response: { 200: Silence, 404: Problem } } },
+    { schema: { tags: ['silences'], summary: 'One silence', params: SilenceParams, response: { 200: Silence, 404: Problem } } },
     async (req) => silenceById(deps, req.principal.tenantId, req.params.silenceId),
   );
 
@@ -56,7 +59,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = 
       schema: {
         tags: ['silences'],
         summary: 'Edit or extend a live silence in place (the editor becomes its author); an expired one is 409',
-        params: SilenceIdParams,
+        params: SilenceParams,
         body: SilenceInput,
         response: { 200: Silence, 400: Problem, 404: Problem, 409: Problem },
       },
@@ -64,5 +67,7 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = 
     async (req) => editSilence(deps, req.principal.tenantId, req.params.silenceId, actorOf(req), req.body),
   );
 
-  app.delete('/silences/:id', { schema: { tags: ['silences'], params: IdParams, response: { 200: Silence } } }, async (req) => endSilence(deps, req.principal.tenantId, req.params.id, actorOf(req)));
+  app.delete('/silences/:silenceId', { schema: { tags: ['silences'], params: SilenceParams, response: { 200: Silence, 404: Problem } } }, async (req) =>
+    endSilence(deps, req.principal.tenantId, req.params.silenceId, actorOf(req)),
+  );
 };

@@ -9,11 +9,14 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "firing" | "acknowledged" | "resolved";
                     /** @description name=value, repeatable */
                     label?: string[];
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -28,25 +31,29 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            fingerprint: string;
-                            state: "firing" | "acknowledged" | "resolved";
-                            severity: string;
-                            labels: {
-                                [key: string]: string;
-                            };
-                            annotations: {
-                                [key: string]: string;
-                            };
-                            source: string;
-                            ruleId: string | null;
-                            generatorUrl: string | null;
-                            startsAt: string;
-                            endsAt: string | null;
-                            acknowledgedAt: string | null;
-                            acknowledgedBy: string | null;
-                            resolvedAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -59,7 +66,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}": {
+    "/v1/alerts/{alertId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -71,7 +78,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -115,19 +122,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/history": {
+    "/v1/alerts/{alertId}/history": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** The alert's transitions, oldest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -140,14 +153,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alertId: string;
-                            event: "fired" | "acknowledged" | "resolved" | "escalated";
-                            from: ("firing" | "acknowledged" | "resolved") | (never | null);
-                            to: "firing" | "acknowledged" | "resolved";
-                            actor: string;
-                            note: string | null;
-                            at: string;
-                        }[];
+                            items: {
+                                alertId: string;
+                                event: "fired" | "acknowledged" | "resolved" | "escalated";
+                                from: ("firing" | "acknowledged" | "resolved") | (never | null);
+                                to: "firing" | "acknowledged" | "resolved";
+                                actor: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -167,10 +184,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant's alert transitions, newest first */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -185,14 +206,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alertId: string;
-                            event: "fired" | "acknowledged" | "resolved" | "escalated";
-                            from: ("firing" | "acknowledged" | "resolved") | (never | null);
-                            to: "firing" | "acknowledged" | "resolved";
-                            actor: string;
-                            note: string | null;
-                            at: string;
-                        }[];
+                            items: {
+                                alertId: string;
+                                event: "fired" | "acknowledged" | "resolved" | "escalated";
+                                from: ("firing" | "acknowledged" | "resolved") | (never | null);
+                                to: "firing" | "acknowledged" | "resolved";
+                                actor: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -205,7 +230,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/acknowledge": {
+    "/v1/alerts/{alertId}/acknowledge": {
         parameters: {
             query?: never;
             header?: never;
@@ -219,7 +244,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -267,7 +292,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/resolve": {
+    "/v1/alerts/{alertId}/resolve": {
         parameters: {
             query?: never;
             header?: never;
@@ -281,7 +306,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -339,9 +364,11 @@ export interface paths {
         /** Every notification that carried this alert: receiver, state, attempts, last error (newest first) */
         get: {
             parameters: {
-                query: {
+                query?: {
+                    /** @description nextCursor of the previous page */
                     cursor?: string;
-                    limit: number;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -369,6 +396,7 @@ export interface paths {
                                 createdAt: string;
                                 deliveredAt: string | null;
                             }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
                         };
                     };
@@ -457,6 +485,7 @@ export interface paths {
                                 }[];
                                 repeat: number;
                             }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
                         };
                     };
@@ -499,9 +528,9 @@ export interface paths {
         /** Per fingerprint, when its alerts were open in the last hours (the console grid’s 24-hour strips) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     fingerprint?: string[];
-                    hours: number;
+                    hours?: number;
                 };
                 header?: never;
                 path?: never;
@@ -569,7 +598,12 @@ export interface paths {
         /** The tenant’s rules and the builtins, each with its state, last evaluation and value */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -583,24 +617,28 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            kind: string;
-                            spec: unknown;
-                            enabled: boolean;
-                            builtin: boolean;
-                            updatedAt: string;
-                            state: "firing" | "pending" | "inactive" | "disabled";
-                            openAlerts: number;
-                            /** @description When a sample or event last reached the rule */
-                            lastEvaluatedAt: string | null;
-                            /** @description Threshold rules: the last sample value */
-                            lastValue: number | null;
-                            /** @description The labels of that sample or event */
-                            lastSeries: {
-                                [key: string]: string;
-                            };
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                kind: string;
+                                spec: unknown;
+                                enabled: boolean;
+                                builtin: boolean;
+                                updatedAt: string;
+                                state: "firing" | "pending" | "inactive" | "disabled";
+                                openAlerts: number;
+                                /** @description When a sample or event last reached the rule */
+                                lastEvaluatedAt: string | null;
+                                /** @description Threshold rules: the last sample value */
+                                lastValue: number | null;
+                                /** @description The labels of that sample or event */
+                                lastSeries: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -685,7 +723,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/rules/{id}": {
+    "/v1/rules/{ruleId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -697,7 +735,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -755,7 +793,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -849,7 +887,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -876,9 +914,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Silences, newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -892,18 +936,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            matchers: string[];
-                            startsAt: string;
-                            endsAt: string | null;
-                            untilResolved: boolean;
-                            createdBy: string;
-                            comment: string;
-                            expiredAt: string | null;
-                            /** @description user:<email>, key:<id>, or until-resolved */
-                            expiredBy: string | null;
-                            updatedAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                matchers: string[];
+                                startsAt: string;
+                                endsAt: string | null;
+                                untilResolved: boolean;
+                                createdBy: string;
+                                comment: string;
+                                expiredAt: string | null;
+                                /** @description user:<email>, key:<id>, or until-resolved */
+                                expiredBy: string | null;
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -990,8 +1038,8 @@ export interface paths {
         /** The open alerts these matchers would silence, before the silence is saved */
         post: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1227,28 +1275,12 @@ export interface paths {
             };
         };
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/silences/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
         delete: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    silenceId: string;
                 };
                 cookie?: never;
             };
@@ -1275,6 +1307,24 @@ export interface paths {
                         };
                     };
                 };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
         options?: never;
@@ -1291,7 +1341,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1305,9 +1360,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            name: string;
-                            config: unknown;
-                        }[];
+                            items: {
+                                name: string;
+                                config: unknown;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -1320,7 +1379,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/receivers/{name}": {
+    "/v1/receivers/{receiverName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1333,7 +1392,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -1374,7 +1433,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -1394,7 +1453,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/receivers/{name}/test": {
+    "/v1/receivers/{receiverName}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -1408,7 +1467,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -1480,7 +1539,7 @@ export interface paths {
                     "application/json": {
                         route: components["schemas"]["def-0"];
                         /** @default [] */
-                        inhibit_rules: {
+                        inhibit_rules?: {
                             source_matchers: string[];
                             target_matchers: string[];
                             equal?: string[];
@@ -1514,7 +1573,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1526,7 +1590,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                steps: {
+                                    afterMinutes: number;
+                                    receiver: string;
+                                }[];
+                                repeat: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1538,7 +1615,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/escalation-policies/{name}": {
+    "/v1/escalation-policies/{policyName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1551,7 +1628,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    policyName: string;
                 };
                 cookie?: never;
             };
@@ -1566,7 +1643,7 @@ export interface paths {
                          * @description Extra rounds through the steps
                          * @default 0
                          */
-                        repeat: number;
+                        repeat?: number;
                     };
                 };
             };
@@ -1596,9 +1673,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "queued" | "sending" | "delivered" | "dead";
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1613,17 +1693,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            receiver: string;
-                            kind: string;
-                            idempotencyKey: string;
-                            state: string;
-                            attempts: number;
-                            lastStatus: number | null;
-                            lastError: string | null;
-                            createdAt: string;
-                            deliveredAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                receiver: string;
+                                kind: string;
+                                idempotencyKey: string;
+                                state: string;
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                deliveredAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };

@@ -8,12 +8,12 @@ export function useAlertActions() {
   const refresh = () => client.invalidateQueries({ queryKey: ['alerting'] });
   const acknowledge = useMutation({
     mutationFn: ({ ids, note }: { ids: string[]; note: string }) =>
-      Promise.all(ids.map((id) => unwrap(alerting.POST('/v1/alerts/{id}/acknowledge', { params: { path: { id } }, body: note ? { note } : {} })))),
+      Promise.all(ids.map((id) => unwrap(alerting.POST('/v1/alerts/{alertId}/acknowledge', { params: { path: { alertId: id } }, body: note ? { note } : {} })))),
     onSettled: refresh,
   });
   const resolve = useMutation({
     mutationFn: ({ ids, note }: { ids: string[]; note?: string }) =>
-      Promise.all(ids.map((id) => unwrap(alerting.POST('/v1/alerts/{id}/resolve', { params: { path: { id } }, body: note ? { note } : {} })))),
+      Promise.all(ids.map((id) => unwrap(alerting.POST('/v1/alerts/{alertId}/resolve', { params: { path: { alertId: id } }, body: note ? { note } : {} })))),
     onSettled: refresh,
   });
   return { acknowledge, resolve };

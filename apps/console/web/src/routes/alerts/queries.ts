@@ -1,15 +1,15 @@
 // The alerts area's server state. Every key starts with 'alerting', so an AlertStateChanged on the stream
 // (live/events.ts) makes all of it stale and the screens refetch without a reload.
 import { queryOptions } from '@tanstack/react-query';
-import { alerting, unwrap } from '../../api/services';
+import { alerting, allItems, unwrap } from '../../api/services';
 
 type Data<F extends (...a: never[]) => unknown> = Awaited<ReturnType<F>>;
 
 async function openAlerts() {
   // Firing and acknowledged, joined with the Alertmanager view (receivers, silenced/inhibited) by fingerprint.
   const [firing, acked, am] = await Promise.all([
-    unwrap(alerting.GET('/v1/alerts', { params: { query: { state: 'firing', limit: 1000 } } })),
-    unwrap(alerting.GET('/v1/alerts', { params: { query: { state: 'acknowledged', limit: 1000 } } })),
+    allItems((cursor) => alerting.GET('/v1/alerts', { params: { query: { state: 'firing', limit: 1000, cursor } } })),
+    allItems((cursor) => alerting.GET('/v1/alerts', { params: { query: { state: 'acknowledged', limit: 1000, cursor } } })),
     unwrap(alerting.GET('/api/v2/alerts', { params: { query: {} } })),
   ]);
   const status = new Map(am.map((a) => [a.fingerprint, a]));
@@ -29,11 +29,11 @@ export const stripsQuery = queryOptions({
 export type Strips = Data<NonNullable<typeof stripsQuery.queryFn>>;
 
 export const alertQuery = (alertId: string) =>
-  queryOptions({ queryKey: ['alerting', 'alert', alertId], queryFn: () => unwrap(alerting.GET('/v1/alerts/{id}', { params: { path: { id: alertId } } })) });
+  queryOptions({ queryKey: ['alerting', 'alert', alertId], queryFn: () => unwrap(alerting.GET('/v1/alerts/{alertId}', { params: { path: { alertId } } })) });
 export type AlertDetail = Data<NonNullable<ReturnType<typeof alertQuery>['queryFn']>>;
 
 export const alertHistoryQuery = (alertId: string) =>
-  queryOptions({ queryKey: ['alerting', 'alert', alertId, 'history'], queryFn: () => unwrap(alerting.GET('/v1/alerts/{id}/history', { params: { path: { id: alertId } } })) });
+  queryOptions({ queryKey: ['alerting', 'alert', alertId, 'history'], queryFn: () => allItems((cursor) => alerting.GET('/v1/alerts/{alertId}/history', { params: { path: { alertId }, query: { cursor, limit: 1000 } } })) });
 export type HistoryEntry = Data<NonNullable<ReturnType<typeof alertHistoryQuery>['queryFn']>>[number];
 
 export const deliveriesQuery = (alertId: string) =>
@@ -49,7 +49,10 @@ export const escalationQuery = (alertId: string) =>
     queryFn: () => unwrap(alerting.GET('/v1/alerts/{alertId}/escalation', { params: { path: { alertId } } })),
   });
 
-export const silencesQuery = queryOptions({ queryKey: ['alerting', 'silences'], queryFn: () => unwrap(alerting.GET('/v1/silences')) });
+export const silencesQuery = queryOptions({
+  queryKey: ['alerting', 'silences'],
+  queryFn: () => allItems((cursor) => alerting.GET('/v1/silences', { params: { query: { cursor, limit: 1000 } } })),
+});
 export type Silence = Data<NonNullable<typeof silencesQuery.queryFn>>[number];
 
 export const silencePreviewQuery = (matchers: string[]) =>
@@ -61,7 +64,11 @@ export const silencePreviewQuery = (matchers: string[]) =>
   });
 
 // Evaluations publish no event (they happen on every metrics cycle): the list re-reads itself.
-export const rulesQuery = queryOptions({ queryKey: ['alerting', 'rules'], queryFn: () => unwrap(alerting.GET('/v1/rules')), refetchInterval: 5_000 });
+export const rulesQuery = queryOptions({
+  queryKey: ['alerting', 'rules'],
+  queryFn: () => allItems((cursor) => alerting.GET('/v1/rules', { params: { query: { cursor, limit: 1000 } } })),
+  refetchInterval: 5_000,
+});
 export type Rule = Data<NonNullable<typeof rulesQuery.queryFn>>[number];
 
 /** Silence state, as Alertmanager names it. */

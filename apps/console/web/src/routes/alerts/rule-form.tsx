@@ -60,7 +60,7 @@ export function RuleForm({ rule, onDone }: { rule?: Rule; onDone: () => void }) 
       };
       // The body is the rule as typed: the API is the one validator, and names the field it refuses.
       return rule
-        ? unwrap(alerting.PUT('/v1/rules/{id}', { params: { path: { id: rule.id } }, body: body as never }))
+        ? unwrap(alerting.PUT('/v1/rules/{ruleId}', { params: { path: { ruleId: rule.id } }, body: body as never }))
         : unwrap(alerting.POST('/v1/rules', { body: body as never }));
     },
     onSuccess: () => {

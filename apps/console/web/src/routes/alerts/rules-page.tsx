@@ -37,7 +37,7 @@ export function RulesPage() {
   const { data, error, isPending } = useQuery(rulesQuery);
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const remove = useMutation({
-    mutationFn: (id: string) => unwrap(alerting.DELETE('/v1/rules/{id}', { params: { path: { id } } })),
+    mutationFn: (id: string) => unwrap(alerting.DELETE('/v1/rules/{ruleId}', { params: { path: { ruleId: id } } })),
     onSettled: () => client.invalidateQueries({ queryKey: ['alerting', 'rules'] }),
   });
   const rules = (data ?? []).filter((r) => !search.kind || (search.kind === 'builtin') === r.builtin);

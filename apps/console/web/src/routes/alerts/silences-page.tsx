@@ -35,7 +35,7 @@ export function SilencesPage() {
   const expiringSoon = byTab('active').filter((s) => s.endsAt && Date.parse(s.endsAt) - now < DAY);
   const editing = search.edit === 'new' ? undefined : all.find((s) => s.id === search.edit);
   const expire = useMutation({
-    mutationFn: (ids: string[]) => Promise.all(ids.map((id) => unwrap(alerting.DELETE('/v1/silences/{id}', { params: { path: { id } } })))),
+    mutationFn: (ids: string[]) => Promise.all(ids.map((id) => unwrap(alerting.DELETE('/v1/silences/{silenceId}', { params: { path: { silenceId: id } } })))),
     onSettled: () => client.invalidateQueries({ queryKey: ['alerting'] }),
   });
   const closeForm = () => navigate({ search: (s) => ({ tab: s.tab }) });
