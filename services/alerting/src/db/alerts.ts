@@ -89,15 +89,20 @@ export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: 
 export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint: string, at: Date): Promise<{ alert: AlertRow; from: AlertState } | undefined> {
   const { rows } = await tx.query(
     `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = $3, ends_at = $3, updated_at = now()
-     FROM (SELECT id, state FROM alerting.alerts WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR UPDATE) prev
+     FROM (SELECT id, state FROM alerting.alerts WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR NO KEY UPDATE) prev
      WHERE a.id = prev.id RETURNING a.*, prev.state AS from_state`,
     [tenantId, fingerprint, at],
   );
   return rows[0] ? { alert: toAlert(rows[0]), from: rows[0].from_state as AlertState } : undefined;
 }
 
+/**
+ * Row locks on alerts are FOR NO KEY UPDATE (no key column changes): they exclude each other but not the
+ * KEY SHARE lock that inserting a history row (its foreign key) takes, so a job that writes history while
+ * holding other locks (an escalation step) cannot deadlock with an acknowledge or resolve.
+ */
 export async function lockAlert(tx: PoolClient, tenantId: string, id: string): Promise<AlertRow | undefined> {
-  const { rows } = await tx.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+  const { rows } = await tx.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE`, [tenantId, id]);
   return rows[0] ? toAlert(rows[0]) : undefined;
 }
 
@@ -202,7 +207,7 @@ export async function openAlertsContaining(db: Db, tenantId: string, subset: Rec
 /** Open alerts past their endsAt (Alertmanager-style expiry), locked for resolution. */
 export async function expiredAlerts(tx: PoolClient, limit: number): Promise<{ tenantId: string; fingerprint: string; endsAt: Date }[]> {
   const { rows } = await tx.query(
-    `SELECT tenant_id, fingerprint, ends_at FROM alerting.alerts WHERE state <> 'resolved' AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    `SELECT tenant_id, fingerprint, ends_at FROM alerting.alerts WHERE state <> 'resolved' AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
     [limit],
   );
   return rows.map((r) => ({ tenantId: r.tenant_id, fingerprint: r.fingerprint, endsAt: r.ends_at }));
