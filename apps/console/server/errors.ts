@@ -25,3 +25,4 @@ export const incidentTransition = (from: string, to: string) =>
   new AppError(409, 'CONSOLE_INCIDENT_TRANSITION', `status: an incident that is ${from} cannot become ${to} (open → acknowledged → resolved; a resolved incident can be reopened)`);
 export const ownerNotMember = (id: string) => badRequest('CONSOLE_INCIDENT_OWNER_INVALID', `ownerId: ${id} is not an enabled member of this tenant`);
 export const savedViewNotFound = (id: string) => notFound('CONSOLE_SAVED_VIEW_NOT_FOUND', `viewId: you have no saved view ${id}`);
+export const keyNameReserved = (name: string) => badRequest('CONSOLE_KEY_NAME_RESERVED', `name "${name}" is reserved for the console's own keys (the services trust it to name the person acting)`, { field: 'name' });

@@ -14,6 +14,8 @@ export interface Principal {
   tenantId: string;
   role: Role;
   keyId: string;
+  /** The key's name (e.g. `console-front-door`, the console's derived keys). */
+  keyName: string;
 }
 
 declare module 'fastify' {
@@ -169,7 +171,7 @@ export function registerAuth(app: FastifyInstance, pool: pg.Pool): void {
       entry = {
         until: now + CACHE_MS,
         hash: row && !row.revoked ? row.secretHash : undefined,
-        principal: row && !row.revoked ? { tenantId: row.tenantId, role: row.role, keyId: row.id } : undefined,
+        principal: row && !row.revoked ? { tenantId: row.tenantId, role: row.role, keyId: row.id, keyName: row.name } : undefined,
       };
       if (revocations.listening && epoch === revocations.epoch) cache.set(parsed.id, entry);
     }

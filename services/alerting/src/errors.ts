@@ -2,12 +2,13 @@
 import { AppError, badRequest, conflict, notFound } from '@vigil/service-kit';
 import { InvalidInput } from './domain/labels.js';
 
-export const ruleInvalid = (detail: string) => badRequest('ALERTING_RULE_INVALID', detail);
+export const ruleInvalid = (detail: string, field?: string) => badRequest('ALERTING_RULE_INVALID', detail, field ? { field } : undefined);
 export const alertsInvalid = (detail: string) => badRequest('ALERTING_ALERTS_INVALID', detail);
 export const matcherInvalid = (detail: string) => badRequest('ALERTING_MATCHER_INVALID', detail);
 export const routingInvalid = (detail: string) => badRequest('ALERTING_ROUTING_INVALID', detail);
 export const receiverInvalid = (detail: string) => badRequest('ALERTING_RECEIVER_INVALID', detail);
-export const silenceInvalid = (detail: string) => badRequest('ALERTING_SILENCE_INVALID', detail);
+export const silenceInvalid = (detail: string, field?: string) => badRequest('ALERTING_SILENCE_INVALID', detail, field ? { field } : undefined);
+export const silenceExpired = (id: string) => conflict('ALERTING_SILENCE_EXPIRED', `silence ${id} has expired and cannot be edited; create a new one`);
 export const alertNotFound = (id: string) => notFound('ALERTING_ALERT_NOT_FOUND', `no alert ${id}`);
 export const ruleNotFound = (id: string) => notFound('ALERTING_RULE_NOT_FOUND', `no rule ${id}`);
 export const receiverNotFound = (name: string) => notFound('ALERTING_RECEIVER_NOT_FOUND', `no receiver ${name}`);
@@ -25,10 +26,10 @@ export function saturatedAsBusy(err: unknown): never {
 }
 
 /** Runs a domain check; its InvalidInput becomes the given 400. */
-export function checked<T>(check: () => T, as: (detail: string) => AppError): T {
+export function checked<T>(check: () => T, as: (detail: string, field?: string) => AppError): T {
   try {
     return check();
   } catch (err) {
-    throw err instanceof InvalidInput ? as(err.message) : err;
+    throw err instanceof InvalidInput ? as(err.message, err.field) : err;
   }
 }

@@ -3,7 +3,7 @@
 import { createApiKey, listApiKeys, parseApiKey, revokeApiKey, type ApiKeyInfo } from '@vigil/service-kit';
 import { withTransaction } from '@vigil/service-kit';
 import type { Role } from '../domain/roles.js';
-import { apiKeyNotFound } from '../errors.js';
+import { apiKeyNotFound, keyNameReserved } from '../errors.js';
 import { recordAdminAction } from './audit.js';
 import type { ConsoleDeps } from './deps.js';
 import { FRONT_DOOR_KEY_NAME } from './service-keys.js';
@@ -19,6 +19,7 @@ export async function listKeys(deps: ConsoleDeps, admin: ActiveSession): Promise
 }
 
 export async function createKey(deps: ConsoleDeps, admin: ActiveSession, input: { name: string; role: Role }): Promise<{ key: ApiKey; secret: string }> {
+  if (input.name.trim() === FRONT_DOOR_KEY_NAME) throw keyNameReserved(FRONT_DOOR_KEY_NAME);
   const secret = await withTransaction(deps.pool, async (tx) => {
     const plaintext = await createApiKey(tx, admin.tenantId, input.role, input.name.trim());
     const id = parseApiKey(plaintext)!.id;

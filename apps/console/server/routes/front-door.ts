@@ -14,13 +14,18 @@ import { sessionOf } from '../plugins/session-guard.js';
 declare module 'fastify' {
   interface FastifyRequest {
     serviceKey: string | null;
+    /** The signed-in person, as the services record who acted (X-Vigil-Actor). */
+    serviceActor: string | null;
   }
 }
 
-/** Browser credentials never travel on. */
+/** Set from the session only; a value the browser sends is dropped with its credentials. */
+const ACTOR_HEADER = 'x-vigil-actor';
+
+/** Browser credentials (and any claim of who is acting) never travel on. */
 function withoutBrowserCredentials(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out = { ...headers };
-  for (const name of ['cookie', 'authorization', 'x-api-key', 'x-csrf-token']) delete out[name];
+  for (const name of ['cookie', 'authorization', 'x-api-key', 'x-csrf-token', ACTOR_HEADER]) delete out[name];
   return out;
 }
 
@@ -50,6 +55,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async (app: FastifyInstance, { deps }) => {
   app.decorateRequest('serviceKey', null);
   app.decorateRequest('upstreamUrl', null);
+  app.decorateRequest('serviceActor', null);
   const services = upstreams(deps.config);
   // Who changed what in a service goes to the audit log (the service itself only sees the console's key).
   app.addHook('onResponse', async (req, reply) => {
@@ -74,10 +80,15 @@ export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async 
       preHandler: async (req: FastifyRequest) => {
         const s = sessionOf(req);
         req.serviceKey = await deps.serviceKeys.keyFor(s.tenantId, s.role);
+        req.serviceActor = encodeURIComponent(s.email);
       },
       replyOptions: {
         getUpstream: chooseInstance(instances),
-        rewriteRequestHeaders: (req, headers) => ({ ...withoutBrowserCredentials(headers), authorization: `Bearer ${(req as FastifyRequest).serviceKey}` }),
+        // The service trusts X-Vigil-Actor only with the console's own front-door key.
+        rewriteRequestHeaders: (req, headers) => {
+          const r = req as FastifyRequest;
+          return { ...withoutBrowserCredentials(headers), authorization: `Bearer ${r.serviceKey}`, ...(r.serviceActor ? { [ACTOR_HEADER]: r.serviceActor } : {}) };
+        },
         onError: unreachable(u.name, instances),
       },
     });

@@ -192,6 +192,9 @@ describe('admin: API keys', () => {
     // The console's own front-door keys are not in the list.
     const names = (await admin.call({ method: 'GET', url: '/api/admin/api-keys' })).json().items.map((k: { name: string }) => k.name);
     expect(names).not.toContain('console-front-door');
+    // Nor can an admin make one with that name: services believe its X-Vigil-Actor.
+    const reserved = await admin.call({ method: 'POST', url: '/api/admin/api-keys', payload: { name: 'console-front-door', role: 'write' } });
+    expect([reserved.statusCode, reserved.json().code, reserved.json().field]).toEqual([400, 'CONSOLE_KEY_NAME_RESERVED', 'name']);
 
     expect((await admin.call({ method: 'DELETE', url: `/api/admin/api-keys/${key.id}` })).statusCode).toBe(204);
     // error-ingest had the key cached; the revocation reaches it at once.

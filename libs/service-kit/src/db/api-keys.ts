@@ -17,6 +17,7 @@ export interface ApiKeyRow {
   role: Role;
   secretHash: Buffer;
   revoked: boolean;
+  name: string;
 }
 
 /** What may be shown about a key (never its hash). */
@@ -32,11 +33,11 @@ export interface ApiKeyInfo {
 
 export async function findApiKey(pool: Queryable, id: string): Promise<ApiKeyRow | undefined> {
   const { rows } = await pool.query(
-    `SELECT id, tenant_id, role, secret_hash, revoked_at IS NOT NULL AS revoked FROM ${IDENTITY_SCHEMA}.api_keys WHERE id = $1`,
+    `SELECT id, tenant_id, role, name, secret_hash, revoked_at IS NOT NULL AS revoked FROM ${IDENTITY_SCHEMA}.api_keys WHERE id = $1`,
     [id],
   );
   const r = rows[0];
-  return r && { id: r.id, tenantId: r.tenant_id, role: r.role, secretHash: r.secret_hash, revoked: r.revoked };
+  return r && { id: r.id, tenantId: r.tenant_id, role: r.role, secretHash: r.secret_hash, revoked: r.revoked, name: r.name };
 }
 
 export async function insertApiKey(pool: Queryable, key: { id: string; tenantId: string; role: Role; name: string; secretHash: Buffer }): Promise<void> {

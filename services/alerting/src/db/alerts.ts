@@ -89,15 +89,20 @@ export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: 
 export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint: string, at: Date): Promise<{ alert: AlertRow; from: AlertState } | undefined> {
   const { rows } = await tx.query(
     `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = $3, ends_at = $3, updated_at = now()
-     FROM (SELECT id, state FROM alerting.alerts WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR UPDATE) prev
+     FROM (SELECT id, state FROM alerting.alerts WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR NO KEY UPDATE) prev
      WHERE a.id = prev.id RETURNING a.*, prev.state AS from_state`,
     [tenantId, fingerprint, at],
   );
   return rows[0] ? { alert: toAlert(rows[0]), from: rows[0].from_state as AlertState } : undefined;
 }
 
+/**
+ * Row locks on alerts are FOR NO KEY UPDATE (no key column changes): they exclude each other but not the
+ * KEY SHARE lock that inserting a history row (its foreign key) takes, so a job that writes history while
+ * holding other locks (an escalation step) cannot deadlock with an acknowledge or resolve.
+ */
 export async function lockAlert(tx: PoolClient, tenantId: string, id: string): Promise<AlertRow | undefined> {
-  const { rows } = await tx.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
+  const { rows } = await tx.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE`, [tenantId, id]);
   return rows[0] ? toAlert(rows[0]) : undefined;
 }
 
@@ -109,20 +114,36 @@ export async function markAcknowledged(tx: PoolClient, id: string, by: string): 
   return toAlert(rows[0]);
 }
 
+export type HistoryEvent = 'fired' | 'acknowledged' | 'resolved' | 'escalated';
+
 export interface HistoryInput {
   alertId: string;
   from: AlertState | null;
   to: AlertState;
   actor: string;
   note?: string;
+  /** Set for entries that are not a state change (an escalation step); else derived from the states. */
+  event?: HistoryEvent;
 }
+
+/** What an entry records: its stored event, or (rows before migration 0004) the state it went to. */
+const eventOf = (stored: string | null, from: string | null, to: string): HistoryEvent =>
+  (stored as HistoryEvent | null) ?? (from === null ? 'fired' : to === 'acknowledged' ? 'acknowledged' : to === 'resolved' ? 'resolved' : 'fired');
 
 export async function recordHistory(tx: PoolClient, tenantId: string, entries: HistoryInput[]): Promise<void> {
   if (!entries.length) return;
   await tx.query(
-    `INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note)
-     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-    [tenantId, entries.map((e) => e.alertId), entries.map((e) => e.from), entries.map((e) => e.to), entries.map((e) => e.actor), entries.map((e) => e.note ?? null)],
+    `INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note, event)
+     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    [
+      tenantId,
+      entries.map((e) => e.alertId),
+      entries.map((e) => e.from),
+      entries.map((e) => e.to),
+      entries.map((e) => e.actor),
+      entries.map((e) => e.note ?? null),
+      entries.map((e) => e.event ?? eventOf(null, e.from, e.to)),
+    ],
   );
 }
 
@@ -152,6 +173,7 @@ export async function getAlert(db: Db, tenantId: string, id: string): Promise<Al
 
 export interface HistoryEntry {
   alertId: string;
+  event: HistoryEvent;
   from: AlertState | null;
   to: AlertState;
   actor: string;
@@ -170,7 +192,7 @@ export async function listHistory(db: Db, tenantId: string, alertId: string | un
        AND ($4::bigint IS NULL OR id ${alertId ? '>' : '<'} $4) ORDER BY id ${order} LIMIT $3`,
     [tenantId, alertId ?? null, limit + 1, after ?? null],
   );
-  return keysetPage(rows, limit, (r) => [Number(r.id)], (r) => ({ alertId: r.alert_id, from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
+  return keysetPage(rows, limit, (r) => [Number(r.id)], (r) => ({ alertId: r.alert_id, event: eventOf(r.event, r.from_state, r.to_state), from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
 }
 
 /** Open alerts whose labels contain `subset` (inhibition sources, until-resolved silences). */
@@ -185,7 +207,7 @@ export async function openAlertsContaining(db: Db, tenantId: string, subset: Rec
 /** Open alerts past their endsAt (Alertmanager-style expiry), locked for resolution. */
 export async function expiredAlerts(tx: PoolClient, limit: number): Promise<{ tenantId: string; fingerprint: string; endsAt: Date }[]> {
   const { rows } = await tx.query(
-    `SELECT tenant_id, fingerprint, ends_at FROM alerting.alerts WHERE state <> 'resolved' AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    `SELECT tenant_id, fingerprint, ends_at FROM alerting.alerts WHERE state <> 'resolved' AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
     [limit],
   );
   return rows.map((r) => ({ tenantId: r.tenant_id, fingerprint: r.fingerprint, endsAt: r.ends_at }));
@@ -195,4 +217,29 @@ export async function expiredAlerts(tx: PoolClient, limit: number): Promise<{ te
 export async function openAlerts(db: Db, tenantId: string, limit: number): Promise<AlertRow[]> {
   const { rows } = await db.query(`SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND state <> 'resolved' ORDER BY fingerprint LIMIT $2`, [tenantId, limit]);
   return rows.map(toAlert);
+}
+
+export interface FiringStrip {
+  fingerprint: string;
+  alertname: string | null;
+  /** Firing (or acknowledged) intervals inside the window; `to` null while still open. */
+  intervals: { from: string; to: string | null }[];
+}
+
+/** Per fingerprint, when its alerts were open since `since` (the grid's 24-hour strips), oldest first. */
+export async function firingStrips(db: Db, tenantId: string, since: Date, fingerprints: string[] | undefined, limit: number): Promise<FiringStrip[]> {
+  const { rows } = await db.query(
+    `SELECT fingerprint, labels->>'alertname' AS alertname, starts_at, resolved_at FROM alerting.alerts
+     WHERE tenant_id = $1 AND (resolved_at IS NULL OR resolved_at > $2) AND ($3::text[] IS NULL OR fingerprint = ANY($3))
+     ORDER BY fingerprint, starts_at, resolved_at NULLS LAST LIMIT $4`,
+    [tenantId, since, fingerprints ?? null, limit],
+  );
+  const out = new Map<string, FiringStrip>();
+  for (const r of rows) {
+    const s = out.get(r.fingerprint) ?? { fingerprint: r.fingerprint as string, alertname: (r.alertname as string | null) ?? null, intervals: [] };
+    const from = (r.starts_at as Date) < since ? since : (r.starts_at as Date);
+    s.intervals.push({ from: from.toISOString(), to: iso(r.resolved_at) });
+    out.set(r.fingerprint, s);
+  }
+  return [...out.values()];
 }

@@ -1,5 +1,5 @@
 // SQL for alerting.escalations: where each unacknowledged alert stands in its policy.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 export interface EscalationRow {
   alertId: string;
@@ -38,4 +38,10 @@ export async function advanceEscalation(tx: PoolClient, e: EscalationRow, next: 
     `UPDATE alerting.escalations SET step = $3, round = $4, next_at = now() + make_interval(secs => $5::double precision / 1000) WHERE alert_id = $1 AND policy = $2`,
     [e.alertId, e.policy, next.step, next.round, next.afterMs],
   );
+}
+
+/** Where an alert stands in each policy it escalates along. */
+export async function escalationsOf(db: Pool | PoolClient, alertId: string): Promise<(EscalationRow & { nextAt: string })[]> {
+  const { rows } = await db.query(`SELECT alert_id, tenant_id, policy, step, round, next_at FROM alerting.escalations WHERE alert_id = $1 ORDER BY policy`, [alertId]);
+  return rows.map((r) => ({ alertId: r.alert_id, tenantId: r.tenant_id, policy: r.policy, step: r.step, round: r.round, nextAt: (r.next_at as Date).toISOString() }));
 }

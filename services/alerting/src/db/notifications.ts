@@ -14,6 +14,8 @@ export interface QueuedNotification {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /** The alerts it is about (the console shows every delivery of an alert). */
+  alertIds?: string[];
 }
 
 export interface NotificationRow extends QueuedNotification {
@@ -48,22 +50,65 @@ const toRow = (r: Record<string, unknown>): NotificationRow => ({
 export async function enqueueNotifications(tx: Db, list: QueuedNotification[]): Promise<void> {
   if (!list.length) return;
   const col = <T>(f: (n: QueuedNotification) => T) => list.map(f);
-  await tx.query(
+  const ids = col(() => randomUUID());
+  const { rows } = await tx.query(
     `INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [col(() => randomUUID()), col((n) => n.tenantId), col((n) => n.receiver), col((n) => n.kind), col((n) => n.targetKey), col((n) => n.idempotencyKey), col((n) => n.url), col((n) => n.body), col((n) => JSON.stringify(n.headers))],
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [ids, col((n) => n.tenantId), col((n) => n.receiver), col((n) => n.kind), col((n) => n.targetKey), col((n) => n.idempotencyKey), col((n) => n.url), col((n) => n.body), col((n) => JSON.stringify(n.headers))],
   );
+  const inserted = new Set(rows.map((r) => r.id as string));
+  await linkAlerts(tx, list.flatMap((n, i) => (inserted.has(ids[i]!) ? (n.alertIds ?? []).map((a) => [a, ids[i]!] as const) : [])));
+}
+
+async function linkAlerts(tx: Db, links: (readonly [string, string])[]): Promise<void> {
+  if (!links.length) return;
+  await tx.query(`INSERT INTO alerting.notification_alerts (alert_id, notification_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
+    links.map((l) => l[0]),
+    links.map((l) => l[1]),
+  ]);
+}
+
+export interface AlertDelivery {
+  id: string;
+  receiver: string;
+  kind: string;
+  state: NotificationRow['state'];
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/**
+ * Every notification that carried this alert, newest first; keyset by (created_at, id), the time as text
+ * (`cursorAt`) so that its microseconds survive the cursor.
+ */
+export async function deliveriesOfAlert(db: Db, alertId: string, after: { createdAt: string; id: string } | undefined, limit: number): Promise<(AlertDelivery & { cursorAt: string })[]> {
+  const { rows } = await db.query(
+    `SELECT n.*, n.created_at::text AS cursor_at FROM alerting.notification_alerts l JOIN alerting.notifications n ON n.id = l.notification_id
+     WHERE l.alert_id = $1 AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
+     ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
+    [alertId, after?.createdAt ?? null, after?.id ?? null, limit],
+  );
+  return rows.map((r) => {
+    const n = toRow(r);
+    return { id: n.id, receiver: n.receiver, kind: n.kind, state: n.state, attempts: n.attempts, lastStatus: n.lastStatus, lastError: n.lastError, createdAt: n.createdAt, deliveredAt: n.deliveredAt, cursorAt: r.cursor_at as string };
+  });
 }
 
 /** Enqueues once per idempotency key (a replayed flush or escalation step adds nothing). */
 export async function enqueueNotification(tx: Db, n: QueuedNotification): Promise<boolean> {
+  const id = randomUUID();
   const { rowCount } = await tx.query(
     `INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING`,
-    [randomUUID(), n.tenantId, n.receiver, n.kind, n.targetKey, n.idempotencyKey, n.url, n.body, JSON.stringify(n.headers)],
+    [id, n.tenantId, n.receiver, n.kind, n.targetKey, n.idempotencyKey, n.url, n.body, JSON.stringify(n.headers)],
   );
-  return (rowCount ?? 0) > 0;
+  if (!rowCount) return false;
+  await linkAlerts(tx, (n.alertIds ?? []).map((a) => [a, id] as const));
+  return true;
 }
 
 /**

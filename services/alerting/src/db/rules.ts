@@ -88,3 +88,45 @@ export async function setPending(tx: PoolClient, tenantId: string, fingerprint: 
 export async function clearPending(tx: PoolClient, tenantId: string, fingerprints: string[]): Promise<void> {
   if (fingerprints.length) await tx.query(`DELETE FROM alerting.rule_pending WHERE tenant_id = $1 AND fingerprint = ANY($2)`, [tenantId, fingerprints]);
 }
+
+export interface RuleEvaluation {
+  ruleId: string;
+  evaluatedAt: Date;
+  value: number | null;
+  labels: Record<string, string>;
+  outcome: 'fire' | 'pending' | 'ok';
+}
+
+/** Each rule's latest evaluation for the tenant (one row per rule, overwritten). */
+export async function recordEvaluations(tx: PoolClient, tenantId: string, evals: RuleEvaluation[]): Promise<void> {
+  if (!evals.length) return;
+  const sorted = [...evals].sort((a, b) => (a.ruleId < b.ruleId ? -1 : 1));
+  await tx.query(
+    `INSERT INTO alerting.rule_evaluations (tenant_id, rule_id, evaluated_at, value, labels, outcome)
+     SELECT $1, * FROM unnest($2::uuid[], $3::timestamptz[], $4::float8[], $5::jsonb[], $6::text[])
+     ON CONFLICT (tenant_id, rule_id) DO UPDATE SET evaluated_at = EXCLUDED.evaluated_at, value = EXCLUDED.value, labels = EXCLUDED.labels, outcome = EXCLUDED.outcome`,
+    [tenantId, sorted.map((e) => e.ruleId), sorted.map((e) => e.evaluatedAt), sorted.map((e) => e.value), sorted.map((e) => JSON.stringify(e.labels)), sorted.map((e) => e.outcome)],
+  );
+}
+
+export interface RuleStatus {
+  lastEvaluatedAt: string | null;
+  lastValue: number | null;
+  lastLabels: Record<string, string>;
+  lastOutcome: RuleEvaluation['outcome'] | null;
+  /** Open (firing or acknowledged) alerts the rule raised. */
+  openAlerts: number;
+}
+
+/** The tenant's evaluation state of every rule it evaluates, by rule id. */
+export async function ruleStatuses(db: Db, tenantId: string): Promise<Map<string, RuleStatus>> {
+  const [evals, open] = await Promise.all([
+    db.query(`SELECT rule_id, evaluated_at, value, labels, outcome FROM alerting.rule_evaluations WHERE tenant_id = $1`, [tenantId]),
+    db.query(`SELECT rule_id, count(*)::int AS n FROM alerting.alerts WHERE tenant_id = $1 AND state <> 'resolved' AND rule_id IS NOT NULL GROUP BY rule_id`, [tenantId]),
+  ]);
+  const out = new Map<string, RuleStatus>();
+  const get = (id: string) => out.get(id) ?? { lastEvaluatedAt: null, lastValue: null, lastLabels: {}, lastOutcome: null, openAlerts: 0 };
+  for (const r of evals.rows) out.set(r.rule_id, { ...get(r.rule_id), lastEvaluatedAt: (r.evaluated_at as Date).toISOString(), lastValue: r.value, lastLabels: r.labels, lastOutcome: r.outcome });
+  for (const r of open.rows) out.set(r.rule_id, { ...get(r.rule_id), openAlerts: r.n });
+  return out;
+}

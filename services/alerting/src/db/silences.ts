@@ -15,6 +15,7 @@ const toSilence = (r: Record<string, unknown>): Silence => ({
   createdBy: r.created_by as string,
   comment: r.comment as string,
   expiredAt: iso(r.expired_at),
+  expiredBy: (r.expired_by as string | null) ?? null,
   updatedAt: iso(r.updated_at)!,
 });
 
@@ -51,10 +52,12 @@ export async function listSilences(db: Db, tenantId: string): Promise<Silence[]>
   return rows.map(toSilence);
 }
 
-export async function expireSilence(db: Db, tenantId: string, id: string): Promise<Silence | undefined> {
+export async function expireSilence(db: Db, tenantId: string, id: string, by?: string): Promise<Silence | undefined> {
   const { rows } = await db.query(
-    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()), updated_at = CASE WHEN expired_at IS NULL THEN now() ELSE updated_at END WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-    [tenantId, id],
+    `UPDATE alerting.silences SET expired_at = coalesce(expired_at, now()), expired_by = CASE WHEN expired_at IS NULL THEN $3 ELSE expired_by END,
+            updated_at = CASE WHEN expired_at IS NULL THEN now() ELSE updated_at END
+     WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+    [tenantId, id, by ?? null],
   );
   return rows[0] ? toSilence(rows[0]) : undefined;
 }
@@ -64,12 +67,18 @@ export async function getSilence(db: Db, tenantId: string, id: string): Promise<
   return rows[0] ? toSilence(rows[0]) : undefined;
 }
 
-/** An in-place update (same matchers): its window, author and comment. */
-export async function updateSilence(db: Db, tenantId: string, id: string, s: { startsAt: Date; endsAt: Date | null; createdBy: string; comment: string }): Promise<Silence | undefined> {
+/** An in-place update: window, author and comment (the Alertmanager API keeps matchers; the console may change them too). */
+export async function updateSilence(
+  db: Db,
+  tenantId: string,
+  id: string,
+  s: { startsAt: Date; endsAt: Date | null; createdBy: string; comment: string; matchers?: string[]; untilResolved?: boolean },
+): Promise<Silence | undefined> {
   const { rows } = await db.query(
-    `UPDATE alerting.silences SET starts_at = $3, ends_at = $4, created_by = $5, comment = $6, updated_at = now()
+    `UPDATE alerting.silences SET starts_at = $3, ends_at = $4, created_by = $5, comment = $6, matchers = coalesce($7::jsonb, matchers),
+            until_resolved = coalesce($8, until_resolved), updated_at = now()
      WHERE tenant_id = $1 AND id = $2 AND expired_at IS NULL RETURNING *`,
-    [tenantId, id, s.startsAt, s.endsAt, s.createdBy, s.comment],
+    [tenantId, id, s.startsAt, s.endsAt, s.createdBy, s.comment, s.matchers ? JSON.stringify(s.matchers) : null, s.untilResolved ?? null],
   );
   return rows[0] ? toSilence(rows[0]) : undefined;
 }

@@ -6,7 +6,7 @@ import type { Silence } from './silences.js';
 
 const silence = (o: Partial<Silence>): Silence => ({
   id: 's1', matchers: ['alertname="A"'], startsAt: '2030-01-01T00:00:00.000Z', endsAt: '2030-01-01T02:00:00.000Z', untilResolved: false,
-  createdBy: 'me', comment: '', expiredAt: null, updatedAt: '2030-01-01T00:00:00.000Z', ...o,
+  createdBy: 'me', comment: '', expiredAt: null, expiredBy: null, updatedAt: '2030-01-01T00:00:00.000Z', ...o,
 });
 const at = new Date('2030-01-01T01:00:00.000Z');
 

@@ -21,6 +21,13 @@ export interface Matcher {
 
 export class InvalidInput extends Error {
   override readonly name = 'InvalidInput';
+  /** The input field it is about, as a JSON-pointer-like path without the leading slash (`levels/1/value`). */
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** `label=value` pairs (the repeatable `label` query parameter) as an equality filter. */
@@ -84,8 +91,8 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 const DURATION = /^(\d+(?:ms|s|m|h|d|w))+$/;
 
 /** Prometheus duration ("30s", "1h30m", "0s") in milliseconds. */
-export function parseDuration(text: string, what = 'duration'): number {
-  if (!DURATION.test(text)) throw new InvalidInput(`${what} ${JSON.stringify(text)} is not a duration like "30s", "5m" or "1h30m"`);
+export function parseDuration(text: string, what = 'duration', field?: string): number {
+  if (!DURATION.test(text)) throw new InvalidInput(`${what} ${JSON.stringify(text)} is not a duration like "30s", "5m" or "1h30m"`, field);
   let total = 0;
   for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) total += Number(n) * UNITS[unit!]!;
   return total;

@@ -58,20 +58,49 @@ export function validateRule(input: unknown): RuleSpec {
   const errors = [...Value.Errors(schema, withDefaults)];
   if (errors.length) {
     const first = errors.slice(0, 3).map((e) => `${e.path || '/'}: ${e.message}`);
-    throw new InvalidInput(`rule is malformed: ${first.join('; ')}`);
+    throw new InvalidInput(`rule is malformed: ${first.join('; ')}`, errors[0]!.path.replace(/^\//, '') || undefined);
   }
   const spec = withDefaults as RuleSpec;
-  for (const m of spec.matchers ?? []) parseMatcher(m);
+  (spec.matchers ?? []).forEach((m, i) => fieldCheck(`matchers/${i}`, () => parseMatcher(m)));
   if (spec.kind === 'threshold') {
-    parseDuration(spec.for, 'for');
+    parseDuration(spec.for, 'for', 'for');
     const severities = spec.levels.map((l) => l.severity);
-    if (new Set(severities).size !== severities.length) throw new InvalidInput('levels: each severity may appear once');
+    if (new Set(severities).size !== severities.length) throw new InvalidInput('levels: each severity may appear once', 'levels');
+    checkLevelOrder(spec);
   } else {
-    for (const m of spec.resolveMatchers ?? []) parseMatcher(m);
-    if (spec.resolveAfter) parseDuration(spec.resolveAfter, 'resolveAfter');
+    (spec.resolveMatchers ?? []).forEach((m, i) => fieldCheck(`resolveMatchers/${i}`, () => parseMatcher(m)));
+    if (spec.resolveAfter) parseDuration(spec.resolveAfter, 'resolveAfter', 'resolveAfter');
   }
-  if ('alertname' in spec.labels || 'severity' in spec.labels) throw new InvalidInput('labels: alertname and severity are set by the rule itself');
+  if ('alertname' in spec.labels || 'severity' in spec.labels) throw new InvalidInput('labels: alertname and severity are set by the rule itself', 'labels');
   return spec;
+}
+
+/** Runs a check whose InvalidInput should name this field. */
+function fieldCheck(field: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (err) {
+    throw err instanceof InvalidInput ? new InvalidInput(`${field}: ${err.message}`, field) : err;
+  }
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** A more severe level must be further past the threshold: above the milder one for > and >=, below it for < and <=. */
+function checkLevelOrder(spec: ThresholdRule): void {
+  const rising = spec.op === '>' || spec.op === '>=';
+  const byRank = spec.levels.map((l, i) => ({ ...l, i })).sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+  for (let k = 1; k < byRank.length; k++) {
+    const milder = byRank[k - 1]!;
+    const worse = byRank[k]!;
+    const ok = rising ? worse.value > milder.value : worse.value < milder.value;
+    if (!ok) {
+      throw new InvalidInput(
+        `levels/${worse.i}/value: the ${worse.severity} value (${worse.value}) must be ${rising ? 'above' : 'below'} the ${milder.severity} value (${milder.value}) for op "${spec.op}"`,
+        `levels/${worse.i}/value`,
+      );
+    }
+  }
 }
 
 /** A rule as the API takes it: the spec plus `enabled` (default true). */

@@ -23,16 +23,23 @@ export interface Silence {
   createdBy: string;
   comment: string;
   expiredAt: string | null;
+  expiredBy: string | null;
   updatedAt: string;
 }
 
 export function validateSilence(s: SilenceInput, now: Date): { startsAt: Date; endsAt: Date | null } {
-  s.matchers.forEach((m) => parseMatcher(m));
-  if (!s.endsAt && !s.untilResolved) throw new InvalidInput('a silence needs endsAt, untilResolved, or both');
+  s.matchers.forEach((m, i) => {
+    try {
+      parseMatcher(m);
+    } catch (err) {
+      throw err instanceof InvalidInput ? new InvalidInput(`matchers/${i}: ${err.message}`, `matchers/${i}`) : err;
+    }
+  });
+  if (!s.endsAt && !s.untilResolved) throw new InvalidInput('a silence needs endsAt, untilResolved, or both', 'endsAt');
   const startsAt = s.startsAt ? new Date(s.startsAt) : now;
   const endsAt = s.endsAt ? new Date(s.endsAt) : null;
-  if (endsAt && endsAt <= startsAt) throw new InvalidInput('endsAt must be after startsAt');
-  if (endsAt && endsAt <= now) throw new InvalidInput('endsAt is in the past');
+  if (endsAt && endsAt <= startsAt) throw new InvalidInput('endsAt must be after startsAt', 'endsAt');
+  if (endsAt && endsAt <= now) throw new InvalidInput('endsAt is in the past', 'endsAt');
   return { startsAt, endsAt };
 }
 

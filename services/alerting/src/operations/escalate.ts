@@ -1,6 +1,6 @@
 // Escalation: unacknowledged alerts move along their policy, one notification per step.
 import { withTransaction } from '@vigil/service-kit';
-import { getAlert } from '../db/alerts.js';
+import { getAlert, recordHistory } from '../db/alerts.js';
 import { getReceiver } from '../db/config.js';
 import { advanceEscalation, claimDueEscalations } from '../db/escalations.js';
 import { enqueueNotification } from '../db/notifications.js';
@@ -31,8 +31,11 @@ export async function escalateDue(deps: DispatchDeps): Promise<number> {
           tenantId: e.tenantId, receiver: step.receiver, groupKey: `escalation:${e.policy}:${alert.fingerprint}`,
           groupLabels: { alertname: alert.labels.alertname ?? '' }, alerts: [toNotice(alert)], externalUrl: deps.externalUrl,
         };
-        if (await enqueueNotification(tx, { tenantId: e.tenantId, receiver: step.receiver, kind: receiver.kind, idempotencyKey: key, ...renderRequest(notice, receiver, key) })) sent++;
+        if (await enqueueNotification(tx, { tenantId: e.tenantId, receiver: step.receiver, kind: receiver.kind, idempotencyKey: key, ...renderRequest(notice, receiver, key), alertIds: [alert.id] })) sent++;
       }
+      // The alert's history shows each step it went through (the console's "escalated" entries).
+      const note = `step ${e.step + 1} of ${policy.steps.length} (policy ${policy.name}${e.round ? `, round ${e.round + 1}` : ''}): ${receiver ? `notified ${step.receiver}` : `receiver ${step.receiver} does not exist`}`;
+      await recordHistory(tx, e.tenantId, [{ alertId: alert.id, from: 'firing', to: 'firing', actor: `escalation:${policy.name}`, note, event: 'escalated' }]);
       const nextStep = e.step + 1 < policy.steps.length ? { step: e.step + 1, round: e.round } : e.round < policy.repeat ? { step: 0, round: e.round + 1 } : undefined;
       await advanceEscalation(tx, e, nextStep && { ...nextStep, afterMs: policy.steps[nextStep.step]!.afterMinutes * 60_000 });
     }

@@ -72,7 +72,7 @@ async function flushGroup(c: FlushContext, g: GroupRow, members: AlertRow[]): Pr
   const allAcked = firing.length > 0 && firing.every((a) => a.state === 'acknowledged');
   const key = randomUUID();
   const req = renderRequest(notice, receiver, key, pd && allAcked ? 'acknowledge' : undefined);
-  return { result: { groupId: g.id, notifiedDigest: digest }, notification: { tenantId: g.tenantId, receiver: g.receiver, kind: receiver.kind, idempotencyKey: key, ...req } };
+  return { result: { groupId: g.id, notifiedDigest: digest }, notification: { tenantId: g.tenantId, receiver: g.receiver, kind: receiver.kind, idempotencyKey: key, ...req, alertIds: visible.map((a) => a.id) } };
 }
 
 const FLUSH_BATCH = 200;

@@ -107,6 +107,6 @@ async function expireUntilResolvedSilences(tx: PoolClient, tenantId: string, res
     if (!matchesAll(matchers, resolved.labels)) continue;
     const equal = Object.fromEntries(matchers.filter((m) => m.op === '=' && m.value !== '').map((m) => [m.name, m.value]));
     const stillOpen = (await openAlertsContaining(tx, tenantId, equal)).some((a) => matchesAll(matchers, a.labels));
-    if (!stillOpen) await expireSilence(tx, tenantId, s.id);
+    if (!stillOpen) await expireSilence(tx, tenantId, s.id, 'until-resolved');
   }
 }

@@ -1,6 +1,6 @@
 // The rules API's use cases: the tenant's rules plus the shipped builtins, which are read-only.
 import { pageInMemory, type Page, type PageRequest } from '@vigil/service-kit';
-import { deleteRule, getRule, insertRule, listRules, syncBuiltinRules, updateRule, type RuleRow } from '../db/rules.js';
+import { deleteRule, getRule, insertRule, listRules, ruleStatuses, syncBuiltinRules, updateRule, type RuleRow, type RuleStatus } from '../db/rules.js';
 import { defaultRules } from '../domain/default-rules.js';
 import { assertEditable, RuleReadOnly, ruleFromBody } from '../domain/rules.js';
 import { checked, ruleBuiltin, ruleExists, ruleInvalid, ruleNotFound } from '../errors.js';
@@ -11,13 +11,26 @@ export function installBuiltinRules(deps: Pick<AlertingDeps, 'pool'>, healthScor
   return syncBuiltinRules(deps.pool, defaultRules(healthScoreFloor));
 }
 
-/** The tenant's own rules first, then the builtins; by name within each. */
-export async function rulesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<RuleRow>> {
-  return pageInMemory(await listRules(deps.pool, tenantId), page, (r) => [r.builtin, r.name, r.id], ['asc', 'asc', 'asc']);
+export type RuleState = 'firing' | 'pending' | 'inactive' | 'disabled';
+export type RuleWithStatus = RuleRow & Omit<RuleStatus, 'lastLabels' | 'lastOutcome'> & { state: RuleState; lastSeries: Record<string, string> };
+
+/** A rule with where it stands for this tenant: firing (open alerts), pending (condition holds, `for` not yet), inactive, disabled. */
+function withStatus(rule: RuleRow, status: RuleStatus | undefined): RuleWithStatus {
+  const st = status ?? { lastEvaluatedAt: null, lastValue: null, lastLabels: {}, lastOutcome: null, openAlerts: 0 };
+  const state: RuleState = !rule.enabled ? 'disabled' : st.openAlerts > 0 ? 'firing' : st.lastOutcome === 'pending' ? 'pending' : 'inactive';
+  return { ...rule, state, openAlerts: st.openAlerts, lastEvaluatedAt: st.lastEvaluatedAt, lastValue: st.lastValue, lastSeries: st.lastLabels };
 }
 
-export async function ruleById(deps: AlertingDeps, tenantId: string, id: string): Promise<RuleRow> {
-  return (await getRule(deps.pool, tenantId, id)) ?? Promise.reject(ruleNotFound(id));
+/** The tenant's own rules first, then the builtins; by name within each; each with its status. */
+export async function rulesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<RuleWithStatus>> {
+  const [rules, statuses] = await Promise.all([listRules(deps.pool, tenantId), ruleStatuses(deps.pool, tenantId)]);
+  return pageInMemory(rules.map((r) => withStatus(r, statuses.get(r.id))), page, (r) => [r.builtin, r.name, r.id], ['asc', 'asc', 'asc']);
+}
+
+export async function ruleById(deps: AlertingDeps, tenantId: string, id: string): Promise<RuleWithStatus> {
+  const rule = await getRule(deps.pool, tenantId, id);
+  if (!rule) throw ruleNotFound(id);
+  return withStatus(rule, (await ruleStatuses(deps.pool, tenantId)).get(id));
 }
 
 export async function createRule(deps: AlertingDeps, tenantId: string, body: Record<string, unknown>): Promise<RuleRow> {

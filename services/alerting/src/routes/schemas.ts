@@ -22,8 +22,10 @@ export const Alert = Type.Object({
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
   resolvedAt: Type.Union([Type.String(), Type.Null()]),
 });
+export const HistoryEvent = Type.Union([Type.Literal('fired'), Type.Literal('acknowledged'), Type.Literal('resolved'), Type.Literal('escalated')]);
 export const HistoryEntry = Type.Object({
   alertId: Type.String(),
+  event: HistoryEvent,
   from: Type.Union([State, Type.Null()]),
   to: State,
   actor: Type.String(),
@@ -38,3 +40,7 @@ export const SilenceParams = Type.Object({ silenceId: Uuid });
 export const ReceiverParams = Type.Object({ receiverName: Name });
 export const PolicyParams = Type.Object({ policyName: Name });
 export const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+export const Problem = Type.Object(
+  { type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()), field: Type.Optional(Type.String()) },
+  { additionalProperties: true, description: 'RFC 9457 problem+json' },
+);

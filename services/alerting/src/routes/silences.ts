@@ -1,11 +1,13 @@
-// Silences API: create (time window and/or until resolved), list, expire.
+// Silences API: create (time window and/or until resolved), list, read, edit or extend, expire,
+// and preview which open alerts a set of matchers would silence.
 import { Type } from '@sinclair/typebox';
 import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SilenceInput } from '../domain/silences.js';
 import type { AlertingDeps } from '../operations/deps.js';
-import { createSilence, endSilence, silencesOf } from '../operations/silences.js';
-import { SilenceParams } from './schemas.js';
+import { createSilence, editSilence, endSilence, previewSilence, silenceById, silencesOf } from '../operations/silences.js';
+import { actorOf } from './actor.js';
+import { Alert, Problem, SilenceParams } from './schemas.js';
 
 const Silence = Type.Object({
   id: Type.String(),
@@ -16,6 +18,8 @@ const Silence = Type.Object({
   createdBy: Type.String(),
   comment: Type.String(),
   expiredAt: Type.Union([Type.String(), Type.Null()]),
+  expiredBy: Type.Union([Type.String(), Type.Null()], { description: 'user:<email>, key:<id>, or until-resolved' }),
+  updatedAt: Type.String(),
 });
 
 export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
@@ -23,11 +27,47 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = 
     silencesOf(deps, req.principal.tenantId, req.query),
   );
 
-  app.post('/silences', { schema: { tags: ['silences'], body: SilenceInput, response: { 201: Silence } } }, async (req, reply) =>
-    reply.status(201).send(await createSilence(deps, req.principal.tenantId, `key:${req.principal.keyId}`, req.body)),
+  app.post('/silences', { schema: { tags: ['silences'], body: SilenceInput, response: { 201: Silence, 400: Problem } } }, async (req, reply) =>
+    reply.status(201).send(await createSilence(deps, req.principal.tenantId, actorOf(req), req.body)),
   );
 
-  app.delete('/silences/:silenceId', { schema: { tags: ['silences'], params: SilenceParams, response: { 200: Silence } } }, async (req) =>
-    endSilence(deps, req.principal.tenantId, req.params.silenceId),
+  app.post(
+    '/silences/preview',
+    {
+      schema: {
+        tags: ['silences'],
+        summary: 'The open alerts these matchers would silence, before the silence is saved',
+        body: Type.Object({ matchers: Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
+        response: { 200: Type.Object({ items: Type.Array(Alert), nextCursor: Type.Null(), total: Type.Integer() }), 400: Problem },
+      },
+      // Reads only: a reader may preview what a silence would match.
+      config: { role: 'read' },
+    },
+    async (req) => previewSilence(deps, req.principal.tenantId, req.body.matchers, req.query.limit),
+  );
+
+  app.get(
+    '/silences/:silenceId',
+    { schema: { tags: ['silences'], summary: 'One silence', params: SilenceParams, response: { 200: Silence, 404: Problem } } },
+    async (req) => silenceById(deps, req.principal.tenantId, req.params.silenceId),
+  );
+
+  app.put(
+    '/silences/:silenceId',
+    {
+      schema: {
+        tags: ['silences'],
+        summary: 'Edit or extend a live silence in place (the editor becomes its author); an expired one is 409',
+        params: SilenceParams,
+        body: SilenceInput,
+        response: { 200: Silence, 400: Problem, 404: Problem, 409: Problem },
+      },
+    },
+    async (req) => editSilence(deps, req.principal.tenantId, req.params.silenceId, actorOf(req), req.body),
+  );
+
+  app.delete('/silences/:silenceId', { schema: { tags: ['silences'], params: SilenceParams, response: { 200: Silence, 404: Problem } } }, async (req) =>
+    endSilence(deps, req.principal.tenantId, req.params.silenceId, actorOf(req)),
   );
 };

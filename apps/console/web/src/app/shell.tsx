@@ -6,6 +6,7 @@ import { consoleApi, type Session } from '../api/console';
 import { onUnauthorized } from '../api/csrf';
 import { ProblemMessage } from '../components/problem';
 import { connectStream } from '../live/stream';
+import { CriticalAlertsTitle } from '../routes/alerts/critical-title';
 import { isStale, updateLiveState, useLiveState } from './live-state';
 import { PreferencesEffect } from './preferences';
 import { sessionQuery, setSession } from './session';
@@ -53,6 +54,7 @@ export function Shell() {
         Skip to content
       </a>
       <PreferencesEffect />
+      <CriticalAlertsTitle />
       <header className="topbar">
         <Link to="/" className="brand">
           Vigil

@@ -155,6 +155,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 alertId: string;
+                                event: "fired" | "acknowledged" | "resolved" | "escalated";
                                 from: ("firing" | "acknowledged" | "resolved") | (never | null);
                                 to: "firing" | "acknowledged" | "resolved";
                                 actor: string;
@@ -207,6 +208,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 alertId: string;
+                                event: "fired" | "acknowledged" | "resolved" | "escalated";
                                 from: ("firing" | "acknowledged" | "resolved") | (never | null);
                                 to: "firing" | "acknowledged" | "resolved";
                                 actor: string;
@@ -352,6 +354,240 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts/{alertId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every notification that carried this alert: receiver, state, attempts, last error (newest first) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    alertId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                receiver: string;
+                                kind: string;
+                                state: "queued" | "sending" | "delivered" | "dead";
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                deliveredAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{alertId}/escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the alert stands in each escalation policy it follows (none once acknowledged or resolved) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    alertId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                policy: string;
+                                /** @description 0-based index of the step due next */
+                                step: number;
+                                round: number;
+                                nextAt: string;
+                                steps: {
+                                    afterMinutes: number;
+                                    receiver: string;
+                                }[];
+                                repeat: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alert-strips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per fingerprint, when its alerts were open in the last hours (the console grid’s 24-hour strips) */
+        get: {
+            parameters: {
+                query?: {
+                    fingerprint?: string[];
+                    hours?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                fingerprint: string;
+                                alertname: string | null;
+                                intervals: {
+                                    from: string;
+                                    to: string | null;
+                                }[];
+                            }[];
+                            /** @enum {object|null} */
+                            nextCursor: never | null;
+                            from: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rules": {
         parameters: {
             query?: never;
@@ -359,6 +595,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant’s rules and the builtins, each with its state, last evaluation and value */
         get: {
             parameters: {
                 query?: {
@@ -388,6 +625,16 @@ export interface paths {
                                 enabled: boolean;
                                 builtin: boolean;
                                 updatedAt: string;
+                                state: "firing" | "pending" | "inactive" | "disabled";
+                                openAlerts: number;
+                                /** @description When a sample or event last reached the rule */
+                                lastEvaluatedAt: string | null;
+                                /** @description Threshold rules: the last sample value */
+                                lastValue: number | null;
+                                /** @description The labels of that sample or event */
+                                lastSeries: {
+                                    [key: string]: string;
+                                };
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
@@ -432,6 +679,42 @@ export interface paths {
                         };
                     };
                 };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -472,6 +755,34 @@ export interface paths {
                             enabled: boolean;
                             builtin: boolean;
                             updatedAt: string;
+                            state: "firing" | "pending" | "inactive" | "disabled";
+                            openAlerts: number;
+                            /** @description When a sample or event last reached the rule */
+                            lastEvaluatedAt: string | null;
+                            /** @description Threshold rules: the last sample value */
+                            lastValue: number | null;
+                            /** @description The labels of that sample or event */
+                            lastSeries: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -511,6 +822,60 @@ export interface paths {
                             enabled: boolean;
                             builtin: boolean;
                             updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -580,6 +945,9 @@ export interface paths {
                                 createdBy: string;
                                 comment: string;
                                 expiredAt: string | null;
+                                /** @description user:<email>, key:<id>, or until-resolved */
+                                expiredBy: string | null;
+                                updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
@@ -626,6 +994,113 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/silences/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The open alerts these matchers would silence, before the silence is saved */
+        post: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        matchers: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            /** @enum {object|null} */
+                            nextCursor: never | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
@@ -644,8 +1119,161 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        /** One silence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            matchers: string[];
+                            startsAt: string;
+                            endsAt: string | null;
+                            untilResolved: boolean;
+                            createdBy: string;
+                            comment: string;
+                            expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        /** Edit or extend a live silence in place (the editor becomes its author); an expired one is 409 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        matchers: string[];
+                        /** Format: date-time */
+                        startsAt?: string;
+                        /** Format: date-time */
+                        endsAt?: string;
+                        /** @description Expires once no open alert matches it any more */
+                        untilResolved?: boolean;
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            matchers: string[];
+                            startsAt: string;
+                            endsAt: string | null;
+                            untilResolved: boolean;
+                            createdBy: string;
+                            comment: string;
+                            expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete: {
             parameters: {
@@ -673,6 +1301,27 @@ export interface paths {
                             createdBy: string;
                             comment: string;
                             expiredAt: string | null;
+                            /** @description user:<email>, key:<id>, or until-resolved */
+                            expiredBy: string | null;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                     };
                 };
