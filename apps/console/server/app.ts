@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import { createServiceApp } from '@vigil/service-kit';
 import { SignInLimiter } from './clients/signin-limiter.js';
+import { addReportDeliveriesJob } from './jobs/report-deliveries.js';
 import type { Config } from './config.js';
 import { bootstrapAdmin } from './operations/bootstrap-admin.js';
 import { seedDone, seedSelf } from './operations/self-seed.js';
@@ -15,6 +16,7 @@ import { adminRoutes } from './routes/admin.js';
 import { frontDoorRoutes } from './routes/front-door.js';
 import { healthRoutes } from './routes/health.js';
 import { preferenceRoutes } from './routes/preferences.js';
+import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
@@ -76,6 +78,8 @@ export async function buildApp(config: Config) {
     });
   }
 
+  addReportDeliveriesJob(app.infra.scheduler, deps);
+
   await app.register(cookie);
   registerSecurityHeaders(app);
   registerSessionGuard(app, deps);
@@ -88,6 +92,7 @@ export async function buildApp(config: Config) {
   await app.register(sessionRoutes, { deps });
   await app.register(preferenceRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(reportRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(streamRoutes, { deps, hub });
   await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });

@@ -20,3 +20,9 @@ export const userSelf = (detail: string) => new AppError(409, 'CONSOLE_USER_SELF
 export const apiKeyNotFound = (id: string) => notFound('CONSOLE_API_KEY_NOT_FOUND', `keyId: no active API key ${id} in this tenant`);
 export const webNotBuilt = () => new AppError(503, 'CONSOLE_WEB_NOT_BUILT', 'the web app is not built: run `npm run build:web -w @vigil/console`');
 export const upstreamUnavailable = (service: string) => new AppError(502, 'CONSOLE_UPSTREAM_UNAVAILABLE', `service ${service} cannot be reached`);
+export const periodInvalid = (detail: string) => badRequest('CONSOLE_REPORT_PERIOD_INVALID', detail);
+export const renderTokenInvalid = () => new AppError(401, 'CONSOLE_RENDER_TOKEN_INVALID', 'x-render-token: missing, expired or already used');
+export const scheduleInvalid = (detail: string) => badRequest('CONSOLE_SCHEDULE_INVALID', detail);
+export const scheduleNotFound = (id: string) => notFound('CONSOLE_SCHEDULE_NOT_FOUND', `scheduleId: no report schedule ${id} in this tenant`);
+export const reportSourceUnavailable = (detail: string) => new AppError(502, 'CONSOLE_REPORT_SOURCE_UNAVAILABLE', `a service the report reads from did not answer: ${detail}`);
+export const pdfRenderFailed = (detail: string) => new AppError(503, 'CONSOLE_PDF_RENDER_FAILED', `the PDF could not be rendered: ${detail}`);

@@ -8,6 +8,7 @@ export const matcherInvalid = (detail: string) => badRequest('ALERTING_MATCHER_I
 export const routingInvalid = (detail: string) => badRequest('ALERTING_ROUTING_INVALID', detail);
 export const receiverInvalid = (detail: string) => badRequest('ALERTING_RECEIVER_INVALID', detail);
 export const silenceInvalid = (detail: string) => badRequest('ALERTING_SILENCE_INVALID', detail);
+export const periodInvalid = (detail: string) => badRequest('ALERTING_PERIOD_INVALID', detail);
 export const alertNotFound = (id: string) => notFound('ALERTING_ALERT_NOT_FOUND', `no alert ${id}`);
 export const ruleNotFound = (id: string) => notFound('ALERTING_RULE_NOT_FOUND', `no rule ${id}`);
 export const receiverNotFound = (name: string) => notFound('ALERTING_RECEIVER_NOT_FOUND', `no receiver ${name}`);

@@ -1,0 +1,102 @@
+// The records behind the executive report, read from the five services' HTTP APIs with the
+// console's key for the tenant (the console never reads another service's tables).
+import type { Config } from '../config.js';
+import type { AlertRecord, BreachRecord, ConsentRate, DatabaseRecord, IssueRecord, Period, PolicyRecord, SubjectRequestRecord } from '../domain/executive-report.js';
+import { PlatformApi } from './platform-api.js';
+
+/** A list in either shape the services answer while issue 13 converts them: a bare array or `{items, nextCursor}`. */
+type List<T> = T[] | { items: T[]; nextCursor?: string | null; total?: number };
+const itemsOf = <T>(l: List<T>): T[] => (Array.isArray(l) ? l : l.items);
+
+const MAX_PAGES = 50;
+
+export class ReportSources {
+  private readonly api: PlatformApi;
+
+  constructor(
+    private readonly config: Config,
+    key: string,
+    signal?: AbortSignal,
+  ) {
+    this.api = new PlatformApi(key, signal);
+  }
+
+  private get<T>(base: string, path: string): Promise<T> {
+    return this.api.call<T>(base, 'GET', path);
+  }
+
+  /** Every alert open during the period (alerting's keyset-paginated period API). */
+  async alerts(p: Period): Promise<AlertRecord[]> {
+    type Row = { id: string; severity: string; ruleId: string | null; labels: Record<string, string>; fingerprint: string; startsAt: string; acknowledgedAt: string | null; resolvedAt: string | null };
+    const out: AlertRecord[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const q = new URLSearchParams({ from: p.from.toISOString(), to: p.to.toISOString(), limit: '1000', ...(cursor ? { cursor } : {}) });
+      const res: { items: Row[]; nextCursor: string | null } = await this.get(this.config.CONSOLE_ALERTING_URL, `/v1/alert-periods?${q}`);
+      for (const a of res.items)
+        out.push({ id: a.id, severity: a.severity, ruleId: a.ruleId, alertname: a.labels.alertname ?? a.fingerprint, startsAt: a.startsAt, acknowledgedAt: a.acknowledgedAt, resolvedAt: a.resolvedAt });
+      cursor = res.nextCursor;
+      if (!cursor) break;
+    }
+    return out;
+  }
+
+  /** Issues of every project seen at or after the period's start (new, regressed and resolved are among them). */
+  async issues(p: Period): Promise<IssueRecord[]> {
+    const base = this.config.CONSOLE_ERRORS_URL;
+    const projects = itemsOf(await this.get<List<{ id: string; name: string }>>(base, '/v1/projects'));
+    const out: IssueRecord[] = [];
+    for (const project of projects) {
+      for (let offset = 0, page = 0; page < MAX_PAGES; page++, offset += 200) {
+        const q = new URLSearchParams({ since: p.from.toISOString(), until: p.to.toISOString(), limit: '200', offset: String(offset) });
+        const res = itemsOf(await this.get<List<Omit<IssueRecord, 'project'>>>(base, `/v1/projects/${encodeURIComponent(project.id)}/issues?${q}`));
+        out.push(...res.map((i) => ({ id: i.id, projectId: i.projectId, project: project.name, title: i.title, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status, substatus: i.substatus, resolvedAt: i.resolvedAt })));
+        if (res.length < 200) break;
+      }
+    }
+    return out;
+  }
+
+  async databases(): Promise<DatabaseRecord[]> {
+    const base = this.config.CONSOLE_PERF_URL;
+    const targets = itemsOf(await this.get<List<{ id: string; name: string }>>(base, '/v1/databases'));
+    return Promise.all(
+      targets.map(async (t) => ({
+        id: t.id,
+        name: t.name,
+        scores: itemsOf(await this.get<List<{ score: number; scoredAt: string }>>(base, `/v1/databases/${encodeURIComponent(t.id)}/health`)).map((s) => ({ score: s.score, scoredAt: s.scoredAt })),
+      })),
+    );
+  }
+
+  async policies(p: Period, now: Date): Promise<PolicyRecord[]> {
+    const base = this.config.CONSOLE_DR_URL;
+    const policies = itemsOf(await this.get<List<{ id: string; name: string; rpoTargetSeconds: number; rtoTargetSeconds: number }>>(base, '/v1/policies'));
+    // trends are "the last N days": enough days to reach back to the period's start.
+    const days = Math.min(3650, Math.max(1, Math.ceil((now.getTime() - p.from.getTime()) / 86_400_000)));
+    return Promise.all(
+      policies.map(async (pol) => {
+        const id = encodeURIComponent(pol.id);
+        const [objectives, trends] = await Promise.all([
+          this.get<{ lastVerifiedSnapshotAt: string | null }>(base, `/v1/policies/${id}/objectives`),
+          this.get<{ restores: { at: string; kind: string; status: string; rtoSeconds: number | null }[] }>(base, `/v1/policies/${id}/trends?days=${days}`),
+        ]);
+        return { id: pol.id, name: pol.name, rpoTargetSeconds: pol.rpoTargetSeconds, rtoTargetSeconds: pol.rtoTargetSeconds, lastVerifiedSnapshotAt: objectives.lastVerifiedSnapshotAt, restores: trends.restores };
+      }),
+    );
+  }
+
+  async privacy(): Promise<{ requests: SubjectRequestRecord[]; breaches: BreachRecord[]; consent: ConsentRate[] }> {
+    const base = this.config.CONSOLE_GDPR_URL;
+    const [requests, breaches, compliance] = await Promise.all([
+      this.get<List<SubjectRequestRecord>>(base, '/v1/subject-requests?limit=500'),
+      this.get<List<BreachRecord>>(base, '/v1/breaches'),
+      this.get<{ consent: ConsentRate[] }>(base, '/v1/compliance-report'),
+    ]);
+    return {
+      requests: itemsOf(requests).map((r) => ({ id: r.id, kind: r.kind, state: r.state, receivedAt: r.receivedAt, effectiveDeadline: r.effectiveDeadline, completedAt: r.completedAt })),
+      breaches: itemsOf(breaches).map((b) => ({ id: b.id, title: b.title, awareAt: b.awareAt, notifyDeadline: b.notifyDeadline, authorityNotifiedAt: b.authorityNotifiedAt, notNotifiedReason: b.notNotifiedReason })),
+      consent: compliance.consent.map((c) => ({ purpose: c.purpose, subjects: c.subjects, granted: c.granted })),
+    };
+  }
+}
