@@ -9,6 +9,7 @@ import { databaseRoutes } from '../routes/database/routes';
 import { errorsRoutes } from '../routes/errors/routes';
 import { privacyRoutes } from '../routes/privacy/routes';
 import { recoveryRoutes } from '../routes/recovery/routes';
+import { reportsPublicRoutes, reportsRoutes } from '../routes/reports/routes';
 import { appRoute, int, localPath, rootRoute, str } from './app-route';
 import { sessionQuery } from './session';
 
@@ -76,7 +77,8 @@ export const settingsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   changePasswordRoute,
-  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes]),
+  ...reportsPublicRoutes,
+  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes, ...reportsRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {
