@@ -327,6 +327,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alert-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts open at any moment of a period, with their acknowledgement and resolution times
+         * @description Started before `to` and not resolved before `from`, oldest first; keyset-paginated. 400 ALERTING_PERIOD_INVALID when from is not before to, the span exceeds 366 days or the cursor is foreign.
+         */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rules": {
         parameters: {
             query?: never;
@@ -1058,9 +1124,65 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Alertmanager v2: open alerts, with receivers and status */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                    /** @description Include active alerts */
+                    active?: boolean;
+                    /** @description Include silenced alerts */
+                    silenced?: boolean;
+                    /** @description Include inhibited alerts */
+                    inhibited?: boolean;
+                    /** @description Include unprocessed alerts (Vigil processes every alert on receipt: there are none) */
+                    unprocessed?: boolean;
+                    /** @description Regular expression over receiver names */
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            generatorURL?: string;
+                            fingerprint: string;
+                            receivers: {
+                                name: string;
+                            }[];
+                            status: {
+                                state: "active" | "suppressed" | "unprocessed";
+                                silencedBy: string[];
+                                inhibitedBy: string[];
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
         put?: never;
-        /** Alertmanager v2: post alerts */
+        /** Alertmanager v2: post alerts (firing, or resolved by an endsAt in the past) */
         post: {
             parameters: {
                 query?: never;
@@ -1097,6 +1219,427 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/alerts/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: aggregation groups (receiver and group labels) with their open alerts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                    /** @description Include active alerts */
+                    active?: boolean;
+                    /** @description Include silenced alerts */
+                    silenced?: boolean;
+                    /** @description Include inhibited alerts */
+                    inhibited?: boolean;
+                    /** @description Include unprocessed alerts (Vigil processes every alert on receipt: there are none) */
+                    unprocessed?: boolean;
+                    /** @description Regular expression over receiver names */
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            receiver: {
+                                name: string;
+                            };
+                            alerts: {
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                generatorURL?: string;
+                                fingerprint: string;
+                                receivers: {
+                                    name: string;
+                                }[];
+                                status: {
+                                    state: "active" | "suppressed" | "unprocessed";
+                                    silencedBy: string[];
+                                    inhibitedBy: string[];
+                                };
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: silences, in Alertmanager order */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: {
+                                state: "active" | "pending" | "expired";
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            matchers: {
+                                name: string;
+                                value: string;
+                                isRegex: boolean;
+                                isEqual: boolean;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            createdBy: string;
+                            comment: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Alertmanager v2: create a silence, or update one (with its id) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        matchers: {
+                            name: string;
+                            value: string;
+                            isRegex: boolean;
+                            /** @default true */
+                            isEqual?: boolean;
+                        }[];
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        createdBy: string;
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            silenceID: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/silence/{silenceID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: one silence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceID: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: {
+                                state: "active" | "pending" | "expired";
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            matchers: {
+                                name: string;
+                                value: string;
+                                isRegex: boolean;
+                                isEqual: boolean;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            createdBy: string;
+                            comment: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Alertmanager v2: expire a silence */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceID: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: the tenant's receivers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: status; config.original is the tenant's routing as an Alertmanager configuration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cluster: {
+                                name?: string;
+                                status: string;
+                                peers: {
+                                    name: string;
+                                    address: string;
+                                }[];
+                            };
+                            config: {
+                                original: string;
+                            };
+                            /** Format: date-time */
+                            uptime: string;
+                            versionInfo: {
+                                branch: string;
+                                buildDate: string;
+                                buildUser: string;
+                                goVersion: string;
+                                revision: string;
+                                version: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/healthy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager probe: the process is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager probe: PostgreSQL, Redis and Kafka reachable (as /readyz) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
