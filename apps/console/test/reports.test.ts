@@ -13,11 +13,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { insertRenderToken } from '../server/db/report-render-tokens.js';
+import { newRenderToken } from '../server/domain/render-token.js';
 import { signatureValid } from '../server/domain/report-schedule.js';
 import { REPORT_DELIVERIES_TASK } from '../server/jobs/report-deliveries.js';
 import { launchBrowser, newUserPage, screen, SCREENSHOTS, screensOfFailure } from './fixtures/browser.js';
 import { call, firstAdminSignIn, settled, strongPassword } from './fixtures/console-ui.js';
-import { startPlatform, type Platform } from './fixtures/platform.js';
+import { signInOverHttp, startPlatform, type Platform } from './fixtures/platform.js';
 
 const run = promisify(execFile);
 let p: Platform;
@@ -124,6 +126,7 @@ const CONSENT = [
 ];
 const BREACH = { title: `Misdirected export ${tag}`, aware: -150, notified: -30 };
 const DATABASE = `orders-${tag}`;
+const POLICY = `orders nightly ${tag}`;
 
 async function seedOtherDomains(): Promise<void> {
   const { context } = admin;
@@ -145,6 +148,16 @@ async function seedOtherDomains(): Promise<void> {
   expect(breach.status(), await breach.text()).toBe(201);
   const { id: breachId } = (await breach.json()) as { id: string };
   expect((await call(context, 'PATCH', `/api/gdpr/v1/breaches/${breachId}`, { authorityNotifiedAt: at(BREACH.notified) })).status()).toBe(200);
+
+  const policy = await call(context, 'POST', '/api/dr/v1/policies', {
+    name: POLICY,
+    sourceUrl: p.env.databaseUrl,
+    schedule: '0 3 * * *',
+    repositoryPath: path.join(work, 'backups'),
+    rpoTargetSeconds: 86_400,
+    enabled: false,
+  });
+  expect(policy.status(), await policy.text()).toBe(201);
 
   const target = await call(context, 'POST', '/api/perf/v1/databases', { name: DATABASE, connectionString: p.env.databaseUrl });
   expect(target.status(), await target.text()).toBe(201);
@@ -196,6 +209,8 @@ describe('scenario 6: the executive report of a seeded period', () => {
     expect(await privacy.locator('.bars li', { hasText: 'marketing' }).innerText()).toContain('67 %');
     const db = page.getByTestId('section-database').getByRole('row', { name: new RegExp(DATABASE) });
     expect((await db.innerText()).split(/\s+/)[1]).toBe('3');
+    // A policy never verified is over its RPO, not "within".
+    expect(await page.getByTestId('section-recovery').getByRole('row', { name: new RegExp(POLICY) }).innerText()).toContain('never verified');
     await screen(page, 'report');
     // The same screen in the dark theme (the preference is "auto": it follows the system).
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -285,6 +300,37 @@ describe('scenario 6: the executive report of a seeded period', () => {
     expect(await shown.first().innerText()).toContain('delivered');
     await settled(page);
     await screen(page, 'report-schedule');
+  });
+});
+
+describe('who may read and schedule reports', () => {
+  it('needs a session for the report, admin for schedules, and a render token works once and only until it expires', async () => {
+    const anonymous = await fetch(`${p.url}/api/reports/executive?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`);
+    expect(anonymous.status).toBe(401);
+    const reader = { email: `reader-${tag}@example.com`, password: strongPassword() };
+    expect((await call(admin.context, 'POST', '/api/admin/users', { email: reader.email, role: 'read', password: reader.password })).status()).toBe(201);
+    const s = await signInOverHttp(p, reader.email, reader.password);
+    // A user an admin created replaces the initial password first.
+    const changed = await fetch(`${p.url}/api/session/password`, { method: 'POST', headers: s.headers, body: JSON.stringify({ currentPassword: reader.password, newPassword: strongPassword() }) });
+    expect(changed.status).toBe(204);
+    const read = await fetch(`${p.url}/api/reports/executive?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`, { headers: s.headers });
+    // The reader sees the same figures; creating a schedule is an admin's.
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { response: { mttaSeconds: number } }).response.mttaSeconds).toBe(expectedMtta);
+    const schedule = await fetch(`${p.url}/api/reports/schedules`, { method: 'POST', headers: s.headers, body: JSON.stringify({ name: 'x', webhookUrl: sinkUrl, dayOfWeek: 1, hour: 8 }) });
+    expect(schedule.status).toBe(403);
+    expect(((await schedule.json()) as { code: string }).code).toBe('CONSOLE_FORBIDDEN');
+
+    const render = (token: string) => fetch(`${p.url}/api/reports/render`, { method: 'POST', headers: { 'x-render-token': token } });
+    const live = newRenderToken();
+    await insertRenderToken(p.db, live.hash, 'default', { marker: tag }, new Date(Date.now() + 60_000));
+    const first = await render(live.token);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ marker: tag });
+    expect((await render(live.token)).status).toBe(401);
+    const expired = newRenderToken();
+    await insertRenderToken(p.db, expired.hash, 'default', { marker: tag }, new Date(Date.now() - 1_000));
+    expect((await render(expired.token)).status).toBe(401);
   });
 });
 
