@@ -9,7 +9,7 @@ function cell(v: Cell): string {
   if (v === null) return '';
   const s = String(v);
   // A leading = + - @ would make a spreadsheet evaluate the cell: quote-prefix it.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  const safe = /^[=+\-@\t\r']/.test(s) && typeof v === 'string' ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
