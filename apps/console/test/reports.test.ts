@@ -231,6 +231,7 @@ describe('scenario 6: the executive report of a seeded period', () => {
     expect(pngs.length).toBeGreaterThan(0);
     for (const f of pngs) expect(statSync(path.join(work, f)).size).toBeGreaterThan(5_000);
     mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const old of readdirSync(SCREENSHOTS).filter((f) => f.startsWith('report-pdf-page-'))) rmSync(path.join(SCREENSHOTS, old));
     pngs.forEach((f, i) => copyFileSync(path.join(work, f), path.join(SCREENSHOTS, `report-pdf-page-${i + 1}.png`)));
     const text = (await run('pdftotext', [pdf, '-'])).stdout.replace(/\s+/g, ' ');
     expect(text).toContain(asMinutes(expectedMtta));
