@@ -127,6 +127,11 @@ const CONSENT = [
 const BREACH = { title: `Misdirected export ${tag}`, aware: -150, notified: -30 };
 const DATABASE = `orders-${tag}`;
 const POLICY = `orders nightly ${tag}`;
+// Two error issues first seen in the period (events through the console's Sentry ingest path), one resolved in it.
+const ISSUES = [
+  { type: `CheckoutError${tag}`, first: -40, resolved: -10 },
+  { type: `InventoryTimeout${tag}`, first: -20, resolved: null },
+];
 
 async function seedOtherDomains(): Promise<void> {
   const { context } = admin;
@@ -158,6 +163,31 @@ async function seedOtherDomains(): Promise<void> {
     enabled: false,
   });
   expect(policy.status(), await policy.text()).toBe(201);
+
+  const project = await call(context, 'POST', '/api/errors/v1/projects', { name: `shop-${tag}` });
+  expect(project.status(), await project.text()).toBe(201);
+  const { id: projectId } = (await project.json()) as { id: string };
+  const key = await call(context, 'POST', `/api/errors/v1/projects/${projectId}/keys`, { label: 'report test' });
+  expect(key.status(), await key.text()).toBe(201);
+  const { publicKey } = (await key.json()) as { publicKey: string };
+  for (const i of ISSUES) {
+    const event = { event_id: randomBytes(16).toString('hex'), timestamp: Date.now() / 1000, platform: 'node', level: 'error', exception: { values: [{ type: i.type, value: 'seeded for the report' }] } };
+    const res = await fetch(`${p.url}/api/${projectId}/store/?sentry_key=${publicKey}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    expect(res.status, await res.text()).toBe(200);
+  }
+  type Issue = { id: string; title: string };
+  // Ingest is asynchronous: the issues appear once their events are processed.
+  let issues: Issue[] = [];
+  for (const until = Date.now() + 30_000; issues.length < ISSUES.length; ) {
+    if (Date.now() > until) throw new Error(`error-ingest made ${issues.length} of ${ISSUES.length} issues within 30 s`);
+    await new Promise((r) => setTimeout(r, 250));
+    issues = ((await (await context.request.get(`/api/errors/v1/projects/${projectId}/issues?limit=50`)).json()) as { items: Issue[] }).items;
+  }
+  for (const i of ISSUES) {
+    const issue = issues.find((x) => x.title.startsWith(i.type))!;
+    if (i.resolved !== null) expect((await call(context, 'PATCH', `/api/errors/v1/projects/${projectId}/issues/${issue.id}`, { status: 'resolved' })).status()).toBe(200);
+    await p.db.query(`UPDATE errors.issues SET first_seen = $2, last_seen = $2, resolved_at = coalesce($3, resolved_at) WHERE id = $1`, [issue.id, at(i.first), i.resolved === null ? null : at(i.resolved)]);
+  }
 
   const target = await call(context, 'POST', '/api/perf/v1/databases', { name: DATABASE, connectionString: p.env.databaseUrl });
   expect(target.status(), await target.text()).toBe(201);
@@ -209,6 +239,9 @@ describe('scenario 6: the executive report of a seeded period', () => {
     expect(await privacy.locator('.bars li', { hasText: 'marketing' }).innerText()).toContain('67 %');
     const db = page.getByTestId('section-database').getByRole('row', { name: new RegExp(DATABASE) });
     expect((await db.innerText()).split(/\s+/)[1]).toBe('3');
+    expect(await page.getByTestId('errors-new').innerText()).toBe(String(ISSUES.length));
+    expect(await page.getByTestId('kpi-errors-detail').innerText()).toBe(`0 regressed · ${ISSUES.filter((i) => i.resolved !== null).length} resolved`);
+    expect(await page.getByTestId('section-errors').getByRole('link', { name: new RegExp(ISSUES[0]!.type) }).first().getAttribute('href')).toMatch(/^\/errors\?project=\d+&issue=\d+$/);
     // A policy never verified is over its RPO, not "within".
     expect(await page.getByTestId('section-recovery').getByRole('row', { name: new RegExp(POLICY) }).innerText()).toContain('never verified');
     await screen(page, 'report');
