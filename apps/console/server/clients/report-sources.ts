@@ -41,20 +41,28 @@ export class ReportSources {
     return out;
   }
 
-  /** Issues of every project seen at or after the period's start (new, regressed and resolved are among them). */
+  /**
+   * Issues of every project seen during the period (new and regressed are among them), plus the most
+   * recently seen resolved ones: an issue resolved in the period may have been last seen before it.
+   */
   async issues(p: Period): Promise<IssueRecord[]> {
     const base = this.config.CONSOLE_ERRORS_URL;
     const projects = itemsOf(await this.get<List<{ id: string; name: string }>>(base, '/v1/projects'));
-    const out: IssueRecord[] = [];
+    const out = new Map<string, IssueRecord>();
+    const page = async (project: { id: string; name: string }, q: URLSearchParams) => {
+      const res = itemsOf(await this.get<List<Omit<IssueRecord, 'project'>>>(base, `/v1/projects/${encodeURIComponent(project.id)}/issues?${q}`));
+      for (const i of res)
+        out.set(i.id, { id: i.id, projectId: i.projectId, project: project.name, title: i.title, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status, substatus: i.substatus, resolvedAt: i.resolvedAt });
+      return res.length;
+    };
     for (const project of projects) {
-      for (let offset = 0, page = 0; page < MAX_PAGES; page++, offset += 200) {
+      for (let offset = 0, n = 0; n < MAX_PAGES; n++, offset += 200) {
         const q = new URLSearchParams({ since: p.from.toISOString(), until: p.to.toISOString(), limit: '200', offset: String(offset) });
-        const res = itemsOf(await this.get<List<Omit<IssueRecord, 'project'>>>(base, `/v1/projects/${encodeURIComponent(project.id)}/issues?${q}`));
-        out.push(...res.map((i) => ({ id: i.id, projectId: i.projectId, project: project.name, title: i.title, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status, substatus: i.substatus, resolvedAt: i.resolvedAt })));
-        if (res.length < 200) break;
+        if ((await page(project, q)) < 200) break;
       }
+      await page(project, new URLSearchParams({ status: 'resolved', sort: 'last_seen', limit: '200' }));
     }
-    return out;
+    return [...out.values()];
   }
 
   async databases(): Promise<DatabaseRecord[]> {
