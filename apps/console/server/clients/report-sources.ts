@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { AlertRecord, BreachRecord, ConsentRate, DatabaseRecord, IssueRecord, Period, PolicyRecord, SubjectRequestRecord } from '../domain/executive-report.js';
 import { PlatformApi } from './platform-api.js';
 
-/** A list in either shape the services answer while issue 13 converts them: a bare array or `{items, nextCursor}`. */
+/** A list in any shape the services answer while issue 13 converts them: a bare array, `{total, items}` (offset) or `{items, nextCursor}`. */
 type List<T> = T[] | { items: T[]; nextCursor?: string | null; total?: number };
 const itemsOf = <T>(l: List<T>): T[] => (Array.isArray(l) ? l : l.items);
 
@@ -23,6 +23,25 @@ export class ReportSources {
 
   private get<T>(base: string, path: string): Promise<T> {
     return this.api.call<T>(base, 'GET', path);
+  }
+
+  /** Every item of a list, following `nextCursor` (or `offset` against `total`), at most MAX_PAGES pages. */
+  private async all<T>(base: string, path: string, query: Record<string, string> = {}, enough: (page: T[]) => boolean = () => false): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | null | undefined;
+    for (let n = 0; n < MAX_PAGES; n++) {
+      const q = new URLSearchParams(query);
+      if (cursor) q.set('cursor', cursor);
+      else if (out.length) q.set('offset', String(out.length));
+      const res = await this.get<List<T>>(base, `${path}${q.size ? `?${q}` : ''}`);
+      const items = itemsOf(res);
+      out.push(...items);
+      if (!items.length || Array.isArray(res) || enough(items)) break;
+      if ('nextCursor' in res) {
+        if (!(cursor = res.nextCursor)) break;
+      } else if (typeof res.total !== 'number' || out.length >= res.total) break;
+    }
+    return out;
   }
 
   /** Every alert open during the period (alerting's keyset-paginated period API). */
@@ -47,39 +66,38 @@ export class ReportSources {
    */
   async issues(p: Period): Promise<IssueRecord[]> {
     const base = this.config.CONSOLE_ERRORS_URL;
-    const projects = itemsOf(await this.get<List<{ id: string; name: string }>>(base, '/v1/projects'));
+    const projects = await this.all<{ id: string; name: string }>(base, '/v1/projects');
     const out = new Map<string, IssueRecord>();
-    const page = async (project: { id: string; name: string }, q: URLSearchParams) => {
-      const res = itemsOf(await this.get<List<Omit<IssueRecord, 'project'>>>(base, `/v1/projects/${encodeURIComponent(project.id)}/issues?${q}`));
-      for (const i of res)
-        out.set(i.id, { id: i.id, projectId: i.projectId, project: project.name, title: i.title, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status, substatus: i.substatus, resolvedAt: i.resolvedAt });
-      return res.length;
-    };
     for (const project of projects) {
-      for (let offset = 0, n = 0; n < MAX_PAGES; n++, offset += 200) {
-        const q = new URLSearchParams({ since: p.from.toISOString(), until: p.to.toISOString(), limit: '200', offset: String(offset) });
-        if ((await page(project, q)) < 200) break;
-      }
-      await page(project, new URLSearchParams({ status: 'resolved', sort: 'last_seen', limit: '200' }));
+      const path = `/v1/projects/${encodeURIComponent(project.id)}/issues`;
+      const seen = await this.all<Omit<IssueRecord, 'project'>>(base, path, { since: p.from.toISOString(), until: p.to.toISOString(), limit: '200' });
+      const resolved = itemsOf(await this.get<List<Omit<IssueRecord, 'project'>>>(base, `${path}?${new URLSearchParams({ status: 'resolved', sort: 'last_seen', limit: '200' })}`));
+      for (const i of [...seen, ...resolved])
+        out.set(i.id, { id: i.id, projectId: i.projectId, project: project.name, title: i.title, firstSeen: i.firstSeen, lastSeen: i.lastSeen, status: i.status, substatus: i.substatus, resolvedAt: i.resolvedAt });
     }
     return [...out.values()];
   }
 
-  async databases(): Promise<DatabaseRecord[]> {
+  /** Health scores come newest first: pages stop once they reach back past the period's start. */
+  async databases(p: Period): Promise<DatabaseRecord[]> {
     const base = this.config.CONSOLE_PERF_URL;
-    const targets = itemsOf(await this.get<List<{ id: string; name: string }>>(base, '/v1/databases'));
+    const targets = await this.all<{ id: string; name: string }>(base, '/v1/databases');
     return Promise.all(
       targets.map(async (t) => ({
         id: t.id,
         name: t.name,
-        scores: itemsOf(await this.get<List<{ score: number; scoredAt: string }>>(base, `/v1/databases/${encodeURIComponent(t.id)}/health`)).map((s) => ({ score: s.score, scoredAt: s.scoredAt })),
+        scores: (
+          await this.all<{ score: number; scoredAt: string }>(base, `/v1/databases/${encodeURIComponent(t.id)}/health`, { limit: '1000' }, (page) =>
+            page.some((s) => new Date(s.scoredAt) < p.from),
+          )
+        ).map((s) => ({ score: s.score, scoredAt: s.scoredAt })),
       })),
     );
   }
 
   async policies(p: Period, now: Date): Promise<PolicyRecord[]> {
     const base = this.config.CONSOLE_DR_URL;
-    const policies = itemsOf(await this.get<List<{ id: string; name: string; rpoTargetSeconds: number; rtoTargetSeconds: number }>>(base, '/v1/policies'));
+    const policies = await this.all<{ id: string; name: string; rpoTargetSeconds: number; rtoTargetSeconds: number }>(base, '/v1/policies');
     // trends are "the last N days": enough days to reach back to the period's start.
     const days = Math.min(3650, Math.max(1, Math.ceil((now.getTime() - p.from.getTime()) / 86_400_000)));
     return Promise.all(
@@ -97,13 +115,13 @@ export class ReportSources {
   async privacy(): Promise<{ requests: SubjectRequestRecord[]; breaches: BreachRecord[]; consent: ConsentRate[] }> {
     const base = this.config.CONSOLE_GDPR_URL;
     const [requests, breaches, compliance] = await Promise.all([
-      this.get<List<SubjectRequestRecord>>(base, '/v1/subject-requests?limit=500'),
-      this.get<List<BreachRecord>>(base, '/v1/breaches'),
+      this.all<SubjectRequestRecord>(base, '/v1/subject-requests', { limit: '500' }),
+      this.all<BreachRecord>(base, '/v1/breaches'),
       this.get<{ consent: ConsentRate[] }>(base, '/v1/compliance-report'),
     ]);
     return {
-      requests: itemsOf(requests).map((r) => ({ id: r.id, kind: r.kind, state: r.state, receivedAt: r.receivedAt, effectiveDeadline: r.effectiveDeadline, completedAt: r.completedAt })),
-      breaches: itemsOf(breaches).map((b) => ({ id: b.id, title: b.title, awareAt: b.awareAt, notifyDeadline: b.notifyDeadline, authorityNotifiedAt: b.authorityNotifiedAt, notNotifiedReason: b.notNotifiedReason })),
+      requests: requests.map((r) => ({ id: r.id, kind: r.kind, state: r.state, receivedAt: r.receivedAt, effectiveDeadline: r.effectiveDeadline, completedAt: r.completedAt })),
+      breaches: breaches.map((b) => ({ id: b.id, title: b.title, awareAt: b.awareAt, notifyDeadline: b.notifyDeadline, authorityNotifiedAt: b.authorityNotifiedAt, notNotifiedReason: b.notNotifiedReason })),
       consent: compliance.consent.map((c) => ({ purpose: c.purpose, subjects: c.subjects, granted: c.granted })),
     };
   }

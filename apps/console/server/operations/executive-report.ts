@@ -16,7 +16,7 @@ export async function executiveReportFor(deps: ConsoleDeps, tenant: string, peri
   const key = await deps.serviceKeys.keyFor(tenant, 'read');
   const src = new ReportSources(deps.config, key, signal);
   try {
-    const [alerts, issues, databases, policies, privacy] = await Promise.all([src.alerts(period), src.issues(period), src.databases(), src.policies(period, now), src.privacy()]);
+    const [alerts, issues, databases, policies, privacy] = await Promise.all([src.alerts(period), src.issues(period), src.databases(period), src.policies(period, now), src.privacy()]);
     return executiveReport({ tenant, period, now, alerts, issues, databases, policies, ...privacy });
   } catch (err) {
     if (err instanceof PlatformApiError || (err as Error).name === 'TimeoutError' || err instanceof TypeError) throw reportSourceUnavailable((err as Error).message);
