@@ -89,6 +89,7 @@ function run(name, cwd, entry, port, env) {
 // there (services started before it exists pick it up from the file: VIGIL_SENTRY_DSN_FILE).
 const selfReport = {
   ERRORS_PUBLIC_URL: process.env.ERRORS_PUBLIC_URL ?? CONSOLE_URL,
+  DR_RUNBOOK_BASE_URL: process.env.DR_RUNBOOK_BASE_URL ?? `${CONSOLE_URL}/runbooks`,
   VIGIL_SENTRY_DSN_FILE: DSN_FILE,
   VIGIL_SELF_METRICS_URL: process.env.VIGIL_SELF_METRICS_URL ?? `http://127.0.0.1:${BASE + 2}/v1/metrics`,
 };

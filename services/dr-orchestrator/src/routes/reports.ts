@@ -1,10 +1,12 @@
 // Objectives, trends, the business continuity document and the runbooks.
 import { Type } from '@sinclair/typebox';
+import { pageInMemory, PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
+import { objectiveHistoryOf } from '../operations/objective-history.js';
 import { continuityOf, objectivesOf, trendsOf } from '../operations/reports.js';
 import { findRunbook, runbookSummaries, type Runbook } from '../domain/runbooks.js';
-import { IdParams } from './schemas.js';
+import { PolicyParams } from './schemas.js';
 
 const Objective = Type.Object({ targetSeconds: Type.Number(), actualSeconds: Type.Union([Type.Number(), Type.Null()]), breached: Type.Boolean() });
 const Breach = Type.Object({
@@ -14,30 +16,64 @@ const Breach = Type.Object({
   detectedAt: Type.String(),
   resolvedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
+const HistoryPoint = Type.Object({
+  at: Type.String({ format: 'date-time', description: 'When the restore finished' }),
+  verificationId: Type.String(),
+  backupId: Type.String(),
+  kind: Type.Union([Type.Literal('verification'), Type.Literal('drill')]),
+  status: Type.Union([Type.Literal('passed'), Type.Literal('failed')]),
+  rpoSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Verified RPO: data a disaster at that moment would have lost (null when the restore failed)' }),
+  rtoSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Measured restore + verify time' }),
+  rpoTargetSeconds: Type.Number(),
+  rtoTargetSeconds: Type.Number(),
+  rpoMet: Type.Union([Type.Boolean(), Type.Null()]),
+  rtoMet: Type.Union([Type.Boolean(), Type.Null()]),
+});
+const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.String() }, { additionalProperties: true });
 const RunbookSummary = Type.Object({ slug: Type.String(), title: Type.String(), version: Type.Integer(), updated: Type.String(), sha256: Type.String(), href: Type.String() });
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map<string, Runbook> }> = async (app, { pool, runbooks }) => {
   app.get(
-    '/policies/:id/objectives',
+    '/policies/:policyId/objectives',
     {
       schema: {
         tags: ['objectives'],
-        params: IdParams,
+        params: PolicyParams,
         response: { 200: Type.Object({ policyId: Type.String(), lastVerifiedSnapshotAt: Type.Union([Type.String(), Type.Null()]), rpo: Objective, rto: Objective, openBreaches: Type.Array(Breach) }) },
       },
     },
-    async (req) => objectivesOf(pool, req.principal.tenantId, req.params.id),
+    async (req) => objectivesOf(pool, req.principal.tenantId, req.params.policyId),
   );
   app.get(
-    '/policies/:id/trends',
-    { schema: { tags: ['objectives'], params: IdParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
-    async (req) => trendsOf(pool, req.principal.tenantId, req.params.id, req.query.days),
+    '/policies/:policyId/trends',
+    { schema: { tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
+    async (req) => trendsOf(pool, req.principal.tenantId, req.params.policyId, req.query.days),
+  );
+  app.get(
+    '/policies/:policyId/objective-history',
+    {
+      schema: {
+        tags: ['objectives'],
+        summary: 'RPO and RTO of every finished restore (verifications and drills), oldest first, against the targets',
+        params: Type.Object({ policyId: Type.String({ format: 'uuid' }) }),
+        querystring: Type.Object(
+          {
+            days: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'How far back' }),
+            cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' })),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(HistoryPoint), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 404: Problem },
+      },
+    },
+    async (req) => objectiveHistoryOf(pool, req.principal.tenantId, req.params.policyId, req.query),
   );
   app.get('/continuity-document', { schema: { tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await continuityOf(pool, req.principal.tenantId)),
   );
-  app.get('/runbooks', { schema: { tags: ['runbooks'], response: { 200: Type.Array(RunbookSummary) } } }, async () =>
-    runbookSummaries(runbooks),
+  app.get('/runbooks', { schema: { tags: ['runbooks'], querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(RunbookSummary) } } }, async (req) =>
+    pageInMemory(runbookSummaries(runbooks), req.query, (r) => [r.slug], ['asc']),
   );
   app.get(
     '/runbooks/:slug',

@@ -9,11 +9,14 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "firing" | "acknowledged" | "resolved";
                     /** @description name=value, repeatable */
                     label?: string[];
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -28,25 +31,29 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            fingerprint: string;
-                            state: "firing" | "acknowledged" | "resolved";
-                            severity: string;
-                            labels: {
-                                [key: string]: string;
-                            };
-                            annotations: {
-                                [key: string]: string;
-                            };
-                            source: string;
-                            ruleId: string | null;
-                            generatorUrl: string | null;
-                            startsAt: string;
-                            endsAt: string | null;
-                            acknowledgedAt: string | null;
-                            acknowledgedBy: string | null;
-                            resolvedAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -59,7 +66,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}": {
+    "/v1/alerts/{alertId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -71,7 +78,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -115,19 +122,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/history": {
+    "/v1/alerts/{alertId}/history": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** The alert's transitions, oldest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -140,13 +153,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alertId: string;
-                            from: ("firing" | "acknowledged" | "resolved") | (never | null);
-                            to: "firing" | "acknowledged" | "resolved";
-                            actor: string;
-                            note: string | null;
-                            at: string;
-                        }[];
+                            items: {
+                                alertId: string;
+                                from: ("firing" | "acknowledged" | "resolved") | (never | null);
+                                to: "firing" | "acknowledged" | "resolved";
+                                actor: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -166,10 +183,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant's alert transitions, newest first */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -184,13 +205,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alertId: string;
-                            from: ("firing" | "acknowledged" | "resolved") | (never | null);
-                            to: "firing" | "acknowledged" | "resolved";
-                            actor: string;
-                            note: string | null;
-                            at: string;
-                        }[];
+                            items: {
+                                alertId: string;
+                                from: ("firing" | "acknowledged" | "resolved") | (never | null);
+                                to: "firing" | "acknowledged" | "resolved";
+                                actor: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -203,7 +228,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/acknowledge": {
+    "/v1/alerts/{alertId}/acknowledge": {
         parameters: {
             query?: never;
             header?: never;
@@ -217,7 +242,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -265,7 +290,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/resolve": {
+    "/v1/alerts/{alertId}/resolve": {
         parameters: {
             query?: never;
             header?: never;
@@ -279,7 +304,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -344,7 +369,7 @@ export interface paths {
                     from: string;
                     to: string;
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -402,7 +427,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -416,14 +446,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            kind: string;
-                            spec: unknown;
-                            enabled: boolean;
-                            builtin: boolean;
-                            updatedAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                kind: string;
+                                spec: unknown;
+                                enabled: boolean;
+                                builtin: boolean;
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -472,7 +506,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/rules/{id}": {
+    "/v1/rules/{ruleId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -484,7 +518,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -514,7 +548,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -554,7 +588,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -581,9 +615,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Silences, newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -597,15 +637,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            matchers: string[];
-                            startsAt: string;
-                            endsAt: string | null;
-                            untilResolved: boolean;
-                            createdBy: string;
-                            comment: string;
-                            expiredAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                matchers: string[];
+                                startsAt: string;
+                                endsAt: string | null;
+                                untilResolved: boolean;
+                                createdBy: string;
+                                comment: string;
+                                expiredAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -659,7 +703,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/silences/{id}": {
+    "/v1/silences/{silenceId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -674,7 +718,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    silenceId: string;
                 };
                 cookie?: never;
             };
@@ -714,7 +758,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -728,9 +777,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            name: string;
-                            config: unknown;
-                        }[];
+                            items: {
+                                name: string;
+                                config: unknown;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -743,7 +796,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/receivers/{name}": {
+    "/v1/receivers/{receiverName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -756,7 +809,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -797,7 +850,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -817,7 +870,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/receivers/{name}/test": {
+    "/v1/receivers/{receiverName}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -831,7 +884,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -903,7 +956,7 @@ export interface paths {
                     "application/json": {
                         route: components["schemas"]["def-0"];
                         /** @default [] */
-                        inhibit_rules: {
+                        inhibit_rules?: {
                             source_matchers: string[];
                             target_matchers: string[];
                             equal?: string[];
@@ -937,7 +990,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -949,7 +1007,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                steps: {
+                                    afterMinutes: number;
+                                    receiver: string;
+                                }[];
+                                repeat: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -961,7 +1032,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/escalation-policies/{name}": {
+    "/v1/escalation-policies/{policyName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -974,7 +1045,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    policyName: string;
                 };
                 cookie?: never;
             };
@@ -989,7 +1060,7 @@ export interface paths {
                          * @description Extra rounds through the steps
                          * @default 0
                          */
-                        repeat: number;
+                        repeat?: number;
                     };
                 };
             };
@@ -1019,9 +1090,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "queued" | "sending" | "delivered" | "dead";
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -1036,17 +1110,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            receiver: string;
-                            kind: string;
-                            idempotencyKey: string;
-                            state: string;
-                            attempts: number;
-                            lastStatus: number | null;
-                            lastError: string | null;
-                            createdAt: string;
-                            deliveredAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                receiver: string;
+                                kind: string;
+                                idempotencyKey: string;
+                                state: string;
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                deliveredAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };

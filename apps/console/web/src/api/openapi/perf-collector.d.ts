@@ -49,6 +49,13 @@ export interface paths {
                                 penalty: number;
                                 detail: string;
                             }[];
+                            /** @description Every check behind the score (on a fresh score; history rows carry components only) */
+                            checks?: {
+                                name: string;
+                                /** @description skipped: nothing to examine (detail says why); never counted as passed */
+                                outcome: "passed" | "failed" | "skipped";
+                                detail: string;
+                            }[];
                             scoredAt: string;
                         };
                     };
@@ -68,9 +75,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Score history, newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     databaseId: string;
@@ -86,15 +99,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            score: number;
-                            status: string;
-                            components: {
-                                name: string;
-                                penalty: number;
-                                detail: string;
+                            items: {
+                                score: number;
+                                status: string;
+                                components: {
+                                    name: string;
+                                    penalty: number;
+                                    detail: string;
+                                }[];
+                                /** @description Every check behind the score (on a fresh score; history rows carry components only) */
+                                checks?: {
+                                    name: string;
+                                    /** @description skipped: nothing to examine (detail says why); never counted as passed */
+                                    outcome: "passed" | "failed" | "skipped";
+                                    detail: string;
+                                }[];
+                                scoredAt: string;
                             }[];
-                            scoredAt: string;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -139,6 +163,13 @@ export interface paths {
                                 penalty: number;
                                 detail: string;
                             }[];
+                            /** @description Every check behind the score (on a fresh score; history rows carry components only) */
+                            checks?: {
+                                name: string;
+                                /** @description skipped: nothing to examine (detail says why); never counted as passed */
+                                outcome: "passed" | "failed" | "skipped";
+                                detail: string;
+                            }[];
                             scoredAt: string;
                         };
                     };
@@ -162,7 +193,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -176,20 +212,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            /** @description Connection string with the password masked */
-                            connection: string;
-                            intervalSeconds: number;
-                            diskLimitBytes: number | null;
-                            /** @description pending | ok | degraded (no pg_stat_statements) | unreachable | timeout | error */
-                            status: string;
-                            statusDetail: string;
-                            serverVersion: number | null;
-                            lastAttemptAt: string | null;
-                            lastSuccessAt: string | null;
-                            createdAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description Connection string with the password masked */
+                                connection: string;
+                                intervalSeconds: number;
+                                diskLimitBytes: number | null;
+                                /** @description pending | ok | degraded (no pg_stat_statements) | unreachable | timeout | error */
+                                status: string;
+                                statusDetail: string;
+                                serverVersion: number | null;
+                                lastAttemptAt: string | null;
+                                lastSuccessAt: string | null;
+                                createdAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -417,9 +457,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    order: "total" | "mean";
-                    limit: number;
+                query?: {
+                    order?: "total" | "mean";
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -436,18 +479,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            queryId: string;
-                            query: string;
-                            calls: number;
-                            totalMs: number;
-                            meanMs: number;
-                            severity: string;
-                            plan: {
-                                [key: string]: unknown;
-                            } | null;
-                            planError?: string;
-                            detectedAt: string;
-                        }[];
+                            items: {
+                                queryId: string;
+                                query: string;
+                                calls: number;
+                                totalMs: number;
+                                meanMs: number;
+                                severity: string;
+                                plan: {
+                                    [key: string]: unknown;
+                                } | null;
+                                planError?: string;
+                                detectedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -470,10 +517,13 @@ export interface paths {
         /** Top-N normalised statements by total or mean time over the last hours */
         get: {
             parameters: {
-                query: {
-                    order: "total" | "mean";
-                    limit: number;
-                    hours: number;
+                query?: {
+                    order?: "total" | "mean";
+                    hours?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -490,12 +540,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            queryId: string;
-                            query: string | null;
-                            calls: number;
-                            totalMs: number;
-                            meanMs: number;
-                        }[];
+                            items: {
+                                queryId: string;
+                                query: string | null;
+                                calls: number;
+                                totalMs: number;
+                                meanMs: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -517,7 +571,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     databaseId: string;
@@ -533,21 +592,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description unused_index | duplicate_index | invalid_index | missing_index */
-                            kind: string;
-                            table: string;
-                            index?: string;
-                            statement: string;
-                            detail: string;
-                            savingPct?: number;
-                            queries: {
-                                queryId: string;
-                                query: string;
-                                costBefore?: number;
-                                costAfter?: number;
+                            items: {
+                                /** @description unused_index | duplicate_index | invalid_index | missing_index */
+                                kind: string;
+                                table: string;
+                                index?: string;
+                                statement: string;
+                                detail: string;
+                                savingPct?: number;
+                                queries: {
+                                    queryId: string;
+                                    query: string;
+                                    costBefore?: number;
+                                    costAfter?: number;
+                                }[];
+                                createdAt: string;
                             }[];
-                            createdAt: string;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -570,8 +633,8 @@ export interface paths {
         /** One metric over time: raw samples up to 48 hours, hourly rollups beyond */
         get: {
             parameters: {
-                query: {
-                    hours: number;
+                query?: {
+                    hours?: number;
                 };
                 header?: never;
                 path: {
@@ -609,8 +672,8 @@ export interface paths {
         /** Scalability report with growth trends and days until limits */
         get: {
             parameters: {
-                query: {
-                    days: number;
+                query?: {
+                    days?: number;
                 };
                 header?: never;
                 path: {
@@ -647,8 +710,12 @@ export interface paths {
         /** Applied changes with mean query time and health score before and after */
         get: {
             parameters: {
-                query: {
-                    windowHours: number;
+                query?: {
+                    windowHours?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -665,21 +732,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            kind: string;
-                            description: string;
-                            appliedAt: string;
-                            score: {
-                                before: number | null;
-                                after: number | null;
-                            };
-                            queries: {
-                                queryId: string;
-                                query: string | null;
-                                meanMsBefore: number | null;
-                                meanMsAfter: number | null;
+                            items: {
+                                id: string;
+                                kind: string;
+                                description: string;
+                                appliedAt: string;
+                                score: {
+                                    before: number | null;
+                                    after: number | null;
+                                };
+                                queries: {
+                                    queryId: string;
+                                    query: string | null;
+                                    meanMsBefore: number | null;
+                                    meanMsAfter: number | null;
+                                }[];
                             }[];
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -736,7 +807,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -750,16 +826,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            service: string;
-                            at: string;
-                            requests: number;
-                            errors: number;
-                            errorRate: number;
-                            /** @description Requests per second over the exported window */
-                            throughput: number;
-                            latencyMeanMs: number | null;
-                            latencyP95Ms: number | null;
-                        }[];
+                            items: {
+                                service: string;
+                                at: string;
+                                requests: number;
+                                errors: number;
+                                errorRate: number;
+                                /** @description Requests per second over the exported window */
+                                throughput: number;
+                                latencyMeanMs: number | null;
+                                latencyP95Ms: number | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -781,8 +861,8 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    hours: number;
+                query?: {
+                    hours?: number;
                 };
                 header?: never;
                 path: {
@@ -851,7 +931,12 @@ export interface paths {
         /** Latest health check of each Vigil service (platform-wide, admin only) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -865,14 +950,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            service: string;
-                            url: string;
-                            ok: boolean;
-                            httpStatus: number | null;
-                            latencyMs: number | null;
-                            detail: string;
-                            checkedAt: string;
-                        }[];
+                            items: {
+                                service: string;
+                                url: string;
+                                ok: boolean;
+                                httpStatus: number | null;
+                                latencyMs: number | null;
+                                detail: string;
+                                checkedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
