@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie';
 import { createServiceApp } from '@vigil/service-kit';
 import { serviceInstances } from './clients/service-instances.js';
 import { SignInLimiter } from './clients/signin-limiter.js';
+import { addReportDeliveriesJob } from './jobs/report-deliveries.js';
 import type { Config } from './config.js';
 import { bootstrapAdmin } from './operations/bootstrap-admin.js';
 import { seedDone, seedSelf } from './operations/self-seed.js';
@@ -17,6 +18,7 @@ import { frontDoorRoutes } from './routes/front-door.js';
 import { healthRoutes } from './routes/health.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { savedViewRoutes } from './routes/saved-views.js';
+import { reportRoutes } from './routes/reports.js';
 import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
@@ -99,6 +101,7 @@ export async function buildApp(config: Config) {
       if (purged.droppedPartitions.length || purged.deletedRows) log.info(purged, 'event history: expired days dropped');
     },
   });
+  addReportDeliveriesJob(app.infra.scheduler, deps);
 
   await app.register(cookie);
   registerSecurityHeaders(app);
@@ -113,6 +116,7 @@ export async function buildApp(config: Config) {
   await app.register(preferenceRoutes, { deps });
   await app.register(savedViewRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(reportRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(streamRoutes, { deps, hub });
   await app.register(historyRoutes, { deps });

@@ -42,6 +42,13 @@ export const ConfigSchema = {
   CONSOLE_SELF_DSN_FILE: Type.String({ default: path.join(ROOT, '.data', 'vigil-sentry-dsn'), description: 'Where the seed writes the "vigil" project DSN for the services' }),
   CONSOLE_SELF_BACKUP_DIR: Type.String({ default: path.join(ROOT, '.data', 'backups'), pattern: '^/', description: "Backup folder of the seeded DR policy for Vigil's own database" }),
   CONSOLE_STREAM_HEARTBEAT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 300_000 }),
+  CONSOLE_CHROMIUM_PATH: Type.String({ default: '/usr/bin/chromium', pattern: '^/', description: 'Chromium the console drives (playwright-core) to print reports as PDF' }),
+  CONSOLE_RENDER_BASE_URL: Type.String({
+    default: '',
+    pattern: '^(https?://.*)?$',
+    description: "Where the console's own Chromium reaches this console to print a report; empty = http://127.0.0.1:<listening port>",
+  }),
+  CONSOLE_REPORT_SCHEDULE_MS: Type.Integer({ default: 60_000, minimum: 1000, description: 'How often due report schedules are looked for' }),
   CONSOLE_STREAM_REPLAY: Type.Integer({ default: 1000, minimum: 0, maximum: 100_000, description: 'Events kept per tenant for Last-Event-ID' }),
   CONSOLE_HISTORY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 366, description: 'Days the event history (the incident timeline) keeps' }),
   CONSOLE_HISTORY_PURGE_EVERY_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, description: 'How often the history retention task runs' }),

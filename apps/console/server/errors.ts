@@ -26,3 +26,9 @@ export const incidentTransition = (from: string, to: string) =>
 export const ownerNotMember = (id: string) => badRequest('CONSOLE_INCIDENT_OWNER_INVALID', `ownerId: ${id} is not an enabled member of this tenant`);
 export const savedViewNotFound = (id: string) => notFound('CONSOLE_SAVED_VIEW_NOT_FOUND', `viewId: you have no saved view ${id}`);
 export const keyNameReserved = (name: string) => badRequest('CONSOLE_KEY_NAME_RESERVED', `name "${name}" is reserved for the console's own keys (the services trust it to name the person acting)`, { field: 'name' });
+export const periodInvalid = (detail: string) => badRequest('CONSOLE_REPORT_PERIOD_INVALID', detail);
+export const renderTokenInvalid = () => new AppError(401, 'CONSOLE_RENDER_TOKEN_INVALID', 'x-render-token: missing, expired or already used');
+export const scheduleInvalid = (detail: string) => badRequest('CONSOLE_SCHEDULE_INVALID', detail);
+export const scheduleNotFound = (id: string) => notFound('CONSOLE_SCHEDULE_NOT_FOUND', `scheduleId: no report schedule ${id} in this tenant`);
+export const reportSourceUnavailable = (detail: string) => new AppError(502, 'CONSOLE_REPORT_SOURCE_UNAVAILABLE', `a service the report reads from did not answer: ${detail}`);
+export const pdfRenderFailed = (detail: string) => new AppError(503, 'CONSOLE_PDF_RENDER_FAILED', `the PDF could not be rendered: ${detail}`);

@@ -13,6 +13,7 @@ import type { AlertingDeps, DispatchDeps } from './operations/deps.js';
 import type { Lifecycle } from './operations/lifecycle.js';
 import { RoutingCache } from './operations/routing-cache.js';
 import { installBuiltinRules } from './operations/rules.js';
+import { alertPeriodRoutes } from './routes/alert-period.js';
 import { alertRoutes } from './routes/alerts.js';
 import { alertmanagerRoutes } from './routes/alertmanager.js';
 import { eventRoutes } from './routes/ingest.js';
@@ -52,6 +53,7 @@ export async function buildApp(config: Config) {
 
   // Routes.
   await app.register(alertRoutes, { prefix: '/v1', deps });
+  await app.register(alertPeriodRoutes, { prefix: '/v1', deps });
   await app.register(ruleRoutes, { prefix: '/v1', deps });
   await app.register(silenceRoutes, { prefix: '/v1', deps });
   await app.register(notifyConfigRoutes, { prefix: '/v1', deps });

@@ -9,6 +9,7 @@ export const routingInvalid = (detail: string) => badRequest('ALERTING_ROUTING_I
 export const receiverInvalid = (detail: string) => badRequest('ALERTING_RECEIVER_INVALID', detail);
 export const silenceInvalid = (detail: string, field?: string) => badRequest('ALERTING_SILENCE_INVALID', detail, field ? { field } : undefined);
 export const silenceExpired = (id: string) => conflict('ALERTING_SILENCE_EXPIRED', `silence ${id} has expired and cannot be edited; create a new one`);
+export const periodInvalid = (detail: string) => badRequest('ALERTING_PERIOD_INVALID', detail);
 export const alertNotFound = (id: string) => notFound('ALERTING_ALERT_NOT_FOUND', `no alert ${id}`);
 export const ruleNotFound = (id: string) => notFound('ALERTING_RULE_NOT_FOUND', `no rule ${id}`);
 export const receiverNotFound = (name: string) => notFound('ALERTING_RECEIVER_NOT_FOUND', `no receiver ${name}`);

@@ -10,6 +10,7 @@ import { errorsRoutes } from '../routes/errors/routes';
 import { incidentsRoutes } from '../routes/incidents/routes';
 import { privacyRoutes } from '../routes/privacy/routes';
 import { recoveryRoutes } from '../routes/recovery/routes';
+import { reportsPublicRoutes, reportsRoutes } from '../routes/reports/routes';
 import { appRoute, int, localPath, rootRoute, str } from './app-route';
 import { sessionQuery } from './session';
 
@@ -77,7 +78,8 @@ export const settingsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   changePasswordRoute,
-  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes, ...incidentsRoutes]),
+  ...reportsPublicRoutes,
+  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes, ...incidentsRoutes, ...reportsRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

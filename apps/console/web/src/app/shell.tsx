@@ -12,7 +12,7 @@ import { PreferencesEffect } from './preferences';
 import { sessionQuery, setSession } from './session';
 
 /** Areas in the nav. Later issues add incidents and reports, and grow the others. */
-const NAV: { to: '/' | '/alerts' | '/incidents' | '/errors' | '/database' | '/recovery' | '/privacy' | '/settings'; label: string }[] = [
+const NAV: { to: '/' | '/alerts' | '/incidents' | '/errors' | '/database' | '/recovery' | '/privacy' | '/reports' | '/settings'; label: string }[] = [
   { to: '/', label: 'Overview' },
   { to: '/alerts', label: 'Alerts' },
   { to: '/incidents', label: 'Incidents' },
@@ -20,6 +20,7 @@ const NAV: { to: '/' | '/alerts' | '/incidents' | '/errors' | '/database' | '/re
   { to: '/database', label: 'Database' },
   { to: '/recovery', label: 'Recovery' },
   { to: '/privacy', label: 'Privacy' },
+  { to: '/reports', label: 'Reports' },
   { to: '/settings', label: 'Settings' },
 ];
 

@@ -588,6 +588,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alert-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts open at any moment of a period, with their acknowledgement and resolution times
+         * @description Started before `to` and not resolved before `from`, oldest first; keyset-paginated. 400 ALERTING_PERIOD_INVALID when from is not before to, the span exceeds 366 days or the cursor is foreign.
+         */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rules": {
         parameters: {
             query?: never;
