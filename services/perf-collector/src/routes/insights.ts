@@ -22,6 +22,7 @@ const SlowQuery = Type.Object({
   detectedAt: Type.String(),
 });
 const Recommendation = Type.Object({
+  id: Type.String({ description: 'Stable until the next advisor cycle replaces the advice' }),
   kind: Type.String({ description: 'unused_index | duplicate_index | invalid_index | missing_index' }),
   table: Type.String(),
   index: Type.Optional(Type.String()),
@@ -29,6 +30,16 @@ const Recommendation = Type.Object({
   detail: Type.String(),
   savingPct: Type.Optional(Type.Number()),
   queries: Type.Array(Type.Object({ queryId: Type.String(), query: Type.String(), costBefore: Type.Optional(Type.Number()), costAfter: Type.Optional(Type.Number()) })),
+  writeOverhead: Type.Optional(
+    Type.Object(
+      {
+        indexBytes: Type.Number({ description: "hypopg's estimate of the new index's size" }),
+        tableWrites: Type.Number({ description: 'Rows written in the table since statistics were reset; each would also update the index' }),
+        tableRows: Type.Number(),
+      },
+      { description: 'What a new index costs on writes (missing_index only)' },
+    ),
+  ),
   createdAt: Type.String(),
 });
 
@@ -115,8 +126,19 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
               kind: Type.String(),
               description: Type.String(),
               appliedAt: Type.String(),
+              source: Type.Union([Type.Literal('advice'), Type.Literal('manual')], { description: 'advice: marked applied from index advice and re-measured by the service' }),
+              measuredAt: Type.Union([Type.String(), Type.Null()]),
               score: Type.Object({ before: Nullable(Type.Number()), after: Nullable(Type.Number()) }),
-              queries: Type.Array(Type.Object({ queryId: Type.String(), query: Type.Union([Type.String(), Type.Null()]), meanMsBefore: Nullable(Type.Number()), meanMsAfter: Nullable(Type.Number()) })),
+              queries: Type.Array(
+                Type.Object({
+                  queryId: Type.String(),
+                  query: Type.Union([Type.String(), Type.Null()]),
+                  meanMsBefore: Nullable(Type.Number()),
+                  meanMsAfter: Nullable(Type.Number({ description: 'From the intervals collected after the change; null until one is' })),
+                  costBefore: Nullable(Type.Number({ description: 'Plan cost before (advice only)' })),
+                  costAfter: Nullable(Type.Number({ description: 'Plan cost re-measured by the service after the change (advice only)' })),
+                }),
+              ),
             }),
           ),
         },
