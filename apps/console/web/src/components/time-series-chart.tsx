@@ -14,7 +14,23 @@ export interface Point {
 
 const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
-export function TimeSeriesChart({ points, label, height = 180, yRange }: { points: Point[]; label: string; height?: number; yRange?: [number, number] }) {
+export function TimeSeriesChart({
+  points,
+  label,
+  height = 180,
+  yRange,
+  forecast,
+  format,
+}: {
+  points: Point[];
+  label: string;
+  height?: number;
+  yRange?: [number, number];
+  /** A projection drawn dashed after the measured points (e.g. a size trend up to its limit). */
+  forecast?: Point[];
+  /** Labels of the y axis (bytes, ms, %). */
+  format?: (v: number) => string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const zone = useTimezone();
   useEffect(() => {
@@ -40,18 +56,29 @@ export function TimeSeriesChart({ points, label, height = 180, yRange }: { point
             return splits.map((s) => f.format(new Date(s * 1000)));
           },
         },
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 40 },
+        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: format ? 64 : 40, ...(format ? { values: (_u: uPlot, splits: number[]) => splits.map(format) } : {}) },
       ],
-      series: [{}, { label, stroke: cssVar('--accent'), width: 2, points: { show: points.length < 40 } }],
+      series: [
+        {},
+        { label, stroke: cssVar('--accent'), width: 2, points: { show: points.length < 40 } },
+        ...(forecast?.length ? [{ label: `${label} forecast`, stroke: cssVar('--warning'), width: 2, dash: [6, 4], points: { show: false } }] : []),
+      ],
     };
-    const chart = new uPlot(opts, [points.map((p) => p.t / 1000), points.map((p) => p.v)], el);
+    // Measured and forecast points share one x axis: each series is null where it has no point.
+    const xs = [...new Set([...points, ...(forecast ?? [])].map((p) => p.t / 1000))].sort((a, b) => a - b);
+    const at = (list: Point[]) => {
+      const m = new Map(list.map((p) => [p.t / 1000, p.v]));
+      return xs.map((x) => m.get(x) ?? null);
+    };
+    const data: uPlot.AlignedData = forecast?.length ? [xs, at(points), at(forecast)] : [points.map((p) => p.t / 1000), points.map((p) => p.v)];
+    const chart = new uPlot(opts, data, el);
     const resize = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       chart.destroy();
     };
-  }, [points, label, height, yRange, zone]);
+  }, [points, label, height, yRange, zone, forecast, format]);
   if (points.length < 2) return <p className="muted">Not enough points for a chart yet.</p>;
   return <div ref={box} className="chart" aria-hidden="true" />;
 }
