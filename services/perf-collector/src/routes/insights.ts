@@ -78,6 +78,13 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
         summary: 'One metric over time: raw samples up to 48 hours, hourly rollups beyond',
         params: Type.Object({ ...DatabaseParams.properties, metric: Type.String({ pattern: '^[a-z_]{1,64}$' }) }),
         querystring: Type.Object({ hours: Hours }),
+        response: {
+          200: Type.Object({
+            metric: Type.String(),
+            resolution: Type.Union([Type.Literal('raw'), Type.Literal('hourly')]),
+            points: Type.Array(Type.Object({ at: Type.String(), value: Type.Number(), min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()) })),
+          }),
+        },
       },
     },
     async (req) => series(pool, req.principal.tenantId, req.params.databaseId, req.params.metric, req.query.hours),
@@ -85,7 +92,21 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
 
   app.get(
     '/databases/:databaseId/capacity',
-    { schema: { tags: ['capacity'], summary: 'Scalability report with growth trends and days until limits', params: DatabaseParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 400, default: 30 }) }) } },
+    { schema: { tags: ['capacity'], summary: 'Scalability report with growth trends and days until limits', params: DatabaseParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 400, default: 30 }) }),
+        response: {
+          200: Type.Object({
+            databaseId: Type.String(),
+            name: Type.String(),
+            days: Type.Integer(),
+            database: Type.Object({ sizeBytes: Type.Union([Type.Number(), Type.Null()]), growthBytesPerDay: Type.Union([Type.Number(), Type.Null()]), diskLimitBytes: Type.Union([Type.Number(), Type.Null()]), daysUntilDiskFull: Type.Union([Type.Number(), Type.Null()]) }),
+            connections: Type.Object({ current: Type.Union([Type.Number(), Type.Null()]), max: Type.Union([Type.Number(), Type.Null()]), growthPerDay: Type.Union([Type.Number(), Type.Null()]), daysUntilLimit: Type.Union([Type.Number(), Type.Null()]) }),
+            qps: Type.Object({ current: Type.Union([Type.Number(), Type.Null()]), growthPerDay: Type.Union([Type.Number(), Type.Null()]) }),
+            tables: Type.Array(Type.Object({ table: Type.String(), bytes: Type.Number(), growthBytesPerDay: Type.Number() })),
+            notes: Type.Array(Type.String()),
+          }),
+        },
+      },
+    },
     async (req) => capacity(pool, req.principal.tenantId, req.params.databaseId, req.query.days),
   );
 

@@ -50,6 +50,8 @@ export function TimeSeriesChart({
           stroke: text,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
+          // Room for a 24-hour time label between ticks, so narrow charts do not run them together.
+          space: 72,
           // uPlot's own labels are 12-hour; the console's times are 24-hour in the chosen timezone.
           values: (_u, splits, _axis, _space, increment) => {
             const f = axisTimeFormat(zone, increment);

@@ -14,8 +14,9 @@ import './database.css';
 
 const HOURS = 24;
 const msAxis = (v: number) => ms(v);
-const rps = (v: number) => `${v.toFixed(1)}/s`;
-const ratio = (v: number) => pct(v * 100);
+const rps = (v: number) => `${v < 1 ? v.toFixed(2) : v.toFixed(1)}/s`;
+const RATE_RANGE: [number, number] = [0, 1];
+const ratio = (v: number) => pct(v * 100, 2);
 const isVigil = (service: string) => /^vigil[-_]|^(perf-collector|alerting|gdpr|error-ingest|dr-orchestrator|console)$/.test(service);
 
 function errorLevel(rate: number): string {
@@ -70,7 +71,7 @@ function ServiceDetail({ service }: { service: string }) {
             </div>
             <div>
               <h3>Error rate</h3>
-              <TimeSeriesChart points={series((s) => s.errorRate)} label="Error rate" height={140} format={ratio} />
+              <TimeSeriesChart points={series((s) => s.errorRate)} label="Error rate" height={140} format={ratio} yRange={RATE_RANGE} />
             </div>
           </div>
           <table className="compact">

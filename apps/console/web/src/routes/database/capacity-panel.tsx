@@ -8,7 +8,8 @@ import { bytes, count, days } from './format';
 import { capacityQuery, seriesQuery } from './queries';
 
 const DAY = 86_400_000;
-const HOURS = 24 * 30;
+/** Raw samples (the service serves raw up to 48 h, hourly means beyond). */
+const HOURS = 48;
 const bytesAxis = (v: number) => bytes(v);
 
 /** The trend drawn forward as far as the measured points reach back (at most 30 days), stopping at the limit. */

@@ -33,16 +33,18 @@ function TargetRow({ t, onRemove }: { t: Target; onRemove: (t: Target) => void }
         <div className="muted small">every {t.intervalSeconds} s{t.serverVersion ? ` · PostgreSQL ${Math.floor(t.serverVersion / 10000)}` : ''}</div>
       </td>
       <td>
-        <span className={`score ${scoreLevel(latest?.score)}`} aria-label={latest ? `health score ${latest.score} of 100` : 'no health score yet'}>
+        <span className={`score ${scoreLevel(latest?.score)}`} role="img" aria-label={latest ? `health score ${latest.score} of 100` : 'no health score yet'}>
           {latest ? latest.score : '–'}
         </span>
       </td>
       <td>{error ? <span className="muted">no scores</span> : <Sparkline points={week} from={since} to={now} label={`${t.name}: health over 7 days, ${week.length} scores`} />}</td>
       <td>
         {failing.length ? (
-          <ul className="plain">
+          <ul className="plain warnings">
             {failing.slice(0, 3).map((c) => (
-              <li key={c.name}>{'title' in c ? c.title : c.name}</li>
+              <li key={c.name}>
+                <span className="badge warning">{'title' in c ? c.title : c.name}</span>
+              </li>
             ))}
           </ul>
         ) : latest ? (

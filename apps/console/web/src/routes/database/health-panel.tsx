@@ -12,7 +12,8 @@ const LEVEL_LABEL: Record<Check['level'], string> = { ok: 'Pass', warning: 'Warn
 
 function threshold(c: Check): string {
   const op = c.direction === 'above' ? (c.warn === 0 ? '>' : '≥') : '<';
-  const v = (x: number) => checkValue(x, c.unit);
+  // Thresholds in the check's own unit, as they are configured (1,000 ms, not 1 s).
+  const v = (x: number) => (c.unit === 'ms' ? `${count(x)} ms` : checkValue(x, c.unit));
   const warn = `warns ${op} ${v(c.warn)}`;
   return c.crit === null ? warn : `${warn}, critical ${op} ${v(c.crit)}`;
 }

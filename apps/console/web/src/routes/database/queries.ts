@@ -10,7 +10,7 @@ const db = (databaseId: string): Path<string> => ({ params: { path: { databaseId
 const items = <T>(v: T[] | { items: T[] }): T[] => (Array.isArray(v) ? v : v.items);
 
 export const targetsQuery = queryOptions({
-  queryKey: ['perf', 'databases'],
+  queryKey: ['perf', 'databases', 'list'],
   queryFn: async () => items(await unwrap(perf.GET('/v1/databases'))),
 });
 export type Target = Awaited<ReturnType<NonNullable<typeof targetsQuery.queryFn>>>[number];
@@ -21,10 +21,13 @@ export const targetQuery = (id: string) =>
     queryFn: () => unwrap(perf.GET('/v1/databases/{databaseId}', db(id))),
   });
 
-/** The latest scores of a database (newest first; up to 100, about a week at the default interval). */
+/**
+ * The latest scores of a database with their checks (newest first; up to 100). Under 'databases', so
+ * the stream's HealthScored invalidation refetches them whole (the event carries no checks).
+ */
 export const scoresQuery = (id: string) =>
   queryOptions({
-    queryKey: ['perf', 'health', id],
+    queryKey: ['perf', 'databases', id, 'scores'],
     queryFn: async () => items(await unwrap(perf.GET('/v1/databases/{databaseId}/health', db(id)))),
   });
 export type Score = Awaited<ReturnType<NonNullable<ReturnType<typeof scoresQuery>['queryFn']>>>[number];

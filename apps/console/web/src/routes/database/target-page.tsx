@@ -92,7 +92,7 @@ export function TargetPage() {
         <Link to="/database">Databases</Link> <span aria-hidden="true">/</span> {t.name}
       </p>
       <div className="target-head panel">
-        <div className={`score big ${scoreLevel(latest?.score)}`} aria-label={latest ? `health score ${latest.score} of 100` : 'no health score yet'}>
+        <div className={`score big ${scoreLevel(latest?.score)}`} role="img" aria-label={latest ? `health score ${latest.score} of 100` : 'no health score yet'}>
           {latest?.score ?? '–'}
         </div>
         <div className="grow">
