@@ -17,7 +17,7 @@ const CLEANUP: { kind: string; title: string; why: string }[] = [
   { kind: 'unused_index', title: 'Unused indexes', why: 'Never scanned since statistics were reset. They cost space and slow every write; check replicas before dropping.' },
 ];
 
-function MarkApplied({ id, rec }: { id: string; rec: Recommendation }) {
+function MarkApplied({ id, rec, hint = true }: { id: string; rec: Recommendation; hint?: boolean }) {
   const client = useQueryClient();
   const apply = useMutation({
     mutationFn: () => applyRecommendation(id, rec.id),
@@ -25,12 +25,10 @@ function MarkApplied({ id, rec }: { id: string; rec: Recommendation }) {
   });
   return (
     <div className="apply">
-      <button type="button" onClick={() => apply.mutate()} disabled={apply.isPending} aria-describedby={`apply-hint-${rec.id}`}>
+      <button type="button" onClick={() => apply.mutate()} disabled={apply.isPending}>
         {apply.isPending ? 'Checking…' : 'Mark as applied'}
       </button>
-      <span id={`apply-hint-${rec.id}`} className="muted small">
-        Run the statement first; Vigil checks it on the database and measures again.
-      </span>
+      {hint ? <span className="muted small">Run the statement first; Vigil checks it on the database and measures again.</span> : null}
       <ProblemMessage error={apply.error} title="Not recorded" />
     </div>
   );
@@ -108,7 +106,7 @@ function Cleanup({ id, recs }: { id: string; recs: Recommendation[] }) {
                 {c.title} <span className="count">{list.length}</span>
               </h2>
             </header>
-            <p className="muted small">{c.why}</p>
+            <p className="muted small">{c.why} Mark one as applied once dropped: Vigil checks that it is gone.</p>
             {list.length ? (
               list.map((r) => (
                 <article key={r.id} className="advice-card compact" data-kind={r.kind} aria-label={`${c.title}: ${r.index}`}>
@@ -121,7 +119,7 @@ function Cleanup({ id, recs }: { id: string; recs: Recommendation[] }) {
                     <code className="mono">{r.statement}</code>
                     <CopyButton text={r.statement} label="Copy statement" />
                   </div>
-                  <MarkApplied id={id} rec={r} />
+                  <MarkApplied id={id} rec={r} hint={false} />
                 </article>
               ))
             ) : (
@@ -139,8 +137,7 @@ function delta(before: number | null, after: number | null, format: (v: number) 
   const change = before && after !== null ? Math.round((1 - after / before) * 100) : null;
   return (
     <>
-      {before === null ? '–' : format(before)} <span aria-hidden="true">→</span>
-      <span className="visually-hidden"> to </span> {after === null ? <span className="muted">not yet measured</span> : format(after)}
+      {before === null ? '–' : format(before)} → {after === null ? <span className="muted">not yet measured</span> : format(after)}
       {change !== null && change > 0 ? <span className="badge ok">−{change} %</span> : null}
     </>
   );
