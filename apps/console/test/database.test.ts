@@ -95,6 +95,9 @@ describe('scenario 1: a throwaway target with a missing index', () => {
     await collectNow(page);
     await runWorkload(target, 'shop', { customerQueries: 30, slow: false });
     await collectNow(page);
+    // A second interval, so the statements have a trend and the charts a line.
+    await runWorkload(target, 'shop', { customerQueries: 15, slow: false });
+    await collectNow(page);
 
     const current = await api<{ score: number; checks: { name: string; outcome: string; value: number | null }[] }>(`/v1/databases/${targetId}/health/current`);
     expect(current.score).toBeLessThan(100);

@@ -202,7 +202,7 @@ export function DatabasesPage() {
         onConfirm={() => removing && remove.mutate(removing)}
         onCancel={() => setRemoving(undefined)}
       >
-        <p>Vigil stops collecting it and deletes its sealed connection string with its collected history, scores and advice.</p>
+        <p>Vigil stops collecting it and deletes its sealed connection string, its collected metrics and statements, its advice and optimization history. Its health scores stay, for reports.</p>
         <ProblemMessage error={remove.error} title="Not removed" />
       </ConfirmDialog>
     </>
