@@ -1,6 +1,6 @@
 // A time series drawn with uPlot (canvas), in the theme's colours and the user's timezone. The canvas is
 // decorative for assistive tech: callers put the same numbers in text or a table next to it.
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTimezone } from '../app/preferences';
@@ -10,6 +10,23 @@ export interface Point {
   /** ms epoch */
   t: number;
   v: number;
+}
+
+/** Changes when the theme does (the OS scheme, or the data-theme the user picks): the canvas is redrawn in its colours. */
+function useThemeVersion(): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1);
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', bump);
+    const attr = new MutationObserver(bump);
+    attr.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => {
+      scheme.removeEventListener('change', bump);
+      attr.disconnect();
+    };
+  }, []);
+  return version;
 }
 
 const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -33,6 +50,7 @@ export function TimeSeriesChart({
 }) {
   const box = useRef<HTMLDivElement>(null);
   const zone = useTimezone();
+  const theme = useThemeVersion();
   useEffect(() => {
     const el = box.current;
     if (!el || points.length < 2) return;
@@ -58,7 +76,7 @@ export function TimeSeriesChart({
             return splits.map((s) => f.format(new Date(s * 1000)));
           },
         },
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: format ? 64 : 40, ...(format ? { values: (_u: uPlot, splits: number[]) => splits.map(format) } : {}) },
+        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: format ? 80 : 40, ...(format ? { values: (_u: uPlot, splits: number[]) => splits.map(format) } : {}) },
       ],
       series: [
         {},
@@ -80,7 +98,7 @@ export function TimeSeriesChart({
       resize.disconnect();
       chart.destroy();
     };
-  }, [points, label, height, yRange, zone, forecast, format]);
+  }, [points, label, height, yRange, zone, forecast, format, theme]);
   if (points.length < 2) return <p className="muted">Not enough points for a chart yet.</p>;
   return <div ref={box} className="chart" aria-hidden="true" />;
 }

@@ -116,6 +116,10 @@ export function ApmPage() {
         <h1>Database</h1>
       </div>
       <AreaTabs current="apm" />
+      <p className="muted small intro">
+        Per service, from the OTLP metrics perf-collector receives (Vigil's own services included): the latest export's duration histograms, with
+        percentiles interpolated inside their buckets; errors are 5xx responses or points carrying error.type.
+      </p>
       <ProblemMessage error={error} title="Could not load services" />
       {isPending ? <Loading /> : null}
       {data && !data.length ? (
