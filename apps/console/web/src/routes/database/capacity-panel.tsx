@@ -12,12 +12,12 @@ const DAY = 86_400_000;
 const HOURS = 48;
 const bytesAxis = (v: number) => bytes(v);
 
-/** The trend drawn forward as far as the measured points reach back (at most 30 days), stopping at the limit. */
+/** The trend drawn forward as far as the measured points reach back (a minute to 30 days), stopping at the limit. */
 function forecastPoints(points: Point[], perDay: number | null, limit: number | null): Point[] {
   const last = points.at(-1);
   const first = points[0];
   if (!last || !first || perDay === null) return [];
-  const span = Math.min(30 * DAY, Math.max(last.t - first.t, 3_600_000));
+  const span = Math.min(30 * DAY, Math.max(last.t - first.t, 60_000));
   let end = last.t + span;
   if (limit !== null && perDay > 0) end = Math.min(end, last.t + ((limit - last.v) / perDay) * DAY);
   return [last, { t: end, v: last.v + (perDay * (end - last.t)) / DAY }];

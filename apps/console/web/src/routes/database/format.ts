@@ -30,7 +30,12 @@ export const pct = (v: number | null | undefined, digits = 1): string =>
 
 export const cost = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : n1.format(v));
 
-export const days = (v: number | null | undefined): string => (v === null || v === undefined ? 'not forecast' : v < 1 ? 'under a day' : `${n0.format(v)} days`);
+export function days(v: number | null | undefined): string {
+  if (v === null || v === undefined) return 'not forecast';
+  if (v >= 1) return `${n0.format(v)} day${Math.round(v) === 1 ? '' : 's'}`;
+  const h = Math.max(1, Math.round(v * 24));
+  return `${h} hour${h === 1 ? '' : 's'}`;
+}
 
 /** A check's value in its unit. */
 export function checkValue(value: number | null, unit: string): string {
