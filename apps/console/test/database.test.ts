@@ -228,8 +228,11 @@ describe('scenario 7: every database screen passes axe, with screenshots', () =>
     await screen(page, 'database-not-found');
   }, 120_000);
 
-  it('removes the target after a confirmation', async () => {
+  it('the overview tile’s link opens the target page; removing the target asks first', async () => {
     const { page } = admin;
+    await page.goto(`/database?db=${targetId}`);
+    await page.getByRole('heading', { name: 'shop', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/database/${targetId}`);
     await page.goto('/database');
     await settled(page);
     await page.getByRole('button', { name: 'Remove shop' }).click();

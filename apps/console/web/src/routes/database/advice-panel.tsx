@@ -134,7 +134,8 @@ function Cleanup({ id, recs }: { id: string; recs: Recommendation[] }) {
 
 function delta(before: number | null, after: number | null, format: (v: number) => string) {
   if (before === null && after === null) return <span className="muted">–</span>;
-  const change = before && after !== null ? Math.round((1 - after / before) * 100) : null;
+  // Floored, so a 99.6 % saving reads −99 %, never a round −100 %.
+  const change = before && after !== null ? Math.floor((1 - after / before) * 100) : null;
   return (
     <>
       {before === null ? '–' : format(before)} → {after === null ? <span className="muted">not yet measured</span> : format(after)}
@@ -142,6 +143,8 @@ function delta(before: number | null, after: number | null, format: (v: number) 
     </>
   );
 }
+
+const score1 = (v: number | null) => (v === null ? '–' : String(Math.round(v * 10) / 10));
 
 function History({ list }: { list: Optimization[] }) {
   return (
@@ -185,7 +188,7 @@ function History({ list }: { list: Optimization[] }) {
                     <td className="nowrap">{q ? delta(q.meanMsBefore, q.meanMsAfter, ms) : '–'}</td>
                     {i === 0 ? (
                       <td rowSpan={rows.length} className="nowrap">
-                        {o.score.before === null && o.score.after === null ? '–' : `${o.score.before ?? '–'} → ${o.score.after ?? 'not yet'}`}
+                        {o.score.before === null && o.score.after === null ? '–' : `${score1(o.score.before)} → ${o.score.after === null ? 'not yet' : score1(o.score.after)}`}
                       </td>
                     ) : null}
                   </tr>
