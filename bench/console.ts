@@ -89,7 +89,17 @@ async function seed(): Promise<void> {
     });
     if (!res.ok) throw new Error(`store ${res.status}: ${await res.text()}`);
   });
-  await eventually(async () => (await api<{ total: number }>(errors, 'GET', `/v1/projects/${project.id}/issues?limit=1`)).total >= ISSUES, 180_000, 500);
+  const issueCount = async () => {
+    let n = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { items: unknown[]; nextCursor: string | null } = await api(errors, 'GET', `/v1/projects/${project.id}/issues?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      n += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    return n;
+  };
+  await eventually(async () => (await issueCount()) >= ISSUES, 180_000, 500);
 
   const perf = p.services.perf.url;
   for (let d = 0; d < DATABASES; d++) {

@@ -31,7 +31,7 @@ it('erases a subject across error-ingest and the other holders, with every recei
 
   // Every service registered as a data holder through Kafka.
   await eventually(async () => {
-    const holders = (await apps.gdpr.inject({ url: '/v1/data-holders', headers: auth })).json() as { service: string }[];
+    const holders = (await apps.gdpr.inject({ url: '/v1/data-holders', headers: auth })).json().items as { service: string }[];
     return holders.length === 4;
   }, 60_000);
 
@@ -47,8 +47,7 @@ it('erases a subject across error-ingest and the other holders, with every recei
   });
   expect(sent.statusCode).toBe(200);
   const issueEvents = async () => {
-    const issues = (await errors.inject({ url: `/v1/projects/${project.id}/issues`, headers: auth })).json() as { items?: { id: string }[] } | { id: string }[];
-    const list = Array.isArray(issues) ? issues : (issues.items ?? []);
+    const list = (await errors.inject({ url: `/v1/projects/${project.id}/issues`, headers: auth })).json().items as { id: string }[];
     let total = 0;
     for (const issue of list) {
       const page = (await errors.inject({ url: `/v1/projects/${project.id}/issues/${issue.id}/events`, headers: auth })).json() as { items: unknown[] };
@@ -92,7 +91,7 @@ it('erases a subject across error-ingest and the other holders, with every recei
   expect(await issueEvents()).toBe(0);
 
   // Every receipt is an entry of the tenant's chain, which still verifies.
-  const entries = (await apps.gdpr.inject({ url: '/v1/audit/entries?topic=gdpr.request-receipts&limit=1000', headers: auth })).json() as unknown[];
+  const entries = (await apps.gdpr.inject({ url: '/v1/audit/entries?topic=gdpr.request-receipts&limit=1000', headers: auth })).json().items as unknown[];
   const text = JSON.stringify(entries);
   for (const service of ['error-ingest', 'perf-collector', 'gdpr']) expect(text).toContain(service);
   expect(text).not.toContain(email);

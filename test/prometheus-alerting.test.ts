@@ -80,6 +80,6 @@ it('Prometheus fires an alert into Vigil, Vigil notifies the webhook, and the re
   expect(resolved.alerts.map((a) => [a.fingerprint, a.status])).toEqual([[alert!.fingerprint, 'resolved']]);
   expect(resolved.alerts[0]!.endsAt).not.toBe('0001-01-01T00:00:00Z');
   expect((await app.inject({ url: '/api/v2/alerts', headers: bearer })).json()).toEqual([]);
-  const history = (await app.inject({ url: '/v1/alerts?state=resolved&label=alertname=QueueBacklog', headers: bearer })).json() as { source: string }[];
+  const history = (await app.inject({ url: '/v1/alerts?state=resolved&label=alertname=QueueBacklog', headers: bearer })).json().items as { source: string }[];
   expect(history.map((a) => a.source)).toEqual(['alertmanager-api']);
 });

@@ -61,7 +61,7 @@ describe('walking skeleton', () => {
     expect(bad.statusCode).toBe(201);
     expect(bad.json().score).toBe(35);
     const firing = await eventually(async () => {
-      const list = (await apps.alerting.inject({ url: '/v1/alerts?state=firing', headers })).json() as { labels: Record<string, string> }[];
+      const list = (await apps.alerting.inject({ url: '/v1/alerts?state=firing', headers })).json().items as { labels: Record<string, string> }[];
       return list.find((a) => a.labels.database_id === 'orders-db');
     });
     expect(firing.labels.alertname).toBe('DatabaseHealthLow');
@@ -73,12 +73,12 @@ describe('walking skeleton', () => {
       payload: { databaseName: 'orders', maxMeanQueryMs: 5, connectionsUsed: 3, maxConnections: 100, cacheHitRatio: 0.99, connectionLatencyMs: 1 },
     });
     await eventually(async () => {
-      const list = (await apps.alerting.inject({ url: '/v1/alerts?state=resolved', headers })).json() as { labels: Record<string, string> }[];
+      const list = (await apps.alerting.inject({ url: '/v1/alerts?state=resolved', headers })).json().items as { labels: Record<string, string> }[];
       return list.some((a) => a.labels.database_id === 'orders-db');
     });
     // Another tenant sees nothing of acme's alerts.
     const other = await kit.apiKey('globex', 'read');
     const theirs = await apps.alerting.inject({ url: '/v1/alerts', headers: { authorization: `Bearer ${other}` } });
-    expect(theirs.json()).toEqual([]);
+    expect(theirs.json()).toEqual({ items: [], nextCursor: null });
   });
 });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 
 export interface Endpoint {
   method: string;
-  /** OpenAPI template, e.g. /v1/rules/{id}. */
+  /** OpenAPI template, e.g. /v1/rules/{ruleId}. */
   path: string;
   /** Authenticated with a valid key so that validation is reached; public routes get no key by default. */
   auth: boolean;

@@ -69,7 +69,7 @@ try {
   const shop = { id: project.id, publicKey: dsn.publicKey };
   await sendError(shop, errorsOf[0]!);
   await sendError(shop, errorsOf[1]!);
-  await eventually(async () => (await api<{ score: number }[]>(perf.url, 'GET', '/v1/databases')).length === 2, 10_000);
+  await eventually(async () => (await api<{ items: unknown[] }>(perf.url, 'GET', '/v1/databases')).items.length === 2, 10_000);
   console.log(`verification: ${(await finished(`/v1/verifications/${check.id}`)).status}`);
   await new Promise((r) => setTimeout(r, 20_000)); // a few collection cycles: health scores and their trend
 

@@ -63,9 +63,9 @@ describe('overview, live', () => {
       })),
     );
     // Two collection cycles: two health scores, so a trend.
-    await eventually(async () => ((await api(p.services.perf.url, 'GET', '/v1/databases')) as { id: string }[]).length === 1, 20_000);
-    const [db] = (await api(p.services.perf.url, 'GET', '/v1/databases')) as { id: string }[];
-    await eventually(async () => ((await api(p.services.perf.url, 'GET', `/v1/databases/${db!.id}/health`)) as unknown[]).length >= 2, 60_000, 1_000);
+    await eventually(async () => ((await api(p.services.perf.url, 'GET', '/v1/databases')) as { items: { id: string }[] }).items.length === 1, 20_000);
+    const [db] = ((await api(p.services.perf.url, 'GET', '/v1/databases')) as { items: { id: string }[] }).items;
+    await eventually(async () => ((await api(p.services.perf.url, 'GET', `/v1/databases/${db!.id}/health`)) as { items: unknown[] }).items.length >= 2, 60_000, 1_000);
 
     await page.goto('/');
     await settled(page);

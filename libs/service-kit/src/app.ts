@@ -20,6 +20,7 @@ import { withTransaction } from './db/transaction.js';
 import { TaskScheduler } from './scheduler.js';
 import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
+import { openApiTrueToCode } from './openapi.js';
 import { registerHealthRoutes } from './health.js';
 import { consumersPlugin, outboxPlugin, postgresPlugin, producerPlugin, redisPlugin, schedulerPlugin } from './plugins/infrastructure.js';
 import { registerSelfReport } from './self-report.js';
@@ -133,6 +134,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
+    transformObject: (doc) => openApiTrueToCode('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   registerHealthRoutes(app);

@@ -1,6 +1,7 @@
 export * from './config.js';
 export { kafkaConnection } from './kafka-connection.js';
 export * from './errors.js';
+export * from './pagination.js';
 export * from './auth.js';
 export * from './app.js';
 export * from './lifecycle.js';

@@ -87,7 +87,7 @@ describe('SIGKILL mid-delivery', () => {
     const answered = () => sink.requests.filter((r) => r.status === 200 && !sink.inFlight.has(r)).length;
     await eventually(async () => {
       const before = answered();
-      const list = (await (await call('GET', '/v1/notifications?state=delivered&limit=1000')).json()) as unknown[];
+      const list = ((await (await call('GET', '/v1/notifications?state=delivered&limit=1000')).json()) as { items: unknown[] }).items;
       // Only held requests in flight (no answer about to be written), and every answer recorded.
       return sink.inFlight.size > 0 && [...sink.inFlight].every((r) => r.held) && list.length === before;
     }, 30_000, 50);
@@ -112,7 +112,7 @@ describe('SIGKILL mid-delivery', () => {
     // delivered (none queued or sending), then the process stops gracefully, which waits for any
     // send still in flight before it exits.
     const delivered = await eventually(async () => {
-      const all = (await (await call('GET', '/v1/notifications?limit=1000')).json()) as { state: string; idempotencyKey: string; attempts: number }[];
+      const all = ((await (await call('GET', '/v1/notifications?limit=1000')).json()) as { items: { state: string; idempotencyKey: string; attempts: number }[] }).items;
       return all.length === N && all.every((n) => n.state === 'delivered') ? all : undefined;
     }, 60_000, 100);
     const stopped = child!;

@@ -80,7 +80,7 @@ export async function webhookSetup(h: Harness, extraRoute: Record<string, unknow
  */
 export async function deliverySettled(h: Harness, timeoutMs = 30_000): Promise<void> {
   await eventually(async () => {
-    const list = (await api(h, 'GET', '/v1/notifications?limit=1000')).json() as { state: string }[];
+    const list = (await api(h, 'GET', '/v1/notifications?limit=1000')).json().items as { state: string }[];
     return list.every((n) => n.state === 'delivered' || n.state === 'dead');
   }, timeoutMs, 50);
 }

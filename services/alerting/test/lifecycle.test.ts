@@ -43,7 +43,7 @@ describe('alert lifecycle through the Alertmanager API', () => {
     expect(req.headers['x-vigil-signature-256']).toBe(expected);
     expect(req.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
 
-    const [alert] = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=DiskFull')).json();
+    const [alert] = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=DiskFull')).json().items;
     expect(alert.labels.instance).toBe('db-1');
     const ack = await api(h, 'POST', `/v1/alerts/${alert.id}/acknowledge`, { note: 'looking' });
     expect(ack.statusCode).toBe(200);
@@ -55,7 +55,7 @@ describe('alert lifecycle through the Alertmanager API', () => {
     const resolved = await eventually(async () => hooksOf(h).find((b) => b.status === 'resolved'));
     expect(resolved.alerts[0]!.status).toBe('resolved');
     expect(resolved.alerts[0]!.endsAt).not.toBe('0001-01-01T00:00:00Z');
-    const history = (await api(h, 'GET', `/v1/alerts/${alert.id}/history`)).json() as { from: string | null; to: string; note: string | null }[];
+    const history = (await api(h, 'GET', `/v1/alerts/${alert.id}/history`)).json().items as { from: string | null; to: string; note: string | null }[];
     expect(history.map((e) => [e.from, e.to])).toEqual([[null, 'firing'], ['firing', 'acknowledged'], ['acknowledged', 'resolved']]);
     expect(history[1]!.note).toBe('looking');
   });
@@ -74,7 +74,7 @@ describe('alert lifecycle through the Alertmanager API', () => {
     });
     expect(dup.map((b) => b.status)).toEqual(['firing', 'resolved']);
     expect(dup[1]!.alerts).toHaveLength(1);
-    expect((await api(h, 'GET', '/v1/alerts?label=alertname=Dup')).json()).toHaveLength(1);
+    expect((await api(h, 'GET', '/v1/alerts?label=alertname=Dup')).json().items).toHaveLength(1);
   });
 
   it('a silence mutes matching alerts; "until resolved" ends when they resolve', async ({ h }) => {
@@ -84,11 +84,11 @@ describe('alert lifecycle through the Alertmanager API', () => {
     await eventually(async () => hooksOf(h).find((b) => b.alerts[0]?.labels.alertname === 'Quiet'));
     await flushMarker(h); // the Noisy group, due with Quiet's, has been flushed and nothing is in flight
     expect(hooksOf(h).some((b) => b.alerts[0]?.labels.alertname === 'Noisy')).toBe(false);
-    expect((await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=Noisy')).json()).toHaveLength(1);
+    expect((await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=Noisy')).json().items).toHaveLength(1);
 
     await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'Noisy', instance: 'a' }, endsAt: new Date(Date.now() - 10).toISOString() }]);
     const list = await eventually(async () => {
-      const all = (await api(h, 'GET', '/v1/silences')).json() as { id: string; expiredAt: string | null }[];
+      const all = (await api(h, 'GET', '/v1/silences')).json().items as { id: string; expiredAt: string | null }[];
       return all.find((x) => x.id === s.json().id && x.expiredAt) ? all : undefined;
     });
     expect(list.length).toBeGreaterThan(0);
@@ -126,6 +126,6 @@ describe('alert lifecycle through the Alertmanager API', () => {
   it('is tenant-scoped', async ({ h }) => {
     const other = await h.kit.apiKey('globex', 'read');
     const res = await h.app.inject({ url: '/v1/alerts', headers: { authorization: `Bearer ${other}` } });
-    expect(res.json()).toEqual([]);
+    expect(res.json()).toEqual({ items: [], nextCursor: null });
   });
 });

@@ -53,7 +53,7 @@ describe('notifiers', () => {
     const labels = { alertname: 'ApiDown', service: 'api', severity: 'critical', team: 'pd' };
     await api(h, 'POST', '/api/v2/alerts', [{ labels, annotations: { summary: 'API down' } }]);
     const trigger = (await eventually(async () => h.sink.on('/pd/v2/enqueue')[0])).json as Record<string, unknown>;
-    const [alert] = (await api(h, 'GET', '/v1/alerts?label=alertname=ApiDown')).json();
+    const [alert] = (await api(h, 'GET', '/v1/alerts?label=alertname=ApiDown')).json().items;
     expect(trigger).toEqual({
       routing_key: 'R0UT1NGKEY0000000000000000000000',
       event_action: 'trigger',
@@ -97,7 +97,7 @@ describe('notifiers', () => {
     expect(reqs[0]!.body).toBe(reqs[1]!.body);
     expect(reqs[1]!.at - reqs[0]!.at).toBeGreaterThanOrEqual(2900);
     const sent = await eventually(async () => {
-      const list = (await api(h, 'GET', '/v1/notifications?state=delivered')).json() as { receiver: string; attempts: number }[];
+      const list = (await api(h, 'GET', '/v1/notifications?state=delivered')).json().items as { receiver: string; attempts: number }[];
       return list.find((n) => n.receiver === 'limited');
     });
     expect(sent.attempts).toBe(2);
@@ -108,7 +108,7 @@ describe('notifiers', () => {
     const res = await api(h, 'POST', '/v1/receivers/slack/test');
     expect(res.statusCode).toBe(202);
     await eventually(async () => h.sink.on('/slack/T000/B000/XXXX').find((r) => (r.json as { text: string }).text.includes('VigilTestNotification')));
-    const receivers = (await api(h, 'GET', '/v1/receivers')).json() as { name: string; config: { webhookUrl?: string } }[];
+    const receivers = (await api(h, 'GET', '/v1/receivers')).json().items as { name: string; config: { webhookUrl?: string } }[];
     expect(JSON.stringify(receivers)).not.toContain('/slack/T000/B000/XXXX');
   });
 });

@@ -31,7 +31,7 @@ describe('delivery reliability', () => {
     expect(accepted.length).toBe(20);
     expect(new Set(ok.map((r) => (r.json as Hook).alerts[0]!.labels.instance)).size).toBe(20);
     expect(new Set(accepted.map((r) => r.headers['idempotency-key'])).size).toBe(20);
-    const failed = (await api(h, 'GET', '/v1/notifications?state=dead')).json() as unknown[];
+    const failed = (await api(h, 'GET', '/v1/notifications?state=dead')).json().items as unknown[];
     expect(failed).toEqual([]);
   });
 
@@ -39,7 +39,7 @@ describe('delivery reliability', () => {
     h.sink.respond = (r) => (r.path === '/broken' ? { status: 500 } : { status: 200 });
     await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'WillFail', team: 'broken' } }]);
     const dead = await eventually(async () => {
-      const list = (await api(h, 'GET', '/v1/notifications?state=dead')).json() as { receiver: string; attempts: number; lastStatus: number }[];
+      const list = (await api(h, 'GET', '/v1/notifications?state=dead')).json().items as { receiver: string; attempts: number; lastStatus: number }[];
       return list.find((n) => n.receiver === 'broken');
     }, 30_000);
     expect(dead).toMatchObject({ attempts: 3, lastStatus: 500 });
@@ -49,7 +49,7 @@ describe('delivery reliability', () => {
     const metrics = (await h.app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/vigil_alerting_notifications_dead_lettered_total\{[^}]*kind="webhook"[^}]*\} 1/);
     const [alert] = await eventually(async () => {
-      const list = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=NotificationDeadLettered')).json() as { labels: Record<string, string>; source: string; ruleId: string | null }[];
+      const list = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=NotificationDeadLettered')).json().items as { labels: Record<string, string>; source: string; ruleId: string | null }[];
       return list.length ? list : undefined;
     }, 30_000);
     expect(alert!.labels).toEqual({ alertname: 'NotificationDeadLettered', receiver: 'broken', severity: 'critical' });

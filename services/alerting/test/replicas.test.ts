@@ -50,7 +50,7 @@ describe('two replicas', () => {
     }
     expect([...keyByFingerprint.values()].map((k) => k.size)).toEqual(Array(N).fill(1));
     // No row was sent by both replicas: one request per key, one recorded attempt per row.
-    const queue = (await api(h, 'GET', '/v1/notifications?limit=1000')).json() as { idempotencyKey: string; attempts: number; state: string }[];
+    const queue = (await api(h, 'GET', '/v1/notifications?limit=1000')).json().items as { idempotencyKey: string; attempts: number; state: string }[];
     const ours = queue.filter((n) => sendsByKey.has(n.idempotencyKey));
     expect(ours).toHaveLength(N);
     expect(ours.every((n) => n.state === 'delivered' && n.attempts === 1)).toBe(true);

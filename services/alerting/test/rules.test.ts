@@ -18,11 +18,11 @@ async function publishSettled<T>(send: () => Promise<T>): Promise<T> {
 }
 
 type AlertJson = { id: string; state: string; labels: Record<string, string>; annotations: Record<string, string> };
-const alertsOf = async (h: Harness, q: string) => (await api(h, 'GET', `/v1/alerts?${q}`)).json() as AlertJson[];
+const alertsOf = async (h: Harness, q: string) => (await api(h, 'GET', `/v1/alerts?${q}`)).json().items as AlertJson[];
 
 describe('rules', () => {
   it('lists the shipped defaults, read-only', { timeout: 180_000 }, async ({ h }) => {
-    const rules = (await api(h, 'GET', '/v1/rules')).json() as { id: string; name: string; builtin: boolean }[];
+    const rules = (await api(h, 'GET', '/v1/rules')).json().items as { id: string; name: string; builtin: boolean }[];
     expect(rules.filter((r) => r.builtin).map((r) => r.name)).toEqual(
       expect.arrayContaining(['QueryTimeHigh', 'ConnectionPoolSaturated', 'CacheHitRatioLow', 'ConnectionLatencyHigh', 'DatabaseHealthLow', 'ErrorSpike', 'NewIssue', 'IssueRegressed', 'GdprDeadlineNear', 'GdprDeadlineMissed', 'BackupVerificationFailed', 'RecoveryObjectiveExceeded']),
     );

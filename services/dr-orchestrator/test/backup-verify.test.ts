@@ -104,7 +104,7 @@ describe('backup proven by restore', { timeout: 180_000 }, () => {
     }, 90_000);
     expect(backup.error).toBeNull();
     expect(backup.status).toBe('completed');
-    const verifications = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers: auth(writeKey) })).json();
+    const verifications = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers: auth(writeKey) })).json().items;
     expect(verifications).toHaveLength(1);
     const v = verifications[0];
     expect(v.checks.filter((c: { outcome: string }) => c.outcome !== 'passed')).toEqual([]);
@@ -143,7 +143,7 @@ describe('backup proven by restore', { timeout: 180_000 }, () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json().backupId).toBe(backupId);
     const drill = await eventually(async () => {
-      const list = (await app.inject({ url: `/v1/policies/${policyId}/drills`, headers: auth(writeKey) })).json();
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/drills`, headers: auth(writeKey) })).json().items;
       return list[0]?.status !== 'running' ? list[0] : undefined;
     }, 90_000);
     expect(drill.kind).toBe('drill');
@@ -223,7 +223,7 @@ describe('data subject requests', { timeout: 180_000 }, () => {
 
 describe('runbooks', { timeout: 180_000 }, () => {
   it('serves every runbook, versioned, with the sections an operator needs', async () => {
-    const list = (await app.inject({ url: '/v1/runbooks', headers: auth(writeKey) })).json() as { slug: string; version: number }[];
+    const list = (await app.inject({ url: '/v1/runbooks', headers: auth(writeKey) })).json().items as { slug: string; version: number }[];
     expect(list.map((r) => r.slug).sort()).toEqual([
       'archiving-stalled',
       'backup-failure',

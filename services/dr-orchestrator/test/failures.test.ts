@@ -90,7 +90,7 @@ describe('scheduled drills', { timeout: 180_000 }, () => {
     const on = await app.inject({ method: 'PATCH', url: `/v1/policies/${policyId}`, headers: headers(), payload: { drillSchedule: '* * * * * *' } });
     expect(on.json().drillSchedule).toBe('* * * * * *');
     const drill = await eventually(async () => {
-      const list = (await app.inject({ url: `/v1/policies/${policyId}/drills`, headers: headers() })).json() as { trigger: string; status: string; backupId: string; rtoSeconds: number }[];
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/drills`, headers: headers() })).json().items as { trigger: string; status: string; backupId: string; rtoSeconds: number }[];
       return list.find((d) => d.trigger === 'schedule' && d.status !== 'running');
     }, 60_000);
     expect(drill).toMatchObject({ status: 'passed', backupId });
@@ -107,7 +107,7 @@ describe('RPO', { timeout: 180_000 }, () => {
     // Every 2 seconds (six-field cron), RPO target 6 s.
     const policyId = await createPolicy({ name: 'ticking', schedule: '*/2 * * * * *', repositoryPath: repo, rpoTargetSeconds: 6, retentionCount: 2, jobs: 1 });
     const verified = await eventually(async () => {
-      const list = (await app.inject({ url: `/v1/policies/${policyId}/backups`, headers: headers() })).json() as { trigger: string; verificationStatus: string }[];
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/backups`, headers: headers() })).json().items as { trigger: string; verificationStatus: string }[];
       return list.find((b) => b.trigger === 'schedule' && b.verificationStatus === 'passed');
     }, 90_000);
     expect(verified).toBeTruthy();
@@ -124,7 +124,7 @@ describe('RPO', { timeout: 180_000 }, () => {
     expect(objectives.openBreaches).toEqual([expect.objectContaining({ objective: 'rpo' })]);
     // Retention kept at most two completed backups on disk.
     await app.dr.runner.idle();
-    const backups = (await app.inject({ url: `/v1/policies/${policyId}/backups`, headers: headers() })).json() as { status: string }[];
+    const backups = (await app.inject({ url: `/v1/policies/${policyId}/backups`, headers: headers() })).json().items as { status: string }[];
     expect(backups.filter((b) => b.status === 'completed').length).toBeLessThanOrEqual(2);
     // The breach is published once, not on every tick. Positive signals first: two more ticks
     // evaluate RPO with the breach open, the relay sends whatever they wrote, and a marker

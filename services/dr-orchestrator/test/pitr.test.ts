@@ -121,7 +121,7 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
     expect(archive_command).toMatch(/pgbackrest --config=.* --stanza=vigil-.* archive-push %p/);
 
     const v = await eventually(async () => {
-      const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json() as Json[];
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json().items as Json[];
       return list.find((x) => x.backupId === fullBackupId && x.status !== 'running');
     }, 180_000, 500);
     const byName = Object.fromEntries((v.checks as Json[]).map((c) => [c.name, c]));
@@ -210,7 +210,7 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
     expect(inInfo.deltaBytes).toBeLessThan(inInfo.sizeBytes);
 
     const v = await eventually(async () => {
-      const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json() as Json[];
+      const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json().items as Json[];
       return list.find((x) => x.backupId === incr.id && x.status !== 'running');
     }, 180_000, 500);
     expect(v.status, JSON.stringify(v.checks)).toBe('passed');
@@ -279,7 +279,7 @@ describe('physical policies (pgBackRest + WAL archiving)', { timeout: 300_000 },
 
       // The next start: this service's policy clock finds the backup still pending, recovers and retries.
       const retried = await eventually(async () => {
-        const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json() as Json[];
+        const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers })).json().items as Json[];
         return list.find((x) => x.backupId === backupId && x.id !== staleId && x.status !== 'running');
       }, 180_000, 500);
       const old = (await app.inject({ url: `/v1/verifications/${staleId}`, headers })).json();

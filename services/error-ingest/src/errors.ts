@@ -1,7 +1,7 @@
 // Stable error codes of error-ingest, as the kit's AppError (one style in every service). The
 // ingest routes render them as problem+json with the X-Sentry-Error header, the API routes
 // through the kit's problem handler.
-import { AppError, badRequest, conflict, notFound } from '@vigil/service-kit';
+import { AppError, conflict, notFound } from '@vigil/service-kit';
 
 /** 400 codes of ingest: framing, JSON, field types, event id, client reports. */
 export type MalformedCode =
@@ -34,4 +34,3 @@ export const projectNotFound = (projectId: string) => notFound('ERRORS_PROJECT_N
 export const projectExists = (name: string | undefined) => conflict('ERRORS_PROJECT_EXISTS', `a project named "${name}" already exists`);
 export const issueNotFound = (projectId: string, issueId: string) => notFound('ERRORS_ISSUE_NOT_FOUND', `no issue ${issueId} in project ${projectId}`);
 export const keyNotFound = (projectId: string, keyId: string) => notFound('ERRORS_KEY_NOT_FOUND', `no key ${keyId} in project ${projectId}`);
-export const cursorInvalid = () => badRequest('ERRORS_CURSOR_INVALID', 'cursor must be the nextCursor of a previous page');

@@ -159,12 +159,12 @@ describe('row-level security', () => {
     const req = await call('acme', 'POST', '/v1/subject-requests', { kind: 'access', identifiers: [{ type: 'email', value: 'zed@example.com' }] });
     expect(req.statusCode).toBe(201);
 
-    expect((await call('globex', 'GET', '/v1/subjects/zed@example.com/consents')).json()).toEqual([]);
-    expect((await call('globex', 'GET', '/v1/breaches')).json()).toEqual([]);
+    expect((await call('globex', 'GET', '/v1/subjects/zed@example.com/consents')).json().items).toEqual([]);
+    expect((await call('globex', 'GET', '/v1/breaches')).json().items).toEqual([]);
     expect((await call('globex', 'GET', `/v1/breaches/${breach.json().id}`)).statusCode).toBe(404);
     expect((await call('globex', 'GET', `/v1/subject-requests/${req.json().request.id}`)).statusCode).toBe(404);
-    expect((await call('globex', 'GET', '/v1/subject-requests')).json()).toEqual([]);
-    expect((await call('globex', 'GET', '/v1/audit/entries')).json()).toEqual([]);
+    expect((await call('globex', 'GET', '/v1/subject-requests')).json().items).toEqual([]);
+    expect((await call('globex', 'GET', '/v1/audit/entries')).json().items).toEqual([]);
 
     // Below the API: even a query without a tenant filter sees only the scoped tenant's rows.
     const pool = gdpr.infra.pool;
@@ -190,7 +190,7 @@ describe('deadlines', () => {
       { service: 'ghost', categories: [{ category: 'contact', tables: ['ghost.people'], description: 'never answers' }], handles: ['erasure', 'export'], registeredAt: new Date().toISOString() },
       { tenantId: '_platform' },
     );
-    await eventually(async () => ((await call('acme', 'GET', '/v1/data-holders')).json() as { service: string }[]).some((h) => h.service === 'ghost'));
+    await eventually(async () => ((await call('acme', 'GET', '/v1/data-holders')).json().items as { service: string }[]).some((h) => h.service === 'ghost'));
     const deps = { pool: gdpr.infra.pool, outbox: gdpr.infra.outbox, pseudonymKey: gdpr.infra.config.VIGIL_PSEUDONYM_KEY };
     const longAgo = new Date(Date.now() - 40 * 86_400_000);
     const sub = await submitRequest(deps, 'acme', { kind: 'erasure', identifiers: [{ type: 'email', value: 'late@example.com' }] }, longAgo);
@@ -205,7 +205,7 @@ describe('deadlines', () => {
     expect(await watchDeadlines(watch)).toBe(2);
     expect(await watchDeadlines(watch)).toBe(0);
     const warnings = await eventually(async () => {
-      const list = (await call('acme', 'GET', '/v1/audit/entries?topic=gdpr.deadlines')).json() as { content: { data: { refId: string; state: string; detail: string } } }[];
+      const list = (await call('acme', 'GET', '/v1/audit/entries?topic=gdpr.deadlines')).json().items as { content: { data: { refId: string; state: string; detail: string } } }[];
       return list.length === 2 ? list.map((e) => e.content.data) : undefined;
     }, 30_000);
     expect(warnings).toContainEqual(expect.objectContaining({ refId: sub.request.id, state: 'missed', detail: expect.stringContaining('ghost') }));
@@ -240,7 +240,7 @@ describe('breaches', () => {
     });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ subjectsDecision: 'exempt', notificationOverdue: false, updates: [{ phase: 'initial' }] });
-    const register = (await call('acme', 'GET', '/v1/breaches')).json() as { title: string }[];
+    const register = (await call('acme', 'GET', '/v1/breaches')).json().items as { title: string }[];
     expect(register.map((r) => r.title)).toEqual(expect.arrayContaining(['misdirected e-mail', 'laptop lost', 'db dump leaked']));
   });
 });
@@ -254,12 +254,12 @@ describe('consent group commit', () => {
     );
     const rows = await Promise.all(writes);
     expect(new Set(rows.map((r) => r.id)).size).toBe(40);
-    const history = (await call('acme', 'GET', '/v1/subjects/order@example.com/consents')).json() as { noticeVersion: string }[];
+    const history = (await call('acme', 'GET', '/v1/subjects/order@example.com/consents')).json().items as { noticeVersion: string }[];
     expect(history.map((h) => h.noticeVersion)).toEqual(rows.map((_, i) => `v${i}`));
-    const current = (await call('acme', 'GET', '/v1/subjects/order@example.com/consents/current')).json();
+    const current = (await call('acme', 'GET', '/v1/subjects/order@example.com/consents/current')).json().items;
     expect(current).toEqual([expect.objectContaining({ purpose: 'profiling', granted: false, noticeVersion: 'v39' })]);
     await eventually(async () => {
-      const list = (await call('acme', 'GET', '/v1/audit/entries?topic=gdpr.consent&limit=1000')).json() as { content: { data: { noticeVersion: string } } }[];
+      const list = (await call('acme', 'GET', '/v1/audit/entries?topic=gdpr.consent&limit=1000')).json().items as { content: { data: { noticeVersion: string } } }[];
       return list.filter((e) => e.content.data.noticeVersion.startsWith('v')).length >= 40;
     }, 30_000);
   });
@@ -300,7 +300,7 @@ describe('records, dashboard and reports', () => {
 describe('retention purge', () => {
   it('purges raw identifiers of closed requests and keeps evidence in the log', async () => {
     const deps = { pool: gdpr.infra.pool, outbox: gdpr.infra.outbox, pseudonymKey: gdpr.infra.config.VIGIL_PSEUDONYM_KEY };
-    const open = (await call('acme', 'GET', '/v1/subject-requests')).json() as { id: string; state: string }[];
+    const open = (await call('acme', 'GET', '/v1/subject-requests')).json().items as { id: string; state: string }[];
     const toRefuse = open.find((r) => r.state === 'unverified')!;
     await call('acme', 'POST', `/v1/subject-requests/${toRefuse.id}/refuse`, { reason: 'identity could not be verified' });
     const purged = await runRetentionPurge(deps, 0, new Date(Date.now() + 1_000));
@@ -308,10 +308,10 @@ describe('retention purge', () => {
     const { rows } = await admin.query(`SELECT identifiers, scrubbed_at FROM gdpr.subject_requests WHERE id = $1`, [toRefuse.id]);
     expect(rows[0].identifiers).toBeNull();
     expect(rows[0].scrubbed_at).not.toBeNull();
-    const runs = (await call('acme', 'GET', '/v1/purge-runs')).json() as { category: string; rows: number }[];
+    const runs = (await call('acme', 'GET', '/v1/purge-runs')).json().items as { category: string; rows: number }[];
     expect(runs).toContainEqual(expect.objectContaining({ category: 'subject-request-data' }));
     await eventually(async () => {
-      const list = (await call('acme', 'GET', '/v1/audit/entries?topic=audit.processing&limit=1000')).json() as { content: { data: { activity: string } } }[];
+      const list = (await call('acme', 'GET', '/v1/audit/entries?topic=audit.processing&limit=1000')).json().items as { content: { data: { activity: string } } }[];
       return list.some((e) => e.content.data.activity === 'retention-purge');
     }, 30_000);
   });

@@ -27,7 +27,7 @@ beforeEach<{ apps: { gdpr: FastifyInstance; shop: FastifyInstance }; kit: TestKi
   if (gdpr) return;
   ({ gdpr, shop } = apps);
   headers = await kit.auth('acme', 'write');
-  await eventually(async () => ((await gdpr.inject({ url: '/v1/data-holders', headers })).json() as unknown[]).length === 2, 60_000);
+  await eventually(async () => ((await gdpr.inject({ url: '/v1/data-holders', headers })).json().items as unknown[]).length === 2, 60_000);
 }, 240_000);
 
 // The apps are closed here, while the broker is up, before it is destroyed (the fixture's own close is then a no-op).

@@ -50,7 +50,7 @@ beforeEach<{ apps: { gdpr: FastifyInstance; crm: FastifyInstance; billing: Fasti
   kit = k;
   headers = await kit.auth(TENANT, 'admin');
   await eventually(async () => {
-    const list = (await api('GET', '/v1/data-holders')).json() as { service: string }[];
+    const list = (await api('GET', '/v1/data-holders')).json().items as { service: string }[];
     return list.length === 3;
   }, 60_000);
 });
@@ -123,7 +123,7 @@ describe('erasure fan-out', () => {
 
     // Every receipt is an entry of the hash chain, under the subject's HMAC, without the e-mail.
     const entries = await eventually(async () => {
-      const list = (await api('GET', '/v1/audit/entries?topic=gdpr.request-receipts&limit=1000')).json() as { subjectRef: string; content: { data: { requestId: string } } }[];
+      const list = (await api('GET', '/v1/audit/entries?topic=gdpr.request-receipts&limit=1000')).json().items as { subjectRef: string; content: { data: { requestId: string } } }[];
       const mine = list.filter((e) => e.content.data.requestId === r.id);
       return mine.length === 3 ? mine : undefined;
     }, 30_000);
@@ -206,7 +206,7 @@ describe('retention policies', () => {
 
     // Nothing is due yet; two days later the period has run out.
     const deps = { pool: gdpr.infra.pool, outbox: gdpr.infra.outbox, pseudonymKey: gdpr.infra.config.VIGIL_PSEUDONYM_KEY };
-    const runs = async () => ((await api('GET', '/v1/purge-runs')).json() as { category: string; detail: { requestId?: string; rerunRequestId?: string } }[]).filter((x) => x.category === 'billing');
+    const runs = async () => ((await api('GET', '/v1/purge-runs')).json().items as { category: string; detail: { requestId?: string; rerunRequestId?: string } }[]).filter((x) => x.category === 'billing');
     await runRetentionPurge(deps, 30);
     expect(await runs()).toEqual([]);
     await runRetentionPurge(deps, 30, new Date(Date.now() + 2 * 86_400_000));
@@ -279,7 +279,7 @@ describe('exports', () => {
     expect(info.purposes).toEqual(['customer support']);
     expect(info.recipients).toEqual(['support vendor']);
     expect(info.rights).toContain('Art. 17: erasure');
-    const erasures = (await api('GET', '/v1/subject-requests?state=completed')).json() as { id: string; kind: string }[];
+    const erasures = (await api('GET', '/v1/subject-requests?state=completed')).json().items as { id: string; kind: string }[];
     const erasure = erasures.find((x) => x.kind === 'erasure')!;
     const refused = await api('GET', `/v1/subject-requests/${erasure.id}/export`);
     expect(refused.statusCode).toBe(409);

@@ -14,4 +14,3 @@ export const recommendationNotApplied = (why: string) => conflict('PERF_RECOMMEN
 export const statementNotFound = (queryId: string) => notFound('PERF_STATEMENT_NOT_FOUND', `no collected statement with queryId ${queryId} for this database`);
 export const targetUnavailable = (why: string) => new AppError(502, 'PERF_TARGET_UNAVAILABLE', why);
 export const planFailed = (why: string) => new AppError(422, 'PERF_PLAN_FAILED', why);
-export const cursorInvalid = () => badRequest('PERF_CURSOR_INVALID', 'cursor is not one this endpoint returned; start again without cursor');

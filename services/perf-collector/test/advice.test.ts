@@ -70,7 +70,7 @@ describe('statement workbench', () => {
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = await get(app, headers, `/v1/databases/${dbId}/queries?order=total&hours=1&limit=1&cursor=${first.nextCursor}`);
     expect([first.items[0].queryId, second.items[0].queryId]).toEqual(page.items.slice(0, 2).map((s: { queryId: string }) => s.queryId));
-    expect((await app.inject({ url: `/v1/databases/${dbId}/queries?cursor=bm9wZQ`, headers })).json().code).toBe('PERF_CURSOR_INVALID');
+    expect((await app.inject({ url: `/v1/databases/${dbId}/queries?cursor=bm9wZQ`, headers })).json().code).toBe('CURSOR_INVALID');
 
     const history = await get(app, headers, `/v1/databases/${dbId}/queries/${customer.queryId}/history?hours=1`);
     expect(history.query).toContain('customer_id');

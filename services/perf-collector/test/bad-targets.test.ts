@@ -78,7 +78,7 @@ describe('bad targets', () => {
   });
 
   it('still scores a database without pg_stat_statements from its other sources', async ({ app, headers }) => {
-    const list = (await app.inject({ url: '/v1/databases', headers })).json() as View[];
+    const list = (await app.inject({ url: '/v1/databases', headers })).json().items as View[];
     const plain = list.find((t) => t.name === 'plain')!;
     const current = await app.inject({ url: `/v1/databases/${plain.id}/health/current`, headers });
     expect(current.statusCode).toBe(200);
@@ -107,7 +107,7 @@ describe('self-monitoring', () => {
   it('polls the health endpoints of the Vigil services (admin only)', async ({ app, kit, headers }) => {
     const admin = { authorization: `Bearer ${await kit.apiKey('ops', 'admin')}` };
     const checks = await eventually(async () => {
-      const list = (await app.inject({ url: '/v1/self-monitoring', headers: admin })).json() as { service: string; ok: boolean; httpStatus: number | null; detail: string }[];
+      const list = (await app.inject({ url: '/v1/self-monitoring', headers: admin })).json().items as { service: string; ok: boolean; httpStatus: number | null; detail: string }[];
       return list.length === 2 ? list : undefined;
     });
     expect(checks[0]).toMatchObject({ service: 'alerting', ok: true, httpStatus: 200 });

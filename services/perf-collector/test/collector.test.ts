@@ -65,7 +65,7 @@ describe('targets', () => {
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(bad.json()).toMatchObject({ code: 'PERF_CONNECTION_STRING_INVALID', detail: 'connectionString scheme mysql: is not postgres: or postgresql:' });
     const other = { authorization: `Bearer ${await kit.apiKey('globex', 'read')}` };
-    expect((await app.inject({ url: '/v1/databases', headers: other })).json()).toEqual([]);
+    expect((await app.inject({ url: '/v1/databases', headers: other })).json().items).toEqual([]);
     expect((await app.inject({ url: `/v1/databases/${dbId}/recommendations`, headers: other })).statusCode).toBe(404);
   });
 });
@@ -77,7 +77,7 @@ describe('collection on a real workload', () => {
     expect(outcome).toMatchObject({ status: 'ok', detail: '' });
     expect(outcome.health.score).toBeGreaterThan(0);
 
-    const slow = (await app.inject({ url: `/v1/databases/${dbId}/slow-queries?order=mean`, headers })).json() as { query: string; severity: string; plan: { Plan: Record<string, unknown> } | null; meanMs: number }[];
+    const slow = (await app.inject({ url: `/v1/databases/${dbId}/slow-queries?order=mean`, headers })).json().items as { query: string; severity: string; plan: { Plan: Record<string, unknown> } | null; meanMs: number }[];
     const sleeper = slow.find((q) => q.query.includes('pg_sleep'));
     expect(sleeper).toBeDefined();
     expect(sleeper!.severity).toBe('warning');
@@ -85,7 +85,7 @@ describe('collection on a real workload', () => {
     expect(sleeper!.plan?.Plan['Node Type']).toBe('Result');
     expect(slow.some((q) => q.query.includes('customer_id'))).toBe(false);
 
-    const recs = (await app.inject({ url: `/v1/databases/${dbId}/recommendations`, headers })).json() as {
+    const recs = (await app.inject({ url: `/v1/databases/${dbId}/recommendations`, headers })).json().items as {
       kind: string;
       index?: string;
       statement: string;
@@ -111,7 +111,7 @@ describe('collection on a real workload', () => {
     await runWorkload(target, 'shop', { customerQueries: 5, slow: false });
     const second = await collect(app, headers);
     expect(second.status).toBe('ok');
-    const stats = (await app.inject({ url: `/v1/databases/${dbId}/statements?order=total&hours=1&limit=100`, headers })).json() as { query: string | null; calls: number }[];
+    const stats = (await app.inject({ url: `/v1/databases/${dbId}/statements?order=total&hours=1&limit=100`, headers })).json().items as { query: string | null; calls: number }[];
     const customer = stats.find((s) => s.query?.includes('customer_id'));
     expect(customer?.calls).toBe(25);
     const rows = await app.infra.pool.query(
@@ -130,7 +130,7 @@ describe('collection on a real workload', () => {
     expect(mine[0]).toContain('table_heap_hit_ratio');
     expect(mine[1]).not.toContain('table_heap_hit_ratio');
     expect(mine[1]).toContain('qps');
-    const history = (await app.inject({ url: `/v1/databases/${dbId}/health`, headers })).json() as unknown[];
+    const history = (await app.inject({ url: `/v1/databases/${dbId}/health`, headers })).json().items as unknown[];
     expect(history).toHaveLength(2);
     const current = (await app.inject({ url: `/v1/databases/${dbId}/health/current`, headers })).json();
     expect(current.score).toBe(health.filter((h) => h.databaseId === dbId).at(-1)!.score);
@@ -176,7 +176,7 @@ describe('collection on a real workload', () => {
     expect(rec.statusCode, rec.body).toBe(201);
     await runWorkload(target, 'shop', { customerQueries: 20, slow: false });
     await collect(app, headers);
-    const [opt] = (await app.inject({ url: `/v1/databases/${dbId}/optimizations`, headers })).json();
+    const [opt] = (await app.inject({ url: `/v1/databases/${dbId}/optimizations`, headers })).json().items;
     expect(opt.kind).toBe('index_created');
     expect(opt.queries[0].queryId).toBe(qid);
     expect(opt.queries[0].meanMsBefore).toBeGreaterThan(opt.queries[0].meanMsAfter);

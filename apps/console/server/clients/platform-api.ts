@@ -30,4 +30,17 @@ export class PlatformApi {
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }
+
+  /** Every item of a list endpoint (`{ items, nextCursor }`), following the cursors. */
+  async all<T>(base: string, path: string): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const url = `${path}${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: { items: T[]; nextCursor: string | null } = await this.call(base, 'GET', url);
+      out.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
 }

@@ -33,17 +33,16 @@ export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; 
   const steps: Record<(typeof SEED_STEPS)[number], () => Promise<Record<string, unknown>>> = {
     'self-seed:error-project': async () => {
       const base = config.CONSOLE_ERRORS_URL;
-      const projects = await api.call<Named[] | { items: Named[] }>(base, 'GET', '/v1/projects');
-      const list = Array.isArray(projects) ? projects : projects.items;
-      const project = list.find((p) => p.name === 'vigil') ?? (await api.call<Named>(base, 'POST', '/v1/projects', { name: 'vigil' }));
-      const keys = await api.call<{ id: string; dsn: string; revokedAt: string | null }[]>(base, 'GET', `/v1/projects/${project.id}/keys`);
+      const projects = await api.all<Named>(base, '/v1/projects');
+      const project = projects.find((p) => p.name === 'vigil') ?? (await api.call<Named>(base, 'POST', '/v1/projects', { name: 'vigil' }));
+      const keys = await api.all<{ id: string; dsn: string; revokedAt: string | null }>(base, `/v1/projects/${project.id}/keys`);
       const key = keys.find((k) => !k.revokedAt) ?? (await api.call<{ id: string; dsn: string }>(base, 'POST', `/v1/projects/${project.id}/keys`, { label: 'vigil services' }));
       await writeDsnFile(config.CONSOLE_SELF_DSN_FILE, key.dsn);
       return { projectId: project.id, keyId: key.id, dsn: key.dsn };
     },
     'self-seed:perf-target': async () => {
       const base = config.CONSOLE_PERF_URL;
-      const targets = await api.call<Named[]>(base, 'GET', '/v1/databases');
+      const targets = await api.all<Named>(base, '/v1/databases');
       const target =
         targets.find((t) => t.name === 'vigil') ??
         (await api.call<Named>(base, 'POST', '/v1/databases', { name: 'vigil', connectionString: config.DATABASE_URL, intervalSeconds: 60 }));
@@ -51,7 +50,7 @@ export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; 
     },
     'self-seed:dr-policy': async () => {
       const base = config.CONSOLE_DR_URL;
-      const policies = await api.call<Named[]>(base, 'GET', '/v1/policies');
+      const policies = await api.all<Named>(base, '/v1/policies');
       const existing = policies.find((p) => p.name === 'vigil daily');
       const policy =
         existing ??

@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 const count = async (app: FastifyInstance, url: string, name: string) =>
-  ((await app.inject({ url, headers: auth })).json() as { name: string }[]).filter((x) => x.name === name).length;
+  ((await app.inject({ url, headers: auth })).json().items as { name: string }[]).filter((x) => x.name === name).length;
 
 describe('first-start seed', () => {
   it('sets Vigil up to watch itself, once', async () => {
@@ -67,12 +67,12 @@ describe('first-start seed', () => {
     expect(await count(errors, '/v1/projects', 'vigil')).toBe(1);
     expect(await count(perf, '/v1/databases', 'vigil')).toBe(1);
     expect(await count(dr, '/v1/policies', 'vigil daily')).toBe(1);
-    const policy = ((await dr.inject({ url: '/v1/policies', headers: auth })).json() as { name: string; schedule: string }[]).find((p) => p.name === 'vigil daily');
+    const policy = ((await dr.inject({ url: '/v1/policies', headers: auth })).json().items as { name: string; schedule: string }[]).find((p) => p.name === 'vigil daily');
     expect(policy?.schedule).toBe('0 3 * * *');
     // The first backup-and-verify runs right away and is proven by a restore (waited for here, before the apps close under it).
     const policyId = (policy as unknown as { id: string }).id;
     const backups = await eventually(async () => {
-      const list = (await dr.inject({ url: `/v1/policies/${policyId}/backups`, headers: auth })).json() as { status: string; verificationStatus: string }[];
+      const list = (await dr.inject({ url: `/v1/policies/${policyId}/backups`, headers: auth })).json().items as { status: string; verificationStatus: string }[];
       return list.length === 1 && list[0]!.status !== 'running' && (list[0]!.status === 'failed' || list[0]!.verificationStatus !== 'pending') ? list : undefined;
     }, 80_000, 500);
     expect(backups[0]).toMatchObject({ status: 'completed', verificationStatus: 'passed' });

@@ -1,6 +1,7 @@
 // SQL for alerting.alerts and alerting.alert_history.
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { AlertDraft } from '../domain/rules.js';
 
 export type AlertState = 'firing' | 'acknowledged' | 'resolved';
@@ -129,15 +130,19 @@ export interface AlertFilter {
   state?: AlertState;
   labels?: Record<string, string>;
   limit: number;
+  /** Keyset cursor: [starts_at as text, id] of the last alert of the previous page. */
+  after?: CursorKey;
 }
 
-export async function listAlerts(db: Db, tenantId: string, f: AlertFilter): Promise<AlertRow[]> {
+/** Newest first: (starts_at, id) descending. */
+export async function listAlerts(db: Db, tenantId: string, f: AlertFilter): Promise<Page<AlertRow>> {
   const { rows } = await db.query(
-    `SELECT * FROM alerting.alerts WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::jsonb IS NULL OR labels @> $3)
-     ORDER BY starts_at DESC, id LIMIT $4`,
-    [tenantId, f.state ?? null, f.labels ? JSON.stringify(f.labels) : null, f.limit],
+    `SELECT *, starts_at::text AS cursor_at FROM alerting.alerts WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) AND ($3::jsonb IS NULL OR labels @> $3)
+       AND ($5::timestamptz IS NULL OR (starts_at, id) < ($5::timestamptz, $6::uuid))
+     ORDER BY starts_at DESC, id DESC LIMIT $4`,
+    [tenantId, f.state ?? null, f.labels ? JSON.stringify(f.labels) : null, f.limit + 1, f.after?.[0] ?? null, f.after?.[1] ?? null],
   );
-  return rows.map(toAlert);
+  return keysetPage(rows, f.limit, (r) => [r.cursor_at, r.id], toAlert);
 }
 
 export async function getAlert(db: Db, tenantId: string, id: string): Promise<AlertRow | undefined> {
@@ -154,12 +159,18 @@ export interface HistoryEntry {
   at: string;
 }
 
-export async function listHistory(db: Db, tenantId: string, alertId: string | undefined, limit: number): Promise<HistoryEntry[]> {
+/**
+ * An alert's history oldest first (id ascending); the tenant's history (no alertId) newest first.
+ * `after` is the id of the last entry of the previous page.
+ */
+export async function listHistory(db: Db, tenantId: string, alertId: string | undefined, limit: number, after?: number): Promise<Page<HistoryEntry>> {
+  const order = alertId ? 'ASC' : 'DESC';
   const { rows } = await db.query(
-    `SELECT * FROM alerting.alert_history WHERE tenant_id = $1 AND ($2::uuid IS NULL OR alert_id = $2) ORDER BY id DESC LIMIT $3`,
-    [tenantId, alertId ?? null, limit],
+    `SELECT * FROM alerting.alert_history WHERE tenant_id = $1 AND ($2::uuid IS NULL OR alert_id = $2)
+       AND ($4::bigint IS NULL OR id ${alertId ? '>' : '<'} $4) ORDER BY id ${order} LIMIT $3`,
+    [tenantId, alertId ?? null, limit + 1, after ?? null],
   );
-  return rows.reverse().map((r) => ({ alertId: r.alert_id, from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
+  return keysetPage(rows, limit, (r) => [Number(r.id)], (r) => ({ alertId: r.alert_id, from: r.from_state, to: r.to_state, actor: r.actor, note: r.note, at: (r.at as Date).toISOString() }));
 }
 
 /** Open alerts whose labels contain `subset` (inhibition sources, until-resolved silences). */

@@ -1,6 +1,7 @@
 // SQL for the delivery queue (alerting.notifications) and per-target pacing (alerting.delivery_targets).
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 
 type Db = Pool | PoolClient;
 
@@ -136,10 +137,13 @@ export async function markDead(tx: PoolClient, id: string, status: number | null
   return (rowCount ?? 0) > 0;
 }
 
-export async function listNotifications(db: Db, tenantId: string, state: string | undefined, limit: number): Promise<NotificationRow[]> {
+/** Newest first: (created_at, id) descending; `after` is [created_at as text, id] of the previous page's last. */
+export async function listNotifications(db: Db, tenantId: string, state: string | undefined, limit: number, after?: CursorKey): Promise<Page<NotificationRow>> {
   const { rows } = await db.query(
-    `SELECT * FROM alerting.notifications WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) ORDER BY created_at DESC LIMIT $3`,
-    [tenantId, state ?? null, limit],
+    `SELECT *, created_at::text AS cursor_at FROM alerting.notifications WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2)
+       AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [tenantId, state ?? null, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
   );
-  return rows.map(toRow);
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.id], toRow);
 }

@@ -1,6 +1,7 @@
 // SQL for alerting.silences.
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Silence } from '../domain/silences.js';
 
 type Db = Pool | PoolClient;
@@ -32,6 +33,17 @@ export async function liveSilences(db: Db, tenantId: string): Promise<Silence[]>
     [tenantId],
   );
   return rows.map(toSilence);
+}
+
+/** Newest first, a page: `after` is [created_at as text, id] of the previous page's last silence. */
+export async function pageSilences(db: Db, tenantId: string, limit: number, after?: CursorKey): Promise<Page<Silence>> {
+  const { rows } = await db.query(
+    `SELECT *, created_at::text AS cursor_at FROM alerting.silences WHERE tenant_id = $1
+       AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+     ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [tenantId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+  );
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.id], toSilence);
 }
 
 export async function listSilences(db: Db, tenantId: string): Promise<Silence[]> {

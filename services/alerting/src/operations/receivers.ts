@@ -1,5 +1,6 @@
 // A tenant's receivers (secrets never leave), and test notifications through the real queue.
 import { randomUUID } from 'node:crypto';
+import { pageInMemory, type Page, type PageRequest } from '@vigil/service-kit';
 import { deleteReceiver, getReceiver, listReceivers, putReceiver } from '../db/config.js';
 import { enqueueNotification } from '../db/notifications.js';
 import { fingerprint } from '../domain/labels.js';
@@ -8,8 +9,9 @@ import { redactReceiver, type ReceiverConfig } from '../domain/receivers.js';
 import { receiverNotFound } from '../errors.js';
 import type { AlertingDeps } from './deps.js';
 
-export async function receiversOf(deps: AlertingDeps, tenantId: string): Promise<{ name: string; config: Record<string, unknown> }[]> {
-  return (await listReceivers(deps.pool, tenantId)).map((r) => ({ name: r.name, config: redactReceiver(r.config) }));
+export async function receiversOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<{ name: string; config: Record<string, unknown> }>> {
+  const all = (await listReceivers(deps.pool, tenantId)).map((r) => ({ name: r.name, config: redactReceiver(r.config) }));
+  return pageInMemory(all, page, (r) => [r.name], ['asc']);
 }
 
 export function saveReceiver(deps: AlertingDeps, tenantId: string, name: string, config: ReceiverConfig): Promise<void> {

@@ -1,5 +1,6 @@
 // A tenant's routing document (route tree + inhibition) and escalation policies; both are
 // checked against the receivers that exist when they are stored.
+import { pageInMemory, type Page, type PageRequest } from '@vigil/service-kit';
 import { getRouting, listPolicies, listReceivers, putPolicy, putRouting, type EscalationPolicy } from '../db/config.js';
 import { compileRoute, DEFAULT_ROUTING, validateInhibitRules, type RoutingConfig } from '../domain/routing.js';
 import { checked, routingInvalid } from '../errors.js';
@@ -19,8 +20,8 @@ export async function saveRouting(deps: AlertingDeps, tenantId: string, doc: Rou
   deps.lifecycle.routing.invalidate(tenantId);
 }
 
-export function policiesOf(deps: AlertingDeps, tenantId: string): Promise<EscalationPolicy[]> {
-  return listPolicies(deps.pool, tenantId);
+export async function policiesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<EscalationPolicy>> {
+  return pageInMemory(await listPolicies(deps.pool, tenantId), page, (p) => [p.name], ['asc']);
 }
 
 export async function savePolicy(deps: AlertingDeps, tenantId: string, policy: EscalationPolicy): Promise<void> {

@@ -1,4 +1,5 @@
 // The rules API's use cases: the tenant's rules plus the shipped builtins, which are read-only.
+import { pageInMemory, type Page, type PageRequest } from '@vigil/service-kit';
 import { deleteRule, getRule, insertRule, listRules, syncBuiltinRules, updateRule, type RuleRow } from '../db/rules.js';
 import { defaultRules } from '../domain/default-rules.js';
 import { assertEditable, RuleReadOnly, ruleFromBody } from '../domain/rules.js';
@@ -10,8 +11,9 @@ export function installBuiltinRules(deps: Pick<AlertingDeps, 'pool'>, healthScor
   return syncBuiltinRules(deps.pool, defaultRules(healthScoreFloor));
 }
 
-export function rulesOf(deps: AlertingDeps, tenantId: string): Promise<RuleRow[]> {
-  return listRules(deps.pool, tenantId);
+/** The tenant's own rules first, then the builtins; by name within each. */
+export async function rulesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<RuleRow>> {
+  return pageInMemory(await listRules(deps.pool, tenantId), page, (r) => [r.builtin, r.name, r.id], ['asc', 'asc', 'asc']);
 }
 
 export async function ruleById(deps: AlertingDeps, tenantId: string, id: string): Promise<RuleRow> {

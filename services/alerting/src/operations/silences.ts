@@ -1,11 +1,12 @@
 // The silences API's use cases: create (time window and/or until resolved), list, expire.
-import { expireSilence, insertSilence, listSilences } from '../db/silences.js';
+import { decodeCursor, type Page, type PageRequest } from '@vigil/service-kit';
+import { expireSilence, insertSilence, pageSilences } from '../db/silences.js';
 import { validateSilence, type Silence, type SilenceInput } from '../domain/silences.js';
 import { checked, silenceInvalid, silenceNotFound } from '../errors.js';
 import type { AlertingDeps } from './deps.js';
 
-export function silencesOf(deps: AlertingDeps, tenantId: string): Promise<Silence[]> {
-  return listSilences(deps.pool, tenantId);
+export function silencesOf(deps: AlertingDeps, tenantId: string, page: PageRequest): Promise<Page<Silence>> {
+  return pageSilences(deps.pool, tenantId, page.limit, decodeCursor(page.cursor, 2));
 }
 
 export function createSilence(deps: AlertingDeps, tenantId: string, createdBy: string, input: SilenceInput): Promise<Silence> {

@@ -1,9 +1,10 @@
 // Alerts API: list and filter, one alert, its history, acknowledge, resolve.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { acknowledgeAlert, alertById, alertHistory, findAlerts, resolveAlert, tenantHistory } from '../operations/alerts.js';
 import type { AlertingDeps } from '../operations/deps.js';
-import { Alert, HistoryEntry, IdParams, Note, State } from './schemas.js';
+import { Alert, AlertParams, HistoryEntry, Note, State } from './schemas.js';
 
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
   app.get(
@@ -14,31 +15,33 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
         querystring: Type.Object({
           state: Type.Optional(State),
           label: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, description: 'name=value, repeatable' })),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+          ...pageQuery({ limit: 500, maxLimit: 1000 }),
         }),
-        response: { 200: Type.Array(Alert) },
+        response: { 200: PageOf(Alert) },
       },
     },
     async (req) => findAlerts(deps, req.principal.tenantId, req.query),
   );
 
-  app.get('/alerts/:id', { schema: { tags: ['alerts'], params: IdParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.id));
+  app.get('/alerts/:alertId', { schema: { tags: ['alerts'], params: AlertParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.alertId));
 
-  app.get('/alerts/:id/history', { schema: { tags: ['alerts'], params: IdParams, response: { 200: Type.Array(HistoryEntry) } } }, async (req) =>
-    alertHistory(deps, req.principal.tenantId, req.params.id),
+  app.get(
+    '/alerts/:alertId/history',
+    { schema: { tags: ['alerts'], summary: "The alert's transitions, oldest first", params: AlertParams, querystring: PageQuery({ limit: 200, maxLimit: 1000 }), response: { 200: PageOf(HistoryEntry) } } },
+    async (req) => alertHistory(deps, req.principal.tenantId, req.params.alertId, req.query),
   );
 
   app.get(
     '/history',
-    { schema: { tags: ['alerts'], querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }), response: { 200: Type.Array(HistoryEntry) } } },
-    async (req) => tenantHistory(deps, req.principal.tenantId, req.query.limit),
+    { schema: { tags: ['alerts'], summary: "The tenant's alert transitions, newest first", querystring: PageQuery({ limit: 200, maxLimit: 1000 }), response: { 200: PageOf(HistoryEntry) } } },
+    async (req) => tenantHistory(deps, req.principal.tenantId, req.query),
   );
 
-  app.post('/alerts/:id/acknowledge', { schema: { tags: ['alerts'], params: IdParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
-    acknowledgeAlert(deps, req.principal.tenantId, req.params.id, `key:${req.principal.keyId}`, req.body?.note),
+  app.post('/alerts/:alertId/acknowledge', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+    acknowledgeAlert(deps, req.principal.tenantId, req.params.alertId, `key:${req.principal.keyId}`, req.body?.note),
   );
 
-  app.post('/alerts/:id/resolve', { schema: { tags: ['alerts'], params: IdParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
-    resolveAlert(deps, req.principal.tenantId, req.params.id, `key:${req.principal.keyId}`, req.body?.note),
+  app.post('/alerts/:alertId/resolve', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+    resolveAlert(deps, req.principal.tenantId, req.params.alertId, `key:${req.principal.keyId}`, req.body?.note),
   );
 };

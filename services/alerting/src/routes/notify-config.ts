@@ -1,6 +1,7 @@
 // Receivers, the routing document (route tree + inhibition), escalation policies, the delivery
 // queue, and test notifications.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ReceiverInput } from '../domain/receivers.js';
 import { InhibitRuleSchema, RouteSchema, type RoutingConfig } from '../domain/routing.js';
@@ -8,7 +9,7 @@ import type { AlertingDeps } from '../operations/deps.js';
 import { notificationQueue } from '../operations/notifications.js';
 import { receiversOf, removeReceiver, saveReceiver, sendTestNotification } from '../operations/receivers.js';
 import { policiesOf, routingOf, savePolicy, saveRouting } from '../operations/routing-config.js';
-import { NameParams } from './schemas.js';
+import { PolicyParams, ReceiverParams } from './schemas.js';
 
 const Routing = Type.Object({ route: RouteSchema, inhibit_rules: Type.Array(InhibitRuleSchema, { maxItems: 100, default: [] }) }, { additionalProperties: false });
 const Policy = Type.Object(
@@ -24,22 +25,24 @@ const Notification = Type.Object({
 });
 
 export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
-  app.get('/receivers', { schema: { tags: ['receivers'], response: { 200: Type.Array(Type.Object({ name: Type.String(), config: Type.Unknown() })) } } }, async (req) =>
-    receiversOf(deps, req.principal.tenantId),
+  app.get(
+    '/receivers',
+    { schema: { tags: ['receivers'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Type.Object({ name: Type.String(), config: Type.Unknown() })) } } },
+    async (req) => receiversOf(deps, req.principal.tenantId, req.query),
   );
 
-  app.put('/receivers/:name', { schema: { tags: ['receivers'], params: NameParams, body: ReceiverInput } }, async (req, reply) => {
-    await saveReceiver(deps, req.principal.tenantId, req.params.name, req.body);
+  app.put('/receivers/:receiverName', { schema: { tags: ['receivers'], params: ReceiverParams, body: ReceiverInput } }, async (req, reply) => {
+    await saveReceiver(deps, req.principal.tenantId, req.params.receiverName, req.body);
     return reply.status(204).send();
   });
 
-  app.delete('/receivers/:name', { schema: { tags: ['receivers'], params: NameParams } }, async (req, reply) => {
-    await removeReceiver(deps, req.principal.tenantId, req.params.name);
+  app.delete('/receivers/:receiverName', { schema: { tags: ['receivers'], params: ReceiverParams } }, async (req, reply) => {
+    await removeReceiver(deps, req.principal.tenantId, req.params.receiverName);
     return reply.status(204).send();
   });
 
-  app.post('/receivers/:name/test', { schema: { tags: ['receivers'], params: NameParams, response: { 202: Type.Object({ idempotencyKey: Type.String() }) } } }, async (req, reply) =>
-    reply.status(202).send({ idempotencyKey: await sendTestNotification(deps, req.principal.tenantId, req.params.name) }),
+  app.post('/receivers/:receiverName/test', { schema: { tags: ['receivers'], params: ReceiverParams, response: { 202: Type.Object({ idempotencyKey: Type.String() }) } } }, async (req, reply) =>
+    reply.status(202).send({ idempotencyKey: await sendTestNotification(deps, req.principal.tenantId, req.params.receiverName) }),
   );
 
   app.get('/routing', { schema: { tags: ['routing'], response: { 200: Routing } } }, async (req) => routingOf(deps, req.principal.tenantId));
@@ -49,10 +52,20 @@ export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps 
     return reply.status(204).send();
   });
 
-  app.get('/escalation-policies', { schema: { tags: ['routing'] } }, async (req) => policiesOf(deps, req.principal.tenantId));
+  app.get(
+    '/escalation-policies',
+    {
+      schema: {
+        tags: ['routing'],
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
+        response: { 200: PageOf(Type.Object({ name: Type.String(), steps: Type.Array(Type.Object({ afterMinutes: Type.Number(), receiver: Type.String() })), repeat: Type.Integer() })) },
+      },
+    },
+    async (req) => policiesOf(deps, req.principal.tenantId, req.query),
+  );
 
-  app.put('/escalation-policies/:name', { schema: { tags: ['routing'], params: NameParams, body: Policy } }, async (req, reply) => {
-    await savePolicy(deps, req.principal.tenantId, { name: req.params.name, steps: req.body.steps, repeat: req.body.repeat });
+  app.put('/escalation-policies/:policyName', { schema: { tags: ['routing'], params: PolicyParams, body: Policy } }, async (req, reply) => {
+    await savePolicy(deps, req.principal.tenantId, { name: req.params.policyName, steps: req.body.steps, repeat: req.body.repeat });
     return reply.status(204).send();
   });
 
@@ -61,10 +74,10 @@ export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps 
     {
       schema: {
         tags: ['receivers'],
-        querystring: Type.Object({ state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('sending'), Type.Literal('delivered'), Type.Literal('dead')])), limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }) }),
-        response: { 200: Type.Array(Notification) },
+        querystring: Type.Object({ state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('sending'), Type.Literal('delivered'), Type.Literal('dead')])), ...pageQuery({ limit: 200, maxLimit: 1000 }) }),
+        response: { 200: PageOf(Notification) },
       },
     },
-    async (req) => notificationQueue(deps, req.principal.tenantId, req.query.state, req.query.limit),
+    async (req) => notificationQueue(deps, req.principal.tenantId, req.query.state, req.query),
   );
 };

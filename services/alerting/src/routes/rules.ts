@@ -1,9 +1,10 @@
 // Rules API: the tenant's rules plus the shipped builtins (read-only).
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AlertingDeps } from '../operations/deps.js';
 import { createRule, removeRule, replaceRule, ruleById, rulesOf } from '../operations/rules.js';
-import { IdParams } from './schemas.js';
+import { RuleParams } from './schemas.js';
 
 const Rule = Type.Object({
   id: Type.String(),
@@ -18,20 +19,20 @@ const Rule = Type.Object({
 const RuleBody = Type.Object({ enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: true, description: 'A threshold or event rule; see README' });
 
 export const ruleRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
-  app.get('/rules', { schema: { tags: ['rules'], response: { 200: Type.Array(Rule) } } }, async (req) => rulesOf(deps, req.principal.tenantId));
+  app.get('/rules', { schema: { tags: ['rules'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Rule) } } }, async (req) => rulesOf(deps, req.principal.tenantId, req.query));
 
-  app.get('/rules/:id', { schema: { tags: ['rules'], params: IdParams, response: { 200: Rule } } }, async (req) => ruleById(deps, req.principal.tenantId, req.params.id));
+  app.get('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams, response: { 200: Rule } } }, async (req) => ruleById(deps, req.principal.tenantId, req.params.ruleId));
 
   app.post('/rules', { schema: { tags: ['rules'], body: RuleBody, response: { 201: Rule } } }, async (req, reply) =>
     reply.status(201).send(await createRule(deps, req.principal.tenantId, req.body)),
   );
 
-  app.put('/rules/:id', { schema: { tags: ['rules'], params: IdParams, body: RuleBody, response: { 200: Rule } } }, async (req) =>
-    replaceRule(deps, req.principal.tenantId, req.params.id, req.body),
+  app.put('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams, body: RuleBody, response: { 200: Rule } } }, async (req) =>
+    replaceRule(deps, req.principal.tenantId, req.params.ruleId, req.body),
   );
 
-  app.delete('/rules/:id', { schema: { tags: ['rules'], params: IdParams } }, async (req, reply) => {
-    await removeRule(deps, req.principal.tenantId, req.params.id);
+  app.delete('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams } }, async (req, reply) => {
+    await removeRule(deps, req.principal.tenantId, req.params.ruleId);
     return reply.status(204).send();
   });
 };

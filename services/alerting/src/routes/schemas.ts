@@ -30,6 +30,11 @@ export const HistoryEntry = Type.Object({
   note: Type.Union([Type.String(), Type.Null()]),
   at: Type.String(),
 });
-export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-export const NameParams = Type.Object({ name: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
+const Uuid = Type.String({ format: 'uuid' });
+const Name = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' });
+export const AlertParams = Type.Object({ alertId: Uuid });
+export const RuleParams = Type.Object({ ruleId: Uuid });
+export const SilenceParams = Type.Object({ silenceId: Uuid });
+export const ReceiverParams = Type.Object({ receiverName: Name });
+export const PolicyParams = Type.Object({ policyName: Name });
 export const Note = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });

@@ -1,10 +1,11 @@
 // Silences API: create (time window and/or until resolved), list, expire.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SilenceInput } from '../domain/silences.js';
 import type { AlertingDeps } from '../operations/deps.js';
 import { createSilence, endSilence, silencesOf } from '../operations/silences.js';
-import { IdParams } from './schemas.js';
+import { SilenceParams } from './schemas.js';
 
 const Silence = Type.Object({
   id: Type.String(),
@@ -18,11 +19,15 @@ const Silence = Type.Object({
 });
 
 export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
-  app.get('/silences', { schema: { tags: ['silences'], response: { 200: Type.Array(Silence) } } }, async (req) => silencesOf(deps, req.principal.tenantId));
+  app.get('/silences', { schema: { tags: ['silences'], summary: 'Silences, newest first', querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Silence) } } }, async (req) =>
+    silencesOf(deps, req.principal.tenantId, req.query),
+  );
 
   app.post('/silences', { schema: { tags: ['silences'], body: SilenceInput, response: { 201: Silence } } }, async (req, reply) =>
     reply.status(201).send(await createSilence(deps, req.principal.tenantId, `key:${req.principal.keyId}`, req.body)),
   );
 
-  app.delete('/silences/:id', { schema: { tags: ['silences'], params: IdParams, response: { 200: Silence } } }, async (req) => endSilence(deps, req.principal.tenantId, req.params.id));
+  app.delete('/silences/:silenceId', { schema: { tags: ['silences'], params: SilenceParams, response: { 200: Silence } } }, async (req) =>
+    endSilence(deps, req.principal.tenantId, req.params.silenceId),
+  );
 };

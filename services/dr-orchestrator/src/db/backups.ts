@@ -1,5 +1,6 @@
 // SQL for dr.backups.
 import type { Pool, PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { SnapshotFacts } from '../domain/facts.js';
 import type { BackupType, PgBackRestBackup } from '../domain/physical-policy.js';
 
@@ -126,6 +127,17 @@ export async function getBackup(db: Queryable, tenantId: string, id: string): Pr
 export async function listBackups(db: Queryable, tenantId: string, policyId: string, limit = 100): Promise<Backup[]> {
   const { rows } = await db.query('SELECT * FROM dr.backups WHERE tenant_id = $1 AND policy_id = $2 ORDER BY started_at DESC LIMIT $3', [tenantId, policyId, limit]);
   return rows.map(toBackup);
+}
+
+/** A page of a policy's backups, newest first; `after` is [started_at as text, id] of the previous page's last. */
+export async function pageBackups(db: Queryable, tenantId: string, policyId: string, limit: number, after?: CursorKey): Promise<Page<Backup>> {
+  const { rows } = await db.query(
+    `SELECT *, started_at::text AS cursor_at FROM dr.backups WHERE tenant_id = $1 AND policy_id = $2
+       AND ($4::timestamptz IS NULL OR (started_at, id) < ($4::timestamptz, $5::uuid))
+     ORDER BY started_at DESC, id DESC LIMIT $3`,
+    [tenantId, policyId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+  );
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.id], toBackup);
 }
 
 /** Backups left 'running' by a process that died (the caller holds the policy lock, so none is live). */

@@ -1,5 +1,6 @@
 // SQL for dr.verifications (restore checks and drills).
 import type { Pool, PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Check } from '../domain/facts.js';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
@@ -86,6 +87,17 @@ export async function listVerifications(db: Queryable, tenantId: string, policyI
     [tenantId, policyId, kind ?? null, limit],
   );
   return rows.map(toVerification);
+}
+
+/** A page of a policy's verifications (or drills), newest first; `after` is [started_at as text, id]. */
+export async function pageVerifications(db: Queryable, tenantId: string, policyId: string, kind: VerificationKind | undefined, limit: number, after?: CursorKey): Promise<Page<Verification>> {
+  const { rows } = await db.query(
+    `SELECT *, started_at::text AS cursor_at FROM dr.verifications WHERE tenant_id = $1 AND policy_id = $2 AND ($3::text IS NULL OR kind = $3)
+       AND ($5::timestamptz IS NULL OR (started_at, id) < ($5::timestamptz, $6::uuid))
+     ORDER BY started_at DESC, id DESC LIMIT $4`,
+    [tenantId, policyId, kind ?? null, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+  );
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.id], toVerification);
 }
 
 export async function runningVerifications(db: Queryable, policyId: string): Promise<Verification[]> {

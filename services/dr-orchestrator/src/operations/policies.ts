@@ -1,7 +1,7 @@
 // Policy use cases for the API: validate, seal the source URL, store; views never carry secrets.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { sealSecret } from '@vigil/service-kit';
+import { pageInMemory, sealSecret, type Page, type PageRequest } from '@vigil/service-kit';
 import type { Config } from '../config.js';
 import { deletePolicy, getPolicy, insertPolicy, listPolicies, updatePolicy, type Policy, type PolicyPatch } from '../db/policies.js';
 import { checkPolicyInput, type PolicyInput } from '../domain/policy-input.js';
@@ -102,8 +102,9 @@ export async function requirePolicy(pool: Pool, tenantId: string, id: string): P
   return p;
 }
 
-export async function policyViews(pool: Pool, tenantId: string): Promise<PolicyView[]> {
-  return (await listPolicies(pool, tenantId)).map((p) => policyView(p));
+/** Oldest first (created_at, id); a tenant's policies are few, so they are paged in memory. */
+export async function policyViews(pool: Pool, tenantId: string, page: PageRequest): Promise<Page<PolicyView>> {
+  return pageInMemory((await listPolicies(pool, tenantId)).map((p) => policyView(p)), page, (p) => [p.createdAt, p.id], ['asc', 'asc']);
 }
 
 export async function policyDetail(pool: Pool, tenantId: string, id: string): Promise<PolicyView> {

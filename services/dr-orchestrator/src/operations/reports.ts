@@ -1,9 +1,10 @@
 // Read models for the API: backup/verification views, objectives, trends, the continuity document.
 import type { Pool } from 'pg';
-import { getBackup, lastVerifiedSnapshotAt, listBackups, type Backup } from '../db/backups.js';
+import { decodeCursor, type PageRequest } from '@vigil/service-kit';
+import { getBackup, lastVerifiedSnapshotAt, listBackups, pageBackups, type Backup } from '../db/backups.js';
 import { listBreaches, openBreaches } from '../db/breaches.js';
 import { listPolicies, type Policy } from '../db/policies.js';
-import { getVerification, lastFinished, listVerifications, type Verification, type VerificationKind } from '../db/verifications.js';
+import { getVerification, lastFinished, listVerifications, pageVerifications, type Verification, type VerificationKind } from '../db/verifications.js';
 import { continuityDocument, type ContinuityEntry } from '../domain/continuity.js';
 import { rpoState, rtoState } from '../domain/objectives.js';
 import { buildTrends } from '../domain/trends.js';
@@ -56,9 +57,10 @@ export function verificationView(v: Verification) {
   };
 }
 
-export async function backupsOf(pool: Pool, tenantId: string, policyId: string) {
+export async function backupsOf(pool: Pool, tenantId: string, policyId: string, page: PageRequest) {
   await requirePolicy(pool, tenantId, policyId);
-  return (await listBackups(pool, tenantId, policyId)).map(backupView);
+  const { items, nextCursor } = await pageBackups(pool, tenantId, policyId, page.limit, decodeCursor(page.cursor, 2));
+  return { items: items.map(backupView), nextCursor };
 }
 
 export async function oneBackup(pool: Pool, tenantId: string, id: string) {
@@ -67,9 +69,10 @@ export async function oneBackup(pool: Pool, tenantId: string, id: string) {
   return backupView(b);
 }
 
-export async function verificationsOf(pool: Pool, tenantId: string, policyId: string, kind?: VerificationKind) {
+export async function verificationsOf(pool: Pool, tenantId: string, policyId: string, page: PageRequest, kind?: VerificationKind) {
   await requirePolicy(pool, tenantId, policyId);
-  return (await listVerifications(pool, tenantId, policyId, kind)).map(verificationView);
+  const { items, nextCursor } = await pageVerifications(pool, tenantId, policyId, kind, page.limit, decodeCursor(page.cursor, 2));
+  return { items: items.map(verificationView), nextCursor };
 }
 
 export async function oneVerification(pool: Pool, tenantId: string, id: string) {

@@ -1,12 +1,13 @@
 // Backups, verifications and drills: start them (202 + a link to poll), list them, read one
 // with its progress. Runs are tenant-scoped through their policy.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { startManualBackup, startManualDrill, startManualVerification } from '../operations/manual-runs.js';
 import { backupsOf, oneBackup, oneVerification, verificationsOf } from '../operations/reports.js';
 import type { OperationRunner } from '../operations/runner.js';
-import { Accepted, Backup, IdParams, Verification } from './schemas.js';
+import { Accepted, Backup, BackupParams, PolicyParams, Verification, VerificationParams } from './schemas.js';
 
 const BackupQuery = Type.Object(
   { type: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('diff'), Type.Literal('incr')], { description: 'Physical policies: pgBackRest backup type (default full)' })) },
@@ -20,28 +21,28 @@ const DrillQuery = Type.Object(
 const running = (run: { id: string; backupId?: string }, href: string) => ({ ...run, status: 'running', href: `${href}/${run.id}` });
 
 export const operationRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runner: OperationRunner }> = async (app, { pool, runner }) => {
-  app.post('/policies/:id/backups', { schema: { tags: ['backups'], params: IdParams, querystring: BackupQuery, response: { 202: Accepted } } }, async (req, reply) =>
-    reply.status(202).send(running(await startManualBackup(pool, runner, req.principal.tenantId, req.params.id, req.query.type), '/v1/backups')),
+  app.post('/policies/:policyId/backups', { schema: { tags: ['backups'], params: PolicyParams, querystring: BackupQuery, response: { 202: Accepted } } }, async (req, reply) =>
+    reply.status(202).send(running(await startManualBackup(pool, runner, req.principal.tenantId, req.params.policyId, req.query.type), '/v1/backups')),
   );
-  app.get('/policies/:id/backups', { schema: { tags: ['backups'], params: IdParams, response: { 200: Type.Array(Backup) } } }, async (req) =>
-    backupsOf(pool, req.principal.tenantId, req.params.id),
+  app.get('/policies/:policyId/backups', { schema: { tags: ['backups'], params: PolicyParams, querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Backup) } } }, async (req) =>
+    backupsOf(pool, req.principal.tenantId, req.params.policyId, req.query),
   );
-  app.get('/backups/:id', { schema: { tags: ['backups'], params: IdParams, response: { 200: Backup } } }, async (req) => oneBackup(pool, req.principal.tenantId, req.params.id));
+  app.get('/backups/:backupId', { schema: { tags: ['backups'], params: BackupParams, response: { 200: Backup } } }, async (req) => oneBackup(pool, req.principal.tenantId, req.params.backupId));
 
-  app.post('/backups/:id/verifications', { schema: { tags: ['verifications'], params: IdParams, response: { 202: Accepted } } }, async (req, reply) =>
-    reply.status(202).send(running(await startManualVerification(pool, runner, req.principal.tenantId, req.params.id), '/v1/verifications')),
+  app.post('/backups/:backupId/verifications', { schema: { tags: ['verifications'], params: BackupParams, response: { 202: Accepted } } }, async (req, reply) =>
+    reply.status(202).send(running(await startManualVerification(pool, runner, req.principal.tenantId, req.params.backupId), '/v1/verifications')),
   );
-  app.get('/policies/:id/verifications', { schema: { tags: ['verifications'], params: IdParams, response: { 200: Type.Array(Verification) } } }, async (req) =>
-    verificationsOf(pool, req.principal.tenantId, req.params.id),
+  app.get('/policies/:policyId/verifications', { schema: { tags: ['verifications'], params: PolicyParams, querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Verification) } } }, async (req) =>
+    verificationsOf(pool, req.principal.tenantId, req.params.policyId, req.query),
   );
-  app.get('/verifications/:id', { schema: { tags: ['verifications'], params: IdParams, response: { 200: Verification } } }, async (req) =>
-    oneVerification(pool, req.principal.tenantId, req.params.id),
+  app.get('/verifications/:verificationId', { schema: { tags: ['verifications'], params: VerificationParams, response: { 200: Verification } } }, async (req) =>
+    oneVerification(pool, req.principal.tenantId, req.params.verificationId),
   );
 
-  app.post('/policies/:id/drills', { schema: { tags: ['drills'], params: IdParams, querystring: DrillQuery, response: { 202: Accepted } } }, async (req, reply) =>
-    reply.status(202).send(running(await startManualDrill(pool, runner, req.principal.tenantId, req.params.id, req.query.targetTime), '/v1/verifications')),
+  app.post('/policies/:policyId/drills', { schema: { tags: ['drills'], params: PolicyParams, querystring: DrillQuery, response: { 202: Accepted } } }, async (req, reply) =>
+    reply.status(202).send(running(await startManualDrill(pool, runner, req.principal.tenantId, req.params.policyId, req.query.targetTime), '/v1/verifications')),
   );
-  app.get('/policies/:id/drills', { schema: { tags: ['drills'], params: IdParams, response: { 200: Type.Array(Verification) } } }, async (req) =>
-    verificationsOf(pool, req.principal.tenantId, req.params.id, 'drill'),
+  app.get('/policies/:policyId/drills', { schema: { tags: ['drills'], params: PolicyParams, querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Verification) } } }, async (req) =>
+    verificationsOf(pool, req.principal.tenantId, req.params.policyId, req.query, 'drill'),
   );
 };

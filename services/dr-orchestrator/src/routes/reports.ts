@@ -1,10 +1,11 @@
 // Objectives, trends, the business continuity document and the runbooks.
 import { Type } from '@sinclair/typebox';
+import { pageInMemory, PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { continuityOf, objectivesOf, trendsOf } from '../operations/reports.js';
 import { findRunbook, runbookSummaries, type Runbook } from '../domain/runbooks.js';
-import { IdParams } from './schemas.js';
+import { PolicyParams } from './schemas.js';
 
 const Objective = Type.Object({ targetSeconds: Type.Number(), actualSeconds: Type.Union([Type.Number(), Type.Null()]), breached: Type.Boolean() });
 const Breach = Type.Object({
@@ -18,26 +19,26 @@ const RunbookSummary = Type.Object({ slug: Type.String(), title: Type.String(), 
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map<string, Runbook> }> = async (app, { pool, runbooks }) => {
   app.get(
-    '/policies/:id/objectives',
+    '/policies/:policyId/objectives',
     {
       schema: {
         tags: ['objectives'],
-        params: IdParams,
+        params: PolicyParams,
         response: { 200: Type.Object({ policyId: Type.String(), lastVerifiedSnapshotAt: Type.Union([Type.String(), Type.Null()]), rpo: Objective, rto: Objective, openBreaches: Type.Array(Breach) }) },
       },
     },
-    async (req) => objectivesOf(pool, req.principal.tenantId, req.params.id),
+    async (req) => objectivesOf(pool, req.principal.tenantId, req.params.policyId),
   );
   app.get(
-    '/policies/:id/trends',
-    { schema: { tags: ['objectives'], params: IdParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
-    async (req) => trendsOf(pool, req.principal.tenantId, req.params.id, req.query.days),
+    '/policies/:policyId/trends',
+    { schema: { tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
+    async (req) => trendsOf(pool, req.principal.tenantId, req.params.policyId, req.query.days),
   );
   app.get('/continuity-document', { schema: { tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await continuityOf(pool, req.principal.tenantId)),
   );
-  app.get('/runbooks', { schema: { tags: ['runbooks'], response: { 200: Type.Array(RunbookSummary) } } }, async () =>
-    runbookSummaries(runbooks),
+  app.get('/runbooks', { schema: { tags: ['runbooks'], querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(RunbookSummary) } } }, async (req) =>
+    pageInMemory(runbookSummaries(runbooks), req.query, (r) => [r.slug], ['asc']),
   );
   app.get(
     '/runbooks/:slug',

@@ -3,7 +3,10 @@ import { Type } from '@sinclair/typebox';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Uuid = Type.String({ format: 'uuid' });
+export const PolicyParams = Type.Object({ policyId: Uuid });
+export const BackupParams = Type.Object({ backupId: Uuid });
+export const VerificationParams = Type.Object({ verificationId: Uuid });
 
 const Cron = Type.String({ minLength: 1, maxLength: 200 });
 export const PhysicalBody = Type.Object(

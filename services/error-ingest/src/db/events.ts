@@ -1,4 +1,5 @@
 // SQL for errors.events and errors.event_subjects.
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { ProcessedEvent } from '../domain/normalise.js';
 import { storableText } from '../domain/text.js';
@@ -100,15 +101,15 @@ export async function listIssueEvents(
   tenantId: string,
   issueId: string,
   limit: number,
-  before?: { receivedAt: string; eventId: string },
+  after?: CursorKey,
   withPayload = false,
-): Promise<EventSummary[]> {
+): Promise<Page<EventSummary>> {
   const { rows } = await pool.query(
-    `SELECT event_id, received_at, occurred_at, level, release, environment, exception_type, user_ref, tags${withPayload ? ', payload' : ''}
+    `SELECT event_id, received_at, received_at::text AS cursor_at, occurred_at, level, release, environment, exception_type, user_ref, tags${withPayload ? ', payload' : ''}
        FROM errors.events
-      WHERE tenant_id = $1 AND issue_id = $2 AND ($3::timestamptz IS NULL OR (received_at, event_id) < ($3, $4::uuid))
+      WHERE tenant_id = $1 AND issue_id = $2 AND ($3::timestamptz IS NULL OR (received_at, event_id) < ($3::timestamptz, $4::uuid))
       ORDER BY received_at DESC, event_id DESC LIMIT $5`,
-    [tenantId, issueId, before?.receivedAt ?? null, before?.eventId ?? null, limit],
+    [tenantId, issueId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
   );
-  return rows.map((r) => toEvent(r, withPayload));
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.event_id], (r) => toEvent(r, withPayload));
 }

@@ -1,4 +1,5 @@
 // SQL for errors.issues and errors.issue_users.
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { IssueStatus } from '../domain/issue-state.js';
 
@@ -148,17 +149,19 @@ export interface IssueFilter {
   query?: string;
   sort: 'last_seen' | 'first_seen' | 'count' | 'users';
   limit: number;
-  offset: number;
+  /** Keyset cursor: [sort, sort column as text, id] of the previous page's last issue. */
+  after?: CursorKey;
 }
 
-const SORT: Record<IssueFilter['sort'], string> = {
-  last_seen: 'last_seen DESC, id DESC',
-  first_seen: 'first_seen DESC, id DESC',
-  count: 'times_seen DESC, id DESC',
-  users: 'users_affected DESC, id DESC',
+// Every order is (column, id) descending, so one row comparison continues after a cursor.
+const SORT: Record<IssueFilter['sort'], { column: string; type: string }> = {
+  last_seen: { column: 'last_seen', type: 'timestamptz' },
+  first_seen: { column: 'first_seen', type: 'timestamptz' },
+  count: { column: 'times_seen', type: 'bigint' },
+  users: { column: 'users_affected', type: 'bigint' },
 };
 
-export async function listIssues(pool: Pool, tenantId: string, projectId: string, f: IssueFilter): Promise<{ total: number; items: IssueRow[] }> {
+export async function listIssues(pool: Pool, tenantId: string, projectId: string, f: IssueFilter): Promise<Page<IssueRow>> {
   const where = ['tenant_id = $1', 'project_id = $2'];
   const args: unknown[] = [tenantId, projectId];
   const add = (sql: string, v: unknown) => {
@@ -177,12 +180,17 @@ export async function listIssues(pool: Pool, tenantId: string, projectId: string
   if (f.since) add('last_seen >= ?', f.since);
   if (f.until) add('first_seen <= ?', f.until);
   if (f.query) add(`(title ILIKE ? ESCAPE '\\' OR culprit ILIKE $${args.length + 1} ESCAPE '\\')`, `%${f.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const sql = where.join(' AND ');
-  const [{ rows }, count] = await Promise.all([
-    pool.query(`SELECT ${COLS} FROM errors.issues WHERE ${sql} ORDER BY ${SORT[f.sort]} LIMIT ${f.limit} OFFSET ${f.offset}`, args),
-    pool.query(`SELECT count(*)::int AS n FROM errors.issues WHERE ${sql}`, args),
-  ]);
-  return { total: count.rows[0].n, items: rows.map(toIssue) };
+  const { column, type } = SORT[f.sort];
+  if (f.after) {
+    args.push(f.after[1], f.after[2]);
+    where.push(`(${column}, id) < ($${args.length - 1}::${type}, $${args.length}::bigint)`);
+  }
+  args.push(f.limit + 1);
+  const { rows } = await pool.query(
+    `SELECT ${COLS}, ${column}::text AS cursor_value FROM errors.issues WHERE ${where.join(' AND ')} ORDER BY ${column} DESC, id DESC LIMIT $${args.length}`,
+    args,
+  );
+  return keysetPage(rows, f.limit, (r) => [f.sort, r.cursor_value, String(r.id)], toIssue);
 }
 
 export async function getIssue(db: Queryable, tenantId: string, projectId: string, id: string): Promise<IssueRow | undefined> {

@@ -1,7 +1,7 @@
 // Projects and their DSN keys, tenant-scoped. Changes that affect which keys ingest accepts
 // (or their quotas) call `onKeysChanged`, so this process stops using a cached key at once.
 import type { Pool } from 'pg';
-import { withTransaction } from '@vigil/service-kit';
+import { pageInMemory, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
 import { clientReportTotals } from '../db/accepted.js';
 import {
   createKey,
@@ -39,7 +39,9 @@ export async function requireProject(d: ProjectDeps, tenantId: string, id: strin
   return p;
 }
 
-export const projectsOf = (d: ProjectDeps, tenantId: string) => listProjects(d.pool, tenantId);
+/** Oldest first (ids are ascending numbers); a tenant's projects are paged in memory. */
+export const projectsOf = async (d: ProjectDeps, tenantId: string, page: PageRequest): Promise<Page<ProjectRow>> =>
+  pageInMemory(await listProjects(d.pool, tenantId), page, (p) => [Number(p.id)], ['asc']);
 
 export async function addProject(d: ProjectDeps, tenantId: string, body: ProjectChanges & { name: string }): Promise<ProjectRow> {
   const project = await createProject(d.pool, tenantId, body);
@@ -61,9 +63,9 @@ export async function removeProject(d: ProjectDeps, tenantId: string, id: string
   d.onKeysChanged();
 }
 
-export async function keysOf(d: ProjectDeps, tenantId: string, projectId: string): Promise<KeyView[]> {
+export async function keysOf(d: ProjectDeps, tenantId: string, projectId: string, page: PageRequest): Promise<Page<KeyView>> {
   await requireProject(d, tenantId, projectId);
-  return (await listKeys(d.pool, tenantId, projectId)).map((k) => withDsn(d, k));
+  return pageInMemory((await listKeys(d.pool, tenantId, projectId)).map((k) => withDsn(d, k)), page, (k) => [Number(k.id)], ['asc']);
 }
 
 export async function addKey(d: ProjectDeps, tenantId: string, projectId: string, body: { label?: string; rateLimitPerMinute?: number } | undefined): Promise<KeyView> {
@@ -90,7 +92,8 @@ export async function withdrawKey(d: ProjectDeps, tenantId: string, projectId: s
   return withDsn(d, k);
 }
 
-export async function clientReports(d: ProjectDeps, tenantId: string, projectId: string, since: string | undefined) {
+export async function clientReports(d: ProjectDeps, tenantId: string, projectId: string, since: string | undefined, page: PageRequest) {
   await requireProject(d, tenantId, projectId);
-  return clientReportTotals(d.pool, tenantId, projectId, new Date(since ?? Date.now() - 30 * 86_400_000));
+  const totals = await clientReportTotals(d.pool, tenantId, projectId, new Date(since ?? Date.now() - 30 * 86_400_000));
+  return pageInMemory(totals, page, (t) => [t.quantity, t.reason, t.category], ['desc', 'asc', 'asc']);
 }

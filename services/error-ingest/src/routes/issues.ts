@@ -1,5 +1,6 @@
 // Issues: list/search, detail with latest event and trends, events (paginated), status.
 import { Type } from '@sinclair/typebox';
+import { PageOf, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { changeIssueStatus, issueDetail, issueEvents, projectStats, searchIssues } from '../operations/issues.js';
@@ -61,12 +62,11 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
             query: Type.Optional(Type.String({ maxLength: 200, description: 'substring of title or culprit' })),
             tag: Type.Optional(Type.String({ pattern: '^[^:]{1,200}:.{1,200}$', description: 'key:value — issues with an event carrying this tag' })),
             sort: Type.Union([Type.Literal('last_seen'), Type.Literal('first_seen'), Type.Literal('count'), Type.Literal('users')], { default: 'last_seen' }),
-            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-            offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
+            ...pageQuery({ limit: 50, maxLimit: 200 }),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Issue) }) },
+        response: { 200: PageOf(Issue) },
       },
     },
     async (req) => searchIssues(pool, req.principal.tenantId, req.params.projectId, req.query),
@@ -98,8 +98,8 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
       schema: {
         tags,
         params: IssueParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }), cursor: Type.Optional(Type.String({ maxLength: 100 })), full: Type.Boolean({ default: false }) }),
-        response: { 200: Type.Object({ items: Type.Array(Event), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        querystring: Type.Object({ ...pageQuery({ limit: 25, maxLimit: 100 }), full: Type.Boolean({ default: false }) }),
+        response: { 200: PageOf(Event) },
       },
     },
     async (req) => issueEvents(pool, req.principal.tenantId, req.params.projectId, req.params.issueId, req.query),

@@ -1,5 +1,6 @@
 // Projects and their DSN keys (tenant-scoped by API key).
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addKey, addProject, changeProject, clientReports, keysOf, projectsOf, removeProject, replaceKey, requireProject, withdrawKey, type ProjectDeps } from '../operations/projects.js';
 
@@ -41,7 +42,7 @@ const KeyParams = Type.Object({ projectId: ProjectId, keyId: Type.String({ patte
 const tags = ['projects'];
 
 export const projectRoutes: FastifyPluginAsyncTypebox<ProjectDeps> = async (app, deps) => {
-  app.get('/projects', { schema: { tags, response: { 200: Type.Array(Project) } } }, async (req) => projectsOf(deps, req.principal.tenantId));
+  app.get('/projects', { schema: { tags, querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Project) } } }, async (req) => projectsOf(deps, req.principal.tenantId, req.query));
   app.post(
     '/projects',
     {
@@ -66,8 +67,10 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectDeps> = async (app,
     return reply.status(204).send();
   });
 
-  app.get('/projects/:projectId/keys', { schema: { tags, params: Type.Object({ projectId: ProjectId }), response: { 200: Type.Array(Key) } } }, async (req) =>
-    keysOf(deps, req.principal.tenantId, req.params.projectId),
+  app.get(
+    '/projects/:projectId/keys',
+    { schema: { tags, params: Type.Object({ projectId: ProjectId }), querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Key) } } },
+    async (req) => keysOf(deps, req.principal.tenantId, req.params.projectId, req.query),
   );
   app.post(
     '/projects/:projectId/keys',
@@ -98,10 +101,10 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectDeps> = async (app,
         tags,
         summary: 'What SDKs reported dropping (client_report items), summed',
         params: Type.Object({ projectId: ProjectId }),
-        querystring: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time' })) }),
-        response: { 200: Type.Array(Type.Object({ projectId: Type.String(), reason: Type.String(), category: Type.String(), quantity: Type.Integer() })) },
+        querystring: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time' })), ...pageQuery({ limit: 100, maxLimit: 500 }) }),
+        response: { 200: PageOf(Type.Object({ projectId: Type.String(), reason: Type.String(), category: Type.String(), quantity: Type.Integer() })) },
       },
     },
-    async (req) => clientReports(deps, req.principal.tenantId, req.params.projectId, req.query.since),
+    async (req) => clientReports(deps, req.principal.tenantId, req.params.projectId, req.query.since, req.query),
   );
 };

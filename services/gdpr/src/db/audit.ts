@@ -1,5 +1,6 @@
 // SQL for the hash-chained audit log and its signed checkpoints.
 import type { PoolClient } from 'pg';
+import { keysetPage, type Page } from '@vigil/service-kit';
 import type { ChainEntry } from '../domain/audit-chain.js';
 
 export interface AuditEntryRow extends ChainEntry {
@@ -60,13 +61,13 @@ export async function chainPage(tx: PoolClient, tenantId: string, afterSeq: numb
 export async function listAuditEntries(
   tx: PoolClient,
   f: { subjectRef?: string; topic?: string; afterSeq: number; limit: number },
-): Promise<AuditEntryRow[]> {
+): Promise<Page<AuditEntryRow>> {
   const { rows } = await tx.query(
     `SELECT seq, event_id, topic, subject_ref, content, prev_hash, hash, recorded_at FROM gdpr.audit_log
      WHERE seq > $1 AND ($2::text IS NULL OR subject_ref = $2) AND ($3::text IS NULL OR topic = $3) ORDER BY seq LIMIT $4`,
-    [f.afterSeq, f.subjectRef ?? null, f.topic ?? null, f.limit],
+    [f.afterSeq, f.subjectRef ?? null, f.topic ?? null, f.limit + 1],
   );
-  return rows.map((r) => ({
+  return keysetPage(rows, f.limit, (r) => [Number(r.seq)], (r) => ({
     seq: Number(r.seq),
     eventId: r.event_id,
     topic: r.topic,

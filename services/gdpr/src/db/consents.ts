@@ -1,4 +1,5 @@
 // SQL for gdpr.consent_events (append-only).
+import { keysetPage, type Page } from '@vigil/service-kit';
 import type { Pool, PoolClient } from 'pg';
 
 export interface ConsentRow {
@@ -57,6 +58,15 @@ export async function consentHistory(pool: Pool | PoolClient, tenantId: string, 
     [tenantId, subjectRef],
   );
   return rows.map(toRow);
+}
+
+/** A subject's consent log in order (seq); `afterSeq` is the previous page's last. */
+export async function pageConsentHistory(pool: Pool | PoolClient, tenantId: string, subjectRef: string, limit: number, afterSeq?: number): Promise<Page<ConsentRow>> {
+  const { rows } = await pool.query(
+    `SELECT ${COLUMNS}, seq FROM gdpr.consent_events WHERE tenant_id = $1 AND subject_ref = $2 AND ($4::bigint IS NULL OR seq > $4) ORDER BY seq LIMIT $3`,
+    [tenantId, subjectRef, limit + 1, afterSeq ?? null],
+  );
+  return keysetPage(rows, limit, (r) => [Number(r.seq)], toRow);
 }
 
 export async function consentRowsByRefs(tx: PoolClient, refs: string[]): Promise<ConsentRow[]> {

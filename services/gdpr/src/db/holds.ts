@@ -1,5 +1,6 @@
 // SQL for erasure exceptions (retention policies, legal holds) and purge evidence.
 import type { PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 
 export interface RetentionPolicyRow {
   id: string;
@@ -114,9 +115,14 @@ export async function insertPurgeRun(tx: PoolClient, tenantId: string, r: Omit<P
   ]);
 }
 
-export async function listPurgeRuns(tx: PoolClient): Promise<PurgeRunRow[]> {
-  const { rows } = await tx.query(`SELECT id, category, cutoff, rows, detail, ran_at FROM gdpr.purge_runs ORDER BY ran_at DESC LIMIT 500`);
-  return rows.map((r) => ({ id: r.id, category: r.category, cutoff: iso(r.cutoff)!, rows: r.rows, detail: r.detail, ranAt: iso(r.ran_at)! }));
+/** Newest first; `after` is [ran_at as text, id] of the previous page's last run. */
+export async function listPurgeRuns(tx: PoolClient, limit: number, after?: CursorKey): Promise<Page<PurgeRunRow>> {
+  const { rows } = await tx.query(
+    `SELECT id, category, cutoff, rows, detail, ran_at, ran_at::text AS cursor_at FROM gdpr.purge_runs
+     WHERE ($2::timestamptz IS NULL OR (ran_at, id) < ($2::timestamptz, $3::uuid)) ORDER BY ran_at DESC, id DESC LIMIT $1`,
+    [limit + 1, after?.[0] ?? null, after?.[1] ?? null],
+  );
+  return keysetPage(rows, limit, (r) => [r.cursor_at, r.id], (r) => ({ id: r.id, category: r.category, cutoff: iso(r.cutoff)!, rows: r.rows, detail: r.detail, ranAt: iso(r.ran_at)! }));
 }
 
 /**

@@ -1,5 +1,6 @@
 // SQL for gdpr.subject_requests and gdpr.request_receipts (tenant-scoped transactions).
 import type { PoolClient } from 'pg';
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Identifier, RequestKind, RequestRow, RequestState } from '../domain/requests.js';
 
 export type { Identifier, RequestKind, RequestRow, RequestState } from '../domain/requests.js';
@@ -92,6 +93,17 @@ export async function listRequests(tx: PoolClient, filter: { state?: RequestStat
     [filter.state ?? null, filter.subjectRef ?? null, filter.limit],
   );
   return rows.map(toRequest);
+}
+
+/** Newest first; `after` is [received_at as text, id] of the previous page's last request. */
+export async function pageRequests(tx: PoolClient, filter: { state?: RequestState; limit: number; after?: CursorKey }): Promise<Page<RequestRow>> {
+  const { rows } = await tx.query(
+    `SELECT ${COLUMNS}, received_at::text AS cursor_at FROM gdpr.subject_requests
+     WHERE ($1::text IS NULL OR state = $1) AND ($3::timestamptz IS NULL OR (received_at, id) < ($3::timestamptz, $4::uuid))
+     ORDER BY received_at DESC, id DESC LIMIT $2`,
+    [filter.state ?? null, filter.limit + 1, filter.after?.[0] ?? null, filter.after?.[1] ?? null],
+  );
+  return keysetPage(rows, filter.limit, (r) => [r.cursor_at, r.id], toRequest);
 }
 
 export async function updateRequest(

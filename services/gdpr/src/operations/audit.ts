@@ -5,7 +5,7 @@ import type { Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
 import { chainedEventIds, chainHead, chainPage, insertAuditEntries, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
 import { getRequest } from '../db/requests.js';
-import { scopeTransaction, withTransaction } from '@vigil/service-kit';
+import { cursorInvalid, decodeCursor, pageInMemory, scopeTransaction, withTransaction, type PageRequest } from '@vigil/service-kit';
 import { asTenant, tenantScope } from './tenant-scope.js';
 import { ChainVerifier, checkCheckpoint, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
 import { auditContent, redactForAudit } from '../domain/audit-entry.js';
@@ -61,13 +61,22 @@ export async function appendToChains(tx: PoolClient, key: string, events: readon
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
-export async function auditEntries(deps: AuditDeps, tenantId: string, q: { afterSeq: number; limit: number; topic?: string; subjectId?: string }) {
-  const ref = q.subjectId ? subjectRef(deps.pseudonymKey, tenantId, q.subjectId) : undefined;
-  const rows = await withTransaction(deps.pool, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: q.topic, afterSeq: q.afterSeq, limit: q.limit }), asTenant(tenantId));
-  return rows.map((r) => ({ ...r, content: JSON.parse(r.content) as unknown }));
+/** Seq-keyed cursors (the audit log and consent history): the seq of the previous page's last entry. */
+export function seqCursor(cursor: string | undefined): number | undefined {
+  const key = decodeCursor(cursor, 1);
+  if (key && !Number.isSafeInteger(key[0])) throw cursorInvalid();
+  return key?.[0] as number | undefined;
 }
 
-export const auditCheckpoints = (deps: AuditDeps, tenantId: string) => withTransaction(deps.pool, (tx) => listCheckpoints(tx, tenantId), asTenant(tenantId));
+/** The chain in order (seq ascending), one page. */
+export async function auditEntries(deps: AuditDeps, tenantId: string, q: PageRequest & { topic?: string; subjectId?: string }) {
+  const ref = q.subjectId ? subjectRef(deps.pseudonymKey, tenantId, q.subjectId) : undefined;
+  const page = await withTransaction(deps.pool, (tx) => listAuditEntries(tx, { subjectRef: ref, topic: q.topic, afterSeq: seqCursor(q.cursor) ?? 0, limit: q.limit }), asTenant(tenantId));
+  return { items: page.items.map((r) => ({ ...r, content: JSON.parse(r.content) as unknown })), nextCursor: page.nextCursor };
+}
+
+export const auditCheckpoints = async (deps: AuditDeps, tenantId: string, page: PageRequest) =>
+  pageInMemory(await withTransaction(deps.pool, (tx) => listCheckpoints(tx, tenantId), asTenant(tenantId)), page, (c) => [c.seq], ['asc']);
 
 export interface VerifyResult {
   valid: boolean;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { getBreach, insertBreach, insertBreachUpdate, listBreaches, listBreachUpdates, updateBreach } from '../db/breaches.js';
-import { withTransaction } from '@vigil/service-kit';
+import { pageInMemory, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
 import { asTenant } from './tenant-scope.js';
 import { decisionPatch, newBreach, notificationOverdue, type BreachDecision, type BreachInput, type BreachRow } from '../domain/breaches.js';
 import { breachNotFound } from '../errors.js';
@@ -42,10 +42,12 @@ export function breachDetail(pool: Pool, tenantId: string, id: string, now = new
   }, asTenant(tenantId));
 }
 
-export function breachRegister(pool: Pool, tenantId: string, now = new Date()): Promise<BreachView[]> {
-  return withTransaction(pool, async (tx) => {
+/** Newest awareness first. */
+export async function breachRegister(pool: Pool, tenantId: string, page: PageRequest, now = new Date()): Promise<Page<BreachView>> {
+  const all = await withTransaction(pool, async (tx) => {
     const out: BreachView[] = [];
     for (const b of await listBreaches(tx)) out.push(await view(tx, b, now));
     return out;
   }, asTenant(tenantId));
+  return pageInMemory(all, page, (b) => [b.awareAt, b.id], ['desc', 'desc']);
 }

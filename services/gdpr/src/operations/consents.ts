@@ -3,8 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { subjectRef } from '@vigil/privacy';
-import { consentHistory, currentConsents, type ConsentRow } from '../db/consents.js';
-import { withTransaction } from '@vigil/service-kit';
+import { currentConsents, pageConsentHistory, type ConsentRow } from '../db/consents.js';
+import { pageInMemory, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
+import { seqCursor } from './audit.js';
 import { asTenant } from './tenant-scope.js';
 import { consentOutcome, type ConsentInput } from '../domain/consent.js';
 import type { ConsentWriter } from './consent-writer.js';
@@ -38,10 +39,13 @@ export function withdrawConsent(deps: ConsentDeps, tenantId: string, subjectId: 
   return recordConsent(deps, tenantId, { ...input, subjectId, purpose, granted: false, method: 'withdrawn' });
 }
 
-export async function subjectConsentHistory(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return withTransaction(deps.pool, (tx) => consentHistory(tx, tenantId, subjectRef(deps.pseudonymKey, tenantId, subjectId)), asTenant(tenantId));
+export async function subjectConsentHistory(deps: ConsentDeps, tenantId: string, subjectId: string, page: PageRequest): Promise<Page<ConsentRow>> {
+  const ref = subjectRef(deps.pseudonymKey, tenantId, subjectId);
+  return withTransaction(deps.pool, (tx) => pageConsentHistory(tx, tenantId, ref, page.limit, seqCursor(page.cursor)), asTenant(tenantId));
 }
 
-export async function subjectCurrentConsents(deps: ConsentDeps, tenantId: string, subjectId: string): Promise<ConsentRow[]> {
-  return withTransaction(deps.pool, (tx) => currentConsents(tx, subjectRef(deps.pseudonymKey, tenantId, subjectId)), asTenant(tenantId));
+/** One row per purpose, by purpose. */
+export async function subjectCurrentConsents(deps: ConsentDeps, tenantId: string, subjectId: string, page: PageRequest): Promise<Page<ConsentRow>> {
+  const rows = await withTransaction(deps.pool, (tx) => currentConsents(tx, subjectRef(deps.pseudonymKey, tenantId, subjectId)), asTenant(tenantId));
+  return pageInMemory(rows, page, (c) => [c.purpose], ['asc']);
 }

@@ -16,7 +16,7 @@ import {
   type LegalHoldRow,
 } from '../db/holds.js';
 import { getRequest, scrubClosedRequests, tenantsWithUnscrubbedClosedRequests } from '../db/requests.js';
-import { withTransaction } from '@vigil/service-kit';
+import { decodeCursor, pageInMemory, withTransaction, type PageRequest } from '@vigil/service-kit';
 import { asTenant } from './tenant-scope.js';
 import { closedRequestCutoff, retentionEndsAt, type HoldInput, type PolicyInput } from '../domain/exceptions.js';
 import { holdNotFound } from '../errors.js';
@@ -26,9 +26,12 @@ export function setRetentionPolicy(deps: RequestDeps, tenantId: string, p: Polic
   return withTransaction(deps.pool, (tx) => upsertRetentionPolicy(tx, tenantId, { id: randomUUID(), ...p }), asTenant(tenantId));
 }
 
-export const retentionPolicies = (deps: RequestDeps, tenantId: string) => withTransaction(deps.pool, (tx) => listRetentionPolicies(tx), asTenant(tenantId));
-export const legalHolds = (deps: RequestDeps, tenantId: string, activeOnly: boolean) => withTransaction(deps.pool, (tx) => listLegalHolds(tx, activeOnly), asTenant(tenantId));
-export const purgeRuns = (deps: RequestDeps, tenantId: string) => withTransaction(deps.pool, (tx) => listPurgeRuns(tx), asTenant(tenantId));
+export const retentionPolicies = async (deps: RequestDeps, tenantId: string, page: PageRequest) =>
+  pageInMemory(await withTransaction(deps.pool, (tx) => listRetentionPolicies(tx), asTenant(tenantId)), page, (p) => [p.category], ['asc']);
+export const legalHolds = async (deps: RequestDeps, tenantId: string, activeOnly: boolean, page: PageRequest) =>
+  pageInMemory(await withTransaction(deps.pool, (tx) => listLegalHolds(tx, activeOnly), asTenant(tenantId)), page, (h) => [h.createdAt, h.id], ['asc', 'asc']);
+export const purgeRuns = (deps: RequestDeps, tenantId: string, page: PageRequest) =>
+  withTransaction(deps.pool, (tx) => listPurgeRuns(tx, page.limit, decodeCursor(page.cursor, 2)), asTenant(tenantId));
 
 export function placeLegalHold(deps: RequestDeps, tenantId: string, h: HoldInput): Promise<LegalHoldRow> {
   const ref = h.subjectId ? subjectRef(deps.pseudonymKey, tenantId, h.subjectId) : null;

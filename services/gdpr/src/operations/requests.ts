@@ -14,11 +14,11 @@ import {
   missingServices,
   setRequestHolds,
   updateRequest,
-  listRequests,
+  pageRequests,
   type RequestRow,
   type RequestState,
 } from '../db/requests.js';
-import { scopeTransaction, withTransaction } from '@vigil/service-kit';
+import { decodeCursor, scopeTransaction, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
 import { asTenant, tenantScope } from './tenant-scope.js';
 import { extendedRequestDeadline, requestDeadline } from '../domain/deadlines.js';
 import { retentionInForce } from '../domain/exceptions.js';
@@ -168,8 +168,9 @@ export async function retryRequest(deps: RequestDeps, tenantId: string, id: stri
   }, asTenant(tenantId));
 }
 
-export async function requestList(deps: RequestDeps, tenantId: string, filter: { state?: RequestState; limit: number }): Promise<RequestView[]> {
-  return (await withTransaction(deps.pool, (tx) => listRequests(tx, filter), asTenant(tenantId))).map(viewOf);
+export async function requestList(deps: RequestDeps, tenantId: string, filter: PageRequest & { state?: RequestState }): Promise<Page<RequestView>> {
+  const page = await withTransaction(deps.pool, (tx) => pageRequests(tx, { state: filter.state, limit: filter.limit, after: decodeCursor(filter.cursor, 2) }), asTenant(tenantId));
+  return { items: page.items.map(viewOf), nextCursor: page.nextCursor };
 }
 
 export async function requestDetail(deps: RequestDeps, tenantId: string, id: string) {

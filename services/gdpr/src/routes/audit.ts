@@ -1,5 +1,6 @@
 // Audit trail API: entries, chain verification, signed checkpoints and the public key to check them.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditCheckpoints, auditEntries, checkpointTenant, verifyChain, type AuditDeps } from '../operations/audit.js';
 
@@ -12,11 +13,24 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
       schema: {
         tags: ['audit'],
         querystring: Type.Object({
-          afterSeq: Type.Integer({ minimum: 0, default: 0 }),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          ...pageQuery({ limit: 100, maxLimit: 1000 }),
           topic: Type.Optional(Type.String({ maxLength: 200 })),
           subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
         }),
+        response: {
+          200: PageOf(
+            Type.Object({
+              seq: Type.Integer(),
+              eventId: Type.String(),
+              topic: Type.String(),
+              subjectRef: Type.Union([Type.String(), Type.Null()]),
+              content: Type.Unknown(),
+              prevHash: Type.String(),
+              hash: Type.String(),
+              recordedAt: Type.String(),
+            }),
+          ),
+        },
       },
     },
     async (req) => auditEntries(deps, req.principal.tenantId, req.query),
@@ -48,7 +62,17 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
     return reply.status(c ? 201 : 200).send(c ?? { detail: 'the chain is empty' });
   });
 
-  app.get('/audit/checkpoints', { schema: { tags: ['audit'] } }, async (req) => auditCheckpoints(deps, req.principal.tenantId));
+  app.get(
+    '/audit/checkpoints',
+    {
+      schema: {
+        tags: ['audit'],
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
+        response: { 200: PageOf(Type.Object({ seq: Type.Integer(), hash: Type.String(), signature: Type.String(), keyId: Type.String(), signedAt: Type.String() })) },
+      },
+    },
+    async (req) => auditCheckpoints(deps, req.principal.tenantId, req.query),
+  );
 
   app.get(
     '/audit/public-key',

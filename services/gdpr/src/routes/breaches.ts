@@ -1,5 +1,6 @@
 // Breach register API (Art. 33/34).
 import { Type } from '@sinclair/typebox';
+import { PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { ART34_EXEMPTIONS } from '../domain/breaches.js';
@@ -37,15 +38,17 @@ const DecisionBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const Params = Type.Object({ breachId: Type.String({ format: 'uuid' }) });
 
 export const breachRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.post('/breaches', { schema: { tags: ['breaches'], body: BreachBody } }, async (req, reply) =>
     reply.status(201).send(await recordBreach(pool, req.principal.tenantId, req.body)),
   );
-  app.get('/breaches', { schema: { tags: ['breaches'], description: 'Art. 33(5) register, notified or not.' } }, async (req) => breachRegister(pool, req.principal.tenantId));
-  app.get('/breaches/:id', { schema: { tags: ['breaches'], params: Params } }, async (req) => breachDetail(pool, req.principal.tenantId, req.params.id));
-  app.patch('/breaches/:id', { schema: { tags: ['breaches'], params: Params, body: DecisionBody } }, async (req) =>
-    updateBreachDecision(pool, req.principal.tenantId, req.params.id, req.body),
+  app.get('/breaches', { schema: { tags: ['breaches'], description: 'Art. 33(5) register, notified or not.', querystring: PageQuery({ limit: 100, maxLimit: 1000 }) } }, async (req) =>
+    breachRegister(pool, req.principal.tenantId, req.query),
+  );
+  app.get('/breaches/:breachId', { schema: { tags: ['breaches'], params: Params } }, async (req) => breachDetail(pool, req.principal.tenantId, req.params.breachId));
+  app.patch('/breaches/:breachId', { schema: { tags: ['breaches'], params: Params, body: DecisionBody } }, async (req) =>
+    updateBreachDecision(pool, req.principal.tenantId, req.params.breachId, req.body),
   );
 };

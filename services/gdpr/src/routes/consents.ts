@@ -1,5 +1,6 @@
 // Consent API: record (give, withdraw, GPC) in one call, withdrawal in one call, history and current state.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { recordConsent, subjectConsentHistory, subjectCurrentConsents, withdrawConsent, type ConsentDeps } from '../operations/consents.js';
 
@@ -60,13 +61,13 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ deps: ConsentDeps }> = a
 
   app.get(
     '/subjects/:subjectId/consents',
-    { schema: { tags: ['consent'], description: 'Full consent history (append-only log).', params: SubjectParams, response: { 200: Type.Array(Consent) } } },
-    async (req) => subjectConsentHistory(deps, req.principal.tenantId, req.params.subjectId),
+    { schema: { tags: ['consent'], description: 'Full consent history (append-only log).', params: SubjectParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Consent) } } },
+    async (req) => subjectConsentHistory(deps, req.principal.tenantId, req.params.subjectId, req.query),
   );
 
   app.get(
     '/subjects/:subjectId/consents/current',
-    { schema: { tags: ['consent'], description: 'Current consent per purpose, derived from the log.', params: SubjectParams, response: { 200: Type.Array(Consent) } } },
-    async (req) => subjectCurrentConsents(deps, req.principal.tenantId, req.params.subjectId),
+    { schema: { tags: ['consent'], description: 'Current consent per purpose, derived from the log.', params: SubjectParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Consent) } } },
+    async (req) => subjectCurrentConsents(deps, req.principal.tenantId, req.params.subjectId, req.query),
   );
 };

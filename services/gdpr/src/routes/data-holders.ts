@@ -1,5 +1,6 @@
 // Which services hold personal data and answer requests (platform-wide registry).
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { dataHolders } from '../operations/data-holders.js';
@@ -10,8 +11,9 @@ export const dataHolderRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async
     {
       schema: {
         tags: ['registry'],
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
         response: {
-          200: Type.Array(
+          200: PageOf(
             Type.Object({
               service: Type.String(),
               categories: Type.Array(Type.Object({ category: Type.String(), tables: Type.Array(Type.String()), description: Type.String() })),
@@ -22,6 +24,6 @@ export const dataHolderRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async
         },
       },
     },
-    async () => dataHolders(pool),
+    async (req) => dataHolders(pool, req.query),
   );
 };

@@ -1,5 +1,6 @@
 // Erasure exceptions API: retention policies, legal holds (ending one re-runs erasure), purge evidence.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ERASURE_GROUNDS } from '../domain/exceptions.js';
 import { legalHolds, placeLegalHold, purgeRuns, releaseLegalHold, retentionPolicies, setRetentionPolicy } from '../operations/exceptions.js';
@@ -36,8 +37,8 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
     async (req) => setRetentionPolicy(deps, req.principal.tenantId, { category: req.params.category, ...req.body }),
   );
 
-  app.get('/retention-policies', { schema: { tags: ['exceptions'], response: { 200: Type.Array(Policy) } } }, async (req) =>
-    retentionPolicies(deps, req.principal.tenantId),
+  app.get('/retention-policies', { schema: { tags: ['exceptions'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Policy) } } }, async (req) =>
+    retentionPolicies(deps, req.principal.tenantId, req.query),
   );
 
   app.post(
@@ -58,22 +59,22 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
 
   app.get(
     '/legal-holds',
-    { schema: { tags: ['exceptions'], querystring: Type.Object({ active: Type.Boolean({ default: true }) }), response: { 200: Type.Array(Hold) } } },
-    async (req) => legalHolds(deps, req.principal.tenantId, req.query.active),
+    { schema: { tags: ['exceptions'], querystring: Type.Object({ active: Type.Boolean({ default: true }), ...pageQuery({ limit: 100, maxLimit: 1000 }) }), response: { 200: PageOf(Hold) } } },
+    async (req) => legalHolds(deps, req.principal.tenantId, req.query.active, req.query),
   );
 
   app.post(
-    '/legal-holds/:id/end',
+    '/legal-holds/:holdId/end',
     {
       config: { role: 'admin' },
       schema: {
         tags: ['exceptions'],
         description: 'Ends the hold; erasure runs again for requests that retained data.',
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({ holdId: Type.String({ format: 'uuid' }) }),
         response: { 200: Type.Object({ hold: Hold, rerunRequests: Type.Array(Type.String()) }) },
       },
     },
-    async (req) => releaseLegalHold(deps, req.principal.tenantId, req.params.id),
+    async (req) => releaseLegalHold(deps, req.principal.tenantId, req.params.holdId),
   );
 
   app.get(
@@ -82,7 +83,8 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
       schema: {
         tags: ['exceptions'],
         description: 'Evidence of storage-limitation purges (Art. 5(1)(e)).',
-        response: { 200: Type.Array(Type.Object({
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
+        response: { 200: PageOf(Type.Object({
               id: Type.String(),
               category: Type.String(),
               cutoff: Type.String(),
@@ -92,6 +94,6 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
             })) },
       },
     },
-    async (req) => purgeRuns(deps, req.principal.tenantId),
+    async (req) => purgeRuns(deps, req.principal.tenantId, req.query),
   );
 };

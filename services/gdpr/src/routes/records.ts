@@ -1,5 +1,6 @@
 // Records of processing activities (Art. 30(1)(a)-(g)).
 import { Type } from '@sinclair/typebox';
+import { PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { processingRecord, processingRecords, saveProcessingRecord } from '../operations/records.js';
@@ -28,12 +29,12 @@ const RecordBody = Type.Object(
 
 export const recordRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.put(
-    '/processing-records/:name',
-    { schema: { tags: ['records'], params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z0-9_.:-]+$' }) }), body: RecordBody } },
-    async (req) => saveProcessingRecord(pool, req.principal.tenantId, { name: req.params.name, ...req.body }),
+    '/processing-records/:recordName',
+    { schema: { tags: ['records'], params: Type.Object({ recordName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z0-9_.:-]+$' }) }), body: RecordBody } },
+    async (req) => saveProcessingRecord(pool, req.principal.tenantId, { name: req.params.recordName, ...req.body }),
   );
-  app.get('/processing-records', { schema: { tags: ['records'] } }, async (req) => processingRecords(pool, req.principal.tenantId));
-  app.get('/processing-records/:id', { schema: { tags: ['records'], params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } }, async (req) =>
-    processingRecord(pool, req.principal.tenantId, req.params.id),
+  app.get('/processing-records', { schema: { tags: ['records'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }) } }, async (req) => processingRecords(pool, req.principal.tenantId, req.query));
+  app.get('/processing-records/:recordId', { schema: { tags: ['records'], params: Type.Object({ recordId: Type.String({ format: 'uuid' }) }) } }, async (req) =>
+    processingRecord(pool, req.principal.tenantId, req.params.recordId),
   );
 };

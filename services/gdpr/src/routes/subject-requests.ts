@@ -1,5 +1,6 @@
 // Data subject request API: intake, verification, extension, refusal, retry, exports.
 import { Type } from '@sinclair/typebox';
+import { PageOf, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { exportManifest, exportStream } from '../operations/exports.js';
 import { extendRequest, refuseRequest, requestDetail, requestList, retryRequest, submitRequest, verifyRequest, type RequestDeps } from '../operations/requests.js';
@@ -49,7 +50,7 @@ const Intake = Type.Object(
   { additionalProperties: false },
 );
 
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const RequestParams = Type.Object({ requestId: Type.String({ format: 'uuid' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 2000 }) }, { additionalProperties: false });
 
 export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> = async (app, { deps }) => {
@@ -74,70 +75,70 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     {
       schema: {
         tags: ['requests'],
-        querystring: Type.Object({ state: Type.Optional(State), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }),
-        response: { 200: Type.Array(RequestView) },
+        querystring: Type.Object({ state: Type.Optional(State), ...pageQuery({ limit: 100, maxLimit: 500 }) }),
+        response: { 200: PageOf(RequestView) },
       },
     },
     async (req) => requestList(deps, req.principal.tenantId, req.query),
   );
 
   app.get(
-    '/subject-requests/:id',
+    '/subject-requests/:requestId',
     {
       schema: {
         tags: ['requests'],
-        params: IdParams,
+        params: RequestParams,
         response: { 200: Type.Intersect([RequestView, Type.Object({ receipts: Type.Array(Receipt), missingServices: Type.Array(Type.String()) })]) },
       },
     },
-    async (req) => requestDetail(deps, req.principal.tenantId, req.params.id),
+    async (req) => requestDetail(deps, req.principal.tenantId, req.params.requestId),
   );
 
   app.post(
-    '/subject-requests/:id/verify',
+    '/subject-requests/:requestId/verify',
     {
       schema: {
         tags: ['requests'],
-        params: IdParams,
+        params: RequestParams,
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: RequestView },
       },
     },
-    async (req) => verifyRequest(deps, req.principal.tenantId, req.params.id, req.body.token),
+    async (req) => verifyRequest(deps, req.principal.tenantId, req.params.requestId, req.body.token),
   );
 
   app.post(
-    '/subject-requests/:id/extend',
-    { schema: { tags: ['requests'], description: 'Art. 12(3): extend by two further months, with reasons.', params: IdParams, body: Reason, response: { 200: RequestView } } },
-    async (req) => extendRequest(deps, req.principal.tenantId, req.params.id, req.body.reason),
+    '/subject-requests/:requestId/extend',
+    { schema: { tags: ['requests'], description: 'Art. 12(3): extend by two further months, with reasons.', params: RequestParams, body: Reason, response: { 200: RequestView } } },
+    async (req) => extendRequest(deps, req.principal.tenantId, req.params.requestId, req.body.reason),
   );
 
   app.post(
-    '/subject-requests/:id/refuse',
-    { schema: { tags: ['requests'], description: 'Art. 12(4)/(5): refuse, with reasons.', params: IdParams, body: Reason, response: { 200: RequestView } } },
-    async (req) => refuseRequest(deps, req.principal.tenantId, req.params.id, req.body.reason),
+    '/subject-requests/:requestId/refuse',
+    { schema: { tags: ['requests'], description: 'Art. 12(4)/(5): refuse, with reasons.', params: RequestParams, body: Reason, response: { 200: RequestView } } },
+    async (req) => refuseRequest(deps, req.principal.tenantId, req.params.requestId, req.body.reason),
   );
 
   app.post(
-    '/subject-requests/:id/retry',
+    '/subject-requests/:requestId/retry',
     {
       schema: {
         tags: ['requests'],
         description: 'Asks the services without a completed receipt again.',
-        params: IdParams,
+        params: RequestParams,
         response: { 200: Type.Object({ request: RequestView, reissuedTo: Type.Array(Type.String()) }) },
       },
     },
-    async (req) => retryRequest(deps, req.principal.tenantId, req.params.id),
+    async (req) => retryRequest(deps, req.principal.tenantId, req.params.requestId),
   );
 
   app.get(
-    '/subject-requests/:id/export',
+    '/subject-requests/:requestId/export',
     {
       schema: {
         tags: ['requests'],
         description: 'Streams the export of a completed access or portability request.',
-        params: IdParams,
+        params: RequestParams,
         querystring: Type.Object({
           format: Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xml')], { default: 'json' }),
           raw: Type.Boolean({ default: false, description: 'CSV: no formula neutralisation (for machine consumers); see the manifest' }),
@@ -145,14 +146,14 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
       },
     },
     async (req, reply) => {
-      const e = await exportStream(deps.pool, req.principal.tenantId, req.params.id, req.query.format, { raw: req.query.raw });
+      const e = await exportStream(deps.pool, req.principal.tenantId, req.params.requestId, req.query.format, { raw: req.query.raw });
       return reply.type(e.contentType).header('content-disposition', `attachment; filename="${e.filename}"`).send(e.stream);
     },
   );
 
   app.get(
-    '/subject-requests/:id/export/manifest',
-    { schema: { tags: ['requests'], description: 'Checksums of every part and every export file.', params: IdParams } },
-    async (req) => exportManifest(deps.pool, req.principal.tenantId, req.params.id),
+    '/subject-requests/:requestId/export/manifest',
+    { schema: { tags: ['requests'], description: 'Checksums of every part and every export file.', params: RequestParams } },
+    async (req) => exportManifest(deps.pool, req.principal.tenantId, req.params.requestId),
   );
 };

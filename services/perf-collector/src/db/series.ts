@@ -95,11 +95,12 @@ export async function listRecommendations(pool: Pool, s: Scope) {
   }));
 }
 
-export async function listSlowQueries(pool: Pool, s: Scope, order: 'mean' | 'total', limit: number) {
+/** Every slow query of a target (one row per query id), the worst first. */
+export async function listSlowQueries(pool: Pool, s: Scope, order: 'mean' | 'total') {
   const { rows } = await pool.query(
     `SELECT query_id, query, calls, total_ms, mean_ms, severity, plan, plan_error, detected_at FROM perf.slow_queries
-     WHERE tenant_id = $1 AND target_id = $2 ORDER BY ${order === 'mean' ? 'mean_ms' : 'total_ms'} DESC LIMIT $3`,
-    [s.tenantId, s.targetId, limit],
+     WHERE tenant_id = $1 AND target_id = $2 ORDER BY ${order === 'mean' ? 'mean_ms' : 'total_ms'} DESC, query_id`,
+    [s.tenantId, s.targetId],
   );
   return rows.map((r) => ({
     queryId: r.query_id as string,
@@ -114,14 +115,14 @@ export async function listSlowQueries(pool: Pool, s: Scope, order: 'mean' | 'tot
   }));
 }
 
-/** Statements of the latest interval, ranked by total or mean time. */
-export async function topStatements(pool: Pool, s: Scope, order: 'mean' | 'total', limit: number, sinceHours: number) {
+/** Statements over the last hours (one row per query id; the collector keeps the top N per cycle), ranked by total or mean time. */
+export async function topStatements(pool: Pool, s: Scope, order: 'mean' | 'total', sinceHours: number) {
   const { rows } = await pool.query(
     `SELECT q.query_id, sum(q.calls)::float8 AS calls, sum(q.total_ms) AS total_ms, sum(q.total_ms) / nullif(sum(q.calls), 0) AS mean_ms,
        (SELECT query FROM perf.statement_texts st WHERE st.tenant_id = $1 AND st.target_id = $2 AND st.query_id = q.query_id) AS query
-     FROM perf.query_stats q WHERE q.tenant_id = $1 AND q.target_id = $2 AND q.at > now() - make_interval(hours => $4)
-     GROUP BY q.query_id ORDER BY ${order === 'mean' ? 'mean_ms' : 'total_ms'} DESC NULLS LAST LIMIT $3`,
-    [s.tenantId, s.targetId, limit, sinceHours],
+     FROM perf.query_stats q WHERE q.tenant_id = $1 AND q.target_id = $2 AND q.at > now() - make_interval(hours => $3)
+     GROUP BY q.query_id ORDER BY ${order === 'mean' ? 'mean_ms' : 'total_ms'} DESC NULLS LAST, q.query_id`,
+    [s.tenantId, s.targetId, sinceHours],
   );
   return rows.map((r) => ({ queryId: r.query_id as string, calls: Number(r.calls), totalMs: Number(r.total_ms), meanMs: Number(r.mean_ms ?? 0), query: (r.query ?? null) as string | null }));
 }

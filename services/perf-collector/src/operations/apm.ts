@@ -1,8 +1,8 @@
 // APM ingest: read an OTLP metrics request, store its points and per-service summaries, and
 // publish ApmMetricsReceived per service through the outbox, all in one transaction.
+import { pageInMemory, type PageRequest, withTransaction } from '@vigil/service-kit';
 import { ApmMetricsReceived, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
-import { withTransaction } from '@vigil/service-kit';
 import { insertApmPoints, insertApmSummaries, listApmServices, listSelfChecks, serviceMetricNames, serviceSummaries } from '../db/apm.js';
 import { decodeMetricsRequest, encodeMetricsResponse } from '../domain/otlp-codec.js';
 import { readMetricsRequest, summariseServices, type ServiceSummary } from '../domain/otlp-metrics.js';
@@ -75,10 +75,10 @@ export async function ingestOtlpExport(
   return { mediaType: 'application/json', body: partial ? { partialSuccess: partial } : {} };
 }
 
-export const apmServices = (pool: Pool, tenantId: string) => listApmServices(pool, tenantId);
+export const apmServices = async (pool: Pool, tenantId: string, page: PageRequest) => pageInMemory(await listApmServices(pool, tenantId), page, (s) => [s.service], ['asc']);
 
 /** The latest self-monitoring check of each Vigil service (platform-wide). */
-export const selfChecks = (pool: Pool) => listSelfChecks(pool);
+export const selfChecks = async (pool: Pool, page: PageRequest) => pageInMemory(await listSelfChecks(pool), page, (c) => [c.service], ['asc']);
 
 export async function apmService(pool: Pool, tenantId: string, service: string, hours: number) {
   const [history, metrics] = await Promise.all([serviceSummaries(pool, tenantId, service, hours), serviceMetricNames(pool, tenantId, service)]);

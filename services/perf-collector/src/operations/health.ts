@@ -1,9 +1,9 @@
 // Health of a database: score a pushed snapshot, store it and publish HealthScored in the same
 // transaction; read the score history.
+import { decodeCursor, type PageRequest, withTransaction } from '@vigil/service-kit';
 import { HealthScored, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
-import { withTransaction } from '@vigil/service-kit';
-import { healthHistory, insertHealthScore } from '../db/health-scores.js';
+import { healthHistory, insertHealthScore, pageHealthHistory } from '../db/health-scores.js';
 import { scoreDatabaseHealth, type HealthScore, type HealthSnapshot } from '../domain/health-score.js';
 import { healthNotScored } from '../errors.js';
 
@@ -21,7 +21,8 @@ export async function recordHealth(
   });
 }
 
-export const scoreHistory = (pool: Pool, tenantId: string, databaseId: string) => healthHistory(pool, tenantId, databaseId);
+export const scoreHistory = (pool: Pool, tenantId: string, databaseId: string, page: PageRequest) =>
+  pageHealthHistory(pool, tenantId, databaseId, page.limit, decodeCursor(page.cursor, 2));
 
 export async function currentScore(pool: Pool, tenantId: string, databaseId: string) {
   const [latest] = await healthHistory(pool, tenantId, databaseId, 1);

@@ -1,5 +1,6 @@
 // Read side for one monitored database: slow queries, statements, advice, series, capacity and
 // optimization history; every call first checks the database belongs to the tenant.
+import { pageInMemory, type PageRequest } from '@vigil/service-kit';
 import type { Pool } from 'pg';
 import { insertOptimization, optimizationHistory, tableGrowth, trendSeries } from '../db/history.js';
 import { listRecommendations, listSlowQueries, metricSeries, topStatements } from '../db/series.js';
@@ -12,19 +13,24 @@ const scopeOf = async (pool: Pool, tenantId: string, id: string) => {
   return { scope: { tenantId, targetId: t.id }, target: t };
 };
 
-export async function slowQueries(pool: Pool, tenantId: string, id: string, order: 'mean' | 'total', limit: number) {
+// Ranked lists (one row per query id, bounded by what the collector keeps) page in memory by
+// (the ranking value descending, query id).
+const byRank = (order: 'mean' | 'total') => (q: { totalMs: number; meanMs: number; queryId: string }) => [order === 'mean' ? q.meanMs : q.totalMs, q.queryId];
+
+export async function slowQueries(pool: Pool, tenantId: string, id: string, order: 'mean' | 'total', page: PageRequest) {
   const { scope } = await scopeOf(pool, tenantId, id);
-  return listSlowQueries(pool, scope, order, limit);
+  return pageInMemory(await listSlowQueries(pool, scope, order), page, byRank(order), ['desc', 'asc']);
 }
 
-export async function statements(pool: Pool, tenantId: string, id: string, order: 'mean' | 'total', limit: number, hours: number) {
+export async function statements(pool: Pool, tenantId: string, id: string, order: 'mean' | 'total', page: PageRequest, hours: number) {
   const { scope } = await scopeOf(pool, tenantId, id);
-  return topStatements(pool, scope, order, limit, hours);
+  return pageInMemory(await topStatements(pool, scope, order, hours), page, byRank(order), ['desc', 'asc']);
 }
 
-export async function recommendations(pool: Pool, tenantId: string, id: string) {
+/** By kind, then the largest saving first, then statement. */
+export async function recommendations(pool: Pool, tenantId: string, id: string, page: PageRequest) {
   const { scope } = await scopeOf(pool, tenantId, id);
-  return listRecommendations(pool, scope);
+  return pageInMemory(await listRecommendations(pool, scope), page, (r) => [r.kind, r.savingPct ?? -1, r.statement], ['asc', 'desc', 'asc']);
 }
 
 export async function series(pool: Pool, tenantId: string, id: string, name: string, hours: number) {
@@ -63,7 +69,7 @@ export async function recordOptimization(
   return { id: optimizationId, appliedAt: new Date(appliedAt).toISOString() };
 }
 
-export async function optimizations(pool: Pool, tenantId: string, id: string, windowHours: number) {
+export async function optimizations(pool: Pool, tenantId: string, id: string, windowHours: number, page: PageRequest) {
   const { scope } = await scopeOf(pool, tenantId, id);
-  return optimizationHistory(pool, scope, windowHours);
+  return pageInMemory(await optimizationHistory(pool, scope, windowHours), page, (o) => [o.appliedAt, Number(o.id)], ['desc', 'desc']);
 }

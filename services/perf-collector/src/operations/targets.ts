@@ -1,8 +1,8 @@
 // Monitored databases: registration with the connection string sealed at rest, settings, and
 // the public view (never the secret; the password is masked).
+import { openSecret, type Page, pageInMemory, type PageRequest, redactUrl, sealSecret, withTransaction } from '@vigil/service-kit';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { openSecret, redactUrl, sealSecret, withTransaction } from '@vigil/service-kit';
 import { deleteTarget, getTarget, insertTarget, listTargets, updateTargetSettings, type TargetRow } from '../db/targets.js';
 import { connectionStringInvalid, targetNameTaken, targetNotFound } from '../errors.js';
 
@@ -92,8 +92,8 @@ export async function getTargetView(d: TargetDeps, tenantId: string, id: string)
   return targetView(await requireTarget(d.pool, tenantId, id), d.secretKey);
 }
 
-export async function listTargetViews(d: TargetDeps, tenantId: string): Promise<TargetView[]> {
-  return (await listTargets(d.pool, tenantId)).map((t) => targetView(t, d.secretKey));
+export async function listTargetViews(d: TargetDeps, tenantId: string, page: PageRequest): Promise<Page<TargetView>> {
+  return pageInMemory((await listTargets(d.pool, tenantId)).map((t) => targetView(t, d.secretKey)), page, (t) => [t.name, t.id], ['asc', 'asc']);
 }
 
 export async function changeTarget(d: TargetDeps, tenantId: string, id: string, body: { intervalSeconds?: number; diskLimitBytes?: number | null; connectionString?: string }) {

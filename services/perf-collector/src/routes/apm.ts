@@ -1,5 +1,6 @@
 // APM read API (per-service summaries) and the self-monitoring status of Vigil's services.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { apmService, apmServices, selfChecks } from '../operations/apm.js';
@@ -19,7 +20,7 @@ const Summary = Type.Object({
 });
 
 export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
-  app.get('/apm/services', { schema: { tags: ['apm'], response: { 200: Type.Array(Summary) } } }, async (req) => apmServices(pool, req.principal.tenantId));
+  app.get('/apm/services', { schema: { tags: ['apm'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Summary) } } }, async (req) => apmServices(pool, req.principal.tenantId, req.query));
 
   app.get(
     '/apm/services/:service',
@@ -48,8 +49,9 @@ export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, 
       schema: {
         tags: ['apm'],
         summary: 'Latest health check of each Vigil service (platform-wide, admin only)',
+        querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
         response: {
-          200: Type.Array(
+          200: PageOf(
             Type.Object({
               service: Type.String(),
               url: Type.String(),
@@ -63,6 +65,6 @@ export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, 
         },
       },
     },
-    async () => selfChecks(pool),
+    async (req) => selfChecks(pool, req.query),
   );
 };

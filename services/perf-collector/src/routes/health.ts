@@ -1,5 +1,6 @@
 // Health API: score a pushed snapshot, and the score history of a database.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
@@ -61,8 +62,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbo
 
   app.get(
     '/databases/:databaseId/health',
-    { schema: { tags: ['health'], params: Params, response: { 200: Type.Array(Score) } } },
-    async (req) => scoreHistory(deps.pool, req.principal.tenantId, req.params.databaseId),
+    { schema: { tags: ['health'], summary: 'Score history, newest first', params: Params, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Score) } } },
+    async (req) => scoreHistory(deps.pool, req.principal.tenantId, req.params.databaseId, req.query),
   );
 
   app.get(

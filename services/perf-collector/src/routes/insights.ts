@@ -1,13 +1,13 @@
 // Read API of a monitored database: slow queries, statements, recommendations, metric series,
 // capacity report and the optimization history.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { capacity, optimizations, recommendations, recordOptimization, series, slowQueries, statements } from '../operations/insights.js';
 import { DatabaseParams, Hours } from './schemas.js';
 
 const Order = Type.Union([Type.Literal('total'), Type.Literal('mean')], { default: 'total' });
-const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 20 });
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
 
 const SlowQuery = Type.Object({
@@ -46,8 +46,8 @@ const Recommendation = Type.Object({
 export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.get(
     '/databases/:databaseId/slow-queries',
-    { schema: { tags: ['queries'], params: DatabaseParams, querystring: Type.Object({ order: Order, limit: Limit }), response: { 200: Type.Array(SlowQuery) } } },
-    async (req) => slowQueries(pool, req.principal.tenantId, req.params.databaseId, req.query.order, req.query.limit),
+    { schema: { tags: ['queries'], params: DatabaseParams, querystring: Type.Object({ order: Order, ...pageQuery({ limit: 20, maxLimit: 500 }) }), response: { 200: PageOf(SlowQuery) } } },
+    async (req) => slowQueries(pool, req.principal.tenantId, req.params.databaseId, req.query.order, req.query),
   );
 
   app.get(
@@ -57,17 +57,17 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
         tags: ['queries'],
         summary: 'Top-N normalised statements by total or mean time over the last hours',
         params: DatabaseParams,
-        querystring: Type.Object({ order: Order, limit: Limit, hours: Hours }),
-        response: { 200: Type.Array(Type.Object({ queryId: Type.String(), query: Type.Union([Type.String(), Type.Null()]), calls: Type.Number(), totalMs: Type.Number(), meanMs: Type.Number() })) },
+        querystring: Type.Object({ order: Order, hours: Hours, ...pageQuery({ limit: 20, maxLimit: 500 }) }),
+        response: { 200: PageOf(Type.Object({ queryId: Type.String(), query: Type.Union([Type.String(), Type.Null()]), calls: Type.Number(), totalMs: Type.Number(), meanMs: Type.Number() })) },
       },
     },
-    async (req) => statements(pool, req.principal.tenantId, req.params.databaseId, req.query.order, req.query.limit, req.query.hours),
+    async (req) => statements(pool, req.principal.tenantId, req.params.databaseId, req.query.order, req.query, req.query.hours),
   );
 
   app.get(
     '/databases/:databaseId/recommendations',
-    { schema: { tags: ['indexes'], params: DatabaseParams, response: { 200: Type.Array(Recommendation) } } },
-    async (req) => recommendations(pool, req.principal.tenantId, req.params.databaseId),
+    { schema: { tags: ['indexes'], params: DatabaseParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Recommendation) } } },
+    async (req) => recommendations(pool, req.principal.tenantId, req.params.databaseId, req.query),
   );
 
   app.get(
@@ -139,9 +139,9 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
         tags: ['optimizations'],
         summary: 'Applied changes with mean query time and health score before and after',
         params: DatabaseParams,
-        querystring: Type.Object({ windowHours: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }) }),
+        querystring: Type.Object({ windowHours: Type.Integer({ minimum: 1, maximum: 24 * 30, default: 24 }), ...pageQuery({ limit: 100, maxLimit: 1000 }) }),
         response: {
-          200: Type.Array(
+          200: PageOf(
             Type.Object({
               id: Type.String(),
               kind: Type.String(),
@@ -165,6 +165,6 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
         },
       },
     },
-    async (req) => optimizations(pool, req.principal.tenantId, req.params.databaseId, req.query.windowHours),
+    async (req) => optimizations(pool, req.principal.tenantId, req.params.databaseId, req.query.windowHours, req.query),
   );
 };

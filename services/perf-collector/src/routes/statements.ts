@@ -6,8 +6,8 @@ import { applyRecommendation, type AdviceDeps } from '../operations/advice.js';
 import { getStatementHistory, listStatements, planStatement } from '../operations/statements.js';
 import { Hours } from './schemas.js';
 
-const TargetParams = Type.Object({ targetId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
-const StatementParams = Type.Object({ ...TargetParams.properties, queryId: Type.String({ pattern: '^-?[0-9]{1,20}$', description: 'pg_stat_statements queryid' }) });
+const DatabaseIdParams = Type.Object({ databaseId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
+const StatementParams = Type.Object({ ...DatabaseIdParams.properties, queryId: Type.String({ pattern: '^-?[0-9]{1,20}$', description: 'pg_stat_statements queryid' }) });
 const Problem = Type.Object({ type: Type.Optional(Type.String()), title: Type.Optional(Type.String()), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Problem]));
 const Cursor = Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor of the previous page' }));
@@ -15,12 +15,12 @@ const Point = Type.Object({ at: Type.String(), calls: Type.Number(), totalMs: Ty
 
 export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app, deps) => {
   app.get(
-    '/databases/:targetId/queries',
+    '/databases/:databaseId/queries',
     {
       schema: {
         tags: ['queries'],
         summary: 'Statements ranked by total or mean time over the last hours, each with its per-interval series (for sparklines)',
-        params: TargetParams,
+        params: DatabaseIdParams,
         querystring: Type.Object({
           order: Type.Union([Type.Literal('total'), Type.Literal('mean')], { default: 'total' }),
           hours: Hours,
@@ -47,11 +47,11 @@ export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app
         },
       },
     },
-    async (req) => listStatements(deps.pool, req.principal.tenantId, req.params.targetId, req.query),
+    async (req) => listStatements(deps.pool, req.principal.tenantId, req.params.databaseId, req.query),
   );
 
   app.get(
-    '/databases/:targetId/queries/:queryId/history',
+    '/databases/:databaseId/queries/:queryId/history',
     {
       schema: {
         tags: ['queries'],
@@ -64,11 +64,11 @@ export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app
         },
       },
     },
-    async (req) => getStatementHistory(deps.pool, req.principal.tenantId, req.params.targetId, req.params.queryId, req.query),
+    async (req) => getStatementHistory(deps.pool, req.principal.tenantId, req.params.databaseId, req.params.queryId, req.query),
   );
 
   app.post(
-    '/databases/:targetId/queries/:queryId/plans',
+    '/databases/:databaseId/queries/:queryId/plans',
     {
       schema: {
         tags: ['queries'],
@@ -88,16 +88,16 @@ export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app
         },
       },
     },
-    async (req) => planStatement(deps, req.principal.tenantId, req.params.targetId, req.params.queryId),
+    async (req) => planStatement(deps, req.principal.tenantId, req.params.databaseId, req.params.queryId),
   );
 
   app.post(
-    '/databases/:targetId/recommendations/:recommendationId/applications',
+    '/databases/:databaseId/recommendations/:recommendationId/applications',
     {
       schema: {
         tags: ['indexes'],
         summary: 'Mark index advice as applied: the service checks the change is on the database, re-measures and records it in the optimization history',
-        params: Type.Object({ ...TargetParams.properties, recommendationId: Type.String({ pattern: '^[0-9]{1,18}$' }) }),
+        params: Type.Object({ ...DatabaseIdParams.properties, recommendationId: Type.String({ pattern: '^[0-9]{1,18}$' }) }),
         response: {
           201: Type.Object({
             id: Type.String({ description: 'The optimization recorded' }),
@@ -116,6 +116,6 @@ export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app
         },
       },
     },
-    async (req, reply) => reply.status(201).send(await applyRecommendation(deps, req.principal.tenantId, req.params.targetId, req.params.recommendationId)),
+    async (req, reply) => reply.status(201).send(await applyRecommendation(deps, req.principal.tenantId, req.params.databaseId, req.params.recommendationId)),
   );
 };

@@ -1,5 +1,6 @@
 // Monitored databases: register, list, change, remove, and collect now.
 import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { collectNow, type CollectDeps } from '../operations/collect.js';
 import { changeTarget, getTargetView, listTargetViews, registerTarget, removeTarget, type TargetDeps } from '../operations/targets.js';
@@ -43,7 +44,7 @@ export const targetRoutes: FastifyPluginAsyncTypebox<TargetDeps & { collect: Col
     async (req, reply) => reply.status(201).send(await registerTarget(deps, req.principal.tenantId, req.body)),
   );
 
-  app.get('/databases', { schema: { tags: ['databases'], response: { 200: Type.Array(Target) } } }, async (req) => listTargetViews(deps, req.principal.tenantId));
+  app.get('/databases', { schema: { tags: ['databases'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Target) } } }, async (req) => listTargetViews(deps, req.principal.tenantId, req.query));
 
   app.get('/databases/:databaseId', { schema: { tags: ['databases'], params: DatabaseParams, response: { 200: Target } } }, async (req) =>
     getTargetView(deps, req.principal.tenantId, req.params.databaseId),

@@ -1,33 +1,33 @@
 // Query definitions shared by the overview and the area screens: one key per service resource, so the
 // stream's invalidations (live/events.ts, by service prefix) reach every screen that shows it.
 import { queryOptions } from '@tanstack/react-query';
-import { alerting, dr, errors, gdpr, perf, unwrap } from './services';
+import { alerting, allItems, dr, errors, gdpr, perf, unwrap } from './services';
 
 const DAY = 86_400_000;
 
 export const firingAlertsQuery = queryOptions({
   queryKey: ['alerting', 'alerts', { state: 'firing' }],
-  queryFn: () => unwrap(alerting.GET('/v1/alerts', { params: { query: { state: 'firing', limit: 1000 } } })),
+  queryFn: async () => (await unwrap(alerting.GET('/v1/alerts', { params: { query: { state: 'firing', limit: 1000 } } }))).items,
 });
 export type Alert = Awaited<ReturnType<NonNullable<typeof firingAlertsQuery.queryFn>>>[number];
 
 export const projectsQuery = queryOptions({
   queryKey: ['errors', 'projects'],
-  queryFn: () => unwrap(errors.GET('/v1/projects')),
+  queryFn: () => allItems((cursor) => errors.GET('/v1/projects', { params: { query: { cursor, limit: 500 } } })),
 });
 export type Project = Awaited<ReturnType<NonNullable<typeof projectsQuery.queryFn>>>[number];
 
 export const projectKeysQuery = (projectId: string) =>
   queryOptions({
     queryKey: ['errors', 'projects', projectId, 'keys'],
-    queryFn: () => unwrap(errors.GET('/v1/projects/{projectId}/keys', { params: { path: { projectId } } })),
+    queryFn: () => allItems((cursor) => errors.GET('/v1/projects/{projectId}/keys', { params: { path: { projectId }, query: { cursor, limit: 500 } } })),
   });
 export type ProjectKey = Awaited<ReturnType<NonNullable<ReturnType<typeof projectKeysQuery>['queryFn']>>>[number];
 
 async function issuesSince(projectId: string, since: string) {
   // Issues seen in the window, newest first; up to 200 per project (the service's page size limit).
   return unwrap(
-    errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', since, sort: 'first_seen', limit: 200, offset: 0 } } }),
+    errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', since, sort: 'first_seen', limit: 200 } } }),
   );
 }
 export type Issue = Awaited<ReturnType<typeof issuesSince>>['items'][number];
@@ -43,7 +43,7 @@ export interface ProjectIssues24h {
 export const recentIssuesQuery = queryOptions({
   queryKey: ['errors', 'issues', 'last-24h'],
   queryFn: async (): Promise<ProjectIssues24h[]> => {
-    const projects = await unwrap(errors.GET('/v1/projects'));
+    const projects = await allItems((cursor) => errors.GET('/v1/projects', { params: { query: { cursor, limit: 500 } } }));
     const since = new Date(Date.now() - DAY).toISOString();
     return Promise.all(
       projects.map(async (project) => {
@@ -52,7 +52,7 @@ export const recentIssuesQuery = queryOptions({
           project,
           newIssues: page.items.filter((i) => i.firstSeen >= since),
           regressed: page.items.filter((i) => i.substatus === 'regressed'),
-          truncated: page.total > page.items.length,
+          truncated: page.nextCursor !== null,
         };
       }),
     );
@@ -61,28 +61,28 @@ export const recentIssuesQuery = queryOptions({
 
 export const databasesQuery = queryOptions({
   queryKey: ['perf', 'databases'],
-  queryFn: () => unwrap(perf.GET('/v1/databases')),
+  queryFn: () => allItems((cursor) => perf.GET('/v1/databases', { params: { query: { cursor, limit: 1000 } } })),
 });
 export type Database = Awaited<ReturnType<NonNullable<typeof databasesQuery.queryFn>>>[number];
 
-/** The latest health scores of a database (the service returns up to 100, newest first). */
+/** The latest health scores of a database (one page of 100, newest first). */
 export const healthQuery = (databaseId: string) =>
   queryOptions({
     queryKey: ['perf', 'health', databaseId],
-    queryFn: () => unwrap(perf.GET('/v1/databases/{databaseId}/health', { params: { path: { databaseId } } })),
+    queryFn: async () => (await unwrap(perf.GET('/v1/databases/{databaseId}/health', { params: { path: { databaseId }, query: { limit: 100 } } }))).items,
   });
 export type HealthScore = Awaited<ReturnType<NonNullable<ReturnType<typeof healthQuery>['queryFn']>>>[number];
 
 export const policiesQuery = queryOptions({
   queryKey: ['dr', 'policies'],
-  queryFn: () => unwrap(dr.GET('/v1/policies')),
+  queryFn: () => allItems((cursor) => dr.GET('/v1/policies', { params: { query: { cursor, limit: 500 } } })),
 });
 export type Policy = Awaited<ReturnType<NonNullable<typeof policiesQuery.queryFn>>>[number];
 
 export const objectivesQuery = (policyId: string) =>
   queryOptions({
     queryKey: ['dr', 'objectives', policyId],
-    queryFn: () => unwrap(dr.GET('/v1/policies/{id}/objectives', { params: { path: { id: policyId } } })),
+    queryFn: () => unwrap(dr.GET('/v1/policies/{policyId}/objectives', { params: { path: { policyId } } })),
   });
 
 /** Open (unverified or in progress) subject requests, soonest deadline first. */
@@ -90,8 +90,8 @@ export const openSubjectRequestsQuery = queryOptions({
   queryKey: ['gdpr', 'subject-requests', 'open'],
   queryFn: async () => {
     const [unverified, inProgress] = await Promise.all([
-      unwrap(gdpr.GET('/v1/subject-requests', { params: { query: { state: 'unverified', limit: 500 } } })),
-      unwrap(gdpr.GET('/v1/subject-requests', { params: { query: { state: 'in_progress', limit: 500 } } })),
+      allItems((cursor) => gdpr.GET('/v1/subject-requests', { params: { query: { state: 'unverified', cursor, limit: 500 } } })),
+      allItems((cursor) => gdpr.GET('/v1/subject-requests', { params: { query: { state: 'in_progress', cursor, limit: 500 } } })),
     ]);
     return [...unverified, ...inProgress].sort((a, b) => a.effectiveDeadline.localeCompare(b.effectiveDeadline));
   },
@@ -112,7 +112,7 @@ export interface Breach {
 
 export const breachesQuery = queryOptions({
   queryKey: ['gdpr', 'breaches'],
-  queryFn: async () => (await unwrap(gdpr.GET('/v1/breaches'))) as unknown as Breach[],
+  queryFn: async () => (await allItems((cursor) => gdpr.GET('/v1/breaches', { params: { query: { cursor, limit: 1000 } } }) as never)) as Breach[],
 });
 
 /** A breach's 72-hour clock runs until the authority is notified or a reason not to is recorded. */
@@ -123,11 +123,12 @@ export const alertsQuery = (state: 'firing' | 'acknowledged' | 'resolved' | unde
     ? firingAlertsQuery
     : queryOptions({
         queryKey: ['alerting', 'alerts', { state: state ?? 'any' }],
-        queryFn: () => unwrap(alerting.GET('/v1/alerts', { params: { query: { state, limit: 1000 } } })),
+        queryFn: async () => (await unwrap(alerting.GET('/v1/alerts', { params: { query: { state, limit: 1000 } } }))).items,
       });
 
-export const issuesQuery = (projectId: string, offset: number, limit: number) =>
+/** One page of a project's unresolved issues; `cursor` is the previous page's nextCursor. */
+export const issuesQuery = (projectId: string, cursor: string | undefined, limit: number) =>
   queryOptions({
-    queryKey: ['errors', 'projects', projectId, 'issues', { offset, limit }],
-    queryFn: () => unwrap(errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', sort: 'last_seen', offset, limit } } })),
+    queryKey: ['errors', 'projects', projectId, 'issues', { cursor, limit }],
+    queryFn: () => unwrap(errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', sort: 'last_seen', cursor, limit } } })),
   });

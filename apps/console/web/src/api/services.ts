@@ -39,3 +39,21 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   if (!response.ok) throw problemFrom(response, error);
   return data as T;
 }
+
+/** A list endpoint's page (`{ items, nextCursor }`, the convention of every service). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Every item of a list, following `nextCursor` (for lists the console shows whole: projects, databases, policies). */
+export async function allItems<T>(page: (cursor: string | undefined) => Promise<{ data?: Page<T>; error?: unknown; response: Response }>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await unwrap(page(cursor));
+    out.push(...p.items);
+    cursor = p.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}

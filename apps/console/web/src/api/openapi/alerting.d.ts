@@ -9,11 +9,14 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "firing" | "acknowledged" | "resolved";
                     /** @description name=value, repeatable */
                     label?: string[];
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -28,25 +31,29 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            fingerprint: string;
-                            state: "firing" | "acknowledged" | "resolved";
-                            severity: string;
-                            labels: {
-                                [key: string]: string;
-                            };
-                            annotations: {
-                                [key: string]: string;
-                            };
-                            source: string;
-                            ruleId: string | null;
-                            generatorUrl: string | null;
-                            startsAt: string;
-                            endsAt: string | null;
-                            acknowledgedAt: string | null;
-                            acknowledgedBy: string | null;
-                            resolvedAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                fingerprint: string;
+                                state: "firing" | "acknowledged" | "resolved";
+                                severity: string;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                source: string;
+                                ruleId: string | null;
+                                generatorUrl: string | null;
+                                startsAt: string;
+                                endsAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                resolvedAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -59,7 +66,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}": {
+    "/v1/alerts/{alertId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -71,7 +78,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -115,19 +122,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/history": {
+    "/v1/alerts/{alertId}/history": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** The alert's transitions, oldest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -140,13 +153,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alertId: string;
-                            from: ("firing" | "acknowledged" | "resolved") | (never | null);
-                            to: "firing" | "acknowledged" | "resolved";
-                            actor: string;
-                            note: string | null;
-                            at: string;
-                        }[];
+                            items: {
+                                alertId: string;
+                                from: ("firing" | "acknowledged" | "resolved") | (never | null);
+                                to: "firing" | "acknowledged" | "resolved";
+                                actor: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -166,10 +183,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** The tenant's alert transitions, newest first */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -184,13 +205,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            alertId: string;
-                            from: ("firing" | "acknowledged" | "resolved") | (never | null);
-                            to: "firing" | "acknowledged" | "resolved";
-                            actor: string;
-                            note: string | null;
-                            at: string;
-                        }[];
+                            items: {
+                                alertId: string;
+                                from: ("firing" | "acknowledged" | "resolved") | (never | null);
+                                to: "firing" | "acknowledged" | "resolved";
+                                actor: string;
+                                note: string | null;
+                                at: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -203,7 +228,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/acknowledge": {
+    "/v1/alerts/{alertId}/acknowledge": {
         parameters: {
             query?: never;
             header?: never;
@@ -217,7 +242,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -265,7 +290,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/alerts/{id}/resolve": {
+    "/v1/alerts/{alertId}/resolve": {
         parameters: {
             query?: never;
             header?: never;
@@ -279,7 +304,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    alertId: string;
                 };
                 cookie?: never;
             };
@@ -336,7 +361,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -350,14 +380,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            kind: string;
-                            spec: unknown;
-                            enabled: boolean;
-                            builtin: boolean;
-                            updatedAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                kind: string;
+                                spec: unknown;
+                                enabled: boolean;
+                                builtin: boolean;
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -406,7 +440,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/rules/{id}": {
+    "/v1/rules/{ruleId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -418,7 +452,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -448,7 +482,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -488,7 +522,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    ruleId: string;
                 };
                 cookie?: never;
             };
@@ -515,9 +549,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Silences, newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -531,15 +571,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            matchers: string[];
-                            startsAt: string;
-                            endsAt: string | null;
-                            untilResolved: boolean;
-                            createdBy: string;
-                            comment: string;
-                            expiredAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                matchers: string[];
+                                startsAt: string;
+                                endsAt: string | null;
+                                untilResolved: boolean;
+                                createdBy: string;
+                                comment: string;
+                                expiredAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -593,7 +637,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/silences/{id}": {
+    "/v1/silences/{silenceId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -608,7 +652,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    silenceId: string;
                 };
                 cookie?: never;
             };
@@ -648,7 +692,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -662,9 +711,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            name: string;
-                            config: unknown;
-                        }[];
+                            items: {
+                                name: string;
+                                config: unknown;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -677,7 +730,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/receivers/{name}": {
+    "/v1/receivers/{receiverName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -690,7 +743,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -731,7 +784,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -751,7 +804,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/receivers/{name}/test": {
+    "/v1/receivers/{receiverName}/test": {
         parameters: {
             query?: never;
             header?: never;
@@ -765,7 +818,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    receiverName: string;
                 };
                 cookie?: never;
             };
@@ -837,7 +890,7 @@ export interface paths {
                     "application/json": {
                         route: components["schemas"]["def-0"];
                         /** @default [] */
-                        inhibit_rules: {
+                        inhibit_rules?: {
                             source_matchers: string[];
                             target_matchers: string[];
                             equal?: string[];
@@ -871,7 +924,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -883,7 +941,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                steps: {
+                                    afterMinutes: number;
+                                    receiver: string;
+                                }[];
+                                repeat: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -895,7 +966,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/escalation-policies/{name}": {
+    "/v1/escalation-policies/{policyName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -908,7 +979,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    policyName: string;
                 };
                 cookie?: never;
             };
@@ -923,7 +994,7 @@ export interface paths {
                          * @description Extra rounds through the steps
                          * @default 0
                          */
-                        repeat: number;
+                        repeat?: number;
                     };
                 };
             };
@@ -953,9 +1024,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "queued" | "sending" | "delivered" | "dead";
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -970,17 +1044,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            receiver: string;
-                            kind: string;
-                            idempotencyKey: string;
-                            state: string;
-                            attempts: number;
-                            lastStatus: number | null;
-                            lastError: string | null;
-                            createdAt: string;
-                            deliveredAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                receiver: string;
+                                kind: string;
+                                idempotencyKey: string;
+                                state: string;
+                                attempts: number;
+                                lastStatus: number | null;
+                                lastError: string | null;
+                                createdAt: string;
+                                deliveredAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -1058,9 +1136,65 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Alertmanager v2: open alerts, with receivers and status */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                    /** @description Include active alerts */
+                    active?: boolean;
+                    /** @description Include silenced alerts */
+                    silenced?: boolean;
+                    /** @description Include inhibited alerts */
+                    inhibited?: boolean;
+                    /** @description Include unprocessed alerts (Vigil processes every alert on receipt: there are none) */
+                    unprocessed?: boolean;
+                    /** @description Regular expression over receiver names */
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            annotations: {
+                                [key: string]: string;
+                            };
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            generatorURL?: string;
+                            fingerprint: string;
+                            receivers: {
+                                name: string;
+                            }[];
+                            status: {
+                                state: "active" | "suppressed" | "unprocessed";
+                                silencedBy: string[];
+                                inhibitedBy: string[];
+                            };
+                        }[];
+                    };
+                };
+            };
+        };
         put?: never;
-        /** Alertmanager v2: post alerts */
+        /** Alertmanager v2: post alerts (firing, or resolved by an endsAt in the past) */
         post: {
             parameters: {
                 query?: never;
@@ -1097,6 +1231,427 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/alerts/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: aggregation groups (receiver and group labels) with their open alerts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                    /** @description Include active alerts */
+                    active?: boolean;
+                    /** @description Include silenced alerts */
+                    silenced?: boolean;
+                    /** @description Include inhibited alerts */
+                    inhibited?: boolean;
+                    /** @description Include unprocessed alerts (Vigil processes every alert on receipt: there are none) */
+                    unprocessed?: boolean;
+                    /** @description Regular expression over receiver names */
+                    receiver?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            labels: {
+                                [key: string]: string;
+                            };
+                            receiver: {
+                                name: string;
+                            };
+                            alerts: {
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                annotations: {
+                                    [key: string]: string;
+                                };
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                generatorURL?: string;
+                                fingerprint: string;
+                                receivers: {
+                                    name: string;
+                                }[];
+                                status: {
+                                    state: "active" | "suppressed" | "unprocessed";
+                                    silencedBy: string[];
+                                    inhibitedBy: string[];
+                                };
+                            }[];
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: silences, in Alertmanager order */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Label matchers (`a="b"`, `a=~re`, `{a="b",c!="d"}`), repeatable; all must match */
+                    filter?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: {
+                                state: "active" | "pending" | "expired";
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            matchers: {
+                                name: string;
+                                value: string;
+                                isRegex: boolean;
+                                isEqual: boolean;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            createdBy: string;
+                            comment: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Alertmanager v2: create a silence, or update one (with its id) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id?: string;
+                        matchers: {
+                            name: string;
+                            value: string;
+                            isRegex: boolean;
+                            /** @default true */
+                            isEqual?: boolean;
+                        }[];
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        createdBy: string;
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            silenceID: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/silence/{silenceID}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: one silence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceID: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: {
+                                state: "active" | "pending" | "expired";
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            matchers: {
+                                name: string;
+                                value: string;
+                                isRegex: boolean;
+                                isEqual: boolean;
+                            }[];
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            createdBy: string;
+                            comment: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Alertmanager v2: expire a silence */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    silenceID: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: the tenant's receivers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager v2: status; config.original is the tenant's routing as an Alertmanager configuration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cluster: {
+                                name?: string;
+                                status: string;
+                                peers: {
+                                    name: string;
+                                    address: string;
+                                }[];
+                            };
+                            config: {
+                                original: string;
+                            };
+                            /** Format: date-time */
+                            uptime: string;
+                            versionInfo: {
+                                branch: string;
+                                buildDate: string;
+                                buildUser: string;
+                                goVersion: string;
+                                revision: string;
+                                version: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/healthy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager probe: the process is up */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alertmanager probe: PostgreSQL, Redis and Kafka reachable (as /readyz) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -9,7 +9,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -23,23 +28,31 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            database: string;
-                            /** @description Redacted source URL */
-                            source: string;
-                            schedule: string;
-                            jobs: number;
-                            repositoryPath: string;
-                            retentionCount: number;
-                            rpoTargetSeconds: number;
-                            rtoTargetSeconds: number;
-                            drillSchedule: string | null;
-                            enabled: boolean;
-                            nextBackupAt: string | null;
-                            createdAt: string;
-                            updatedAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                database: string;
+                                /** @description Redacted source URL */
+                                source: string;
+                                schedule: string;
+                                jobs: number;
+                                repositoryPath: string;
+                                retentionCount: number;
+                                rpoTargetSeconds: number;
+                                rtoTargetSeconds: number;
+                                drillSchedule: string | null;
+                                enabled: boolean;
+                                kind: string;
+                                physical: {
+                                    [key: string]: unknown;
+                                } | null;
+                                nextBackupAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -69,6 +82,32 @@ export interface paths {
                         rtoTargetSeconds?: number;
                         drillSchedule?: string | null;
                         enabled?: boolean;
+                        /** @description logical (pg_dump, default) or physical (pgBackRest + WAL archiving) */
+                        kind?: "logical" | "physical";
+                        physical?: {
+                            /** @description pgBackRest stanza; default vigil-<policy id prefix> */
+                            stanza?: string;
+                            /** @description Data directory of the source cluster (required for physical) */
+                            pgDataPath?: string;
+                            pgSocketPath?: string;
+                            diffSchedule?: string | null;
+                            incrSchedule?: string | null;
+                            retentionFull?: number;
+                            retentionDiff?: number | null;
+                            /** @description Vigil-owned schema in the source for the heartbeat table */
+                            heartbeatSchema?: string;
+                            heartbeatSeconds?: number;
+                            archiveStallSeconds?: number;
+                            /** @description repo1-cipher-type=aes-256-cbc; default true */
+                            encryption?: boolean;
+                            repoType?: "posix" | "azure";
+                            azure?: {
+                                account: string;
+                                container: string;
+                                key: string;
+                                endpoint?: string;
+                            } | null;
+                        };
                     };
                 };
             };
@@ -93,6 +132,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -107,7 +150,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/policies/{id}": {
+    "/v1/policies/{policyId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -119,7 +162,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -145,6 +188,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -160,7 +207,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -182,7 +229,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -203,6 +250,32 @@ export interface paths {
                         rtoTargetSeconds?: number;
                         drillSchedule?: string | null;
                         enabled?: boolean;
+                        /** @description logical (pg_dump, default) or physical (pgBackRest + WAL archiving) */
+                        kind?: "logical" | "physical";
+                        physical?: {
+                            /** @description pgBackRest stanza; default vigil-<policy id prefix> */
+                            stanza?: string;
+                            /** @description Data directory of the source cluster (required for physical) */
+                            pgDataPath?: string;
+                            pgSocketPath?: string;
+                            diffSchedule?: string | null;
+                            incrSchedule?: string | null;
+                            retentionFull?: number;
+                            retentionDiff?: number | null;
+                            /** @description Vigil-owned schema in the source for the heartbeat table */
+                            heartbeatSchema?: string;
+                            heartbeatSeconds?: number;
+                            archiveStallSeconds?: number;
+                            /** @description repo1-cipher-type=aes-256-cbc; default true */
+                            encryption?: boolean;
+                            repoType?: "posix" | "azure";
+                            azure?: {
+                                account: string;
+                                container: string;
+                                key: string;
+                                endpoint?: string;
+                            } | null;
+                        };
                     };
                 };
             };
@@ -227,6 +300,10 @@ export interface paths {
                             rtoTargetSeconds: number;
                             drillSchedule: string | null;
                             enabled: boolean;
+                            kind: string;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                             nextBackupAt: string | null;
                             createdAt: string;
                             updatedAt: string;
@@ -237,7 +314,7 @@ export interface paths {
         };
         trace?: never;
     };
-    "/v1/policies/{id}/backups": {
+    "/v1/policies/{policyId}/backups": {
         parameters: {
             query?: never;
             header?: never;
@@ -246,10 +323,15 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -262,26 +344,34 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            policyId: string;
-                            status: string;
-                            trigger: string;
-                            verificationStatus: string;
-                            phase: string;
-                            progressPct: number;
-                            path: string | null;
-                            sizeBytes: number | null;
-                            fileCount: number | null;
-                            manifestSha256: string | null;
-                            snapshotAt: string | null;
-                            tables: number | null;
-                            rows: number | null;
-                            schemaSha256: string | null;
-                            error: string | null;
-                            startedAt: string;
-                            finishedAt: string | null;
-                            durationMs: number | null;
-                        }[];
+                            items: {
+                                id: string;
+                                policyId: string;
+                                status: string;
+                                trigger: string;
+                                verificationStatus: string;
+                                phase: string;
+                                progressPct: number;
+                                path: string | null;
+                                sizeBytes: number | null;
+                                fileCount: number | null;
+                                manifestSha256: string | null;
+                                snapshotAt: string | null;
+                                tables: number | null;
+                                rows: number | null;
+                                schemaSha256: string | null;
+                                error: string | null;
+                                startedAt: string;
+                                finishedAt: string | null;
+                                durationMs: number | null;
+                                backupType: string | null;
+                                physical: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -289,10 +379,13 @@ export interface paths {
         put?: never;
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Physical policies: pgBackRest backup type (default full) */
+                    type?: "full" | "diff" | "incr";
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -320,7 +413,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/backups/{id}": {
+    "/v1/backups/{backupId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -332,7 +425,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    backupId: string;
                 };
                 cookie?: never;
             };
@@ -364,6 +457,10 @@ export interface paths {
                             startedAt: string;
                             finishedAt: string | null;
                             durationMs: number | null;
+                            backupType: string | null;
+                            physical: {
+                                [key: string]: unknown;
+                            } | null;
                         };
                     };
                 };
@@ -377,7 +474,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/backups/{id}/verifications": {
+    "/v1/backups/{backupId}/verifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -391,7 +488,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    backupId: string;
                 };
                 cookie?: never;
             };
@@ -419,7 +516,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/policies/{id}/verifications": {
+    "/v1/policies/{policyId}/verifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -428,10 +525,15 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -444,25 +546,30 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            policyId: string;
-                            backupId: string;
-                            kind: string;
-                            trigger: string;
-                            status: string;
-                            phase: string;
-                            progressPct: number;
-                            checks: {
-                                name: string;
-                                outcome: string;
-                                detail: string;
+                            items: {
+                                id: string;
+                                policyId: string;
+                                backupId: string;
+                                kind: string;
+                                trigger: string;
+                                status: string;
+                                phase: string;
+                                progressPct: number;
+                                checks: {
+                                    name: string;
+                                    outcome: string;
+                                    detail: string;
+                                }[];
+                                restoreMs: number | null;
+                                rtoSeconds: number | null;
+                                error: string | null;
+                                verifiedRpoSeconds: number | null;
+                                startedAt: string;
+                                finishedAt: string | null;
                             }[];
-                            restoreMs: number | null;
-                            rtoSeconds: number | null;
-                            error: string | null;
-                            startedAt: string;
-                            finishedAt: string | null;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -475,7 +582,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/verifications/{id}": {
+    "/v1/verifications/{verificationId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -487,7 +594,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    verificationId: string;
                 };
                 cookie?: never;
             };
@@ -516,6 +623,7 @@ export interface paths {
                             restoreMs: number | null;
                             rtoSeconds: number | null;
                             error: string | null;
+                            verifiedRpoSeconds: number | null;
                             startedAt: string;
                             finishedAt: string | null;
                         };
@@ -531,7 +639,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/policies/{id}/drills": {
+    "/v1/policies/{policyId}/drills": {
         parameters: {
             query?: never;
             header?: never;
@@ -540,10 +648,15 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -556,25 +669,30 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            policyId: string;
-                            backupId: string;
-                            kind: string;
-                            trigger: string;
-                            status: string;
-                            phase: string;
-                            progressPct: number;
-                            checks: {
-                                name: string;
-                                outcome: string;
-                                detail: string;
+                            items: {
+                                id: string;
+                                policyId: string;
+                                backupId: string;
+                                kind: string;
+                                trigger: string;
+                                status: string;
+                                phase: string;
+                                progressPct: number;
+                                checks: {
+                                    name: string;
+                                    outcome: string;
+                                    detail: string;
+                                }[];
+                                restoreMs: number | null;
+                                rtoSeconds: number | null;
+                                error: string | null;
+                                verifiedRpoSeconds: number | null;
+                                startedAt: string;
+                                finishedAt: string | null;
                             }[];
-                            restoreMs: number | null;
-                            rtoSeconds: number | null;
-                            error: string | null;
-                            startedAt: string;
-                            finishedAt: string | null;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -582,10 +700,13 @@ export interface paths {
         put?: never;
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Physical policies: restore to this moment instead of a random one */
+                    targetTime?: string;
+                };
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -613,7 +734,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/policies/{id}/objectives": {
+    "/v1/policies/{policyId}/objectives": {
         parameters: {
             query?: never;
             header?: never;
@@ -625,7 +746,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -670,7 +791,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/policies/{id}/trends": {
+    "/v1/policies/{policyId}/trends": {
         parameters: {
             query?: never;
             header?: never;
@@ -679,12 +800,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    days: number;
+                query?: {
+                    days?: number;
                 };
                 header?: never;
                 path: {
-                    id: string;
+                    policyId: string;
                 };
                 cookie?: never;
             };
@@ -749,7 +870,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -763,13 +889,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            slug: string;
-                            title: string;
-                            version: number;
-                            updated: string;
-                            sha256: string;
-                            href: string;
-                        }[];
+                            items: {
+                                slug: string;
+                                title: string;
+                                version: number;
+                                updated: string;
+                                sha256: string;
+                                href: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };

@@ -93,7 +93,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -107,19 +112,23 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            retentionDays: number;
-                            rateLimitPerMinute: number | null;
-                            scrubbing: {
-                                enabled: boolean;
-                                emails: boolean;
-                                ipAddresses: boolean;
-                                creditCards: boolean;
-                                sensitiveFields: string[];
-                            };
-                            createdAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                retentionDays: number;
+                                rateLimitPerMinute: number | null;
+                                scrubbing: {
+                                    enabled: boolean;
+                                    emails: boolean;
+                                    ipAddresses: boolean;
+                                    creditCards: boolean;
+                                    sensitiveFields: string[];
+                                };
+                                createdAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -309,7 +318,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Numeric project id (the last part of the DSN) */
@@ -326,15 +340,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            projectId: string;
-                            publicKey: string;
-                            dsn: string;
-                            label: string;
-                            rateLimitPerMinute: number | null;
-                            createdAt: string;
-                            revokedAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                projectId: string;
+                                publicKey: string;
+                                dsn: string;
+                                label: string;
+                                rateLimitPerMinute: number | null;
+                                createdAt: string;
+                                revokedAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -495,6 +513,10 @@ export interface paths {
             parameters: {
                 query?: {
                     since?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -512,11 +534,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            projectId: string;
-                            reason: string;
-                            category: string;
-                            quantity: number;
-                        }[];
+                            items: {
+                                projectId: string;
+                                reason: string;
+                                category: string;
+                                quantity: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -538,7 +564,7 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     status?: "unresolved" | "resolved" | "ignored";
                     level?: string;
                     release?: string;
@@ -552,9 +578,11 @@ export interface paths {
                     query?: string;
                     /** @description key:value — issues with an event carrying this tag */
                     tag?: string;
-                    sort: "last_seen" | "first_seen" | "count" | "users";
-                    limit: number;
-                    offset: number;
+                    sort?: "last_seen" | "first_seen" | "count" | "users";
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -572,7 +600,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            total: number;
                             items: {
                                 id: string;
                                 projectId: string;
@@ -593,6 +620,8 @@ export interface paths {
                                 resolvedAt: string | null;
                                 resolvedInRelease: string | null;
                             }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -758,10 +787,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    /** @description nextCursor of the previous page */
                     cursor?: string;
-                    full: boolean;
+                    /** @description Items per page */
+                    limit?: number;
+                    full?: boolean;
                 };
                 header?: never;
                 path: {
@@ -796,6 +827,7 @@ export interface paths {
                                     [key: string]: unknown;
                                 };
                             }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
                         };
                     };

@@ -132,7 +132,12 @@ export interface paths {
         /** @description Full consent history (append-only log). */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     subjectId: string;
@@ -148,18 +153,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            subjectRef: string;
-                            purpose: string;
-                            granted: boolean;
-                            method: string;
-                            noticeVersion: string;
-                            channel: string;
-                            source: string;
-                            ipRef: string | null;
-                            userAgentRef: string | null;
-                            recordedAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                subjectRef: string;
+                                purpose: string;
+                                granted: boolean;
+                                method: string;
+                                noticeVersion: string;
+                                channel: string;
+                                source: string;
+                                ipRef: string | null;
+                                userAgentRef: string | null;
+                                recordedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -182,7 +191,12 @@ export interface paths {
         /** @description Current consent per purpose, derived from the log. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     subjectId: string;
@@ -198,18 +212,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            subjectRef: string;
-                            purpose: string;
-                            granted: boolean;
-                            method: string;
-                            noticeVersion: string;
-                            channel: string;
-                            source: string;
-                            ipRef: string | null;
-                            userAgentRef: string | null;
-                            recordedAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                subjectRef: string;
+                                purpose: string;
+                                granted: boolean;
+                                method: string;
+                                noticeVersion: string;
+                                channel: string;
+                                source: string;
+                                ipRef: string | null;
+                                userAgentRef: string | null;
+                                recordedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -231,7 +249,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -245,15 +268,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            service: string;
-                            categories: {
-                                category: string;
-                                tables: string[];
-                                description: string;
+                            items: {
+                                service: string;
+                                categories: {
+                                    category: string;
+                                    tables: string[];
+                                    description: string;
+                                }[];
+                                handles: string[];
+                                registeredAt: string;
                             }[];
-                            handles: string[];
-                            registeredAt: string;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -275,9 +302,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
+                query?: {
                     state?: "unverified" | "in_progress" | "completed" | "refused";
-                    limit: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -292,23 +322,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            kind: "access" | "erasure" | "portability";
-                            subjectRef: string;
-                            idempotencyKey: string | null;
-                            state: "unverified" | "in_progress" | "completed" | "refused";
-                            receivedAt: string;
-                            verifiedAt: string | null;
-                            deadline: string;
-                            extendedDeadline: string | null;
-                            effectiveDeadline: string;
-                            extensionReason: string | null;
-                            refusalReason: string | null;
-                            expectedServices: string[];
-                            completedAt: string | null;
-                            parentId: string | null;
-                            origin: string;
-                        }[];
+                            items: {
+                                id: string;
+                                kind: "access" | "erasure" | "portability";
+                                subjectRef: string;
+                                idempotencyKey: string | null;
+                                state: "unverified" | "in_progress" | "completed" | "refused";
+                                receivedAt: string;
+                                verifiedAt: string | null;
+                                deadline: string;
+                                extendedDeadline: string | null;
+                                effectiveDeadline: string;
+                                extensionReason: string | null;
+                                refusalReason: string | null;
+                                expectedServices: string[];
+                                completedAt: string | null;
+                                parentId: string | null;
+                                origin: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -400,7 +434,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}": {
+    "/v1/subject-requests/{requestId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -412,7 +446,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -470,7 +504,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}/verify": {
+    "/v1/subject-requests/{requestId}/verify": {
         parameters: {
             query?: never;
             header?: never;
@@ -484,7 +518,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -530,7 +564,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}/extend": {
+    "/v1/subject-requests/{requestId}/extend": {
         parameters: {
             query?: never;
             header?: never;
@@ -545,7 +579,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -591,7 +625,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}/refuse": {
+    "/v1/subject-requests/{requestId}/refuse": {
         parameters: {
             query?: never;
             header?: never;
@@ -606,7 +640,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -652,7 +686,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}/retry": {
+    "/v1/subject-requests/{requestId}/retry": {
         parameters: {
             query?: never;
             header?: never;
@@ -667,7 +701,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -710,7 +744,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}/export": {
+    "/v1/subject-requests/{requestId}/export": {
         parameters: {
             query?: never;
             header?: never;
@@ -720,12 +754,14 @@ export interface paths {
         /** @description Streams the export of a completed access or portability request. */
         get: {
             parameters: {
-                query: {
-                    format: "json" | "csv" | "xml";
+                query?: {
+                    format?: "json" | "csv" | "xml";
+                    /** @description CSV: no formula neutralisation (for machine consumers); see the manifest */
+                    raw?: boolean;
                 };
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -748,7 +784,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/subject-requests/{id}/export/manifest": {
+    "/v1/subject-requests/{requestId}/export/manifest": {
         parameters: {
             query?: never;
             header?: never;
@@ -761,7 +797,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    requestId: string;
                 };
                 cookie?: never;
             };
@@ -845,7 +881,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -859,13 +900,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            category: string;
-                            ground: string;
-                            description: string;
-                            retentionDays: number;
-                            createdAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                category: string;
+                                ground: string;
+                                description: string;
+                                retentionDays: number;
+                                createdAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -887,8 +932,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    active: boolean;
+                query?: {
+                    active?: boolean;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -903,14 +952,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            category: string;
-                            subjectRef: string | null;
-                            ground: string;
-                            reason: string;
-                            createdAt: string;
-                            endedAt: string | null;
-                        }[];
+                            items: {
+                                id: string;
+                                category: string;
+                                subjectRef: string | null;
+                                ground: string;
+                                reason: string;
+                                createdAt: string;
+                                endedAt: string | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -959,7 +1012,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/legal-holds/{id}/end": {
+    "/v1/legal-holds/{holdId}/end": {
         parameters: {
             query?: never;
             header?: never;
@@ -974,7 +1027,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    holdId: string;
                 };
                 cookie?: never;
             };
@@ -1018,7 +1071,12 @@ export interface paths {
         /** @description Evidence of storage-limitation purges (Art. 5(1)(e)). */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1032,15 +1090,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            category: string;
-                            cutoff: string;
-                            rows: number;
-                            detail: {
-                                [key: string]: unknown;
-                            };
-                            ranAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                category: string;
+                                cutoff: string;
+                                rows: number;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                ranAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -1062,9 +1124,11 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    afterSeq: number;
-                    limit: number;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                     topic?: string;
                     subjectId?: string;
                 };
@@ -1079,7 +1143,22 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                seq: number;
+                                eventId: string;
+                                topic: string;
+                                subjectRef: string | null;
+                                content: unknown;
+                                prevHash: string;
+                                hash: string;
+                                recordedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1155,7 +1234,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1167,7 +1251,19 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                seq: number;
+                                hash: string;
+                                signature: string;
+                                keyId: string;
+                                signedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1237,7 +1333,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/processing-records/{name}": {
+    "/v1/processing-records/{recordName}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1250,7 +1346,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    name: string;
+                    recordName: string;
                 };
                 cookie?: never;
             };
@@ -1310,7 +1406,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1334,7 +1435,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/processing-records/{id}": {
+    "/v1/processing-records/{recordId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1346,7 +1447,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    recordId: string;
                 };
                 cookie?: never;
             };
@@ -1379,7 +1480,12 @@ export interface paths {
         /** @description Art. 33(5) register, notified or not. */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1440,7 +1546,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/breaches/{id}": {
+    "/v1/breaches/{breachId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1452,7 +1558,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    breachId: string;
                 };
                 cookie?: never;
             };
@@ -1477,7 +1583,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    id: string;
+                    breachId: string;
                 };
                 cookie?: never;
             };

@@ -88,9 +88,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Score history, newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     databaseId: string;
@@ -106,35 +112,39 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            score: number;
-                            status: string;
-                            components: {
-                                name: string;
-                                penalty: number;
-                                detail: string;
+                            items: {
+                                score: number;
+                                status: string;
+                                components: {
+                                    name: string;
+                                    penalty: number;
+                                    detail: string;
+                                }[];
+                                /** @description Every check behind the score (absent on scores stored before migration 0004) */
+                                checks?: {
+                                    name: string;
+                                    title: string;
+                                    /** @description skipped: nothing to examine (detail says why); never counted as passed */
+                                    outcome: "passed" | "failed" | "skipped";
+                                    level: "ok" | "warning" | "critical" | "skipped";
+                                    /** @description The measured value in `unit`; null when skipped */
+                                    value: number | null;
+                                    unit: string;
+                                    /** @description Warning threshold */
+                                    warn: number;
+                                    /** @description Critical threshold, if the check has one */
+                                    crit: number | null;
+                                    /** @description The check warns when the value is at or above (below: under) the threshold */
+                                    direction: "above" | "below";
+                                    detail: string;
+                                    /** @description Why the check matters and what usually causes a warning */
+                                    why: string;
+                                }[];
+                                scoredAt: string;
                             }[];
-                            /** @description Every check behind the score (absent on scores stored before migration 0004) */
-                            checks?: {
-                                name: string;
-                                title: string;
-                                /** @description skipped: nothing to examine (detail says why); never counted as passed */
-                                outcome: "passed" | "failed" | "skipped";
-                                level: "ok" | "warning" | "critical" | "skipped";
-                                /** @description The measured value in `unit`; null when skipped */
-                                value: number | null;
-                                unit: string;
-                                /** @description Warning threshold */
-                                warn: number;
-                                /** @description Critical threshold, if the check has one */
-                                crit: number | null;
-                                /** @description The check warns when the value is at or above (below: under) the threshold */
-                                direction: "above" | "below";
-                                detail: string;
-                                /** @description Why the check matters and what usually causes a warning */
-                                why: string;
-                            }[];
-                            scoredAt: string;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -222,7 +232,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -236,20 +251,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            name: string;
-                            /** @description Connection string with the password masked */
-                            connection: string;
-                            intervalSeconds: number;
-                            diskLimitBytes: number | null;
-                            /** @description pending | ok | degraded (no pg_stat_statements) | unreachable | timeout | error */
-                            status: string;
-                            statusDetail: string;
-                            serverVersion: number | null;
-                            lastAttemptAt: string | null;
-                            lastSuccessAt: string | null;
-                            createdAt: string;
-                        }[];
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @description Connection string with the password masked */
+                                connection: string;
+                                intervalSeconds: number;
+                                diskLimitBytes: number | null;
+                                /** @description pending | ok | degraded (no pg_stat_statements) | unreachable | timeout | error */
+                                status: string;
+                                statusDetail: string;
+                                serverVersion: number | null;
+                                lastAttemptAt: string | null;
+                                lastSuccessAt: string | null;
+                                createdAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -477,9 +496,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    order: "total" | "mean";
-                    limit: number;
+                query?: {
+                    order?: "total" | "mean";
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -496,18 +518,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            queryId: string;
-                            query: string;
-                            calls: number;
-                            totalMs: number;
-                            meanMs: number;
-                            severity: string;
-                            plan: {
-                                [key: string]: unknown;
-                            } | null;
-                            planError?: string;
-                            detectedAt: string;
-                        }[];
+                            items: {
+                                queryId: string;
+                                query: string;
+                                calls: number;
+                                totalMs: number;
+                                meanMs: number;
+                                severity: string;
+                                plan: {
+                                    [key: string]: unknown;
+                                } | null;
+                                planError?: string;
+                                detectedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -530,10 +556,13 @@ export interface paths {
         /** Top-N normalised statements by total or mean time over the last hours */
         get: {
             parameters: {
-                query: {
-                    order: "total" | "mean";
-                    limit: number;
-                    hours: number;
+                query?: {
+                    order?: "total" | "mean";
+                    hours?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -550,12 +579,16 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            queryId: string;
-                            query: string | null;
-                            calls: number;
-                            totalMs: number;
-                            meanMs: number;
-                        }[];
+                            items: {
+                                queryId: string;
+                                query: string | null;
+                                calls: number;
+                                totalMs: number;
+                                meanMs: number;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -577,7 +610,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     databaseId: string;
@@ -593,31 +631,35 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description Stable until the next advisor cycle replaces the advice */
-                            id: string;
-                            /** @description unused_index | duplicate_index | invalid_index | missing_index */
-                            kind: string;
-                            table: string;
-                            index?: string;
-                            statement: string;
-                            detail: string;
-                            savingPct?: number;
-                            queries: {
-                                queryId: string;
-                                query: string;
-                                costBefore?: number;
-                                costAfter?: number;
+                            items: {
+                                /** @description Stable until the next advisor cycle replaces the advice */
+                                id: string;
+                                /** @description unused_index | duplicate_index | invalid_index | missing_index */
+                                kind: string;
+                                table: string;
+                                index?: string;
+                                statement: string;
+                                detail: string;
+                                savingPct?: number;
+                                queries: {
+                                    queryId: string;
+                                    query: string;
+                                    costBefore?: number;
+                                    costAfter?: number;
+                                }[];
+                                /** @description What a new index costs on writes (missing_index only) */
+                                writeOverhead?: {
+                                    /** @description hypopg's estimate of the new index's size */
+                                    indexBytes: number;
+                                    /** @description Rows written in the table since statistics were reset; each would also update the index */
+                                    tableWrites: number;
+                                    tableRows: number;
+                                };
+                                createdAt: string;
                             }[];
-                            /** @description What a new index costs on writes (missing_index only) */
-                            writeOverhead?: {
-                                /** @description hypopg's estimate of the new index's size */
-                                indexBytes: number;
-                                /** @description Rows written in the table since statistics were reset; each would also update the index */
-                                tableWrites: number;
-                                tableRows: number;
-                            };
-                            createdAt: string;
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -640,8 +682,8 @@ export interface paths {
         /** One metric over time: raw samples up to 48 hours, hourly rollups beyond */
         get: {
             parameters: {
-                query: {
-                    hours: number;
+                query?: {
+                    hours?: number;
                 };
                 header?: never;
                 path: {
@@ -690,8 +732,8 @@ export interface paths {
         /** Scalability report with growth trends and days until limits */
         get: {
             parameters: {
-                query: {
-                    days: number;
+                query?: {
+                    days?: number;
                 };
                 header?: never;
                 path: {
@@ -756,8 +798,12 @@ export interface paths {
         /** Applied changes with mean query time and health score before and after */
         get: {
             parameters: {
-                query: {
-                    windowHours: number;
+                query?: {
+                    windowHours?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
                 };
                 header?: never;
                 path: {
@@ -774,29 +820,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            id: string;
-                            kind: string;
-                            description: string;
-                            appliedAt: string;
-                            /** @description advice: marked applied from index advice and re-measured by the service */
-                            source: "advice" | "manual";
-                            measuredAt: string | null;
-                            score: {
-                                before: number | null;
-                                after: number | null;
-                            };
-                            queries: {
-                                queryId: string;
-                                query: string | null;
-                                meanMsBefore: number | null;
-                                /** @description From the intervals collected after the change; null until one is */
-                                meanMsAfter: number | null;
-                                /** @description Plan cost before (advice only) */
-                                costBefore: number | null;
-                                /** @description Plan cost re-measured by the service after the change (advice only) */
-                                costAfter: number | null;
+                            items: {
+                                id: string;
+                                kind: string;
+                                description: string;
+                                appliedAt: string;
+                                /** @description advice: marked applied from index advice and re-measured by the service */
+                                source: "advice" | "manual";
+                                measuredAt: string | null;
+                                score: {
+                                    before: number | null;
+                                    after: number | null;
+                                };
+                                queries: {
+                                    queryId: string;
+                                    query: string | null;
+                                    meanMsBefore: number | null;
+                                    /** @description From the intervals collected after the change; null until one is */
+                                    meanMsAfter: number | null;
+                                    /** @description Plan cost before (advice only) */
+                                    costBefore: number | null;
+                                    /** @description Plan cost re-measured by the service after the change (advice only) */
+                                    costAfter: number | null;
+                                }[];
                             }[];
-                        }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -844,7 +894,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/databases/{targetId}/queries": {
+    "/v1/databases/{databaseId}/queries": {
         parameters: {
             query?: never;
             header?: never;
@@ -854,16 +904,16 @@ export interface paths {
         /** Statements ranked by total or mean time over the last hours, each with its per-interval series (for sparklines) */
         get: {
             parameters: {
-                query: {
-                    order: "total" | "mean";
-                    hours: number;
-                    limit: number;
+                query?: {
+                    order?: "total" | "mean";
+                    hours?: number;
+                    limit?: number;
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                 };
                 header?: never;
                 path: {
-                    targetId: string;
+                    databaseId: string;
                 };
                 cookie?: never;
             };
@@ -940,7 +990,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/databases/{targetId}/queries/{queryId}/history": {
+    "/v1/databases/{databaseId}/queries/{queryId}/history": {
         parameters: {
             query?: never;
             header?: never;
@@ -950,15 +1000,15 @@ export interface paths {
         /** One statement's calls, total and mean time and rows per collected interval, oldest first */
         get: {
             parameters: {
-                query: {
-                    hours: number;
-                    limit: number;
+                query?: {
+                    hours?: number;
+                    limit?: number;
                     /** @description nextCursor of the previous page */
                     cursor?: string;
                 };
                 header?: never;
                 path: {
-                    targetId: string;
+                    databaseId: string;
                     /** @description pg_stat_statements queryid */
                     queryId: string;
                 };
@@ -1030,7 +1080,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/databases/{targetId}/queries/{queryId}/plans": {
+    "/v1/databases/{databaseId}/queries/{queryId}/plans": {
         parameters: {
             query?: never;
             header?: never;
@@ -1045,7 +1095,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    targetId: string;
+                    databaseId: string;
                     /** @description pg_stat_statements queryid */
                     queryId: string;
                 };
@@ -1132,7 +1182,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/databases/{targetId}/recommendations/{recommendationId}/applications": {
+    "/v1/databases/{databaseId}/recommendations/{recommendationId}/applications": {
         parameters: {
             query?: never;
             header?: never;
@@ -1147,7 +1197,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    targetId: string;
+                    databaseId: string;
                     recommendationId: string;
                 };
                 cookie?: never;
@@ -1242,7 +1292,12 @@ export interface paths {
         };
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1256,18 +1311,22 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            service: string;
-                            at: string;
-                            requests: number;
-                            errors: number;
-                            errorRate: number;
-                            /** @description Requests per second over the exported window */
-                            throughput: number;
-                            latencyMeanMs: number | null;
-                            latencyP50Ms: number | null;
-                            latencyP95Ms: number | null;
-                            latencyP99Ms: number | null;
-                        }[];
+                            items: {
+                                service: string;
+                                at: string;
+                                requests: number;
+                                errors: number;
+                                errorRate: number;
+                                /** @description Requests per second over the exported window */
+                                throughput: number;
+                                latencyMeanMs: number | null;
+                                latencyP50Ms: number | null;
+                                latencyP95Ms: number | null;
+                                latencyP99Ms: number | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };
@@ -1289,8 +1348,8 @@ export interface paths {
         };
         get: {
             parameters: {
-                query: {
-                    hours: number;
+                query?: {
+                    hours?: number;
                 };
                 header?: never;
                 path: {
@@ -1363,7 +1422,12 @@ export interface paths {
         /** Latest health check of each Vigil service (platform-wide, admin only) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1377,14 +1441,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            service: string;
-                            url: string;
-                            ok: boolean;
-                            httpStatus: number | null;
-                            latencyMs: number | null;
-                            detail: string;
-                            checkedAt: string;
-                        }[];
+                            items: {
+                                service: string;
+                                url: string;
+                                ok: boolean;
+                                httpStatus: number | null;
+                                latencyMs: number | null;
+                                detail: string;
+                                checkedAt: string;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
                     };
                 };
             };

@@ -16,11 +16,11 @@ function AlertActions({ alert }: { alert: Alert }) {
   const client = useQueryClient();
   const done = () => client.invalidateQueries({ queryKey: ['alerting'] });
   const ack = useMutation({
-    mutationFn: () => unwrap(alerting.POST('/v1/alerts/{id}/acknowledge', { params: { path: { id: alert.id } }, body: {} })),
+    mutationFn: () => unwrap(alerting.POST('/v1/alerts/{alertId}/acknowledge', { params: { path: { alertId: alert.id } }, body: {} })),
     onSettled: done,
   });
   const resolve = useMutation({
-    mutationFn: () => unwrap(alerting.POST('/v1/alerts/{id}/resolve', { params: { path: { id: alert.id } }, body: {} })),
+    mutationFn: () => unwrap(alerting.POST('/v1/alerts/{alertId}/resolve', { params: { path: { alertId: alert.id } }, body: {} })),
     onSettled: done,
   });
   if (alert.state === 'resolved') return null;

@@ -42,14 +42,14 @@ export const seriesQuery = (id: string, metric: string, hours: number) =>
 export const statementsQuery = (id: string, order: 'total' | 'mean', hours: number) =>
   queryOptions({
     queryKey: ['perf', 'queries', id, order, hours],
-    queryFn: () => unwrap(perf.GET('/v1/databases/{targetId}/queries', { params: { path: { targetId: id }, query: { order, hours, limit: 25 } } })),
+    queryFn: () => unwrap(perf.GET('/v1/databases/{databaseId}/queries', { params: { path: { databaseId: id }, query: { order, hours, limit: 25 } } })),
   });
 export type Statement = Awaited<ReturnType<NonNullable<ReturnType<typeof statementsQuery>['queryFn']>>>['items'][number];
 
 export const statementHistoryQuery = (id: string, queryId: string, hours: number) =>
   queryOptions({
     queryKey: ['perf', 'queries', id, queryId, 'history', hours],
-    queryFn: () => unwrap(perf.GET('/v1/databases/{targetId}/queries/{queryId}/history', { params: { path: { targetId: id, queryId }, query: { hours, limit: 2000 } } })),
+    queryFn: () => unwrap(perf.GET('/v1/databases/{databaseId}/queries/{queryId}/history', { params: { path: { databaseId: id, queryId }, query: { hours, limit: 2000 } } })),
   });
 
 export const slowQueriesQuery = (id: string) =>
@@ -58,7 +58,7 @@ export const slowQueriesQuery = (id: string) =>
     queryFn: async () => items(await unwrap(perf.GET('/v1/databases/{databaseId}/slow-queries', { params: { path: { databaseId: id }, query: { order: 'mean', limit: 50 } } }))),
   });
 
-export const planStatement = (id: string, queryId: string) => unwrap(perf.POST('/v1/databases/{targetId}/queries/{queryId}/plans', { params: { path: { targetId: id, queryId } } }));
+export const planStatement = (id: string, queryId: string) => unwrap(perf.POST('/v1/databases/{databaseId}/queries/{queryId}/plans', { params: { path: { databaseId: id, queryId } } }));
 export type PlannedStatement = Awaited<ReturnType<typeof planStatement>>;
 
 export const recommendationsQuery = (id: string) =>
@@ -76,7 +76,7 @@ export const optimizationsQuery = (id: string) =>
 export type Optimization = Awaited<ReturnType<NonNullable<ReturnType<typeof optimizationsQuery>['queryFn']>>>[number];
 
 export const applyRecommendation = (id: string, recommendationId: string) =>
-  unwrap(perf.POST('/v1/databases/{targetId}/recommendations/{recommendationId}/applications', { params: { path: { targetId: id, recommendationId } } }));
+  unwrap(perf.POST('/v1/databases/{databaseId}/recommendations/{recommendationId}/applications', { params: { path: { databaseId: id, recommendationId } } }));
 
 export const capacityQuery = (id: string) =>
   queryOptions({

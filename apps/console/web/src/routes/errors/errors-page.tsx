@@ -5,6 +5,7 @@ import { Loading } from '../../components/loading';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { issuesQuery, projectsQuery, recentIssuesQuery, type Issue } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
+import { CursorPager } from '../../components/cursor-pager';
 import { PAGE_SIZE, Pager, pageOf } from '../../components/pager';
 import { ProblemMessage } from '../../components/problem';
 import { useCan } from '../../app/session';
@@ -57,7 +58,7 @@ export function ErrorsPage() {
   const projects = useQuery(projectsQuery);
   const page = search.page ?? 1;
   const recent = useQuery({ ...recentIssuesQuery, enabled: !search.project });
-  const projectIssues = useQuery({ ...issuesQuery(search.project ?? '', (page - 1) * PAGE_SIZE, PAGE_SIZE), enabled: !!search.project });
+  const projectIssues = useQuery({ ...issuesQuery(search.project ?? '', search.cursor, PAGE_SIZE), enabled: !!search.project });
   const nameOf = (id: string) => projects.data?.find((p) => p.id === id)?.name ?? id;
 
   const recentRows = (recent.data ?? []).flatMap((p) => (search.view === 'regressed' ? p.regressed : search.view === 'new' ? p.newIssues : [...p.regressed, ...p.newIssues.filter((i) => i.substatus !== 'regressed')]));
@@ -108,12 +109,12 @@ export function ErrorsPage() {
           projectIssues.data.items.length ? (
             <div className="panel table-wrap">
               <IssueTable issues={projectIssues.data.items} selected={search.issue} projectName={nameOf} />
-              <Pager
-                page={page}
-                pages={Math.max(1, Math.ceil(projectIssues.data.total / PAGE_SIZE))}
-                total={projectIssues.data.total}
+              <CursorPager
+                page={search.cursor ? page : 1}
+                nextCursor={projectIssues.data.nextCursor}
                 label="Issues"
-                onPage={(p) => navigate({ search: (s) => ({ ...s, page: p }) })}
+                onFirst={() => navigate({ search: (s) => ({ ...s, page: undefined, cursor: undefined }) })}
+                onNext={(cursor) => navigate({ search: (s) => ({ ...s, page: (s.cursor ? (s.page ?? 1) : 1) + 1, cursor }) })}
               />
             </div>
           ) : (

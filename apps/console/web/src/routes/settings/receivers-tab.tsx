@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Loading } from '../../components/loading';
 import { useId, useState, type FormEvent } from 'react';
 import { queryOptions } from '@tanstack/react-query';
-import { alerting, unwrap } from '../../api/services';
+import { alerting, allItems, unwrap } from '../../api/services';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState } from '../../components/empty-state';
 import { FormProblem, ProblemMessage, fieldError } from '../../components/problem';
@@ -14,7 +14,7 @@ type ReceiverBody =
   | { kind: 'pagerduty'; routingKey: string; url?: string }
   | { kind: 'webhook'; url: string; secret: string };
 
-const receiversQuery = queryOptions({ queryKey: ['alerting', 'receivers'], queryFn: () => unwrap(alerting.GET('/v1/receivers')) });
+const receiversQuery = queryOptions({ queryKey: ['alerting', 'receivers'], queryFn: () => allItems((cursor) => alerting.GET('/v1/receivers', { params: { query: { cursor, limit: 1000 } } })) });
 
 /** What a receiver sends to, without its secrets (routing keys, webhook secrets, Slack URL paths). */
 function describe(config: unknown): { kind: string; target: string } {
@@ -35,9 +35,9 @@ function describe(config: unknown): { kind: string; target: string } {
 function ReceiverRow({ name, config }: { name: string; config: unknown }) {
   const client = useQueryClient();
   const [confirm, setConfirm] = useState(false);
-  const test = useMutation({ mutationFn: () => unwrap(alerting.POST('/v1/receivers/{name}/test', { params: { path: { name } } })) });
+  const test = useMutation({ mutationFn: () => unwrap(alerting.POST('/v1/receivers/{receiverName}/test', { params: { path: { receiverName: name } } })) });
   const remove = useMutation({
-    mutationFn: () => unwrap(alerting.DELETE('/v1/receivers/{name}', { params: { path: { name } } })),
+    mutationFn: () => unwrap(alerting.DELETE('/v1/receivers/{receiverName}', { params: { path: { receiverName: name } } })),
     onSettled: () => client.invalidateQueries({ queryKey: receiversQuery.queryKey }),
   });
   const d = describe(config);
@@ -91,7 +91,7 @@ function ReceiverForm() {
         ? { kind, routingKey: f.routingKey.trim(), ...(f.url.trim() ? { url: f.url.trim() } : {}) }
         : { kind, url: f.url.trim(), secret: f.secret };
   const save = useMutation({
-    mutationFn: () => unwrap(alerting.PUT('/v1/receivers/{name}', { params: { path: { name: name.trim() } }, body: body() })),
+    mutationFn: () => unwrap(alerting.PUT('/v1/receivers/{receiverName}', { params: { path: { receiverName: name.trim() } }, body: body() })),
     onSuccess: () => {
       setName('');
       setF({ webhookUrl: '', channel: '', routingKey: '', url: '', secret: '' });
