@@ -112,14 +112,14 @@ describe('statement workbench', () => {
     expect(cache).toMatchObject({ warn: 90, direction: 'below', outcome: 'failed', level: 'warning' });
     expect(cache.value).toBeLessThan(90);
     console.log(`[advice] cache hit ${cache.value} %, score ${current.score}`);
-    const [stored] = await get(app, headers, `/v1/databases/${dbId}/health`);
+    const [stored] = (await get(app, headers, `/v1/databases/${dbId}/health`)).items;
     expect(stored.checks).toEqual(current.checks);
   });
 });
 
 describe('index advice marked applied', () => {
   it('is refused until the index exists, then re-measured and recorded with before and after', async ({ app, headers }) => {
-    const recs = (await get(app, headers, `/v1/databases/${dbId}/recommendations`)) as Rec[];
+    const recs = (await get(app, headers, `/v1/databases/${dbId}/recommendations`)).items as Rec[];
     const missing = recs.find((r) => r.kind === 'missing_index')!;
     expect(missing.statement).toBe('CREATE INDEX CONCURRENTLY ON public.orders (customer_id);');
     expect(missing.writeOverhead!.indexBytes).toBeGreaterThan(100_000);
@@ -140,13 +140,13 @@ describe('index advice marked applied', () => {
     expect(a.queries[0].costBefore).toBe(missing.queries[0]!.costBefore);
     expect(a.queries[0].costAfter).toBeLessThan(a.queries[0].costBefore / 2);
     expect(a.queries[0].meanMsBefore).toBeGreaterThan(0);
-    const left = (await get(app, headers, `/v1/databases/${dbId}/recommendations`)) as Rec[];
+    const left = (await get(app, headers, `/v1/databases/${dbId}/recommendations`)).items as Rec[];
     expect(left.some((r) => r.id === missing.id)).toBe(false);
 
     // The next intervals measure the mean time after.
     await runWorkload(target, 'shop', { customerQueries: 20, slow: false });
     await collect(app, headers);
-    const [opt] = await get(app, headers, `/v1/databases/${dbId}/optimizations`);
+    const [opt] = (await get(app, headers, `/v1/databases/${dbId}/optimizations`)).items;
     expect(opt).toMatchObject({ id: a.id, kind: 'index_created', source: 'advice', description: missing.statement });
     const q = opt.queries[0];
     expect(q.queryId).toBe(missing.queries[0]!.queryId);
@@ -157,7 +157,7 @@ describe('index advice marked applied', () => {
   });
 
   it('a drop suggestion is recorded once the index is gone', async ({ app, headers }) => {
-    const recs = (await get(app, headers, `/v1/databases/${dbId}/recommendations`)) as Rec[];
+    const recs = (await get(app, headers, `/v1/databases/${dbId}/recommendations`)).items as Rec[];
     const dup = recs.find((r) => r.kind === 'duplicate_index')!;
     expect(dup.statement).toBe('DROP INDEX CONCURRENTLY public.items_sku_idx;');
     const early = await post(app, headers, `/v1/databases/${dbId}/recommendations/${dup.id}/applications`);
@@ -167,7 +167,7 @@ describe('index advice marked applied', () => {
     const applied = await post(app, headers, `/v1/databases/${dbId}/recommendations/${dup.id}/applications`);
     expect(applied.statusCode, applied.body).toBe(201);
     expect(applied.json().kind).toBe('index_dropped');
-    const history = await get(app, headers, `/v1/databases/${dbId}/optimizations`);
+    const history = (await get(app, headers, `/v1/databases/${dbId}/optimizations`)).items;
     expect(history.map((o: { kind: string }) => o.kind)).toEqual(['index_dropped', 'index_created']);
   });
 });
