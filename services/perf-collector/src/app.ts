@@ -13,6 +13,7 @@ import { apmRoutes } from './routes/apm.js';
 import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
 import { otlpRoutes } from './routes/otlp.js';
+import { statementRoutes } from './routes/statements.js';
 import { targetRoutes } from './routes/targets.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -48,6 +49,7 @@ export async function buildApp(config: Config) {
   await app.register(healthRoutes, { prefix: '/v1', pool, outbox });
   await app.register(targetRoutes, { prefix: '/v1', pool, secretKey: config.PERF_SECRET_KEY, defaultIntervalS: config.PERF_DEFAULT_INTERVAL_S, collect });
   await app.register(insightRoutes, { prefix: '/v1', pool });
+  await app.register(statementRoutes, { prefix: '/v1', pool, secretKey: config.PERF_SECRET_KEY, timeoutMs: config.PERF_TARGET_TIMEOUT_MS });
   await app.register(apmRoutes, { prefix: '/v1', pool });
   await app.register(otlpRoutes, { prefix: '/v1', pool, outbox, maxBytes: config.PERF_OTLP_MAX_BYTES });
 

@@ -66,6 +66,8 @@ export interface WhatIf {
   definition: string;
   costBefore: number;
   costAfter: number;
+  /** hypopg's estimate of the index's size. */
+  indexBytes: number;
 }
 
 /** Cost of `query` without and with each hypothetical index (one at a time). */
@@ -76,10 +78,26 @@ export async function whatIfIndexes(client: pg.Client, versionNum: number, query
     const out: WhatIf[] = [];
     for (const definition of definitions) {
       await client.query(`${MARKER} SELECT hypopg_reset()`);
-      await client.query(`${MARKER} SELECT indexrelid FROM hypopg_create_index($1)`, [definition]);
-      out.push({ definition, costBefore: before, costAfter: totalCost(await explainIn(client, versionNum, query)) });
+      const { rows } = await client.query(`${MARKER} SELECT hypopg_relation_size(indexrelid)::float8 AS bytes FROM hypopg_create_index($1)`, [definition]);
+      out.push({ definition, costBefore: before, costAfter: totalCost(await explainIn(client, versionNum, query)), indexBytes: Number(rows[0]?.bytes ?? 0) });
     }
     await client.query(`${MARKER} SELECT hypopg_reset()`);
     return out;
   });
+}
+
+/** server_version_num of the session's server (plans differ before and from 16). */
+export async function serverVersionNum(client: pg.Client): Promise<number> {
+  const { rows } = await client.query(`${MARKER} SHOW server_version_num`);
+  return Number(rows[0].server_version_num);
+}
+
+/** Whether an index (schema-qualified name) exists on the monitored database, and is valid. */
+export async function indexState(client: pg.Client, qualifiedName: string): Promise<'absent' | 'valid' | 'invalid'> {
+  const { rows } = await client.query(
+    `${MARKER} SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`,
+    [qualifiedName],
+  );
+  if (!rows.length) return 'absent';
+  return rows[0].indisvalid ? 'valid' : 'invalid';
 }

@@ -27,6 +27,8 @@ export interface TableStats {
   idxScan: number;
   live: number;
   dead: number;
+  /** Rows inserted, updated or deleted since statistics were reset: each also writes every index. */
+  writes: number;
   /** Total size with indexes and TOAST; null when sizes were not read this cycle. */
   bytes: number | null;
 }
@@ -149,6 +151,7 @@ export async function probeTarget(client: pg.Client, scope: ProbeScope): Promise
       idxScan: num(r.idx_scan),
       live: num(r.live),
       dead: num(r.dead),
+      writes: num(r.writes),
       bytes: sizes?.has(r.relid) ? num(sizes.get(r.relid).bytes) : null,
     })),
     indexes: indexes.map((r) => ({

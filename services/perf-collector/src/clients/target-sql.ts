@@ -44,7 +44,8 @@ export const LOCKS_SQL = `${MARKER} SELECT count(*)::int AS total, count(*) FILT
 
 // Sizes stat every file of every relation, so they are read on the slow cadence only.
 export const TABLES_SQL = `${MARKER} SELECT relid::text AS relid, schemaname AS schema, relname AS name, seq_scan, seq_tup_read,
-    coalesce(idx_scan, 0) AS idx_scan, n_live_tup AS live, n_dead_tup AS dead
+    coalesce(idx_scan, 0) AS idx_scan, n_live_tup AS live, n_dead_tup AS dead,
+    n_tup_ins + n_tup_upd + n_tup_del AS writes
   FROM pg_stat_user_tables`;
 
 export const TABLE_SIZES_SQL = `${MARKER} SELECT relid::text AS relid, pg_total_relation_size(relid) AS bytes,

@@ -20,15 +20,16 @@ export async function insertApmPoints(tx: PoolClient, tenantId: string, points: 
 export async function insertApmSummaries(tx: PoolClient, tenantId: string, summaries: ServiceSummary[]): Promise<void> {
   for (const s of summaries) {
     await tx.query(
-      `INSERT INTO perf.apm_summaries (tenant_id, service, at, requests, errors, error_rate, throughput, latency_mean, latency_p95) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [tenantId, s.service, s.at, s.requests, s.errors, s.errorRate, s.throughput, s.latencyMeanMs, s.latencyP95Ms],
+      `INSERT INTO perf.apm_summaries (tenant_id, service, at, requests, errors, error_rate, throughput, latency_mean, latency_p95, latency_p50, latency_p99)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [tenantId, s.service, s.at, s.requests, s.errors, s.errorRate, s.throughput, s.latencyMeanMs, s.latencyP95Ms, s.latencyP50Ms, s.latencyP99Ms],
     );
   }
 }
 
 export async function listApmServices(pool: Pool, tenantId: string) {
   const { rows } = await pool.query(
-    `SELECT DISTINCT ON (service) service, at, requests, errors, error_rate, throughput, latency_mean, latency_p95
+    `SELECT DISTINCT ON (service) service, at, requests, errors, error_rate, throughput, latency_mean, latency_p95, latency_p50, latency_p99
      FROM perf.apm_summaries WHERE tenant_id = $1 ORDER BY service, at DESC`,
     [tenantId],
   );
@@ -37,7 +38,7 @@ export async function listApmServices(pool: Pool, tenantId: string) {
 
 export async function serviceSummaries(pool: Pool, tenantId: string, service: string, hours: number) {
   const { rows } = await pool.query(
-    `SELECT service, at, requests, errors, error_rate, throughput, latency_mean, latency_p95 FROM perf.apm_summaries
+    `SELECT service, at, requests, errors, error_rate, throughput, latency_mean, latency_p95, latency_p50, latency_p99 FROM perf.apm_summaries
      WHERE tenant_id = $1 AND service = $2 AND at > now() - make_interval(hours => $3) ORDER BY at DESC LIMIT 1000`,
     [tenantId, service, hours],
   );
@@ -63,6 +64,8 @@ function toSummary(r: Record<string, unknown>) {
     throughput: Number(r.throughput),
     latencyMeanMs: n(r.latency_mean),
     latencyP95Ms: n(r.latency_p95),
+    latencyP50Ms: r.latency_p50 === undefined ? null : n(r.latency_p50),
+    latencyP99Ms: r.latency_p99 === undefined ? null : n(r.latency_p99),
   };
 }
 

@@ -3,6 +3,12 @@ import type { Pool } from 'pg';
 import type { Point } from '../domain/capacity.js';
 import type { Scope } from './series.js';
 
+/** What the service measured when advice was marked applied: plan costs before (hypopg's baseline) and after (the real index). */
+export interface AppliedMeasurement {
+  measuredAt: string;
+  queries: { queryId: string; costBefore: number | null; costAfter: number | null }[];
+}
+
 /** A series for trends: hourly means over `days` when they span 3+ hours, else the raw samples of the last 48 hours. */
 export async function trendSeries(pool: Pool, s: Scope, name: string, days: number): Promise<Point[]> {
   const hourly = await pool.query(
@@ -48,7 +54,7 @@ export async function insertOptimization(pool: Pool, s: Scope, o: { kind: string
 /** Each change with the mean query time and health score in the `windowH` hours before and after it. */
 export async function optimizationHistory(pool: Pool, s: Scope, windowH: number) {
   const { rows } = await pool.query(
-    `SELECT o.id, o.kind, o.description, o.query_ids, o.applied_at,
+    `SELECT o.id, o.kind, o.description, o.query_ids, o.applied_at, o.measured,
        (SELECT avg(score) FROM perf.health_scores h WHERE h.tenant_id = o.tenant_id AND h.database_id = o.target_id
           AND h.scored_at >= o.applied_at - make_interval(hours => $3) AND h.scored_at < o.applied_at) AS score_before,
        (SELECT avg(score) FROM perf.health_scores h WHERE h.tenant_id = o.tenant_id AND h.database_id = o.target_id
@@ -65,17 +71,25 @@ export async function optimizationHistory(pool: Pool, s: Scope, windowH: number)
     [s.tenantId, s.targetId, windowH],
   );
   const n = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
-  return rows.map((r) => ({
-    id: String(r.id),
-    kind: r.kind as string,
-    description: r.description as string,
-    appliedAt: (r.applied_at as Date).toISOString(),
-    score: { before: n(r.score_before), after: n(r.score_after) },
-    queries: (r.queries as { queryId: string; meanMsBefore: number | null; meanMsAfter: number | null; query: string | null }[]).map((q) => ({
-      queryId: q.queryId,
-      query: q.query,
-      meanMsBefore: n(q.meanMsBefore),
-      meanMsAfter: n(q.meanMsAfter),
-    })),
-  }));
+  return rows.map((r) => {
+    const measured = r.measured as AppliedMeasurement | null;
+    const cost = (queryId: string) => measured?.queries.find((q) => q.queryId === queryId);
+    return {
+      id: String(r.id),
+      kind: r.kind as string,
+      description: r.description as string,
+      appliedAt: (r.applied_at as Date).toISOString(),
+      source: measured ? ('advice' as const) : ('manual' as const),
+      measuredAt: measured?.measuredAt ?? null,
+      score: { before: n(r.score_before), after: n(r.score_after) },
+      queries: (r.queries as { queryId: string; meanMsBefore: number | null; meanMsAfter: number | null; query: string | null }[]).map((q) => ({
+        queryId: q.queryId,
+        query: q.query,
+        meanMsBefore: n(q.meanMsBefore),
+        meanMsAfter: n(q.meanMsAfter),
+        costBefore: n(cost(q.queryId)?.costBefore ?? null),
+        costAfter: n(cost(q.queryId)?.costAfter ?? null),
+      })),
+    };
+  });
 }

@@ -2,7 +2,7 @@
 // deltas, slow queries with plans and index recommendations.
 import type { Pool, PoolClient } from 'pg';
 import type { Sample, StatementDelta } from '../domain/cycle-metrics.js';
-import type { Recommendation } from '../domain/index-advice.js';
+import type { Recommendation, WriteOverhead } from '../domain/index-advice.js';
 import type { SlowQuery } from '../domain/slow-queries.js';
 
 export interface Scope {
@@ -73,20 +73,21 @@ export async function replaceRecommendations(tx: PoolClient, s: Scope, recs: Rec
   await tx.query(`DELETE FROM perf.recommendations WHERE tenant_id = $1 AND target_id = $2`, [s.tenantId, s.targetId]);
   for (const r of recs) {
     await tx.query(
-      `INSERT INTO perf.recommendations (tenant_id, target_id, kind, table_name, index_name, statement, detail, saving_pct, queries)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [s.tenantId, s.targetId, r.kind, r.table, r.index ?? null, r.statement, r.detail, r.savingPct ?? null, JSON.stringify(r.queries)],
+      `INSERT INTO perf.recommendations (tenant_id, target_id, kind, table_name, index_name, statement, detail, saving_pct, queries, write_overhead)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [s.tenantId, s.targetId, r.kind, r.table, r.index ?? null, r.statement, r.detail, r.savingPct ?? null, JSON.stringify(r.queries), r.writeOverhead ? JSON.stringify(r.writeOverhead) : null],
     );
   }
 }
 
 export async function listRecommendations(pool: Pool, s: Scope) {
   const { rows } = await pool.query(
-    `SELECT kind, table_name, index_name, statement, detail, saving_pct, queries, created_at FROM perf.recommendations
+    `SELECT id, kind, table_name, index_name, statement, detail, saving_pct, queries, write_overhead, created_at FROM perf.recommendations
      WHERE tenant_id = $1 AND target_id = $2 ORDER BY kind, saving_pct DESC NULLS LAST, id`,
     [s.tenantId, s.targetId],
   );
   return rows.map((r) => ({
+    id: String(r.id),
     kind: r.kind as string,
     table: r.table_name as string,
     ...(r.index_name ? { index: r.index_name as string } : {}),
@@ -94,6 +95,7 @@ export async function listRecommendations(pool: Pool, s: Scope) {
     detail: r.detail as string,
     ...(r.saving_pct !== null ? { savingPct: Number(r.saving_pct) } : {}),
     queries: r.queries as { queryId: string; query: string; costBefore?: number; costAfter?: number }[],
+    ...(r.write_overhead ? { writeOverhead: r.write_overhead as WriteOverhead } : {}),
     createdAt: (r.created_at as Date).toISOString(),
   }));
 }

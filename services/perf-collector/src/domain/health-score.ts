@@ -19,11 +19,24 @@ export interface HealthSnapshot {
   examined?: { statements: number; largeTables: number; blocks: number };
 }
 
-/** One check behind the score. 'skipped': it had nothing to examine; it is never reported as passed. */
+/**
+ * One check behind the score, PgHero-style: its value against its thresholds and why it matters.
+ * 'skipped': it had nothing to examine; it is never reported as passed.
+ */
 export interface HealthCheck {
   name: string;
+  title: string;
   outcome: 'passed' | 'failed' | 'skipped';
+  /** ok = within thresholds; warning / critical = the threshold it crossed. */
+  level: 'ok' | 'warning' | 'critical' | 'skipped';
+  value: number | null;
+  unit: string;
+  /** Warning threshold; `direction` says on which side of it the check warns. */
+  warn: number;
+  crit: number | null;
+  direction: 'above' | 'below';
   detail: string;
+  why: string;
 }
 
 export interface ScoreComponent {
@@ -94,13 +107,96 @@ function nothingToExamine(s: HealthSnapshot, check: string): string | undefined 
   }
 }
 
-const CHECKS = ['query_time', 'connection_use', 'connection_latency', 'cache_hit_ratio', 'deadlocks', 'wraparound', 'dead_tuple_bloat'];
+interface CheckSpec {
+  title: string;
+  unit: string;
+  warn: number;
+  crit: number | null;
+  direction: 'above' | 'below';
+  value: (s: HealthSnapshot) => number | undefined;
+  why: string;
+}
+
+const pctOf = (ratio: number | undefined) => (ratio === undefined ? undefined : round1(ratio * 100));
+
+/** The thresholds are the ones scoreDatabaseHealth grades with; `why` is what a reader needs to act. */
+const CHECKS: Record<string, CheckSpec> = {
+  query_time: {
+    title: 'Mean query time',
+    unit: 'ms',
+    warn: 1_000,
+    crit: 5_000,
+    direction: 'above',
+    value: (s) => round1(s.maxMeanQueryMs),
+    why: 'The slowest statement\'s mean time. Slow statements hold connections and locks longer and queue the ones behind them; a missing index is the usual cause.',
+  },
+  connection_use: {
+    title: 'Connection pool use',
+    unit: '%',
+    warn: 80,
+    crit: 95,
+    direction: 'above',
+    value: (s) => (s.maxConnections > 0 ? Math.round((100 * s.connectionsUsed) / s.maxConnections) : 0),
+    why: 'Connections in use out of max_connections. At the limit new clients are refused ("too many clients"); put a pooler in front or find the idle sessions.',
+  },
+  cache_hit_ratio: {
+    title: 'Cache hit ratio',
+    unit: '%',
+    warn: 90,
+    crit: null,
+    direction: 'below',
+    value: (s) => pctOf(s.cacheHitRatio),
+    why: 'Blocks found in shared buffers. A miss reads from the OS or disk, far slower. Sequential scans of large tables (a missing index) or a working set larger than memory drive it down.',
+  },
+  connection_latency: {
+    title: 'Connection latency',
+    unit: 'ms',
+    warn: 100,
+    crit: 200,
+    direction: 'above',
+    value: (s) => round1(s.connectionLatencyMs),
+    why: 'Round trip of a SELECT 1. Every query pays it; a high value means a saturated server or a slow network path.',
+  },
+  deadlocks: {
+    title: 'Deadlocks',
+    unit: '/h',
+    warn: 0,
+    crit: 3,
+    direction: 'above',
+    value: (s) => s.deadlocksPerHour,
+    why: 'Transactions that PostgreSQL aborted to break a lock cycle. The application sees errors; lock rows in one consistent order.',
+  },
+  wraparound: {
+    title: 'Transaction ID wraparound',
+    unit: '%',
+    warn: 50,
+    crit: 75,
+    direction: 'above',
+    value: (s) => (s.wraparoundPct === undefined ? undefined : round1(s.wraparoundPct)),
+    why: 'Age of the oldest unfrozen transaction ID, as a share of the 2^31 horizon. At 100 % PostgreSQL stops accepting writes; VACUUM (FREEZE) must keep up.',
+  },
+  dead_tuple_bloat: {
+    title: 'Dead-tuple bloat',
+    unit: '%',
+    warn: 20,
+    crit: 50,
+    direction: 'above',
+    value: (s) => pctOf(s.deadTupleRatio),
+    why: 'Dead rows in the most bloated table of 10,000+ rows. They waste space and slow scans; autovacuum is falling behind on that table.',
+  },
+};
 
 function healthChecks(s: HealthSnapshot, components: ScoreComponent[]): HealthCheck[] {
-  return CHECKS.map((name) => {
-    const hit = components.find((c) => c.name === name);
-    if (hit) return { name, outcome: 'failed', detail: hit.detail };
+  return Object.entries(CHECKS).map(([name, spec]) => {
+    const base = { name, title: spec.title, unit: spec.unit, warn: spec.warn, crit: spec.crit, direction: spec.direction, why: spec.why };
     const reason = nothingToExamine(s, name);
-    return reason ? { name, outcome: 'skipped', detail: reason } : { name, outcome: 'passed', detail: 'within thresholds' };
+    const value = spec.value(s) ?? null;
+    const hit = components.find((c) => c.name === name);
+    if (hit) {
+      const critical = spec.crit !== null && value !== null && (spec.direction === 'above' ? value >= spec.crit : value <= spec.crit);
+      return { ...base, outcome: 'failed', level: critical ? 'critical' : 'warning', value, detail: hit.detail };
+    }
+    if (reason) return { ...base, outcome: 'skipped', level: 'skipped', value: null, detail: reason };
+    return { ...base, outcome: 'passed', level: 'ok', value, detail: 'within thresholds' };
   });
 }

@@ -26,6 +26,15 @@ export interface Recommendation {
   detail: string;
   savingPct?: number;
   queries: { queryId: string; query: string; costBefore?: number; costAfter?: number }[];
+  /** What a new index costs on every write: its estimated size, and the table's writes it would join. */
+  writeOverhead?: WriteOverhead;
+}
+
+export interface WriteOverhead {
+  indexBytes: number;
+  /** Rows written (inserted, updated, deleted) in the table since statistics were reset. */
+  tableWrites: number;
+  tableRows: number;
 }
 
 const qi = (ident: string) => (/^[a-z_][a-z0-9_$]*$/.test(ident) ? ident : `"${ident.replace(/"/g, '""')}"`);
@@ -123,6 +132,7 @@ export interface Evaluated {
   definition: string;
   costBefore: number;
   costAfter: number;
+  indexBytes?: number;
 }
 
 /**
@@ -150,6 +160,7 @@ export function missingIndexAdvice(evaluated: Evaluated[]): Recommendation[] {
       detail: '',
       savingPct: 0,
       queries: [],
+      ...(e.indexBytes !== undefined ? { writeOverhead: { indexBytes: e.indexBytes, tableWrites: 0, tableRows: 0 } } : {}),
     };
     rec.queries.push({ queryId: e.queryId, query: e.query, costBefore: e.costBefore, costAfter: e.costAfter });
     rec.savingPct = Math.max(rec.savingPct ?? 0, Math.round(e.saving * 1000) / 10);
@@ -157,4 +168,13 @@ export function missingIndexAdvice(evaluated: Evaluated[]): Recommendation[] {
     byIndex.set(e.definition, rec);
   }
   return [...byIndex.values()];
+}
+
+/** Adds the table's write traffic to each new-index suggestion: every one of those writes would also update it. */
+export function withTableWrites(recs: Recommendation[], tables: { schema: string; name: string; writes: number; live: number }[]): Recommendation[] {
+  return recs.map((r) => {
+    if (r.kind !== 'missing_index' || !r.writeOverhead) return r;
+    const t = tables.find((x) => `${qi(x.schema)}.${qi(x.name)}` === r.table || `${x.schema}.${x.name}` === r.table);
+    return t ? { ...r, writeOverhead: { ...r.writeOverhead, tableWrites: t.writes, tableRows: t.live } } : r;
+  });
 }

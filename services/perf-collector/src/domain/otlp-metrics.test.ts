@@ -42,6 +42,9 @@ describe('summariseServices', () => {
     expect(s).toMatchObject({ service: 'api', requests: 10, errors: 2, errorRate: 0.2, throughput: 1 });
     expect(s!.latencyMeanMs).toBeCloseTo(140);
     expect(s!.latencyP95Ms).toBeCloseTo(200);
+    expect(s!.latencyP50Ms).not.toBeNull();
+    expect(s!.latencyP50Ms!).toBeLessThanOrEqual(s!.latencyP95Ms!);
+    expect(s!.latencyP99Ms!).toBeGreaterThanOrEqual(s!.latencyP95Ms!);
   });
 
   it('interpolates inside a bucket', () => {

@@ -153,6 +153,8 @@ export interface ServiceSummary {
   throughput: number;
   latencyMeanMs: number | null;
   latencyP95Ms: number | null;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
 }
 
 const LATENCY = /(duration|latency)/i;
@@ -219,6 +221,7 @@ export function summariseServices(points: ApmPoint[]): ServiceSummary[] {
       }
     }
     const at = list.reduce((m, p) => (p.at > m ? p.at : m), list[0]!.at);
+    const quantile = (q: number) => (merged && sameBounds ? histogramQuantile(merged.bounds, merged.buckets, q) : null);
     out.push({
       service,
       at,
@@ -227,7 +230,9 @@ export function summariseServices(points: ApmPoint[]): ServiceSummary[] {
       errorRate: requests > 0 ? Math.min(1, errors / requests) : 0,
       throughput: windowS > 0 ? requests / windowS : 0,
       latencyMeanMs: requests > 0 ? sumMs / requests : null,
-      latencyP95Ms: merged && sameBounds ? histogramQuantile(merged.bounds, merged.buckets, 0.95) : null,
+      latencyP95Ms: quantile(0.95),
+      latencyP50Ms: quantile(0.5),
+      latencyP99Ms: quantile(0.99),
     });
   }
   return out;

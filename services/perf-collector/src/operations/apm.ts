@@ -23,6 +23,8 @@ export function summarySamples(s: ServiceSummary) {
   ];
   if (s.latencyMeanMs !== null) samples.push({ name: 'latency_mean_ms', value: s.latencyMeanMs });
   if (s.latencyP95Ms !== null) samples.push({ name: 'latency_p95_ms', value: s.latencyP95Ms });
+  if (s.latencyP50Ms !== null) samples.push({ name: 'latency_p50_ms', value: s.latencyP50Ms });
+  if (s.latencyP99Ms !== null) samples.push({ name: 'latency_p99_ms', value: s.latencyP99Ms });
   return samples;
 }
 

@@ -14,7 +14,7 @@ import { abandonTarget, connectTarget, probeTarget, tableColumns, type TargetSna
 import { claimDueTargets as claimDue, loadBaseline, saveBaseline, setTargetStatus, type TargetRow, type TargetStatus } from '../db/targets.js';
 import { computeCycle, type StatementDelta } from '../domain/cycle-metrics.js';
 import { scoreDatabaseHealth, type HealthScore } from '../domain/health-score.js';
-import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, type Evaluated, type Recommendation } from '../domain/index-advice.js';
+import { candidateIndexes, flagIndexes, missingIndexAdvice, seqScanFilters, withTableWrites, type Evaluated, type Recommendation } from '../domain/index-advice.js';
 import { openConnectionString, requireTarget } from './targets.js';
 import { detectSlowQueries, statementsToKeep, topByTotal, type SlowQuery } from '../domain/slow-queries.js';
 
@@ -190,5 +190,5 @@ async function adviseIndexes(deps: CollectDeps, client: pg.Client, snap: TargetS
       evaluated.push(...results.map((r) => ({ ...r, queryId: q.queryId, query: q.query })));
     }
   }
-  return [...recs, ...missingIndexAdvice(evaluated), ...unverified];
+  return [...recs, ...withTableWrites(missingIndexAdvice(evaluated), snap.tables), ...unverified];
 }

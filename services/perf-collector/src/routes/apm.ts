@@ -14,7 +14,9 @@ const Summary = Type.Object({
   errorRate: Type.Number(),
   throughput: Type.Number({ description: 'Requests per second over the exported window' }),
   latencyMeanMs: Type.Union([Type.Number(), Type.Null()]),
+  latencyP50Ms: Type.Union([Type.Number(), Type.Null()]),
   latencyP95Ms: Type.Union([Type.Number(), Type.Null()]),
+  latencyP99Ms: Type.Union([Type.Number(), Type.Null()]),
 });
 
 export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {

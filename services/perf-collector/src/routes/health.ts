@@ -10,14 +10,22 @@ const Params = Type.Object({ databaseId: Type.String({ pattern: '^[A-Za-z0-9_.-]
 const Component = Type.Object({ name: Type.String(), penalty: Type.Number(), detail: Type.String() });
 const Check = Type.Object({
   name: Type.String(),
+  title: Type.String(),
   outcome: Type.Union([Type.Literal('passed'), Type.Literal('failed'), Type.Literal('skipped')], { description: 'skipped: nothing to examine (detail says why); never counted as passed' }),
+  level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('critical'), Type.Literal('skipped')]),
+  value: Type.Union([Type.Number(), Type.Null()], { description: 'The measured value in `unit`; null when skipped' }),
+  unit: Type.String(),
+  warn: Type.Number({ description: 'Warning threshold' }),
+  crit: Type.Union([Type.Number(), Type.Null()], { description: 'Critical threshold, if the check has one' }),
+  direction: Type.Union([Type.Literal('above'), Type.Literal('below')], { description: 'The check warns when the value is at or above (below: under) the threshold' }),
   detail: Type.String(),
+  why: Type.String({ description: 'Why the check matters and what usually causes a warning' }),
 });
 const Score = Type.Object({
   score: Type.Integer(),
   status: Type.String(),
   components: Type.Array(Component),
-  checks: Type.Optional(Type.Array(Check, { description: 'Every check behind the score (on a fresh score; history rows carry components only)' })),
+  checks: Type.Optional(Type.Array(Check, { description: 'Every check behind the score (absent on scores stored before migration 0004)' })),
   scoredAt: Type.String(),
 });
 

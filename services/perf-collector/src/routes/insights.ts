@@ -22,6 +22,7 @@ const SlowQuery = Type.Object({
   detectedAt: Type.String(),
 });
 const Recommendation = Type.Object({
+  id: Type.String({ description: 'Stable until the next advisor cycle replaces the advice' }),
   kind: Type.String({ description: 'unused_index | duplicate_index | invalid_index | missing_index' }),
   table: Type.String(),
   index: Type.Optional(Type.String()),
@@ -29,6 +30,16 @@ const Recommendation = Type.Object({
   detail: Type.String(),
   savingPct: Type.Optional(Type.Number()),
   queries: Type.Array(Type.Object({ queryId: Type.String(), query: Type.String(), costBefore: Type.Optional(Type.Number()), costAfter: Type.Optional(Type.Number()) })),
+  writeOverhead: Type.Optional(
+    Type.Object(
+      {
+        indexBytes: Type.Number({ description: "hypopg's estimate of the new index's size" }),
+        tableWrites: Type.Number({ description: 'Rows written in the table since statistics were reset; each would also update the index' }),
+        tableRows: Type.Number(),
+      },
+      { description: 'What a new index costs on writes (missing_index only)' },
+    ),
+  ),
   createdAt: Type.String(),
 });
 
@@ -67,6 +78,13 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
         summary: 'One metric over time: raw samples up to 48 hours, hourly rollups beyond',
         params: Type.Object({ ...DatabaseParams.properties, metric: Type.String({ pattern: '^[a-z_]{1,64}$' }) }),
         querystring: Type.Object({ hours: Hours }),
+        response: {
+          200: Type.Object({
+            metric: Type.String(),
+            resolution: Type.Union([Type.Literal('raw'), Type.Literal('hourly')]),
+            points: Type.Array(Type.Object({ at: Type.String(), value: Type.Number(), min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()) })),
+          }),
+        },
       },
     },
     async (req) => series(pool, req.principal.tenantId, req.params.databaseId, req.params.metric, req.query.hours),
@@ -74,7 +92,21 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
 
   app.get(
     '/databases/:databaseId/capacity',
-    { schema: { tags: ['capacity'], summary: 'Scalability report with growth trends and days until limits', params: DatabaseParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 400, default: 30 }) }) } },
+    { schema: { tags: ['capacity'], summary: 'Scalability report with growth trends and days until limits', params: DatabaseParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 400, default: 30 }) }),
+        response: {
+          200: Type.Object({
+            databaseId: Type.String(),
+            name: Type.String(),
+            days: Type.Integer(),
+            database: Type.Object({ sizeBytes: Type.Union([Type.Number(), Type.Null()]), growthBytesPerDay: Type.Union([Type.Number(), Type.Null()]), diskLimitBytes: Type.Union([Type.Number(), Type.Null()]), daysUntilDiskFull: Type.Union([Type.Number(), Type.Null()]) }),
+            connections: Type.Object({ current: Type.Union([Type.Number(), Type.Null()]), max: Type.Union([Type.Number(), Type.Null()]), growthPerDay: Type.Union([Type.Number(), Type.Null()]), daysUntilLimit: Type.Union([Type.Number(), Type.Null()]) }),
+            qps: Type.Object({ current: Type.Union([Type.Number(), Type.Null()]), growthPerDay: Type.Union([Type.Number(), Type.Null()]) }),
+            tables: Type.Array(Type.Object({ table: Type.String(), bytes: Type.Number(), growthBytesPerDay: Type.Number() })),
+            notes: Type.Array(Type.String()),
+          }),
+        },
+      },
+    },
     async (req) => capacity(pool, req.principal.tenantId, req.params.databaseId, req.query.days),
   );
 
@@ -115,8 +147,19 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
               kind: Type.String(),
               description: Type.String(),
               appliedAt: Type.String(),
+              source: Type.Union([Type.Literal('advice'), Type.Literal('manual')], { description: 'advice: marked applied from index advice and re-measured by the service' }),
+              measuredAt: Type.Union([Type.String(), Type.Null()]),
               score: Type.Object({ before: Nullable(Type.Number()), after: Nullable(Type.Number()) }),
-              queries: Type.Array(Type.Object({ queryId: Type.String(), query: Type.Union([Type.String(), Type.Null()]), meanMsBefore: Nullable(Type.Number()), meanMsAfter: Nullable(Type.Number()) })),
+              queries: Type.Array(
+                Type.Object({
+                  queryId: Type.String(),
+                  query: Type.Union([Type.String(), Type.Null()]),
+                  meanMsBefore: Nullable(Type.Number()),
+                  meanMsAfter: Nullable(Type.Number({ description: 'From the intervals collected after the change; null until one is' })),
+                  costBefore: Nullable(Type.Number({ description: 'Plan cost before (advice only)' })),
+                  costAfter: Nullable(Type.Number({ description: 'Plan cost re-measured by the service after the change (advice only)' })),
+                }),
+              ),
             }),
           ),
         },

@@ -44,6 +44,7 @@ export function TimeSeriesChart({
   height = 180,
   yRange,
   target,
+  forecast,
   formatValue,
 }: {
   points: Point[];
@@ -51,7 +52,9 @@ export function TimeSeriesChart({
   height?: number;
   yRange?: [number, number];
   target?: ChartTarget;
-  /** Labels of the value axis (e.g. durations); plain numbers when absent. */
+  /** A projection drawn dashed after the measured points (e.g. a size trend up to its limit). */
+  forecast?: Point[];
+  /** Labels of the value axis (durations, bytes, %); plain numbers when absent. */
   formatValue?: (v: number) => string;
 }) {
   const box = useRef<HTMLDivElement>(null);
@@ -78,6 +81,8 @@ export function TimeSeriesChart({
           stroke: text,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
+          // Room for a 24-hour time label between ticks, so narrow charts do not run them together.
+          space: 72,
           // uPlot's own labels are 12-hour; the console's times are 24-hour in the chosen timezone.
           values: (_u, splits, _axis, _space, increment) => {
             const f = axisTimeFormat(zone, increment);
@@ -88,7 +93,7 @@ export function TimeSeriesChart({
           stroke: text,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
-          size: formatValue ? 56 : 40,
+          size: formatValue ? 72 : 40,
           ...(formatValue ? { values: (_u: uPlot, splits: number[]) => splits.map(formatValue) } : {}),
         },
       ],
@@ -96,9 +101,16 @@ export function TimeSeriesChart({
         {},
         { label, stroke: cssVar('--accent'), width: 2, points: { show: points.length < 40 } },
         ...(target ? [{ label: target.label, stroke: cssVar('--critical'), width: 1.5, dash: [6, 4], points: { show: false } }] : []),
+        ...(forecast?.length ? [{ label: `${label} forecast`, stroke: cssVar('--warning'), width: 2, dash: [6, 4], points: { show: false } }] : []),
       ],
     };
-    const data: uPlot.AlignedData = [points.map((p) => p.t / 1000), points.map((p) => p.v), ...(target ? [points.map(() => target.value)] : [])];
+    // Measured and forecast points share one x axis: each series is null where it has no point.
+    const xs = [...new Set([...points, ...(forecast ?? [])].map((p) => p.t / 1000))].sort((a, b) => a - b);
+    const at = (list: Point[]) => {
+      const m = new Map(list.map((p) => [p.t / 1000, p.v]));
+      return xs.map((x) => m.get(x) ?? null);
+    };
+    const data: uPlot.AlignedData = [xs, at(points), ...(target ? [xs.map(() => target.value)] : []), ...(forecast?.length ? [at(forecast)] : [])];
     const chart = new uPlot(opts, data, el);
     const resize = new ResizeObserver(() => chart.setSize({ width: el.clientWidth, height }));
     resize.observe(el);
@@ -106,7 +118,7 @@ export function TimeSeriesChart({
       resize.disconnect();
       chart.destroy();
     };
-  }, [points, label, height, yRange, zone, target?.value, target?.label, formatValue, scheme]);
+  }, [points, label, height, yRange, zone, target?.value, target?.label, forecast, formatValue, scheme]);
   if (points.length < 2) return <p className="muted">Not enough points for a chart yet.</p>;
   return <div ref={box} className="chart" aria-hidden="true" />;
 }

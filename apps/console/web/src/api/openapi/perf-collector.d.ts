@@ -49,12 +49,25 @@ export interface paths {
                                 penalty: number;
                                 detail: string;
                             }[];
-                            /** @description Every check behind the score (on a fresh score; history rows carry components only) */
+                            /** @description Every check behind the score (absent on scores stored before migration 0004) */
                             checks?: {
                                 name: string;
+                                title: string;
                                 /** @description skipped: nothing to examine (detail says why); never counted as passed */
                                 outcome: "passed" | "failed" | "skipped";
+                                level: "ok" | "warning" | "critical" | "skipped";
+                                /** @description The measured value in `unit`; null when skipped */
+                                value: number | null;
+                                unit: string;
+                                /** @description Warning threshold */
+                                warn: number;
+                                /** @description Critical threshold, if the check has one */
+                                crit: number | null;
+                                /** @description The check warns when the value is at or above (below: under) the threshold */
+                                direction: "above" | "below";
                                 detail: string;
+                                /** @description Why the check matters and what usually causes a warning */
+                                why: string;
                             }[];
                             scoredAt: string;
                         };
@@ -107,12 +120,25 @@ export interface paths {
                                     penalty: number;
                                     detail: string;
                                 }[];
-                                /** @description Every check behind the score (on a fresh score; history rows carry components only) */
+                                /** @description Every check behind the score (absent on scores stored before migration 0004) */
                                 checks?: {
                                     name: string;
+                                    title: string;
                                     /** @description skipped: nothing to examine (detail says why); never counted as passed */
                                     outcome: "passed" | "failed" | "skipped";
+                                    level: "ok" | "warning" | "critical" | "skipped";
+                                    /** @description The measured value in `unit`; null when skipped */
+                                    value: number | null;
+                                    unit: string;
+                                    /** @description Warning threshold */
+                                    warn: number;
+                                    /** @description Critical threshold, if the check has one */
+                                    crit: number | null;
+                                    /** @description The check warns when the value is at or above (below: under) the threshold */
+                                    direction: "above" | "below";
                                     detail: string;
+                                    /** @description Why the check matters and what usually causes a warning */
+                                    why: string;
                                 }[];
                                 scoredAt: string;
                             }[];
@@ -163,12 +189,25 @@ export interface paths {
                                 penalty: number;
                                 detail: string;
                             }[];
-                            /** @description Every check behind the score (on a fresh score; history rows carry components only) */
+                            /** @description Every check behind the score (absent on scores stored before migration 0004) */
                             checks?: {
                                 name: string;
+                                title: string;
                                 /** @description skipped: nothing to examine (detail says why); never counted as passed */
                                 outcome: "passed" | "failed" | "skipped";
+                                level: "ok" | "warning" | "critical" | "skipped";
+                                /** @description The measured value in `unit`; null when skipped */
+                                value: number | null;
+                                unit: string;
+                                /** @description Warning threshold */
+                                warn: number;
+                                /** @description Critical threshold, if the check has one */
+                                crit: number | null;
+                                /** @description The check warns when the value is at or above (below: under) the threshold */
+                                direction: "above" | "below";
                                 detail: string;
+                                /** @description Why the check matters and what usually causes a warning */
+                                why: string;
                             }[];
                             scoredAt: string;
                         };
@@ -593,6 +632,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                /** @description Stable until the next advisor cycle replaces the advice */
+                                id: string;
                                 /** @description unused_index | duplicate_index | invalid_index | missing_index */
                                 kind: string;
                                 table: string;
@@ -606,6 +647,14 @@ export interface paths {
                                     costBefore?: number;
                                     costAfter?: number;
                                 }[];
+                                /** @description What a new index costs on writes (missing_index only) */
+                                writeOverhead?: {
+                                    /** @description hypopg's estimate of the new index's size */
+                                    indexBytes: number;
+                                    /** @description Rows written in the table since statistics were reset; each would also update the index */
+                                    tableWrites: number;
+                                    tableRows: number;
+                                };
                                 createdAt: string;
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -650,7 +699,18 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            metric: string;
+                            resolution: "raw" | "hourly";
+                            points: {
+                                at: string;
+                                value: number;
+                                min?: number;
+                                max?: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -688,7 +748,35 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            databaseId: string;
+                            name: string;
+                            days: number;
+                            database: {
+                                sizeBytes: number | null;
+                                growthBytesPerDay: number | null;
+                                diskLimitBytes: number | null;
+                                daysUntilDiskFull: number | null;
+                            };
+                            connections: {
+                                current: number | null;
+                                max: number | null;
+                                growthPerDay: number | null;
+                                daysUntilLimit: number | null;
+                            };
+                            qps: {
+                                current: number | null;
+                                growthPerDay: number | null;
+                            };
+                            tables: {
+                                table: string;
+                                bytes: number;
+                                growthBytesPerDay: number;
+                            }[];
+                            notes: string[];
+                        };
+                    };
                 };
             };
         };
@@ -737,6 +825,9 @@ export interface paths {
                                 kind: string;
                                 description: string;
                                 appliedAt: string;
+                                /** @description advice: marked applied from index advice and re-measured by the service */
+                                source: "advice" | "manual";
+                                measuredAt: string | null;
                                 score: {
                                     before: number | null;
                                     after: number | null;
@@ -745,7 +836,12 @@ export interface paths {
                                     queryId: string;
                                     query: string | null;
                                     meanMsBefore: number | null;
+                                    /** @description From the intervals collected after the change; null until one is */
                                     meanMsAfter: number | null;
+                                    /** @description Plan cost before (advice only) */
+                                    costBefore: number | null;
+                                    /** @description Plan cost re-measured by the service after the change (advice only) */
+                                    costAfter: number | null;
                                 }[];
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page */
@@ -798,6 +894,395 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/databases/{databaseId}/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statements ranked by total or mean time over the last hours, each with its per-interval series (for sparklines) */
+        get: {
+            parameters: {
+                query?: {
+                    order?: "total" | "mean";
+                    hours?: number;
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    databaseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                queryId: string;
+                                query: string | null;
+                                calls: number;
+                                totalMs: number;
+                                meanMs: number;
+                                rows: number;
+                                lastSeenAt: string;
+                                series: {
+                                    at: string;
+                                    calls: number;
+                                    totalMs: number;
+                                    meanMs: number;
+                                    rows: number;
+                                }[];
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/databases/{databaseId}/queries/{queryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One statement's calls, total and mean time and rows per collected interval, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    hours?: number;
+                    limit?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    databaseId: string;
+                    /** @description pg_stat_statements queryid */
+                    queryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queryId: string;
+                            query: string;
+                            items: {
+                                at: string;
+                                calls: number;
+                                totalMs: number;
+                                meanMs: number;
+                                rows: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/databases/{databaseId}/queries/{queryId}/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan a statement now on the monitored database: a generic plan, EXPLAIN without ANALYZE (nothing is executed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: string;
+                    /** @description pg_stat_statements queryid */
+                    queryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queryId: string;
+                            query: string;
+                            generic: boolean;
+                            /** @description Always false: the statement is planned, never run */
+                            analyzed: boolean;
+                            serverVersion: number;
+                            plannedAt: string;
+                            plan: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/databases/{databaseId}/recommendations/{recommendationId}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark index advice as applied: the service checks the change is on the database, re-measures and records it in the optimization history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    databaseId: string;
+                    recommendationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The optimization recorded */
+                            id: string;
+                            kind: string;
+                            appliedAt: string;
+                            queries: {
+                                queryId: string;
+                                costBefore: number | null;
+                                costAfter: number | null;
+                                meanMsBefore: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title?: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apm/services": {
         parameters: {
             query?: never;
@@ -835,7 +1320,9 @@ export interface paths {
                                 /** @description Requests per second over the exported window */
                                 throughput: number;
                                 latencyMeanMs: number | null;
+                                latencyP50Ms: number | null;
                                 latencyP95Ms: number | null;
+                                latencyP99Ms: number | null;
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
@@ -889,7 +1376,9 @@ export interface paths {
                                 /** @description Requests per second over the exported window */
                                 throughput: number;
                                 latencyMeanMs: number | null;
+                                latencyP50Ms: number | null;
                                 latencyP95Ms: number | null;
+                                latencyP99Ms: number | null;
                             } | null;
                             history: {
                                 service: string;
@@ -900,7 +1389,9 @@ export interface paths {
                                 /** @description Requests per second over the exported window */
                                 throughput: number;
                                 latencyMeanMs: number | null;
+                                latencyP50Ms: number | null;
                                 latencyP95Ms: number | null;
+                                latencyP99Ms: number | null;
                             }[];
                             metrics: {
                                 metric: string;
