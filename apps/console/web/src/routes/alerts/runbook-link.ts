@@ -1,5 +1,5 @@
 // Where an alert's runbook opens: runbooks Vigil serves (dr-orchestrator's `/v1/runbooks/<slug>`, or a
-// console `/recovery/runbooks/<slug>` link) open in the console's recovery area; anything else is external.
+// console `/runbooks/<slug>` link) open in the console's runbook page; anything else is external.
 export type RunbookTarget = { kind: 'console'; path: string } | { kind: 'external'; url: string };
 
 const RUNBOOK_PATH = /^\/(?:v1\/runbooks|runbooks|recovery\/runbooks)\/([A-Za-z0-9._-]+)\/?$/;
@@ -16,7 +16,7 @@ export function runbookTarget(url: string | undefined, consoleOrigin: string): R
   const m = RUNBOOK_PATH.exec(parsed.pathname);
   // Vigil's own runbooks (any host: the DR service's base URL differs per deployment) → the console page.
   if (m && (parsed.origin === consoleOrigin || parsed.pathname.startsWith('/v1/runbooks/') || parsed.pathname.startsWith('/recovery/runbooks/'))) {
-    return { kind: 'console', path: `/recovery/runbooks/${m[1]}` };
+    return { kind: 'console', path: `/runbooks/${m[1]}` };
   }
   return { kind: 'external', url: parsed.toString() };
 }
