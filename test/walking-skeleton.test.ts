@@ -43,7 +43,7 @@ describe('walking skeleton', () => {
     const key = await kit.apiKey('acme', 'write');
     const holders = await eventually(async () => {
       const res = await apps.gdpr.inject({ url: '/v1/data-holders', headers: { authorization: `Bearer ${key}` } });
-      const list = res.json() as { service: string }[];
+      const list = res.json().items as { service: string }[];
       return list.length >= 4 ? list : undefined;
     });
     expect(holders.map((h) => h.service).sort()).toEqual(['dr-orchestrator', 'error-ingest', 'gdpr', 'perf-collector']);
