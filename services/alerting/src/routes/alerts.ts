@@ -11,7 +11,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
     '/alerts',
     {
       schema: {
-        tags: ['alerts'],
+        summary: 'Alerts, newest first; filter by state and labels', tags: ['alerts'],
         querystring: Type.Object({
           state: Type.Optional(State),
           label: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, description: 'name=value, repeatable' })),
@@ -23,7 +23,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
     async (req) => findAlerts(deps, req.principal.tenantId, req.query),
   );
 
-  app.get('/alerts/:alertId', { schema: { tags: ['alerts'], params: AlertParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.alertId));
+  app.get('/alerts/:alertId', { schema: { summary: 'One alert', tags: ['alerts'], params: AlertParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.alertId));
 
   app.get(
     '/alerts/:alertId/history',
@@ -37,11 +37,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
     async (req) => tenantHistory(deps, req.principal.tenantId, req.query),
   );
 
-  app.post('/alerts/:alertId/acknowledge', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+  app.post('/alerts/:alertId/acknowledge', { schema: { summary: 'Acknowledge a firing alert (stops escalation)', tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
     acknowledgeAlert(deps, req.principal.tenantId, req.params.alertId, `key:${req.principal.keyId}`, req.body?.note),
   );
 
-  app.post('/alerts/:alertId/resolve', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+  app.post('/alerts/:alertId/resolve', { schema: { summary: 'Resolve an alert by hand', tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
     resolveAlert(deps, req.principal.tenantId, req.params.alertId, `key:${req.principal.keyId}`, req.body?.note),
   );
 };

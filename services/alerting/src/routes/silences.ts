@@ -23,11 +23,11 @@ export const silenceRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = 
     silencesOf(deps, req.principal.tenantId, req.query),
   );
 
-  app.post('/silences', { schema: { tags: ['silences'], body: SilenceInput, response: { 201: Silence } } }, async (req, reply) =>
+  app.post('/silences', { schema: { summary: 'Create a silence (a time window and/or until the matching alerts resolve)', tags: ['silences'], body: SilenceInput, response: { 201: Silence } } }, async (req, reply) =>
     reply.status(201).send(await createSilence(deps, req.principal.tenantId, `key:${req.principal.keyId}`, req.body)),
   );
 
-  app.delete('/silences/:silenceId', { schema: { tags: ['silences'], params: SilenceParams, response: { 200: Silence } } }, async (req) =>
+  app.delete('/silences/:silenceId', { schema: { summary: 'Expire a silence now', tags: ['silences'], params: SilenceParams, response: { 200: Silence } } }, async (req) =>
     endSilence(deps, req.principal.tenantId, req.params.silenceId),
   );
 };

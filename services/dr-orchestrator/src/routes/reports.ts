@@ -22,7 +22,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
     '/policies/:policyId/objectives',
     {
       schema: {
-        tags: ['objectives'],
+        summary: 'Current RPO and RTO against their targets, with open breaches', tags: ['objectives'],
         params: PolicyParams,
         response: { 200: Type.Object({ policyId: Type.String(), lastVerifiedSnapshotAt: Type.Union([Type.String(), Type.Null()]), rpo: Objective, rto: Objective, openBreaches: Type.Array(Breach) }) },
       },
@@ -31,18 +31,18 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
   );
   app.get(
     '/policies/:policyId/trends',
-    { schema: { tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
+    { schema: { summary: 'Backups, restores, RPO exposure and breaches over the last days', tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
     async (req) => trendsOf(pool, req.principal.tenantId, req.params.policyId, req.query.days),
   );
-  app.get('/continuity-document', { schema: { tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
+  app.get('/continuity-document', { schema: { summary: 'The business continuity document (Markdown)', tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await continuityOf(pool, req.principal.tenantId)),
   );
-  app.get('/runbooks', { schema: { tags: ['runbooks'], querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(RunbookSummary) } } }, async (req) =>
+  app.get('/runbooks', { schema: { summary: 'Runbooks, by slug', tags: ['runbooks'], querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(RunbookSummary) } } }, async (req) =>
     pageInMemory(runbookSummaries(runbooks), req.query, (r) => [r.slug], ['asc']),
   );
   app.get(
     '/runbooks/:slug',
-    { schema: { tags: ['runbooks'], params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }), produces: ['text/markdown'] } },
+    { schema: { summary: 'One runbook (Markdown, versioned)', tags: ['runbooks'], params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }), produces: ['text/markdown'] } },
     async (req, reply) => {
       const r = findRunbook(runbooks, req.params.slug);
       return reply

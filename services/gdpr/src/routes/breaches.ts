@@ -1,6 +1,6 @@
 // Breach register API (Art. 33/34).
 import { Type } from '@sinclair/typebox';
-import { PageQuery } from '@vigil/service-kit';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { ART34_EXEMPTIONS } from '../domain/breaches.js';
@@ -39,16 +39,42 @@ const DecisionBody = Type.Object(
 );
 
 const Params = Type.Object({ breachId: Type.String({ format: 'uuid' }) });
+const S = Type.String();
+const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Breach = Type.Object({
+  id: S,
+  title: S,
+  awareAt: S,
+  notifyDeadline: Type.String({ description: 'awareAt + 72 h (Art. 33(1))' }),
+  nature: S,
+  dataCategories: Type.Array(S),
+  approxSubjects: N(Type.Integer()),
+  approxRecords: N(Type.Integer()),
+  dpoContact: S,
+  likelyConsequences: S,
+  measures: S,
+  risk: Type.Union([Type.Literal('none'), Type.Literal('risk'), Type.Literal('high')]),
+  authorityNotifiedAt: N(S),
+  notNotifiedReason: N(S),
+  delayReason: N(S),
+  subjectsDecision: N(Type.Union([Type.Literal('notify'), Type.Literal('exempt')])),
+  subjectsExemption: N(S),
+  subjectsNotifiedAt: N(S),
+  warnedState: N(S),
+  createdAt: S,
+  notificationOverdue: Type.Boolean(),
+  updates: Type.Array(Type.Object({ phase: S, detail: S, addedAt: S })),
+});
 
 export const breachRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
-  app.post('/breaches', { schema: { tags: ['breaches'], body: BreachBody } }, async (req, reply) =>
+  app.post('/breaches', { schema: { tags: ['breaches'], summary: 'Record a personal data breach (Art. 33(5))', body: BreachBody, response: { 201: Breach } } }, async (req, reply) =>
     reply.status(201).send(await recordBreach(pool, req.principal.tenantId, req.body)),
   );
-  app.get('/breaches', { schema: { tags: ['breaches'], description: 'Art. 33(5) register, notified or not.', querystring: PageQuery({ limit: 100, maxLimit: 1000 }) } }, async (req) =>
+  app.get('/breaches', { schema: { tags: ['breaches'], summary: 'The breach register, newest awareness first', description: 'Art. 33(5) register, notified or not.', querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Breach) } } }, async (req) =>
     breachRegister(pool, req.principal.tenantId, req.query),
   );
-  app.get('/breaches/:breachId', { schema: { tags: ['breaches'], params: Params } }, async (req) => breachDetail(pool, req.principal.tenantId, req.params.breachId));
-  app.patch('/breaches/:breachId', { schema: { tags: ['breaches'], params: Params, body: DecisionBody } }, async (req) =>
+  app.get('/breaches/:breachId', { schema: { tags: ['breaches'], summary: 'One breach with its phased updates', params: Params, response: { 200: Breach } } }, async (req) => breachDetail(pool, req.principal.tenantId, req.params.breachId));
+  app.patch('/breaches/:breachId', { schema: { tags: ['breaches'], summary: 'Record a notification decision or a phased update (Art. 33/34)', params: Params, body: DecisionBody, response: { 200: Breach } } }, async (req) =>
     updateBreachDecision(pool, req.principal.tenantId, req.params.breachId, req.body),
   );
 };
