@@ -9,7 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const LOCAL = /^(127\.0\.0\.1|localhost|\[?::1\]?):9092$/;
+const LOCAL = /^(127\.0\.0\.1|localhost|\[?::1\]?):(9092|29092|29094|29096)$/;
+
+/** infra/kafka's profile: `single` (one broker on 9092) or `cluster` (three on 29092/29094/29096), from KAFKA_LOCAL_PROFILE. */
+export function kafkaProfile() {
+  return process.env.KAFKA_LOCAL_PROFILE === 'cluster' ? 'cluster' : 'single';
+}
+
+/** The local profile's broker list and the replication its topics get. */
+export function localKafka() {
+  return kafkaProfile() === 'cluster'
+    ? { brokers: '127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096', replicationFactor: 3, firstPort: 29092 }
+    : { brokers: '127.0.0.1:9092', replicationFactor: 1, firstPort: 9092 };
+}
 
 export function kafkaIsLocal() {
   const brokers = process.env.KAFKA_BROKERS;
@@ -30,11 +42,11 @@ export function startKafka() {
     console.log(`[vigil] using Kafka at ${process.env.KAFKA_BROKERS}; not starting a local broker`);
     return;
   }
-  execFileSync('bash', [path.join(root, 'infra/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
+  execFileSync('bash', [path.join(root, 'infra/kafka/kafka.sh'), 'start', kafkaProfile()], { stdio: 'inherit' });
 }
 
 export function stopKafka() {
-  if (kafkaIsLocal()) execFileSync('bash', [path.join(root, 'infra/kafka/kafka.sh'), 'stop'], { stdio: 'inherit' });
+  if (kafkaIsLocal()) execFileSync('bash', [path.join(root, 'infra/kafka/kafka.sh'), 'stop', kafkaProfile()], { stdio: 'inherit' });
 }
 
 export function portOpen(port, host = '127.0.0.1', timeoutMs = 1000) {

@@ -6,10 +6,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkDatabases, ensureInstalled, kafkaIsLocal, portOpen, root, startKafka, stopKafka } from './infra.mjs';
+import { Supervisor } from './supervisor.mjs';
+import { checkDatabases, ensureInstalled, kafkaIsLocal, localKafka, portOpen, root, startKafka, stopKafka } from './infra.mjs';
 
-// VIGIL_PORT_BASE moves the whole platform (console on the base, services on base+1..base+5).
+// VIGIL_PORT_BASE moves the whole platform (console on the base, services on base+1..base+5; replica r of a
+// service, counted from 0, on base + 10·r + its number). `--replicas N` or VIGIL_REPLICAS runs N of each service.
 const BASE = Number(process.env.VIGIL_PORT_BASE ?? 4100);
+const replicasArg = process.argv.indexOf('--replicas');
+const REPLICAS = Number(replicasArg > 0 ? process.argv[replicasArg + 1] : (process.env.VIGIL_REPLICAS ?? 1));
+if (!Number.isInteger(REPLICAS) || REPLICAS < 1 || REPLICAS > 9) {
+  console.error(`[vigil] --replicas must be an integer from 1 to 9 (got ${replicasArg > 0 ? process.argv[replicasArg + 1] : process.env.VIGIL_REPLICAS})`);
+  process.exit(2);
+}
 export const SERVICES = [
   { name: 'gdpr', port: BASE + 1, url: 'CONSOLE_GDPR_URL' },
   { name: 'perf-collector', port: BASE + 2, url: 'CONSOLE_PERF_URL' },
@@ -17,6 +25,7 @@ export const SERVICES = [
   { name: 'error-ingest', port: BASE + 4, url: 'CONSOLE_ERRORS_URL' },
   { name: 'dr-orchestrator', port: BASE + 5, url: 'CONSOLE_DR_URL' },
 ];
+const replicaPorts = (s) => Array.from({ length: REPLICAS }, (_, r) => s.port + 10 * r);
 export const CONSOLE_PORT = BASE;
 
 const DATA = path.join(root, '.data');
@@ -63,25 +72,29 @@ function ensureWebBuilt() {
 ensureInstalled();
 await checkDatabases();
 // Only a broker this script started is stopped on exit.
-const startedKafka = kafkaIsLocal() && !(await portOpen(9092));
+const startedKafka = kafkaIsLocal() && !(await portOpen(localKafka().firstPort));
+// KAFKA_LOCAL_PROFILE=cluster: the three local brokers, and topics replicated three times (min.insync.replicas=2).
+const kafkaEnv = process.env.KAFKA_BROKERS ? {} : { KAFKA_BROKERS: localKafka().brokers, KAFKA_REPLICATION_FACTOR: process.env.KAFKA_REPLICATION_FACTOR ?? String(localKafka().replicationFactor) };
 startKafka();
 ensureWebBuilt();
 const { key, file } = devApiKey();
 
 let stopping = false;
-const children = [];
+/** What the banner waits for and lists: every process's name and port. */
+const processes = [];
+const supervisor = new Supervisor();
 
 function run(name, cwd, entry, port, env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd,
-    env: { ...process.env, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: key, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  supervisor.add({
+    name,
+    start: () =>
+      spawn(process.execPath, ['--import', 'tsx', entry], {
+        cwd,
+        env: { ...process.env, ...kafkaEnv, PORT: String(port), VIGIL_BOOTSTRAP_API_KEY: key, ...env },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      }),
   });
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`[vigil] ${name} exited (${signal ?? code}); stopping the platform`);
-    void shutdown(code ?? 1);
-  });
-  children.push({ name, port, child });
+  processes.push({ name, port });
 }
 
 // SDKs reach error-ingest through the console, so DSNs name the console's address. Once the
@@ -89,32 +102,30 @@ function run(name, cwd, entry, port, env) {
 // there (services started before it exists pick it up from the file: VIGIL_SENTRY_DSN_FILE).
 const selfReport = {
   ERRORS_PUBLIC_URL: process.env.ERRORS_PUBLIC_URL ?? CONSOLE_URL,
+  DR_RUNBOOK_BASE_URL: process.env.DR_RUNBOOK_BASE_URL ?? `${CONSOLE_URL}/runbooks`,
   VIGIL_SENTRY_DSN_FILE: DSN_FILE,
   VIGIL_SELF_METRICS_URL: process.env.VIGIL_SELF_METRICS_URL ?? `http://127.0.0.1:${BASE + 2}/v1/metrics`,
 };
-for (const s of SERVICES) run(s.name, path.join(root, 'services', s.name), 'src/server.ts', s.port, selfReport);
+for (const s of SERVICES) {
+  for (const [r, port] of replicaPorts(s).entries()) {
+    const name = REPLICAS > 1 ? `${s.name}-${r + 1}` : s.name;
+    run(name, path.join(root, 'services', s.name), 'src/server.ts', port, { ...selfReport, ...(REPLICAS > 1 ? { VIGIL_INSTANCE: String(r + 1) } : {}) });
+  }
+}
 run('console', path.join(root, 'apps', 'console'), 'server/server.ts', CONSOLE_PORT, {
   ...selfReport,
   CONSOLE_SELF_SEED: process.env.CONSOLE_SELF_SEED ?? 'true',
   CONSOLE_INITIAL_PASSWORD_FILE: PASSWORD_FILE,
   CONSOLE_SELF_DSN_FILE: DSN_FILE,
-  ...Object.fromEntries(SERVICES.map((s) => [s.url, `http://127.0.0.1:${s.port}`])),
+  // With replicas, a comma-separated list: the front door spreads requests over the healthy ones.
+  ...Object.fromEntries(SERVICES.map((s) => [s.url, replicaPorts(s).map((p) => `http://127.0.0.1:${p}`).join(',')])),
 });
 
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   console.log('\n[vigil] stopping');
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await supervisor.stop();
   if (startedKafka && !process.env.VIGIL_KEEP_KAFKA) stopKafka();
   process.exit(code);
 }
@@ -122,9 +133,12 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 const deadline = Date.now() + 120_000;
-for (const s of children) {
+for (const s of processes) {
   while (!(await portOpen(s.port)) && Date.now() < deadline && !stopping) await new Promise((r) => setTimeout(r, 300));
 }
+const notUp = [];
+for (const s of processes) if (!(await portOpen(s.port))) notUp.push(s.name);
+if (notUp.length && !stopping) console.log(`[vigil] still starting after two minutes: ${notUp.join(', ')}`);
 if (!stopping) {
   const rel = (p) => (path.relative(root, p).startsWith('..') ? p : path.relative(root, p));
   console.log(`\n[vigil] platform running — console ${CONSOLE_URL}`);
@@ -134,8 +148,8 @@ if (!stopping) {
       : `  sign in as ${process.env.CONSOLE_ADMIN_EMAIL ?? 'admin@vigil.local'}`,
   );
   console.log('\n  services behind it:');
-  for (const s of children.filter((c) => c.name !== 'console')) console.log(`  ${s.name.padEnd(16)} http://127.0.0.1:${s.port}   docs http://127.0.0.1:${s.port}/docs`);
-  console.log(`  kafka            ${process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'}`);
-  console.log(file ? `  admin API key    in ${rel(file)} (tenant "default")` : '  admin API key    from VIGIL_BOOTSTRAP_API_KEY');
-  console.log('  Ctrl-C stops everything.');
+  for (const s of processes.filter((c) => c.name !== 'console')) console.log(`  ${s.name.padEnd(18)} http://127.0.0.1:${s.port}   docs http://127.0.0.1:${s.port}/docs`);
+  console.log(`  kafka              ${process.env.KAFKA_BROKERS ?? localKafka().brokers}`);
+  console.log(file ? `  admin API key      in ${rel(file)} (tenant "default")` : '  admin API key      from VIGIL_BOOTSTRAP_API_KEY');
+  console.log('  A process that crashes is restarted (with backoff; given up after 5 crashes in 60 s). Ctrl-C stops everything.');
 }

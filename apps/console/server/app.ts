@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import { createServiceApp } from '@vigil/service-kit';
+import { serviceInstances } from './clients/service-instances.js';
 import { SignInLimiter } from './clients/signin-limiter.js';
 import type { Config } from './config.js';
 import { bootstrapAdmin } from './operations/bootstrap-admin.js';
@@ -15,9 +16,14 @@ import { adminRoutes } from './routes/admin.js';
 import { frontDoorRoutes } from './routes/front-door.js';
 import { healthRoutes } from './routes/health.js';
 import { preferenceRoutes } from './routes/preferences.js';
+import { savedViewRoutes } from './routes/saved-views.js';
 import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
+import { historyRoutes } from './routes/history.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { subscribeEventHistory } from './consumers/event-history.js';
+import { HistoryRecorder, purgeHistory } from './operations/history.js';
 import { subscribeStream } from './stream/consumer.js';
 import { StreamHub } from './stream/hub.js';
 
@@ -52,7 +58,10 @@ export async function buildApp(config: Config) {
     policy: { idleMs: config.CONSOLE_SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.CONSOLE_SESSION_ABSOLUTE_HOURS * 3_600_000 },
     serviceKeys: new ServiceKeys(pool, config.CONSOLE_SESSION_SECRET),
     sessionEnded: new SessionEnded(),
+    services: serviceInstances(config),
   };
+  for (const instances of Object.values(deps.services)) instances.start();
+  app.addHook('onClose', async () => Object.values(deps.services).forEach((i) => i.stop()));
 
   // At ready, not at build: a test template database (built, never readied) must not hold an admin whose password file is gone.
   app.addHook('onReady', async () => {
@@ -71,10 +80,25 @@ export async function buildApp(config: Config) {
       singleton: true,
       run: async ({ signal, log }) => {
         if (finished || (finished = await seedDone(pool))) return;
-        finished = await seedSelf(pool, config, { key: seedKey, signal, log });
+        finished = await seedSelf(pool, config, { key: seedKey, services: deps.services, signal, log });
       },
     });
   }
+
+  // The event history: one shared group for every console instance; retention on one replica.
+  const history = new HistoryRecorder(pool, config.CONSOLE_HISTORY_RETENTION_DAYS);
+  subscribeEventHistory(bus, history);
+  app.infra.scheduler.add({
+    name: 'history-retention',
+    everyMs: config.CONSOLE_HISTORY_PURGE_EVERY_MS,
+    initialDelayMs: 0,
+    singleton: true,
+    run: async ({ log }) => {
+      const purged = await purgeHistory(pool, config.CONSOLE_HISTORY_RETENTION_DAYS);
+      history.forget(purged.droppedPartitions);
+      if (purged.droppedPartitions.length || purged.deletedRows) log.info(purged, 'event history: expired days dropped');
+    },
+  });
 
   await app.register(cookie);
   registerSecurityHeaders(app);
@@ -87,9 +111,12 @@ export async function buildApp(config: Config) {
   await app.register(healthRoutes, { deps, stream: streamState });
   await app.register(sessionRoutes, { deps });
   await app.register(preferenceRoutes, { deps });
+  await app.register(savedViewRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(streamRoutes, { deps, hub });
+  await app.register(historyRoutes, { deps });
+  await app.register(incidentRoutes, { deps });
   await app.register(webRoutes, { dist: config.CONSOLE_WEB_DIST });
   return app;
 }

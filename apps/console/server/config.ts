@@ -5,7 +5,12 @@ import { Type } from '@sinclair/typebox';
 import { BaseConfig, DevSecret, loadConfig } from '@vigil/service-kit';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const url = (port: number, name: string) => Type.String({ default: `http://127.0.0.1:${port}`, pattern: '^https?://', description: `Base URL of ${name}` });
+const url = (port: number, name: string) =>
+  Type.String({
+    default: `http://127.0.0.1:${port}`,
+    pattern: '^https?://[^,\\s]+(,https?://[^,\\s]+)*$',
+    description: `Base URL of ${name}; several, comma-separated, when it runs as replicas (the front door spreads requests over the ready ones)`,
+  });
 
 export const ConfigSchema = {
   ...BaseConfig,
@@ -38,19 +43,24 @@ export const ConfigSchema = {
   CONSOLE_SELF_BACKUP_DIR: Type.String({ default: path.join(ROOT, '.data', 'backups'), pattern: '^/', description: "Backup folder of the seeded DR policy for Vigil's own database" }),
   CONSOLE_STREAM_HEARTBEAT_MS: Type.Integer({ default: 10_000, minimum: 100, maximum: 300_000 }),
   CONSOLE_STREAM_REPLAY: Type.Integer({ default: 1000, minimum: 0, maximum: 100_000, description: 'Events kept per tenant for Last-Event-ID' }),
+  CONSOLE_HISTORY_RETENTION_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 366, description: 'Days the event history (the incident timeline) keeps' }),
+  CONSOLE_HISTORY_PURGE_EVERY_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, description: 'How often the history retention task runs' }),
 };
 
 export type Config = ReturnType<typeof loadConsoleConfig>;
 
 export const loadConsoleConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(ConfigSchema, env);
 
-/** The five services behind the front door: console prefix → base URL. */
+const urls = (list: string) => list.split(',');
+
+/** The five services behind the front door: console prefix → the base URLs of its instances. */
 export function upstreams(config: Config) {
   return [
-    { name: 'gdpr', prefix: '/api/gdpr', url: config.CONSOLE_GDPR_URL },
-    { name: 'perf', prefix: '/api/perf', url: config.CONSOLE_PERF_URL },
-    { name: 'alerting', prefix: '/api/alerting', url: config.CONSOLE_ALERTING_URL },
-    { name: 'errors', prefix: '/api/errors', url: config.CONSOLE_ERRORS_URL },
-    { name: 'dr', prefix: '/api/dr', url: config.CONSOLE_DR_URL },
+    { name: 'gdpr', prefix: '/api/gdpr', urls: urls(config.CONSOLE_GDPR_URL) },
+    { name: 'perf', prefix: '/api/perf', urls: urls(config.CONSOLE_PERF_URL) },
+    { name: 'alerting', prefix: '/api/alerting', urls: urls(config.CONSOLE_ALERTING_URL) },
+    { name: 'errors', prefix: '/api/errors', urls: urls(config.CONSOLE_ERRORS_URL) },
+    { name: 'dr', prefix: '/api/dr', urls: urls(config.CONSOLE_DR_URL) },
   ] as const;
 }
+export type ServiceName = ReturnType<typeof upstreams>[number]['name'];

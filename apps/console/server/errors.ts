@@ -20,3 +20,8 @@ export const userSelf = (detail: string) => new AppError(409, 'CONSOLE_USER_SELF
 export const apiKeyNotFound = (id: string) => notFound('CONSOLE_API_KEY_NOT_FOUND', `keyId: no active API key ${id} in this tenant`);
 export const webNotBuilt = () => new AppError(503, 'CONSOLE_WEB_NOT_BUILT', 'the web app is not built: run `npm run build:web -w @vigil/console`');
 export const upstreamUnavailable = (service: string) => new AppError(502, 'CONSOLE_UPSTREAM_UNAVAILABLE', `service ${service} cannot be reached`);
+export const incidentNotFound = (id: string) => notFound('CONSOLE_INCIDENT_NOT_FOUND', `incidentId: no incident ${id} in this tenant`);
+export const incidentTransition = (from: string, to: string) =>
+  new AppError(409, 'CONSOLE_INCIDENT_TRANSITION', `status: an incident that is ${from} cannot become ${to} (open → acknowledged → resolved; a resolved incident can be reopened)`);
+export const ownerNotMember = (id: string) => badRequest('CONSOLE_INCIDENT_OWNER_INVALID', `ownerId: ${id} is not an enabled member of this tenant`);
+export const savedViewNotFound = (id: string) => notFound('CONSOLE_SAVED_VIEW_NOT_FOUND', `viewId: you have no saved view ${id}`);

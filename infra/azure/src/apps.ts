@@ -59,6 +59,7 @@ function plainEnv(cfg: StackConfig, p: Platform, d: Deployable): { name: string;
   if (d.name === 'error-ingest') env.push({ name: 'ERRORS_PUBLIC_URL', value: publicUrl });
   if (d.name === 'perf-collector') env.push({ name: 'PERF_SELF_MONITOR_URLS', value: DEPLOYABLES.map((x) => internal(x.name)).join(',') });
   if (d.backupShare) env.push({ name: 'DR_REPOSITORY_ROOTS', value: BACKUP_MOUNT });
+  if (d.name === 'dr-orchestrator') env.push({ name: 'DR_RUNBOOK_BASE_URL', value: pulumi.interpolate`${publicUrl}/runbooks` });
   return env;
 }
 

@@ -57,6 +57,7 @@ export const BaseConfig = {
   }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 100 }),
+  VIGIL_INSTANCE: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'Replica number (npm start --replicas N sets it); names the process vigil-<service>-<n>' })),
   ...SelfReportConfig,
 };
 

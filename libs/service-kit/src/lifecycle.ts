@@ -10,6 +10,8 @@ export interface BootConfig {
   PORT: number;
   SHUTDOWN_TIMEOUT_MS: number;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** Replica number when several instances run (npm start --replicas): process title `vigil-<name>-<n>`. */
+  VIGIL_INSTANCE?: number;
 }
 
 export interface RunServiceOptions<C extends BootConfig> {
@@ -25,6 +27,7 @@ export async function runService<C extends BootConfig>(o: RunServiceOptions<C>):
   let app: FastifyInstance;
   try {
     config = o.loadConfig();
+    if (config.VIGIL_INSTANCE) process.title = `vigil-${o.name}-${config.VIGIL_INSTANCE}`;
     initTelemetry(o.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
     app = await o.buildApp(config);
     await app.listen({ host: config.HOST, port: config.PORT });

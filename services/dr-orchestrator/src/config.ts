@@ -18,7 +18,9 @@ export const ConfigSchema = {
     pattern: '^(postgres(ql)?://.*)?$',
     description: 'Server on which scratch databases for restore checks are created; empty = the source server',
   }),
-  DR_RUNBOOK_BASE_URL: Type.String({ default: 'http://127.0.0.1:4105/v1/runbooks', pattern: '^https?://', description: 'Base of the runbook links put in events' }),
+  // Runbook links in events, alerts, Slack and PagerDuty open the console's runbook page (behind sign-in), not this
+  // service's API (which needs an API key): <console public URL>/runbooks.
+  DR_RUNBOOK_BASE_URL: Type.String({ default: 'http://127.0.0.1:4100/runbooks', pattern: '^https?://', description: "Base of the runbook links put in events: the console's /runbooks page" }),
   DR_REPOSITORY_ROOTS: Type.String({
     default: '',
     pattern: '^(/[^,]*(,/[^,]*)*)?$',

@@ -191,7 +191,7 @@ describe('backup proven by restore', { timeout: 180_000 }, () => {
 
     const event = await seen('VerificationFinished', (e) => e.data.verificationId === id);
     expect(event.data.outcome).toBe('failed');
-    expect(event.data.runbookUrl).toMatch(/\/v1\/runbooks\/verification-failure$/);
+    expect(event.data.runbookUrl).toMatch(/\/runbooks\/verification-failure$/);
     expect((event.data.checks as { name: string; outcome: string }[]).find((c) => c.name === 'manifest')?.outcome).toBe('failed');
     const after = (await app.inject({ url: `/v1/backups/${backupId}`, headers: auth(writeKey) })).json();
     expect(after.verificationStatus).toBe('failed');

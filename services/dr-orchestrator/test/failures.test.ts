@@ -69,7 +69,7 @@ describe('unwritable repository', { timeout: 180_000 }, () => {
     expect(backup.path).toBeNull();
     const event = await seen('BackupFinished', (e) => e.data.backupId === backupId);
     expect(event.data).toMatchObject({ outcome: 'failed', error: backup.error });
-    expect(event.data.runbookUrl).toMatch(/\/v1\/runbooks\/backup-failure$/);
+    expect(event.data.runbookUrl).toMatch(/\/runbooks\/backup-failure$/);
     // Nothing was verified, so nothing counts for RPO.
     const objectives = (await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers: headers() })).json();
     expect(objectives.lastVerifiedSnapshotAt).toBeNull();
@@ -118,7 +118,7 @@ describe('RPO', { timeout: 180_000 }, () => {
     expect(breach.data.objective).toBe('rpo');
     expect(breach.data.targetSeconds).toBe(6);
     expect(breach.data.actualSeconds as number).toBeGreaterThan(6);
-    expect(breach.data.runbookUrl).toMatch(/\/v1\/runbooks\/rpo-breach$/);
+    expect(breach.data.runbookUrl).toMatch(/\/runbooks\/rpo-breach$/);
     const objectives = (await app.inject({ url: `/v1/policies/${policyId}/objectives`, headers: headers() })).json();
     expect(objectives.rpo.breached).toBe(true);
     expect(objectives.openBreaches).toEqual([expect.objectContaining({ objective: 'rpo' })]);

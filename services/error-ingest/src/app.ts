@@ -11,6 +11,7 @@ import { retentionTask } from './jobs/retention.js';
 import { AcceptQueue } from './operations/accept-queue.js';
 import { Ingest } from './operations/ingest.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { issueInsightRoutes } from './routes/issue-insights.js';
 import { issueRoutes } from './routes/issues.js';
 import { projectRoutes } from './routes/projects.js';
 
@@ -48,21 +49,26 @@ export async function buildApp(config: Config) {
     keyCacheMs: config.ERRORS_KEY_CACHE_MS,
   });
 
-  await app.register(ingestRoutes, { ingest, maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES });
+  // ERRORS_ROLE splits intake from processing, so each scales on its own behind the same topic.
+  const intake = config.ERRORS_ROLE !== 'process';
+  const processing = config.ERRORS_ROLE !== 'ingest';
+  if (intake) await app.register(ingestRoutes, { ingest, maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES });
   await app.register(projectRoutes, { prefix: '/v1', pool, publicUrl: config.ERRORS_PUBLIC_URL, onKeysChanged: () => ingest.invalidateKeys() });
   await app.register(issueRoutes, { prefix: '/v1', pool });
+  await app.register(issueInsightRoutes, { prefix: '/v1', pool });
 
-  subscribeAcceptedEvents(bus, pool, {
-    outbox,
-    pseudonymKey: config.VIGIL_PSEUDONYM_KEY,
-    publicUrl: config.ERRORS_PUBLIC_URL,
-    subjectRef,
-    spike: { minCount: config.ERRORS_SPIKE_MIN_COUNT, zThreshold: config.ERRORS_SPIKE_Z, cooldownMinutes: config.ERRORS_SPIKE_COOLDOWN_MINUTES },
-  });
-  answerSubjectRequests(app.infra, config.VIGIL_PSEUDONYM_KEY);
-
-  // Started by the kit once consumers and the relay run, stopped first on close.
-  app.infra.scheduler.add(retentionTask(pool, config.ERRORS_RETENTION_INTERVAL_MS));
+  if (processing) {
+    subscribeAcceptedEvents(bus, pool, {
+      outbox,
+      pseudonymKey: config.VIGIL_PSEUDONYM_KEY,
+      publicUrl: config.ERRORS_PUBLIC_URL,
+      subjectRef,
+      spike: { minCount: config.ERRORS_SPIKE_MIN_COUNT, zThreshold: config.ERRORS_SPIKE_Z, cooldownMinutes: config.ERRORS_SPIKE_COOLDOWN_MINUTES },
+    });
+    answerSubjectRequests(app.infra, config.VIGIL_PSEUDONYM_KEY);
+    // Started by the kit once consumers and the relay run, stopped first on close.
+    app.infra.scheduler.add(retentionTask(pool, config.ERRORS_RETENTION_INTERVAL_MS));
+  }
   // Before the kit's onClose: in-flight accepts commit while the pool is still open.
   app.addHook('preClose', async () => {
     await queue.drained();

@@ -26,6 +26,10 @@ export const ConfigSchema = {
   ERRORS_SPIKE_MIN_COUNT: Type.Integer({ default: 20, minimum: 1, description: 'Events in one minute below which no spike is reported' }),
   ERRORS_SPIKE_Z: Type.Number({ default: 4, minimum: 1, description: 'z-score of the current minute against the baseline that counts as a spike' }),
   ERRORS_SPIKE_COOLDOWN_MINUTES: Type.Integer({ default: 30, minimum: 1 }),
+  ERRORS_ROLE: Type.Union([Type.Literal('all'), Type.Literal('ingest'), Type.Literal('process')], {
+    default: 'all',
+    description: 'ingest: serve the Sentry paths only; process: consume and process only (the Sentry paths answer 404); all: both. The /v1 API and health are served in every role',
+  }),
   ERRORS_RETENTION_INTERVAL_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, description: 'How often events past their project retention are purged' }),
 };
 

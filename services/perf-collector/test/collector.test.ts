@@ -2,7 +2,7 @@
 // queries with generic plans, index advice, health events, capacity and optimization history.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { HealthScored, MetricsCollected } from '@vigil/events';
+import { HealthScored, MetricsCollected, SlowQueryDetected } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
 import { buildPerf, perfTest } from './fixtures/app.js';
 import { startScratchPostgres, type ScratchPostgres } from './fixtures/scratch-postgres.js';
@@ -13,6 +13,7 @@ let target: ScratchPostgres;
 let dbId: string;
 const health: { databaseId: string; score: number }[] = [];
 const metrics: { databaseId: string; samples: { name: string }[] }[] = [];
+const slowEvents: { databaseId: string; query: string; meanMs: number }[] = [];
 
 const it = perfTest({
   env: { PERF_COLLECTOR_ENABLED: 'false', PERF_SECRET_KEY: 'ab'.repeat(32) },
@@ -21,6 +22,7 @@ const it = perfTest({
     const app = await buildPerf(env);
     app.infra.bus.subscribe(HealthScored, async (e) => void health.push(e.data), { group: 'perf-test-observer' });
     app.infra.bus.subscribe(MetricsCollected, async (e) => void metrics.push(e.data), { group: 'perf-test-observer' });
+    app.infra.bus.subscribe(SlowQueryDetected, async (e) => void slowEvents.push(e.data), { group: 'perf-test-observer' });
     return app;
   },
 });
@@ -153,6 +155,12 @@ describe('collection on a real workload', () => {
     expect(mine[0]).toContain('table_heap_hit_ratio');
     expect(mine[1]).not.toContain('table_heap_hit_ratio');
     expect(mine[1]).toContain('qps');
+    // The sleeper became slow in the first cycle only: one SlowQueryDetected, none for the cycle after.
+    await eventually(async () => slowEvents.some((e) => e.databaseId === dbId), 30_000);
+    const slowOnes = slowEvents.filter((e) => e.databaseId === dbId);
+    expect(slowOnes).toHaveLength(1);
+    expect(slowOnes[0]!.query).toContain('pg_sleep');
+    expect(slowOnes[0]!.meanMs).toBeGreaterThanOrEqual(1000);
     const history = (await app.inject({ url: `/v1/databases/${dbId}/health`, headers })).json().items as unknown[];
     expect(history).toHaveLength(2);
     const current = (await app.inject({ url: `/v1/databases/${dbId}/health/current`, headers })).json();

@@ -2,8 +2,9 @@
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import type { Outbox } from '@vigil/events';
+import type { ServiceInstances } from '../clients/service-instances.js';
 import type { SignInLimiter } from '../clients/signin-limiter.js';
-import type { Config } from '../config.js';
+import type { Config, ServiceName } from '../config.js';
 import type { SessionPolicy } from '../domain/sessions.js';
 import type { ServiceKeys } from './service-keys.js';
 
@@ -18,4 +19,6 @@ export interface ConsoleDeps {
   policy: SessionPolicy;
   serviceKeys: ServiceKeys;
   sessionEnded: SessionEnded;
+  /** The instances of each service: server-side calls take their base URL from `services.<name>.pick()`. */
+  services: Record<ServiceName, ServiceInstances>;
 }

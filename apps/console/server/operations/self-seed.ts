@@ -7,7 +7,8 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { PlatformApi } from '../clients/platform-api.js';
-import type { Config } from '../config.js';
+import type { ServiceInstances } from '../clients/service-instances.js';
+import type { Config, ServiceName } from '../config.js';
 import { markStepDone, stepDone } from '../db/setup-steps.js';
 
 export const SEED_STEPS = ['self-seed:error-project', 'self-seed:perf-target', 'self-seed:dr-policy'] as const;
@@ -28,11 +29,11 @@ export async function seedDone(pool: pg.Pool): Promise<boolean> {
 }
 
 /** Runs the steps not done yet; a step that fails (a service not up yet) is retried at the next call. */
-export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; signal?: AbortSignal; log: SeedLog }): Promise<boolean> {
+export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; services: Record<ServiceName, ServiceInstances>; signal?: AbortSignal; log: SeedLog }): Promise<boolean> {
   const api = new PlatformApi(o.key, o.signal);
   const steps: Record<(typeof SEED_STEPS)[number], () => Promise<Record<string, unknown>>> = {
     'self-seed:error-project': async () => {
-      const base = config.CONSOLE_ERRORS_URL;
+      const base = o.services.errors.pick();
       const projects = await api.all<Named>(base, '/v1/projects');
       const project = projects.find((p) => p.name === 'vigil') ?? (await api.call<Named>(base, 'POST', '/v1/projects', { name: 'vigil' }));
       const keys = await api.all<{ id: string; dsn: string; revokedAt: string | null }>(base, `/v1/projects/${project.id}/keys`);
@@ -41,7 +42,7 @@ export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; 
       return { projectId: project.id, keyId: key.id, dsn: key.dsn };
     },
     'self-seed:perf-target': async () => {
-      const base = config.CONSOLE_PERF_URL;
+      const base = o.services.perf.pick();
       const targets = await api.all<Named>(base, '/v1/databases');
       const target =
         targets.find((t) => t.name === 'vigil') ??
@@ -49,7 +50,7 @@ export async function seedSelf(pool: pg.Pool, config: Config, o: { key: string; 
       return { databaseId: target.id };
     },
     'self-seed:dr-policy': async () => {
-      const base = config.CONSOLE_DR_URL;
+      const base = o.services.dr.pick();
       const policies = await api.all<Named>(base, '/v1/policies');
       const existing = policies.find((p) => p.name === 'vigil daily');
       const policy =

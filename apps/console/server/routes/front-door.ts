@@ -5,6 +5,7 @@ import proxy from '@fastify/http-proxy';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { sendProblem } from '@vigil/service-kit';
+import type { ServiceInstances } from '../clients/service-instances.js';
 import { upstreams } from '../config.js';
 import { recordServiceChange } from '../operations/audit.js';
 import type { ConsoleDeps } from '../operations/deps.js';
@@ -23,11 +24,24 @@ function withoutBrowserCredentials(headers: IncomingHttpHeaders): IncomingHttpHe
   return out;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    upstreamUrl: string | null;
+  }
+}
+
+/** The instance this request goes to (chosen once, so a failure is charged to the right one). */
+const chooseInstance = (instances: ServiceInstances) => (raw: unknown) => {
+  const req = raw as FastifyRequest;
+  return (req.upstreamUrl ??= instances.pick());
+};
+
 const unreachable =
-  (service: string) =>
+  (service: string, instances: ServiceInstances) =>
   (raw: unknown, { error }: { error: Error }): void => {
     const reply = raw as FastifyReply;
-    reply.request.log.warn({ service, err: error.message }, 'upstream unreachable');
+    if (reply.request.upstreamUrl) instances.unreachable(reply.request.upstreamUrl);
+    reply.request.log.warn({ service, upstream: reply.request.upstreamUrl, err: error.message }, 'upstream unreachable');
     void sendProblem(reply.request, reply, 502, 'CONSOLE_UPSTREAM_UNAVAILABLE', `service ${service} cannot be reached`);
   };
 
@@ -35,6 +49,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async (app: FastifyInstance, { deps }) => {
   app.decorateRequest('serviceKey', null);
+  app.decorateRequest('upstreamUrl', null);
   const services = upstreams(deps.config);
   // Who changed what in a service goes to the audit log (the service itself only sees the console's key).
   app.addHook('onResponse', async (req, reply) => {
@@ -48,8 +63,10 @@ export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async 
     );
   });
   for (const u of services) {
+    const instances = deps.services[u.name];
     await app.register(proxy, {
-      upstream: u.url,
+      // No fixed upstream: each request goes to the instance getUpstream picks.
+      upstream: '',
       prefix: u.prefix,
       rewritePrefix: '/',
       // Any signed-in role may call; the service enforces the role its key carries.
@@ -59,22 +76,24 @@ export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async 
         req.serviceKey = await deps.serviceKeys.keyFor(s.tenantId, s.role);
       },
       replyOptions: {
+        getUpstream: chooseInstance(instances),
         rewriteRequestHeaders: (req, headers) => ({ ...withoutBrowserCredentials(headers), authorization: `Bearer ${(req as FastifyRequest).serviceKey}` }),
-        onError: unreachable(u.name),
+        onError: unreachable(u.name, instances),
       },
     });
   }
   // DSN-authenticated at error-ingest; Content-Encoding and body pass through as they came.
   await app.register(proxy, {
-    upstream: deps.config.CONSOLE_ERRORS_URL,
+    upstream: '',
     prefix: '/api/:projectId',
     rewritePrefix: '/api/:projectId',
     routes: ['/envelope/', '/store/'],
     httpMethods: ['POST'],
     config: { public: true, access: 'anonymous' },
     replyOptions: {
+      getUpstream: chooseInstance(deps.services.errors),
       rewriteRequestHeaders: (_req, headers) => withoutBrowserCredentials(headers),
-      onError: unreachable('errors'),
+      onError: unreachable('errors', deps.services.errors),
     },
   });
 };

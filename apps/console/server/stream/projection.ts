@@ -37,6 +37,8 @@ export const STREAM_PROJECTIONS: Readonly<Record<string, Projection>> = {
   MetricsCollected: (d) => ({ databaseId: d.databaseId, collectedAt: d.collectedAt, sampleCount: count(d.samples) }),
   ApmMetricsReceived: (d) => ({ service: d.service, receivedAt: d.receivedAt, sampleCount: count(d.samples) }),
   HealthScored: pick('databaseId', 'databaseName', 'score', 'status', 'components', 'scoredAt'),
+  // Not the statement text: the screens name the database and link to its slow queries.
+  SlowQueryDetected: pick('databaseId', 'databaseName', 'queryId', 'calls', 'meanMs', 'severity', 'detectedAt'),
   BackupFinished: pick('policyId', 'backupId', 'database', 'outcome', 'sizeBytes', 'durationMs', 'finishedAt'),
   VerificationFinished: pick('policyId', 'backupId', 'verificationId', 'kind', 'database', 'outcome', 'rtoSeconds', 'finishedAt'),
   RecoveryObjectiveBreached: pick('policyId', 'database', 'objective', 'targetSeconds', 'actualSeconds', 'detectedAt'),

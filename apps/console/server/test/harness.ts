@@ -15,8 +15,10 @@ export interface Harness {
   app: FastifyInstance;
   errors: FastifyInstance;
   errorsUrl: string;
-  /** Headers of every request error-ingest received (to check what the front door sent). */
-  upstreamSeen: { url: string; authorization?: string; cookie?: string; csrf?: string }[];
+  /** Every error-ingest instance (one unless `errorReplicas` asked for more), all on the same database. */
+  errorInstances: { app: FastifyInstance; url: string }[];
+  /** Headers of every request error-ingest received (to check what the front door sent), and which instance got it. */
+  upstreamSeen: { url: string; authorization?: string; cookie?: string; csrf?: string; instance: number }[];
   passwordFile: string;
   /** CONSOLE_WEB_DIST: absent at start; a test may create it (the server looks per request). */
   webDist: string;
@@ -24,22 +26,26 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(label: string, extra: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(label: string, extra: Record<string, string> = {}, o: { errorReplicas?: number } = {}): Promise<Harness> {
   const env = await createTestEnv(label);
   const dir = await mkdtemp(path.join(tmpdir(), 'vigil-console-'));
   const passwordFile = path.join(dir, 'admin-password');
   const webDist = path.join(dir, 'dist');
-  const errors = await buildErrorIngest(errorIngestConfig({ ...env.env }));
   const upstreamSeen: Harness['upstreamSeen'] = [];
-  errors.addHook('onRequest', async (req) => {
-    upstreamSeen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, csrf: req.headers['x-csrf-token'] as string | undefined });
-  });
-  const errorsUrl = await errors.listen({ host: '127.0.0.1', port: 0 });
+  const errorInstances: Harness['errorInstances'] = [];
+  for (let instance = 0; instance < (o.errorReplicas ?? 1); instance++) {
+    const errors = await buildErrorIngest(errorIngestConfig({ ...env.env }));
+    errors.addHook('onRequest', async (req) => {
+      upstreamSeen.push({ url: req.url, authorization: req.headers.authorization, cookie: req.headers.cookie, csrf: req.headers['x-csrf-token'] as string | undefined, instance });
+    });
+    errorInstances.push({ app: errors, url: await errors.listen({ host: '127.0.0.1', port: 0 }) });
+  }
+  const { app: errors, url: errorsUrl } = errorInstances[0]!;
   const app = await buildApp(
     loadConsoleConfig({
       ...env.env,
       CONSOLE_INITIAL_PASSWORD_FILE: passwordFile,
-      CONSOLE_ERRORS_URL: errorsUrl,
+      CONSOLE_ERRORS_URL: errorInstances.map((i) => i.url).join(','),
       CONSOLE_WEB_DIST: webDist,
       ...extra,
     }),
@@ -50,13 +56,14 @@ export async function startHarness(label: string, extra: Record<string, string> 
     app,
     errors,
     errorsUrl,
+    errorInstances,
     upstreamSeen,
     passwordFile,
     webDist,
     adminPassword: async () => (await readFile(passwordFile, 'utf8')).trim(),
     async close() {
       await app.close();
-      await errors.close();
+      for (const i of errorInstances) await i.app.close();
       await env.cleanup();
       await rm(dir, { recursive: true, force: true });
     },

@@ -16,6 +16,7 @@ import { loadServiceConfig as perfConfig } from '../../../../services/perf-colle
 import { buildApp } from '../app.js';
 import { loadConsoleConfig, type Config } from '../config.js';
 import { seedSelf } from '../operations/self-seed.js';
+import { serviceInstances } from '../clients/service-instances.js';
 
 const KEY = 'vgl_seedtest01_abcdefghijklmnopqrstuvwxyz0123';
 let env: TestEnv;
@@ -84,7 +85,7 @@ describe('first-start seed', () => {
     // Again, with the markers gone: it finds the resources by name and creates none twice.
     await console_.infra.pool.query(`DELETE FROM console.setup_steps`);
     const log = { info() {}, warn() {} };
-    expect(await seedSelf(console_.infra.pool, config, { key: KEY, log })).toBe(true);
+    expect(await seedSelf(console_.infra.pool, config, { key: KEY, services: serviceInstances(config), log })).toBe(true);
     expect(await count(errors, '/v1/projects', 'vigil')).toBe(1);
     expect(await count(perf, '/v1/databases', 'vigil')).toBe(1);
     expect(await count(dr, '/v1/policies', 'vigil daily')).toBe(1);

@@ -30,6 +30,25 @@ export const HealthScored = defineEvent({
   }),
 });
 
+export const SlowQueryDetected = defineEvent({
+  type: 'SlowQueryDetected',
+  topic: 'perf.slow-queries',
+  version: 1,
+  description: 'A statement of a database became slow (mean time at or above 1 s in an interval) for the first time.',
+  key: (d) => d.databaseId,
+  schema: Type.Object({
+    databaseId: Id,
+    databaseName: Type.String(),
+    queryId: Type.String({ minLength: 1 }),
+    /** Normalised by pg_stat_statements: parameters, never literal values. */
+    query: Type.String(),
+    calls: Type.Integer({ minimum: 0 }),
+    meanMs: Type.Number({ minimum: 0 }),
+    severity: Type.Union([Type.Literal('warning'), Type.Literal('critical')]),
+    detectedAt: Timestamp,
+  }),
+});
+
 export const ApmMetricsReceived = defineEvent({
   type: 'ApmMetricsReceived',
   topic: 'apm.metrics',

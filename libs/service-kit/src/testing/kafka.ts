@@ -33,3 +33,40 @@ export function dedicatedKafka(port: number, o: DedicatedKafkaOptions = {}): Ded
     destroy: () => run('reset'),
   };
 }
+
+export interface DedicatedKafkaCluster {
+  /** KAFKA_BROKERS for the three nodes. */
+  brokers: string;
+  /** Broker port of node n (1..3). */
+  port(node: number): number;
+  start(): Promise<void>;
+  /** SIGKILL of one node: no clean shutdown, no leadership hand-over. */
+  killNode(node: number): Promise<void>;
+  startNode(node: number): Promise<void>;
+  /** Stops every node and deletes the cluster's data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A private three-node KRaft cluster (infra/kafka's cluster profile: replication factor 3,
+ * min.insync.replicas=2) on basePort, basePort+2, basePort+4 (controllers one port up), for
+ * tests that kill brokers. Topics on it need KAFKA_REPLICATION_FACTOR=3.
+ */
+export function dedicatedKafkaCluster(basePort: number): DedicatedKafkaCluster {
+  const script = new URL('../../../../infra/kafka/kafka.sh', import.meta.url).pathname;
+  const data = new URL(`../../../../infra/kafka/.data-test-cluster-${basePort}`, import.meta.url).pathname;
+  const env = { ...process.env, KAFKA_LOCAL_PROFILE: 'cluster', KAFKA_CLUSTER_PORT: String(basePort), KAFKA_CLUSTER_DATA: data, KAFKA_CLUSTER_HEAP: '384m' };
+  const run = (...args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile('bash', [script, ...args], { env }, (err, _out, stderr) => (err ? reject(new Error(`kafka.sh ${args.join(' ')} failed: ${stderr}`)) : resolve())),
+    );
+  const port = (node: number) => basePort + 2 * (node - 1);
+  return {
+    brokers: [1, 2, 3].map((n) => `127.0.0.1:${port(n)}`).join(','),
+    port,
+    start: () => run('start', 'cluster'),
+    killNode: (node) => run('node-kill', String(node)),
+    startNode: (node) => run('node-start', String(node)),
+    destroy: () => run('reset', 'cluster'),
+  };
+}

@@ -98,6 +98,6 @@ export function continuityDocument(tenantId: string, entries: ContinuityEntry[],
     for (const g of gapsOf(e, now)) out.push(`- ${g}`);
     out.push('');
   }
-  out.push('## Procedures', '', 'Runbooks: backup failure, verification failure, RPO breach, RTO breach, WAL archiving stalled, physical restore failed, pgBackRest repository unreachable, restoring a database, loss of a Kafka broker, a service in a crash loop, GDPR breach notification (`GET /v1/runbooks`).', '');
+  out.push('## Procedures', '', 'Runbooks: backup failure, verification failure, RPO breach, RTO breach, WAL archiving stalled, physical restore failed, pgBackRest repository unreachable, restoring a database, loss of a Kafka broker, a service in a crash loop, GDPR breach notification (in the console: Recovery → Runbooks; API `GET /v1/runbooks`).', '');
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 // SQL for errors.issues and errors.issue_users.
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Pool, PoolClient } from 'pg';
-import type { IssueStatus } from '../domain/issue-state.js';
+import type { IssueStatus, Resolution } from '../domain/issue-state.js';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
@@ -25,10 +25,13 @@ export interface IssueRow {
   resolvedAt: string | null;
   resolvedInRelease: string | null;
   lastSpikeAt: string | null;
+  resolution: Resolution | null;
+  resolvedAfterRelease: string | null;
+  regressedAt: string | null;
 }
 
 const COLS = `id, project_id, fingerprint, title, culprit, level, exception_type, status, substatus, first_seen, last_seen, times_seen,
-  users_affected, releases, environments, last_release, resolved_at, resolved_in_release, last_spike_at`;
+  users_affected, releases, environments, last_release, resolved_at, resolved_in_release, last_spike_at, resolution, resolved_after_release, regressed_at`;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const toIssue = (r: any): IssueRow => ({
@@ -51,6 +54,9 @@ export const toIssue = (r: any): IssueRow => ({
   resolvedAt: iso(r.resolved_at),
   resolvedInRelease: r.resolved_in_release,
   lastSpikeAt: iso(r.last_spike_at),
+  resolution: r.resolution ?? null,
+  resolvedAfterRelease: r.resolved_after_release ?? null,
+  regressedAt: iso(r.regressed_at ?? null),
 });
 
 export async function lockIssues(tx: PoolClient, projectId: string, fingerprints: string[]): Promise<Map<string, IssueRow>> {
@@ -91,7 +97,10 @@ export async function addOccurrences(tx: PoolClient, id: string, o: IssueOccurre
        last_release = COALESCE($11, last_release),
        status = CASE WHEN $12 THEN 'unresolved' ELSE status END,
        substatus = CASE WHEN $12 THEN 'regressed' ELSE substatus END,
-       resolved_at = CASE WHEN $12 THEN NULL ELSE resolved_at END
+       resolved_at = CASE WHEN $12 THEN NULL ELSE resolved_at END,
+       resolution = CASE WHEN $12 THEN NULL ELSE resolution END,
+       resolved_after_release = CASE WHEN $12 THEN NULL ELSE resolved_after_release END,
+       regressed_at = CASE WHEN $12 THEN now() ELSE regressed_at END
      WHERE id = $1 RETURNING ${COLS}`,
     [id, o.title, o.culprit ?? null, o.level, o.exceptionType ?? null, o.firstSeen, o.lastSeen, o.count, o.releases, o.environments, o.lastRelease ?? null, regressed],
   );
@@ -139,6 +148,7 @@ export async function markSpiked(tx: PoolClient, ids: string[], at: Date): Promi
 
 export interface IssueFilter {
   status?: IssueStatus;
+  substatus?: 'new' | 'ongoing' | 'regressed';
   level?: string;
   release?: string;
   environment?: string;
@@ -169,6 +179,7 @@ export async function listIssues(pool: Pool, tenantId: string, projectId: string
     where.push(sql.replace('?', `$${args.length}`));
   };
   if (f.status) add('status = ?', f.status);
+  if (f.substatus) add('substatus = ?', f.substatus);
   if (f.level) add('level = ?', f.level);
   if (f.release) add('? = ANY(releases)', f.release);
   if (f.environment) add('? = ANY(environments)', f.environment);
@@ -198,14 +209,31 @@ export async function getIssue(db: Queryable, tenantId: string, projectId: strin
   return rows[0] && toIssue(rows[0]);
 }
 
-export async function setIssueStatus(pool: Pool, tenantId: string, projectId: string, id: string, status: IssueStatus, resolvedInRelease?: string): Promise<IssueRow | undefined> {
-  const { rows } = await pool.query(
-    `UPDATE errors.issues SET status = $4,
-       substatus = CASE WHEN $4 = 'unresolved' AND status <> 'unresolved' THEN 'ongoing' ELSE substatus END,
-       resolved_at = CASE WHEN $4 = 'resolved' THEN now() ELSE NULL END,
-       resolved_in_release = CASE WHEN $4 = 'resolved' THEN COALESCE($5, last_release) ELSE NULL END
-     WHERE tenant_id = $1 AND project_id = $2 AND id = $3 RETURNING ${COLS}`,
-    [tenantId, projectId, id, status, resolvedInRelease ?? null],
+export interface StatusChange {
+  id: string;
+  status: IssueStatus;
+  resolution: Resolution | null;
+  resolvedInRelease: string | null;
+  resolvedAfterRelease: string | null;
+}
+
+/** Issues of a project by id, locked for a status change. */
+export async function lockIssuesById(tx: PoolClient, tenantId: string, projectId: string, ids: string[]): Promise<IssueRow[]> {
+  const { rows } = await tx.query(`SELECT ${COLS} FROM errors.issues WHERE tenant_id = $1 AND project_id = $2 AND id = ANY($3::bigint[]) ORDER BY id FOR UPDATE`, [tenantId, projectId, ids]);
+  return rows.map(toIssue);
+}
+
+/** Applies status changes (fields computed by the domain); an issue reopened by hand is `ongoing`. */
+export async function setIssueStatuses(tx: PoolClient, changes: StatusChange[]): Promise<IssueRow[]> {
+  if (!changes.length) return [];
+  const { rows } = await tx.query(
+    `UPDATE errors.issues i SET status = c.status,
+       substatus = CASE WHEN c.status = 'unresolved' AND i.status <> 'unresolved' THEN 'ongoing' ELSE i.substatus END,
+       resolved_at = CASE WHEN c.status = 'resolved' THEN now() ELSE NULL END,
+       resolution = c.resolution, resolved_in_release = c.rel, resolved_after_release = c.after
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS c(id, status, resolution, rel, after)
+     WHERE i.id = c.id RETURNING ${COLS.split(/,\s*/).map((c) => `i.${c}`).join(', ')}`,
+    [changes.map((c) => c.id), changes.map((c) => c.status), changes.map((c) => c.resolution), changes.map((c) => c.resolvedInRelease), changes.map((c) => c.resolvedAfterRelease)],
   );
-  return rows[0] && toIssue(rows[0]);
+  return rows.map(toIssue);
 }

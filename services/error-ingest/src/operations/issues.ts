@@ -4,9 +4,8 @@ import type { Pool } from 'pg';
 import { cursorInvalid, decodeCursor, type PageRequest } from '@vigil/service-kit';
 import { series } from '../db/counts.js';
 import { listIssueEvents } from '../db/events.js';
-import { getIssue, listIssues, setIssueStatus, topIssueTags, type IssueFilter, type IssueRow } from '../db/issues.js';
+import { getIssue, listIssues, topIssueTags, type IssueFilter, type IssueRow } from '../db/issues.js';
 import { getProject } from '../db/projects.js';
-import type { IssueStatus } from '../domain/issue-state.js';
 import { fillSeries, trendWindows, type SeriesPoint } from '../domain/series.js';
 import { issueNotFound, projectNotFound } from '../errors.js';
 
@@ -47,12 +46,6 @@ export async function issueDetail(pool: Pool, tenantId: string, projectId: strin
 export async function issueEvents(pool: Pool, tenantId: string, projectId: string, issueId: string, page: { limit: number; cursor?: string; full: boolean }) {
   const issue = await requireIssue(pool, tenantId, projectId, issueId);
   return listIssueEvents(pool, tenantId, issue.id, page.limit, decodeCursor(page.cursor, 2), page.full);
-}
-
-export async function changeIssueStatus(pool: Pool, tenantId: string, projectId: string, issueId: string, change: { status: IssueStatus; resolvedInRelease?: string }) {
-  const issue = await setIssueStatus(pool, tenantId, projectId, issueId, change.status, change.resolvedInRelease);
-  if (!issue) throw issueNotFound(projectId, issueId);
-  return issue;
 }
 
 export async function projectStats(pool: Pool, tenantId: string, projectId: string) {

@@ -6,6 +6,7 @@ import { ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepte
 import { takeAccepted } from '../db/accepted.js';
 import { addCounts, minuteCounts, type BucketIncrement } from '../db/counts.js';
 import { existingEventIds, insertEvents, type StoredEvent } from '../db/events.js';
+import { addActivity } from '../db/issue-activity.js';
 import { addIssueTags, addIssueUsers, addOccurrences, insertIssue, lockIssues, markSpiked, type IssueOccurrences, type IssueRow } from '../db/issues.js';
 import { scrubbingOf } from '../db/projects.js';
 import { isRegression } from '../domain/issue-state.js';
@@ -85,7 +86,7 @@ export async function processAccepted(
   const existing = await lockIssues(tx, projectId, [...groups.keys()]);
   const issues = new Map<string, IssueRow>();
   const opened: IssueRow[] = [];
-  const regressed: { issue: IssueRow; resolvedInRelease: string | null }[] = [];
+  const regressed: { issue: IssueRow; resolvedInRelease: string | null; event: ProcessedEvent; at: Date }[] = [];
   for (const [fingerprint, list] of groups) {
     const occ = occurrences(list.map((l) => l.event));
     const prior = existing.get(fingerprint);
@@ -95,14 +96,16 @@ export async function processAccepted(
       issues.set(fingerprint, issue);
       continue;
     }
-    const regression = list.some((l) => isRegression(prior, l.event.release));
-    const issue = await addOccurrences(tx, prior.id, occ, regression);
-    if (regression) regressed.push({ issue, resolvedInRelease: prior.resolvedInRelease });
+    const regressing = list.find((l) => isRegression(prior, l.event.release));
+    const issue = await addOccurrences(tx, prior.id, occ, !!regressing);
+    if (regressing) regressed.push({ issue, resolvedInRelease: prior.resolvedInRelease ?? prior.resolvedAfterRelease, event: regressing.event, at: regressing.receivedAt });
     issues.set(fingerprint, issue);
   }
 
   const stored: StoredEvent[] = processed.map((p) => ({ event: p.event, receivedAt: p.receivedAt, projectId, tenantId, issueId: issues.get(p.event.fingerprint)!.id }));
   await insertEvents(tx, stored);
+  // Where each regression happened: the event and release that reopened the issue.
+  await addActivity(tx, regressed.map((r) => ({ issueId: r.issue.id, kind: 'regressed' as const, release: r.event.release ?? null, eventId: r.event.eventId, at: r.at })));
   await addIssueUsers(tx, stored.filter((s) => s.event.userRef).map((s) => ({ issueId: s.issueId, userRef: s.event.userRef! })));
   await addIssueTags(tx, sumTags(stored));
   await addCounts(tx, 'issue', sumBuckets(stored.map((s) => ({ id: s.issueId, at: s.receivedAt }))));

@@ -3,11 +3,15 @@ import { Type } from '@sinclair/typebox';
 import { PageOf, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
-import { changeIssueStatus, issueDetail, issueEvents, projectStats, searchIssues } from '../operations/issues.js';
+import { issueDetail, issueEvents, projectStats, searchIssues } from '../operations/issues.js';
+import { changeIssueStatus } from '../operations/issue-triage.js';
 import { ProjectId } from './projects.js';
 
-const Status = Type.Union([Type.Literal('unresolved'), Type.Literal('resolved'), Type.Literal('ignored')]);
-const Issue = Type.Object({
+export const Status = Type.Union([Type.Literal('unresolved'), Type.Literal('resolved'), Type.Literal('ignored')]);
+export const Resolution = Type.Union([Type.Literal('now'), Type.Literal('inRelease'), Type.Literal('inNextRelease')], {
+  description: 'now: any new event regresses; inRelease: only a newer release; inNextRelease: a release newer than the current one',
+});
+export const Issue = Type.Object({
   id: Type.String(),
   projectId: Type.String(),
   fingerprint: Type.String(),
@@ -26,6 +30,9 @@ const Issue = Type.Object({
   lastRelease: Type.Union([Type.String(), Type.Null()]),
   resolvedAt: Type.Union([Type.String(), Type.Null()]),
   resolvedInRelease: Type.Union([Type.String(), Type.Null()]),
+  resolution: Type.Optional(Type.Union([Resolution, Type.Null()])),
+  resolvedAfterRelease: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  regressedAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
 });
 const Event = Type.Object({
   eventId: Type.String(),
@@ -40,7 +47,7 @@ const Event = Type.Object({
   payload: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 });
 const Point = Type.Object({ bucket: Type.String(), count: Type.Integer() });
-const IssueParams = Type.Object({ projectId: ProjectId, issueId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+export const IssueParams = Type.Object({ projectId: ProjectId, issueId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const tags = ['issues'];
 
 export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
@@ -53,6 +60,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
         querystring: Type.Object(
           {
             status: Type.Optional(Status),
+            substatus: Type.Optional(Type.Union([Type.Literal('new'), Type.Literal('ongoing'), Type.Literal('regressed')])),
             level: Type.Optional(Type.String({ maxLength: 20 })),
             release: Type.Optional(Type.String({ maxLength: 250 })),
             environment: Type.Optional(Type.String({ maxLength: 64 })),
@@ -111,7 +119,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
       schema: {
         summary: 'Resolve, ignore or reopen an issue', tags,
         params: IssueParams,
-        body: Type.Object({ status: Status, resolvedInRelease: Type.Optional(Type.String({ minLength: 1, maxLength: 250 })) }, { additionalProperties: false }),
+        body: Type.Object({ status: Status, resolution: Type.Optional(Resolution), resolvedInRelease: Type.Optional(Type.String({ minLength: 1, maxLength: 250 })) }, { additionalProperties: false }),
         response: { 200: Issue },
       },
     },

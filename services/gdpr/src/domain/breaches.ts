@@ -8,13 +8,13 @@ export interface BreachRow {
   title: string;
   awareAt: string;
   notifyDeadline: string;
-  nature: string;
+  nature: string | null;
   dataCategories: string[];
   approxSubjects: number | null;
   approxRecords: number | null;
-  dpoContact: string;
-  likelyConsequences: string;
-  measures: string;
+  dpoContact: string | null;
+  likelyConsequences: string | null;
+  measures: string | null;
   risk: 'none' | 'risk' | 'high';
   authorityNotifiedAt: string | null;
   notNotifiedReason: string | null;
@@ -26,23 +26,48 @@ export interface BreachRow {
   createdAt: string;
 }
 
-export interface BreachInput {
-  title: string;
-  awareAt: string;
-  nature: string;
-  dataCategories: string[];
+/** Art. 33(4): the Art. 33(3) fields may be given later, in phases. */
+export interface Art33Fields {
+  nature?: string;
+  dataCategories?: string[];
   approxSubjects?: number;
   approxRecords?: number;
-  dpoContact: string;
-  likelyConsequences: string;
-  measures: string;
+  dpoContact?: string;
+  likelyConsequences?: string;
+  measures?: string;
+}
+
+export interface BreachInput extends Art33Fields {
+  title: string;
+  awareAt: string;
   risk: 'none' | 'risk' | 'high';
+}
+
+/** The information Art. 33(3) requires in a notification to the supervisory authority, in its order. */
+export const ART33_FIELDS = [
+  { field: 'nature', article: 'Art. 33(3)(a)', label: 'Nature of the breach' },
+  { field: 'dataCategories', article: 'Art. 33(3)(a)', label: 'Categories of personal data' },
+  { field: 'approxSubjects', article: 'Art. 33(3)(a)', label: 'Approximate number of data subjects' },
+  { field: 'approxRecords', article: 'Art. 33(3)(a)', label: 'Approximate number of records' },
+  { field: 'dpoContact', article: 'Art. 33(3)(b)', label: 'DPO or other contact point' },
+  { field: 'likelyConsequences', article: 'Art. 33(3)(c)', label: 'Likely consequences' },
+  { field: 'measures', article: 'Art. 33(3)(d)', label: 'Measures taken or proposed' },
+] as const;
+
+export type Art33Field = (typeof ART33_FIELDS)[number]['field'];
+
+/** The Art. 33(3) fields not recorded yet (empty text and an empty category list count as missing). */
+export function missingArt33Fields(b: Pick<BreachRow, Art33Field>): Art33Field[] {
+  return ART33_FIELDS.filter(({ field }) => {
+    const v = b[field];
+    return v === null || v === undefined || (typeof v === 'string' && !v.trim()) || (Array.isArray(v) && v.length === 0);
+  }).map((f) => f.field);
 }
 
 /** Art. 34(3)(a)-(c): when data subjects need not be told. */
 export const ART34_EXEMPTIONS = ['Art. 34(3)(a)', 'Art. 34(3)(b)', 'Art. 34(3)(c)'] as const;
 
-export interface BreachDecision {
+export interface BreachDecision extends Art33Fields {
   authorityNotifiedAt?: string;
   notNotifiedReason?: string;
   delayReason?: string;
@@ -63,13 +88,13 @@ export function newBreach(id: string, input: BreachInput, now: Date): BreachFiel
     title: input.title,
     awareAt: aware.toISOString(),
     notifyDeadline: breachNotificationDeadline(aware).toISOString(),
-    nature: input.nature,
-    dataCategories: input.dataCategories,
+    nature: input.nature ?? null,
+    dataCategories: input.dataCategories ?? [],
     approxSubjects: input.approxSubjects ?? null,
     approxRecords: input.approxRecords ?? null,
-    dpoContact: input.dpoContact,
-    likelyConsequences: input.likelyConsequences,
-    measures: input.measures,
+    dpoContact: input.dpoContact ?? null,
+    likelyConsequences: input.likelyConsequences ?? null,
+    measures: input.measures ?? null,
     risk: input.risk,
   };
 }
@@ -93,6 +118,7 @@ export function decisionPatch(b: Pick<BreachRow, 'risk' | 'notifyDeadline' | 'de
     patch.subjectsExemption = d.subjectsExemption ?? null;
   }
   if (d.subjectsNotifiedAt) patch.subjectsNotifiedAt = new Date(d.subjectsNotifiedAt).toISOString();
+  for (const { field } of ART33_FIELDS) if (d[field] !== undefined) (patch as Record<string, unknown>)[field] = d[field];
   return patch;
 }
 

@@ -82,7 +82,7 @@ export interface VerifyResult {
   valid: boolean;
   entries: number;
   head: { seq: number; hash: string } | null;
-  checkpoints: { total: number; verified: number; latestSeq: number | null };
+  checkpoints: { total: number; verified: number; latestSeq: number | null; latestVerifiedSeq: number | null; latestSignedAt: string | null };
   firstBroken: BrokenLink | null;
   verifiedAt: string;
 }
@@ -129,11 +129,18 @@ export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<Ve
       const after = checkpoints[nextCheckpoint];
       if (!broken && after) broken = { seq: chain.checked + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${after.seq}`, found: `chain ends at ${chain.checked}` };
       const latest = checkpoints[checkpoints.length - 1];
+      const latestVerified = verified ? checkpoints[verified - 1] : undefined;
       return {
         valid: !broken,
         entries: broken ? Math.min(chain.checked, broken.seq - 1) : chain.checked,
         head,
-        checkpoints: { total: checkpoints.length, verified, latestSeq: latest?.seq ?? null },
+        checkpoints: {
+          total: checkpoints.length,
+          verified,
+          latestSeq: latest?.seq ?? null,
+          latestVerifiedSeq: latestVerified?.seq ?? null,
+          latestSignedAt: latestVerified?.signedAt ?? null,
+        },
         firstBroken: broken ?? null,
         verifiedAt: new Date().toISOString(),
       };

@@ -5,16 +5,18 @@ import type { Pool, PoolClient } from 'pg';
 import { getBreach, insertBreach, insertBreachUpdate, listBreaches, listBreachUpdates, updateBreach } from '../db/breaches.js';
 import { pageInMemory, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
 import { asTenant } from './tenant-scope.js';
-import { decisionPatch, newBreach, notificationOverdue, type BreachDecision, type BreachInput, type BreachRow } from '../domain/breaches.js';
+import { decisionPatch, missingArt33Fields, newBreach, notificationOverdue, type BreachDecision, type BreachInput, type Art33Field, type BreachRow } from '../domain/breaches.js';
 import { breachNotFound } from '../errors.js';
 
 export interface BreachView extends BreachRow {
   notificationOverdue: boolean;
+  /** Art. 33(3) fields still to be given (Art. 33(4) allows them in phases). */
+  missingFields: Art33Field[];
   updates: { phase: string; detail: string; addedAt: string }[];
 }
 
 async function view(tx: PoolClient, b: BreachRow, now: Date): Promise<BreachView> {
-  return { ...b, notificationOverdue: notificationOverdue(b, now), updates: await listBreachUpdates(tx, b.id) };
+  return { ...b, notificationOverdue: notificationOverdue(b, now), missingFields: missingArt33Fields(b), updates: await listBreachUpdates(tx, b.id) };
 }
 
 export function recordBreach(pool: Pool, tenantId: string, input: BreachInput, now = new Date()): Promise<BreachView> {

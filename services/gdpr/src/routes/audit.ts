@@ -40,14 +40,21 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
     '/audit/verify',
     {
       schema: {
-        summary: "Verify the tenant's whole chain and its signed checkpoints", tags: ['audit'],
+        tags: ['audit'],
+        summary: 'Verify the audit chain',
         description: "Verifies this tenant's whole chain and its signed checkpoints; returns the first broken link.",
         response: {
           200: Type.Object({
             valid: Type.Boolean(),
             entries: Type.Integer(),
             head: Type.Union([Type.Object({ seq: Type.Integer(), hash: Type.String() }), Type.Null()]),
-            checkpoints: Type.Object({ total: Type.Integer(), verified: Type.Integer(), latestSeq: Type.Union([Type.Integer(), Type.Null()]) }),
+            checkpoints: Type.Object({
+              total: Type.Integer(),
+              verified: Type.Integer(),
+              latestSeq: Type.Union([Type.Integer(), Type.Null()]),
+              latestSignedAt: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'When the latest verified checkpoint was signed' })),
+              latestVerifiedSeq: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'The latest checkpoint whose signature and hash held' })),
+            }),
             firstBroken: Broken,
             verifiedAt: Type.String(),
           }),

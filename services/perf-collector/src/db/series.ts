@@ -51,17 +51,22 @@ export async function insertQueryStats(tx: PoolClient, s: Scope, at: string, del
   );
 }
 
-export async function upsertSlowQueries(tx: PoolClient, s: Scope, at: string, slow: SlowQuery[]): Promise<void> {
+/** Stores the interval's slow statements; returns those that were not slow before on this target (new slow queries). */
+export async function upsertSlowQueries(tx: PoolClient, s: Scope, at: string, slow: SlowQuery[]): Promise<SlowQuery[]> {
+  const fresh: SlowQuery[] = [];
   for (const q of slow) {
-    await tx.query(
+    const { rows } = await tx.query(
       `INSERT INTO perf.slow_queries (tenant_id, target_id, query_id, query, calls, total_ms, mean_ms, severity, plan, plan_error, detected_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (tenant_id, target_id, query_id) DO UPDATE SET query = EXCLUDED.query, calls = EXCLUDED.calls, total_ms = EXCLUDED.total_ms,
          mean_ms = EXCLUDED.mean_ms, severity = EXCLUDED.severity, detected_at = EXCLUDED.detected_at,
-         plan = coalesce(EXCLUDED.plan, slow_queries.plan), plan_error = CASE WHEN EXCLUDED.plan IS NULL THEN EXCLUDED.plan_error ELSE NULL END`,
+         plan = coalesce(EXCLUDED.plan, slow_queries.plan), plan_error = CASE WHEN EXCLUDED.plan IS NULL THEN EXCLUDED.plan_error ELSE NULL END
+       RETURNING (xmax = 0) AS inserted`,
       [s.tenantId, s.targetId, q.queryId, q.query, q.calls, q.totalMs, q.meanMs, q.severity, q.plan ? JSON.stringify(q.plan) : null, q.planError ?? null, at],
     );
+    if (rows[0]?.inserted) fresh.push(q);
   }
+  return fresh;
 }
 
 export async function replaceRecommendations(tx: PoolClient, s: Scope, recs: Recommendation[]): Promise<void> {

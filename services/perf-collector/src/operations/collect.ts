@@ -1,8 +1,9 @@
 // One collection cycle of one target: connect, snapshot, deltas against the last cycle, slow
 // queries with generic plans, optional index advice, health score; then store it all and
-// publish MetricsCollected + HealthScored through the outbox in one transaction. The whole
+// publish MetricsCollected + HealthScored (and SlowQueryDetected for statements slow for the first time)
+// through the outbox in one transaction. The whole
 // cycle runs under the target's time budget, so a hung target only ever costs its own slot.
-import { HealthScored, MetricsCollected, type Outbox } from '@vigil/events';
+import { HealthScored, MetricsCollected, SlowQueryDetected, type Outbox } from '@vigil/events';
 import type { Pool } from 'pg';
 import type pg from 'pg';
 import { withTransaction } from '@vigil/service-kit';
@@ -139,7 +140,7 @@ async function runCycle(deps: CollectDeps, target: TargetRow, client: pg.Client,
       await insertTableSizes(tx, scope, atIso, sized.sort((a, b) => b.bytes - a.bytes).slice(0, 50));
     }
     await insertQueryStats(tx, scope, atIso, statementsToKeep(cycle.deltas, deps.settings.topStatements));
-    await upsertSlowQueries(tx, scope, atIso, slow);
+    const newlySlow = await upsertSlowQueries(tx, scope, atIso, slow);
     if (recommendations) await replaceRecommendations(tx, scope, recommendations);
     await saveBaseline(tx, target.id, cycle.baseline);
     const scoredAt = await insertHealthScore(tx, target.tenantId, target.id, health);
@@ -147,6 +148,14 @@ async function runCycle(deps: CollectDeps, target: TargetRow, client: pg.Client,
     const labels = { database: snap.database };
     await deps.outbox.enqueue(tx, MetricsCollected, { databaseId: target.id, collectedAt: atIso, samples: cycle.samples.map((s) => ({ ...s, labels })) }, publish);
     await deps.outbox.enqueue(tx, HealthScored, { databaseId: target.id, databaseName: target.name, score: health.score, status: health.status, components: health.components, scoredAt }, publish);
+    for (const q of newlySlow) {
+      await deps.outbox.enqueue(
+        tx,
+        SlowQueryDetected,
+        { databaseId: target.id, databaseName: target.name, queryId: q.queryId, query: q.query.slice(0, 2000), calls: q.calls, meanMs: q.meanMs, severity: q.severity, detectedAt: atIso },
+        publish,
+      );
+    }
     await setTargetStatus(tx, target.id, status, detail, snap.versionNum);
   });
   return { status, detail, versionNum: snap.versionNum, health, slowQueries: slow.length, recommendations: recommendations?.length };

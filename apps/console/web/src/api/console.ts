@@ -59,7 +59,7 @@ export interface ServiceHealth {
   checks?: Record<string, unknown>;
 }
 
-async function call<T>(method: string, path: string, body?: unknown, { quiet401 = false } = {}): Promise<T> {
+export async function call<T>(method: string, path: string, body?: unknown, { quiet401 = false } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const token = csrfToken();
@@ -98,4 +98,16 @@ export const consoleApi = {
   apiKeys: async () => asList(await call<ApiKey[] | { items: ApiKey[] }>('GET', '/api/admin/api-keys')),
   createApiKey: (k: { name: string; role: Role }) => call<CreatedApiKey>('POST', '/api/admin/api-keys', k),
   revokeApiKey: (keyId: string) => call<void>('DELETE', `/api/admin/api-keys/${encodeURIComponent(keyId)}`),
+  savedViews: async (area: string) => (await call<{ items: SavedView[] }>('GET', `/api/saved-views?area=${encodeURIComponent(area)}`)).items,
+  saveView: (v: { area: string; name: string; search: string }) => call<SavedView>('PUT', '/api/saved-views', v),
+  deleteView: (viewId: string) => call<void>('DELETE', `/api/saved-views/${encodeURIComponent(viewId)}`),
 };
+
+/** A user's named search of one area (its URL query string). */
+export interface SavedView {
+  id: string;
+  area: string;
+  name: string;
+  search: string;
+  createdAt: string;
+}

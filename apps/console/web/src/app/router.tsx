@@ -7,6 +7,7 @@ import { breachesQuery, databasesQuery, firingAlertsQuery, healthQuery, objectiv
 import { alertsRoutes } from '../routes/alerts/routes';
 import { databaseRoutes } from '../routes/database/routes';
 import { errorsRoutes } from '../routes/errors/routes';
+import { incidentsRoutes } from '../routes/incidents/routes';
 import { privacyRoutes } from '../routes/privacy/routes';
 import { recoveryRoutes } from '../routes/recovery/routes';
 import { appRoute, int, localPath, rootRoute, str } from './app-route';
@@ -76,7 +77,7 @@ export const settingsRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   changePasswordRoute,
-  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes]),
+  appRoute.addChildren([overviewRoute, settingsRoute, ...alertsRoutes, ...errorsRoutes, ...databaseRoutes, ...recoveryRoutes, ...privacyRoutes, ...incidentsRoutes]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -11,9 +11,10 @@ import { PreferencesEffect } from './preferences';
 import { sessionQuery, setSession } from './session';
 
 /** Areas in the nav. Later issues add incidents and reports, and grow the others. */
-const NAV: { to: '/' | '/alerts' | '/errors' | '/database' | '/recovery' | '/privacy' | '/settings'; label: string }[] = [
+const NAV: { to: '/' | '/alerts' | '/incidents' | '/errors' | '/database' | '/recovery' | '/privacy' | '/settings'; label: string }[] = [
   { to: '/', label: 'Overview' },
   { to: '/alerts', label: 'Alerts' },
+  { to: '/incidents', label: 'Incidents' },
   { to: '/errors', label: 'Errors' },
   { to: '/database', label: 'Database' },
   { to: '/recovery', label: 'Recovery' },

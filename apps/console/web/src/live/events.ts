@@ -43,6 +43,7 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
   ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${num(d.eventCount) || 1} error event(s) accepted for project ${s(d.projectId)}` },
   HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
+  SlowQueryDetected: { invalidates: [['perf', 'databases']], summary: (d) => `New slow query on ${s(d.databaseName)}: ${Math.round(num(d.meanMs))} ms mean` },
   MetricsCollected: {
     invalidates: [],
     routine: true,

@@ -14,6 +14,10 @@ export const routineCountsKey = ['stream', 'routine-counts'] as const;
 export type RoutineCounts = Record<string, { count: number; lastAt: number }>;
 export const RECENT_LIMIT = 50;
 
+/** dr.progress events of one backup policy, oldest first, as they arrive (the recovery screens show them live). */
+export const drProgressKey = (policyId: string) => ['stream', 'dr-progress', policyId] as const;
+const DR_PROGRESS_LIMIT = 200;
+
 export interface TickerEvent {
   streamId: string;
   envelope: StreamEnvelope;
@@ -40,6 +44,9 @@ function patch(client: QueryClient, e: StreamEnvelope): void {
   if (e.type === 'HealthScored' && typeof e.data.databaseId === 'string') {
     const score = { score: e.data.score, status: e.data.status, components: e.data.components, scoredAt: e.data.scoredAt };
     client.setQueryData<unknown[]>(['perf', 'health', e.data.databaseId], (old) => (Array.isArray(old) ? [score, ...old] : old));
+  }
+  if (e.type === 'OperationProgressed' && typeof e.data.policyId === 'string') {
+    client.setQueryData<Record<string, unknown>[]>(drProgressKey(e.data.policyId), (old = []) => [...old, e.data].slice(-DR_PROGRESS_LIMIT));
   }
 }
 

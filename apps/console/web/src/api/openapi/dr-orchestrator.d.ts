@@ -2129,6 +2129,157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/policies/{policyId}/objective-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RPO and RTO of every finished restore (verifications and drills), oldest first, against the targets */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How far back */
+                    days?: number;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    policyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /**
+                                 * Format: date-time
+                                 * @description When the restore finished
+                                 */
+                                at: string;
+                                verificationId: string;
+                                backupId: string;
+                                kind: "verification" | "drill";
+                                status: "passed" | "failed";
+                                /** @description Verified RPO: data a disaster at that moment would have lost (null when the restore failed) */
+                                rpoSeconds: number | null;
+                                /** @description Measured restore + verify time */
+                                rtoSeconds: number | null;
+                                rpoTargetSeconds: number;
+                                rtoTargetSeconds: number;
+                                rpoMet: boolean | null;
+                                rtoMet: boolean | null;
+                            }[];
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input: the detail names the field and what is allowed (VALIDATION_FAILED) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No valid API key (AUTH_REQUIRED, AUTH_INVALID) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The key's role is too low for this route (AUTH_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No such resource, or another tenant's */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/continuity-document": {
         parameters: {
             query?: never;

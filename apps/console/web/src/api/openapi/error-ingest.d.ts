@@ -1531,6 +1531,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "unresolved" | "resolved" | "ignored";
+                    substatus?: "new" | "ongoing" | "regressed";
                     level?: string;
                     release?: string;
                     environment?: string;
@@ -1584,6 +1585,9 @@ export interface paths {
                                 lastRelease: string | null;
                                 resolvedAt: string | null;
                                 resolvedInRelease: string | null;
+                                resolution?: ("now" | "inRelease" | "inNextRelease") | (never | null);
+                                resolvedAfterRelease?: string | null;
+                                regressedAt?: string | null;
                             }[];
                             /** @description Pass as `cursor` for the next page; null on the last page */
                             nextCursor: string | null;
@@ -1731,6 +1735,9 @@ export interface paths {
                                 lastRelease: string | null;
                                 resolvedAt: string | null;
                                 resolvedInRelease: string | null;
+                                resolution?: ("now" | "inRelease" | "inNextRelease") | (never | null);
+                                resolvedAfterRelease?: string | null;
+                                regressedAt?: string | null;
                             };
                             latestEvent: {
                                 eventId: string;
@@ -1875,6 +1882,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         status: "unresolved" | "resolved" | "ignored";
+                        /** @description now: any new event regresses; inRelease: only a newer release; inNextRelease: a release newer than the current one */
+                        resolution?: "now" | "inRelease" | "inNextRelease";
                         resolvedInRelease?: string;
                     };
                 };
@@ -1905,6 +1914,9 @@ export interface paths {
                             lastRelease: string | null;
                             resolvedAt: string | null;
                             resolvedInRelease: string | null;
+                            resolution?: ("now" | "inRelease" | "inNextRelease") | (never | null);
+                            resolvedAfterRelease?: string | null;
+                            regressedAt?: string | null;
                         };
                     };
                 };
@@ -2262,6 +2274,680 @@ export interface paths {
                             detail?: string;
                             instance: string;
                             requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/issues/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 24 hourly event counts (oldest first, the current hour last) of each listed issue: the issue stream’s sparklines */
+        get: {
+            parameters: {
+                query: {
+                    /** @description comma-separated issue ids, at most 200 */
+                    issueIds: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric project id (the last part of the DSN) */
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                issueId: string;
+                                hours: number[];
+                            }[];
+                            /** @enum {object|null} */
+                            nextCursor: never | null;
+                            /** @description start of the first hour */
+                            from: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No valid API key (AUTH_REQUIRED, AUTH_INVALID) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The key's role is too low for this route (AUTH_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/issues/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the status of many issues at once (bulk resolve, ignore, unresolve); ids not in the project are skipped */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric project id (the last part of the DSN) */
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        issueIds: string[];
+                        status: "unresolved" | "resolved" | "ignored";
+                        /** @description now: any new event regresses; inRelease: only a newer release; inNextRelease: a release newer than the current one */
+                        resolution?: "now" | "inRelease" | "inNextRelease";
+                        resolvedInRelease?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                projectId: string;
+                                fingerprint: string;
+                                title: string;
+                                culprit: string | null;
+                                level: string;
+                                exceptionType: string | null;
+                                status: "unresolved" | "resolved" | "ignored";
+                                substatus: string;
+                                firstSeen: string;
+                                lastSeen: string;
+                                count: number;
+                                usersAffected: number;
+                                releases: string[];
+                                environments: string[];
+                                lastRelease: string | null;
+                                resolvedAt: string | null;
+                                resolvedInRelease: string | null;
+                                resolution?: ("now" | "inRelease" | "inNextRelease") | (never | null);
+                                resolvedAfterRelease?: string | null;
+                                regressedAt?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No valid API key (AUTH_REQUIRED, AUTH_INVALID) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The key's role is too low for this route (AUTH_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/issues/{issueId}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Event counts of an issue over 24 h (hourly) or 14 d (6-hourly), with the releases first seen and the regressions in the window */
+        get: {
+            parameters: {
+                query?: {
+                    period?: "24h" | "14d";
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric project id (the last part of the DSN) */
+                    projectId: string;
+                    issueId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: string;
+                            stepSeconds: number;
+                            points: {
+                                bucket: string;
+                                count: number;
+                            }[];
+                            releases: {
+                                release: string;
+                                firstSeen: string;
+                                count: number;
+                            }[];
+                            regressions: {
+                                at: string;
+                                release: string | null;
+                                eventId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No valid API key (AUTH_REQUIRED, AUTH_INVALID) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The key's role is too low for this route (AUTH_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/issues/{issueId}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users the issue affected (pseudonyms) with their event counts, keyset-paginated */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric project id (the last part of the DSN) */
+                    projectId: string;
+                    issueId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                userRef: string;
+                                events: number;
+                                firstSeen: string | null;
+                                lastSeen: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No valid API key (AUTH_REQUIRED, AUTH_INVALID) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The key's role is too low for this route (AUTH_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{projectId}/issues/{issueId}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status changes and regressions of an issue (with the release and event where each happened), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Items per page */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric project id (the last part of the DSN) */
+                    projectId: string;
+                    issueId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "resolved" | "ignored" | "unresolved" | "regressed";
+                                at: string;
+                                release: string | null;
+                                eventId: string | null;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description No valid API key (AUTH_REQUIRED, AUTH_INVALID) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The key's role is too low for this route (AUTH_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
+                            code: string;
+                            /** @description What is wrong: names the field and what is allowed */
+                            detail?: string;
+                            instance: string;
+                            requestId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type?: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail?: string;
                         } & {
                             [key: string]: unknown;
                         };

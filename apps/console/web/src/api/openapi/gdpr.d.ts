@@ -2864,7 +2864,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Verify the tenant's whole chain and its signed checkpoints
+         * Verify the audit chain
          * @description Verifies this tenant's whole chain and its signed checkpoints; returns the first broken link.
          */
         get: {
@@ -2893,6 +2893,10 @@ export interface paths {
                                 total: number;
                                 verified: number;
                                 latestSeq: number | null;
+                                /** @description When the latest verified checkpoint was signed */
+                                latestSignedAt?: string | null;
+                                /** @description The latest checkpoint whose signature and hash held */
+                                latestVerifiedSeq?: number | null;
                             };
                             firstBroken: {
                                 seq: number;
@@ -3661,7 +3665,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The breach register, newest awareness first
+         * The breach register
          * @description Art. 33(5) register, notified or not.
          */
         get: {
@@ -3689,25 +3693,25 @@ export interface paths {
                                 id: string;
                                 title: string;
                                 awareAt: string;
-                                /** @description awareAt + 72 h (Art. 33(1)) */
                                 notifyDeadline: string;
-                                nature: string;
+                                nature: string | null;
                                 dataCategories: string[];
                                 approxSubjects: number | null;
                                 approxRecords: number | null;
-                                dpoContact: string;
-                                likelyConsequences: string;
-                                measures: string;
+                                dpoContact: string | null;
+                                likelyConsequences: string | null;
+                                measures: string | null;
                                 risk: "none" | "risk" | "high";
                                 authorityNotifiedAt: string | null;
                                 notNotifiedReason: string | null;
                                 delayReason: string | null;
-                                subjectsDecision: ("notify" | "exempt") | (never | null);
+                                subjectsDecision: "notify" | "exempt" | (never | null);
                                 subjectsExemption: string | null;
                                 subjectsNotifiedAt: string | null;
-                                warnedState: string | null;
                                 createdAt: string;
                                 notificationOverdue: boolean;
+                                /** @description Art. 33(3) fields not given yet, in the article order */
+                                missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
                                 updates: {
                                     phase: string;
                                     detail: string;
@@ -3785,7 +3789,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Record a personal data breach (Art. 33(5)) */
+        /** Record a breach; its 72-hour clock starts at awareAt */
         post: {
             parameters: {
                 query?: never;
@@ -3799,18 +3803,21 @@ export interface paths {
                         title: string;
                         /** Format: date-time */
                         awareAt: string;
+                        risk: "none" | "risk" | "high";
                         /** @description Art. 33(3)(a) */
-                        nature: string;
-                        dataCategories: string[];
+                        nature?: string;
+                        /** @description Art. 33(3)(a) */
+                        dataCategories?: string[];
+                        /** @description Art. 33(3)(a) */
                         approxSubjects?: number;
+                        /** @description Art. 33(3)(a) */
                         approxRecords?: number;
                         /** @description Art. 33(3)(b) */
-                        dpoContact: string;
+                        dpoContact?: string;
                         /** @description Art. 33(3)(c) */
-                        likelyConsequences: string;
+                        likelyConsequences?: string;
                         /** @description Art. 33(3)(d) */
-                        measures: string;
-                        risk: "none" | "risk" | "high";
+                        measures?: string;
                     };
                 };
             };
@@ -3825,25 +3832,25 @@ export interface paths {
                             id: string;
                             title: string;
                             awareAt: string;
-                            /** @description awareAt + 72 h (Art. 33(1)) */
                             notifyDeadline: string;
-                            nature: string;
+                            nature: string | null;
                             dataCategories: string[];
                             approxSubjects: number | null;
                             approxRecords: number | null;
-                            dpoContact: string;
-                            likelyConsequences: string;
-                            measures: string;
+                            dpoContact: string | null;
+                            likelyConsequences: string | null;
+                            measures: string | null;
                             risk: "none" | "risk" | "high";
                             authorityNotifiedAt: string | null;
                             notNotifiedReason: string | null;
                             delayReason: string | null;
-                            subjectsDecision: ("notify" | "exempt") | (never | null);
+                            subjectsDecision: "notify" | "exempt" | (never | null);
                             subjectsExemption: string | null;
                             subjectsNotifiedAt: string | null;
-                            warnedState: string | null;
                             createdAt: string;
                             notificationOverdue: boolean;
+                            /** @description Art. 33(3) fields not given yet, in the article order */
+                            missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
                             updates: {
                                 phase: string;
                                 detail: string;
@@ -3930,7 +3937,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One breach with its phased updates */
+        /** One breach */
         get: {
             parameters: {
                 query?: never;
@@ -3952,25 +3959,25 @@ export interface paths {
                             id: string;
                             title: string;
                             awareAt: string;
-                            /** @description awareAt + 72 h (Art. 33(1)) */
                             notifyDeadline: string;
-                            nature: string;
+                            nature: string | null;
                             dataCategories: string[];
                             approxSubjects: number | null;
                             approxRecords: number | null;
-                            dpoContact: string;
-                            likelyConsequences: string;
-                            measures: string;
+                            dpoContact: string | null;
+                            likelyConsequences: string | null;
+                            measures: string | null;
                             risk: "none" | "risk" | "high";
                             authorityNotifiedAt: string | null;
                             notNotifiedReason: string | null;
                             delayReason: string | null;
-                            subjectsDecision: ("notify" | "exempt") | (never | null);
+                            subjectsDecision: "notify" | "exempt" | (never | null);
                             subjectsExemption: string | null;
                             subjectsNotifiedAt: string | null;
-                            warnedState: string | null;
                             createdAt: string;
                             notificationOverdue: boolean;
+                            /** @description Art. 33(3) fields not given yet, in the article order */
+                            missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
                             updates: {
                                 phase: string;
                                 detail: string;
@@ -4070,7 +4077,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Record a notification decision or a phased update (Art. 33/34) */
+        /** Add Art. 33(3) fields, a phase of information, the notification or the Art. 34 decision */
         patch: {
             parameters: {
                 query?: never;
@@ -4096,6 +4103,20 @@ export interface paths {
                             phase: string;
                             detail: string;
                         };
+                        /** @description Art. 33(3)(a) */
+                        nature?: string;
+                        /** @description Art. 33(3)(a) */
+                        dataCategories?: string[];
+                        /** @description Art. 33(3)(a) */
+                        approxSubjects?: number;
+                        /** @description Art. 33(3)(a) */
+                        approxRecords?: number;
+                        /** @description Art. 33(3)(b) */
+                        dpoContact?: string;
+                        /** @description Art. 33(3)(c) */
+                        likelyConsequences?: string;
+                        /** @description Art. 33(3)(d) */
+                        measures?: string;
                     };
                 };
             };
@@ -4110,25 +4131,25 @@ export interface paths {
                             id: string;
                             title: string;
                             awareAt: string;
-                            /** @description awareAt + 72 h (Art. 33(1)) */
                             notifyDeadline: string;
-                            nature: string;
+                            nature: string | null;
                             dataCategories: string[];
                             approxSubjects: number | null;
                             approxRecords: number | null;
-                            dpoContact: string;
-                            likelyConsequences: string;
-                            measures: string;
+                            dpoContact: string | null;
+                            likelyConsequences: string | null;
+                            measures: string | null;
                             risk: "none" | "risk" | "high";
                             authorityNotifiedAt: string | null;
                             notNotifiedReason: string | null;
                             delayReason: string | null;
-                            subjectsDecision: ("notify" | "exempt") | (never | null);
+                            subjectsDecision: "notify" | "exempt" | (never | null);
                             subjectsExemption: string | null;
                             subjectsNotifiedAt: string | null;
-                            warnedState: string | null;
                             createdAt: string;
                             notificationOverdue: boolean;
+                            /** @description Art. 33(3) fields not given yet, in the article order */
+                            missingFields: ("nature" | "dataCategories" | "approxSubjects" | "approxRecords" | "dpoContact" | "likelyConsequences" | "measures")[];
                             updates: {
                                 phase: string;
                                 detail: string;

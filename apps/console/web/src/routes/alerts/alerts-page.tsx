@@ -10,6 +10,7 @@ import { EmptyState } from '../../components/empty-state';
 import { Pager, pageOf } from '../../components/pager';
 import { ProblemMessage } from '../../components/problem';
 import { Time } from '../../components/time';
+import { WhatChangedPanel } from '../incidents/what-changed-panel';
 
 /** Acknowledge / resolve: write role and above only (the alerting service refuses a reader anyway). */
 function AlertActions({ alert }: { alert: Alert }) {
@@ -133,6 +134,7 @@ export function AlertsPage() {
           <Pager page={page} pages={pages} total={rows.length} label="Alerts" onPage={(p) => navigate({ search: (s) => ({ ...s, page: p }) })} />
         </div>
       ) : null}
+      {rows.find((a) => a.id === search.alert) ? <WhatChangedPanel alert={rows.find((a) => a.id === search.alert)!} /> : null}
     </>
   );
 }

@@ -1,5 +1,5 @@
 // The recovery area's routes (composed by app/router.tsx). Search params are typed: filters, tabs and selection
-// live in the URL, so a link reproduces the view.
+// live in the URL, so a link reproduces the view. /runbooks/<slug> is the page every runbookUrl Vigil sends opens.
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute, str } from '../../app/app-route';
 
@@ -9,4 +9,19 @@ export const recoveryRoute = createRoute({
   validateSearch: (s: Record<string, unknown>): { policy?: string } => ({ policy: str(s.policy) }),
   component: lazyRouteComponent(() => import('./recovery-page'), 'RecoveryPage'),
 });
-export const recoveryRoutes = [recoveryRoute];
+export const continuityRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/recovery/continuity',
+  component: lazyRouteComponent(() => import('./continuity-page'), 'ContinuityPage'),
+});
+export const runbooksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/runbooks',
+  component: lazyRouteComponent(() => import('./runbooks-page'), 'RunbooksPage'),
+});
+export const runbookRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/runbooks/$slug',
+  component: lazyRouteComponent(() => import('./runbooks-page'), 'RunbookPage'),
+});
+export const recoveryRoutes = [recoveryRoute, continuityRoute, runbooksRoute, runbookRoute];

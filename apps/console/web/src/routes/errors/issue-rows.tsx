@@ -1,0 +1,132 @@
+// One row of the issue stream and its header: a grid of cells in a role=table, so a screen reader
+// reads it as the table it is while only the visible rows exist in the DOM.
+import { memo } from 'react';
+import { Link } from '@tanstack/react-router';
+import { formatAbsolute, formatRelative } from '../../components/time';
+import { LevelBadge, StatusBadge, compact } from './issue-badges';
+import type { StreamIssue } from './queries';
+import { TrendBars } from './trend-bars';
+
+export const ROW_HEIGHT = 58;
+export const HEADER_HEIGHT = 36;
+
+export function StreamHeader({ allSelected, someSelected, onSelectAll }: { allSelected: boolean; someSelected: boolean; onSelectAll: (on: boolean) => void }) {
+  return (
+    <div className="stream-header" role="rowgroup" style={{ height: HEADER_HEIGHT }}>
+      <div className="stream-grid" role="row" aria-rowindex={1}>
+        <div role="columnheader" className="cell-check">
+          <input
+            type="checkbox"
+            aria-label="Select all loaded issues"
+            checked={allSelected}
+            ref={(el) => {
+              if (el) el.indeterminate = someSelected && !allSelected;
+            }}
+            onChange={(e) => onSelectAll(e.target.checked)}
+          />
+        </div>
+        <div role="columnheader">Issue</div>
+        <div role="columnheader">Level</div>
+        <div role="columnheader">24 h</div>
+        <div role="columnheader" className="num">
+          Events
+        </div>
+        <div role="columnheader" className="num">
+          Users
+        </div>
+        <div role="columnheader">First seen</div>
+        <div role="columnheader">Last seen</div>
+        <div role="columnheader">Release</div>
+        <div role="columnheader">Status</div>
+      </div>
+    </div>
+  );
+}
+
+/** A relative time without hooks of its own: rows mount by the dozen while scrolling, the clock and zone come from the list. */
+function RowTime({ at, now, zone }: { at: string; now: number; zone: 'local' | 'utc' }) {
+  const d = new Date(at);
+  return (
+    <time dateTime={at} title={formatAbsolute(d, zone)}>
+      {formatRelative(d, now)}
+    </time>
+  );
+}
+
+export const StreamRow = memo(function StreamRow({
+  issue,
+  index,
+  top,
+  cursor,
+  selected,
+  onToggle,
+  now,
+  zone,
+}: {
+  issue: StreamIssue;
+  index: number;
+  top: number;
+  cursor: boolean;
+  selected: boolean;
+  onToggle: (id: string) => void;
+  now: number;
+  zone: 'local' | 'utc';
+}) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-issue-id={issue.id}
+      className={`stream-grid stream-row level-edge-${issue.level}${cursor ? ' cursor' : ''}${selected ? ' selected' : ''}`}
+      style={{ position: 'absolute', top, left: 0, right: 0, height: ROW_HEIGHT }}
+    >
+      <div role="cell" className="cell-check">
+        <input type="checkbox" aria-label={`Select ${issue.title}`} checked={selected} onChange={() => onToggle(issue.id)} />
+      </div>
+      <div role="cell" className="cell-issue">
+        <Link to="/errors/$projectId/issues/$issueId" params={{ projectId: issue.projectId, issueId: issue.id }} className="issue-title">
+          {issue.exceptionType ? <strong>{issue.exceptionType}</strong> : null}
+          <span>{issue.exceptionType && issue.title.startsWith(issue.exceptionType) ? issue.title.slice(issue.exceptionType.length).replace(/^:\s*/, '') : issue.title}</span>
+        </Link>
+        <div className="issue-meta">
+          {issue.culprit ? <span className="mono culprit">{issue.culprit}</span> : null}
+        </div>
+      </div>
+      <div role="cell">
+        <LevelBadge level={issue.level} />
+      </div>
+      <div role="cell">
+        <TrendBars hours={issue.hours} label={`Trend of ${issue.title}`} />
+      </div>
+      <div role="cell" className="num" title={`${issue.count} events`}>
+        {compact(issue.count)}
+      </div>
+      <div role="cell" className="num" title={`${issue.usersAffected} users`}>
+        {compact(issue.usersAffected)}
+      </div>
+      <div role="cell" className="muted">
+        <RowTime at={issue.firstSeen} now={now} zone={zone} />
+      </div>
+      <div role="cell" className="muted">
+        <RowTime at={issue.lastSeen} now={now} zone={zone} />
+      </div>
+      <div role="cell" className="mono release" title={issue.lastRelease ?? ''}>
+        {issue.lastRelease ?? <span className="muted">—</span>}
+      </div>
+      <div role="cell">
+        <StatusBadge status={issue.status} substatus={issue.substatus} />
+      </div>
+    </div>
+  );
+});
+
+export function LoadingRow({ top }: { top: number }) {
+  return (
+    <div role="row" className="stream-grid stream-row loading-row" style={{ position: "absolute", top, left: 0, right: 0, height: ROW_HEIGHT }}>
+      <div role="cell" className="muted">
+        Loading more issues…
+      </div>
+    </div>
+  );
+}
