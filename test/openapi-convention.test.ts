@@ -59,8 +59,9 @@ function propertyNames(s: Schema | undefined, at: string, out: string[]): void {
   if (typeof s.additionalProperties === 'object') propertyNames(s.additionalProperties, `${at}{}`, out);
 }
 
+// `{ items, nextCursor }`; a list may add a count beside them (`total`, where counting is cheap), nothing else.
 const isEnvelope = (s: Schema | undefined) =>
-  !!s?.properties?.items && s.properties.items.type === 'array' && !!s.properties.nextCursor && Object.keys(s.properties).length === 2;
+  !!s?.properties?.items && s.properties.items.type === 'array' && !!s.properties.nextCursor && Object.keys(s.properties).every((k) => ['items', 'nextCursor', 'total'].includes(k));
 
 function problems(service: string, doc: Doc): string[] {
   const out: string[] = [];

@@ -2330,18 +2330,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Invalid input: the detail names the field and what is allowed (VALIDATION_FAILED) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2389,18 +2393,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description No such resource, or another tenant's */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2481,18 +2489,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Invalid input: the detail names the field and what is allowed (VALIDATION_FAILED) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2540,18 +2552,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description No such resource, or another tenant's */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2614,18 +2630,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Invalid input: the detail names the field and what is allowed (VALIDATION_FAILED) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2673,18 +2693,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description No such resource, or another tenant's */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2744,18 +2768,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Invalid input: the detail names the field and what is allowed (VALIDATION_FAILED) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2803,18 +2831,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description No such resource, or another tenant's */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2877,18 +2909,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description Invalid input: the detail names the field and what is allowed (VALIDATION_FAILED) */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
@@ -2936,18 +2972,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description No such resource, or another tenant's */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            type?: string;
+                        "application/problem+json": {
+                            type: string;
                             title: string;
                             status: number;
+                            /** @description Stable error code: the service prefix (ALERTING_, GDPR_, PERF_, ERRORS_, DR_, CONSOLE_) or a platform code (VALIDATION_FAILED, AUTH_REQUIRED, …) */
                             code: string;
+                            /** @description What is wrong: names the field and what is allowed */
                             detail?: string;
+                            instance: string;
+                            requestId: string;
                         } & {
                             [key: string]: unknown;
                         };
