@@ -43,7 +43,7 @@ describe('walking skeleton', () => {
     const key = await kit.apiKey('acme', 'write');
     const holders = await eventually(async () => {
       const res = await apps.gdpr.inject({ url: '/v1/data-holders', headers: { authorization: `Bearer ${key}` } });
-      const list = res.json() as { service: string }[];
+      const list = res.json().items as { service: string }[];
       return list.length >= 4 ? list : undefined;
     });
     expect(holders.map((h) => h.service).sort()).toEqual(['dr-orchestrator', 'error-ingest', 'gdpr', 'perf-collector']);
@@ -52,9 +52,13 @@ describe('walking skeleton', () => {
   it('a low health score from perf-collector fires an alert in alerting, and a good one resolves it', async ({ apps, kit }) => {
     const key = await kit.apiKey('acme', 'write');
     const headers = { authorization: `Bearer ${key}` };
+    // Snapshots are for a registered database (its address is unreachable: no collection scores it meanwhile).
+    const target = await apps.perf.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name: 'orders', connectionString: 'postgres://vigil@127.0.0.1:9/orders', intervalSeconds: 86_400 } });
+    expect(target.statusCode, target.body).toBe(201);
+    const databaseId = target.json().id as string;
     const bad = await apps.perf.inject({
       method: 'POST',
-      url: '/v1/databases/orders-db/health-snapshots',
+      url: `/v1/databases/${databaseId}/health-snapshots`,
       headers,
       payload: { databaseName: 'orders', maxMeanQueryMs: 6_000, connectionsUsed: 97, maxConnections: 100, cacheHitRatio: 0.8, connectionLatencyMs: 20 },
     });
@@ -62,19 +66,19 @@ describe('walking skeleton', () => {
     expect(bad.json().score).toBe(35);
     const firing = await eventually(async () => {
       const list = (await apps.alerting.inject({ url: '/v1/alerts?state=firing', headers })).json().items as { labels: Record<string, string> }[];
-      return list.find((a) => a.labels.database_id === 'orders-db');
+      return list.find((a) => a.labels.database_id === databaseId);
     });
     expect(firing.labels.alertname).toBe('DatabaseHealthLow');
 
     await apps.perf.inject({
       method: 'POST',
-      url: '/v1/databases/orders-db/health-snapshots',
+      url: `/v1/databases/${databaseId}/health-snapshots`,
       headers,
       payload: { databaseName: 'orders', maxMeanQueryMs: 5, connectionsUsed: 3, maxConnections: 100, cacheHitRatio: 0.99, connectionLatencyMs: 1 },
     });
     await eventually(async () => {
       const list = (await apps.alerting.inject({ url: '/v1/alerts?state=resolved', headers })).json().items as { labels: Record<string, string> }[];
-      return list.some((a) => a.labels.database_id === 'orders-db');
+      return list.some((a) => a.labels.database_id === databaseId);
     });
     // Another tenant sees nothing of acme's alerts.
     const other = await kit.apiKey('globex', 'read');

@@ -7,7 +7,7 @@ import { expectBounded } from './bounds.js';
 import { fuzzService, fuzzTimeout } from './fuzz-service.js';
 import { writeEndpoints } from './routes.js';
 
-const test = serviceTest({ label: 'fuzzalerting', env: { DATABASE_POOL_MAX: '5', ALERT_EXTERNAL_URL: 'http://vigil.test' }, build: (env) => buildApp(loadServiceConfig(env)) });
+const test = serviceTest({ label: 'fuzzalerting', env: { DATABASE_POOL_MAX: '5', ALERTING_EXTERNAL_URL: 'http://vigil.test' }, build: (env) => buildApp(loadServiceConfig(env)) });
 
 test('alerting: no 5xx, well-formed answers and safe headers for hostile input', { timeout: fuzzTimeout(30) }, async ({ app, kit }) => {
   const endpoints = writeEndpoints(app);

@@ -19,10 +19,13 @@ test('/readyz answers 503 naming the failed dependency; /healthz says the proces
 });
 
 test('a pushed health snapshot without the optional figures reports those checks as skipped, with the reason', async ({ app, kit }) => {
+  const headers = await kit.auth('acme', 'write');
+  const target = await app.inject({ method: 'POST', url: '/v1/databases', headers, payload: { name: 'orders', connectionString: 'postgres://vigil@127.0.0.1:9/orders', intervalSeconds: 86_400 } });
+  expect(target.statusCode, target.body).toBe(201);
   const res = await app.inject({
     method: 'POST',
-    url: '/v1/databases/orders-db/health-snapshots',
-    headers: await kit.auth('acme', 'write'),
+    url: `/v1/databases/${target.json().id}/health-snapshots`,
+    headers,
     payload: { databaseName: 'orders', maxMeanQueryMs: 12, connectionsUsed: 5, maxConnections: 100, cacheHitRatio: 0.99, connectionLatencyMs: 2 },
   });
   expect(res.statusCode).toBe(201);

@@ -82,7 +82,8 @@ describe('scenario 5: one timeline across the bus', () => {
     const key = await api<{ dsn: string }>(p.services.errors.url, 'POST', `/v1/projects/${project.id}/keys`, { label: 'shop' });
     await sendWithSentrySdk(key.dsn, 40);
     // 2. A health drop: a healthy score, then the slowest statement at 6.5 s mean.
-    const db = `orders-${run}`;
+    // Snapshots are for a registered database (an unreachable address: no collection scores it meanwhile).
+    const db = (await api<{ id: string }>(p.services.perf.url, 'POST', '/v1/databases', { name: `orders-${run}`, connectionString: 'postgres://vigil@127.0.0.1:9/orders', intervalSeconds: 86_400 })).id;
     await api(p.services.perf.url, 'POST', `/v1/databases/${db}/health-snapshots`, snapshot(40));
     const dropped = await api<{ score: number }>(p.services.perf.url, 'POST', `/v1/databases/${db}/health-snapshots`, snapshot(6_500));
     expect(dropped.score).toBeLessThan(100);

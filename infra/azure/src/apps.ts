@@ -55,7 +55,7 @@ function plainEnv(cfg: StackConfig, p: Platform, d: Deployable): { name: string;
   if (d.name === 'console') {
     for (const [svc, key] of [['gdpr', 'GDPR'], ['perf-collector', 'PERF'], ['alerting', 'ALERTING'], ['error-ingest', 'ERRORS'], ['dr-orchestrator', 'DR']] as const) env.push({ name: `CONSOLE_${key}_URL`, value: internal(svc) });
   }
-  if (d.name === 'alerting') env.push({ name: 'ALERT_EXTERNAL_URL', value: publicUrl });
+  if (d.name === 'alerting') env.push({ name: 'ALERTING_EXTERNAL_URL', value: publicUrl });
   if (d.name === 'error-ingest') env.push({ name: 'ERRORS_PUBLIC_URL', value: publicUrl });
   if (d.name === 'perf-collector') env.push({ name: 'PERF_SELF_MONITOR_URLS', value: DEPLOYABLES.map((x) => internal(x.name)).join(',') });
   if (d.backupShare) env.push({ name: 'DR_REPOSITORY_ROOTS', value: BACKUP_MOUNT });

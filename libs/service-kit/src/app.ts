@@ -1,6 +1,7 @@
 // createServiceApp: the fastify instance every Vigil service starts from, with its
 // infrastructure (pg pool, Redis, Kafka bus, outbox, scheduler) as plugins that close themselves in order.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -21,6 +22,7 @@ import { TaskScheduler } from './scheduler.js';
 import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
 import { openApiTrueToCode } from './openapi.js';
+import { declareErrorResponses, registerMeRoute } from './route-conventions.js';
 import { registerHealthRoutes } from './health.js';
 import { consumersPlugin, outboxPlugin, postgresPlugin, producerPlugin, redisPlugin, schedulerPlugin } from './plugins/infrastructure.js';
 import { registerSelfReport } from './self-report.js';
@@ -68,6 +70,11 @@ const IDENTITY_MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url
 
 export const PLATFORM_TENANT = '_platform';
 
+/** The `version` of the package.json next to a service's src folder: `packageVersion(import.meta.url)` in src/app.ts. */
+export function packageVersion(moduleUrl: string): string {
+  return (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', moduleUrl)), 'utf8')) as { version: string }).version;
+}
+
 export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstance> {
   const { config } = o;
   const app = Fastify({
@@ -86,8 +93,11 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
     bodyLimit: 1024 * 1024,
     // onReady creates topics and joins consumer groups; on a loaded host that can exceed fastify's 10 s default.
     pluginTimeout: 120_000,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // verbose: errors carry their schema, so that a 400 can name the allowed fields and values.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, verbose: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Before any route: every route's OpenAPI entry gets the error responses it can give.
+  app.addHook('onRoute', declareErrorResponses);
 
   await ensureDatabase(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, `vigil-${o.name}`);
@@ -138,6 +148,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   registerHealthRoutes(app);
+  registerMeRoute(app);
   registerSelfReport(app, o.name, o.version, config);
 
   // Start order on ready: topics, outbox relay, consumers, jobs. Close order: the reverse (see plugins/infrastructure.ts).

@@ -1,5 +1,6 @@
 // Typed application errors and their RFC 9457 problem+json rendering.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { validationDetail, type AjvError } from './validation-detail.js';
 
 export class AppError extends Error {
   override readonly name = 'AppError';
@@ -62,6 +63,10 @@ const pgInputError = (error: unknown): { message: string; detail?: string } | un
     : undefined;
 };
 
+/** fastify's own 4xx (body parsing, media type, size) under stable platform codes, not FST_ internals. */
+export const clientErrorCode = (status: number): string =>
+  status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'MEDIA_TYPE_UNSUPPORTED' : status === 400 ? 'BODY_INVALID' : status === 404 ? 'ROUTE_NOT_FOUND' : 'BAD_REQUEST';
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     if (error instanceof AppError) {
@@ -69,15 +74,11 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(req, reply, error.status, error.code, error.detail, error.extra);
     }
     const fe = error as FastifyError;
-    if (fe.validation) {
-      const where = fe.validationContext ?? 'request';
-      const detail = fe.validation.map((v) => `${where}${v.instancePath || ''} ${v.message ?? 'is invalid'}`).join('; ');
-      return sendProblem(req, reply, 400, 'VALIDATION_FAILED', detail);
-    }
+    if (fe.validation) return sendProblem(req, reply, 400, 'VALIDATION_FAILED', validationDetail(fe.validation as AjvError[], fe.validationContext));
     const pg = pgInputError(error);
     if (pg) return sendProblem(req, reply, 400, 'VALUE_NOT_STORABLE', `a value in the request cannot be stored: ${pg.message}${pg.detail ? ` (${pg.detail})` : ''}`);
     const status = fe.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendProblem(req, reply, status, fe.code ?? 'BAD_REQUEST', fe.message);
+    if (status >= 400 && status < 500) return sendProblem(req, reply, status, clientErrorCode(status), fe.message);
     req.log.error({ err: error }, 'request failed');
     return sendProblem(req, reply, status >= 500 ? status : 500, 'INTERNAL', undefined);
   });

@@ -2,6 +2,8 @@ export * from './config.js';
 export { kafkaConnection } from './kafka-connection.js';
 export * from './errors.js';
 export * from './pagination.js';
+export { Problem, problemResponse } from './route-conventions.js';
+export { validationDetail, type AjvError } from './validation-detail.js';
 export * from './auth.js';
 export * from './app.js';
 export * from './lifecycle.js';

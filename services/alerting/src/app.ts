@@ -1,7 +1,7 @@
 // alerting: kit plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPool, createServiceApp } from '@vigil/service-kit';
+import { createPool, createServiceApp, packageVersion } from '@vigil/service-kit';
 import type { Config } from './config.js';
 import { subscribeDeadLetters } from './consumers/notification-dead-lettered.js';
 import { subscribeSources } from './consumers/sources.js';
@@ -21,7 +21,7 @@ import { notifyConfigRoutes } from './routes/notify-config.js';
 import { ruleRoutes } from './routes/rules.js';
 import { silenceRoutes } from './routes/silences.js';
 
-const VERSION = '0.2.0';
+const VERSION = packageVersion(import.meta.url);
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
 export async function buildApp(config: Config) {
@@ -36,7 +36,7 @@ export async function buildApp(config: Config) {
     migrationsDir: MIGRATIONS,
   });
   const { pool, bus, outbox, registry, scheduler } = app.infra;
-  await installBuiltinRules({ pool }, config.ALERT_HEALTH_SCORE_FLOOR);
+  await installBuiltinRules({ pool }, config.ALERTING_HEALTH_SCORE_FLOOR);
 
   // Background bookkeeping (group flushes, delivery state) commits asynchronously: losing its last
   // commits in a PostgreSQL crash only means a group is flushed again or a request re-sent with
@@ -48,8 +48,8 @@ export async function buildApp(config: Config) {
 
   const lifecycle: Lifecycle = { outbox, routing: new RoutingCache(), wake: () => groupFlush.wake() };
   const wakeDelivery = () => delivery.wake();
-  const deps: AlertingDeps = { pool, lifecycle, externalUrl: config.ALERT_EXTERNAL_URL, resolveTimeoutMs: config.ALERT_RESOLVE_TIMEOUT_MS, version: VERSION, startedAt, wakeDelivery };
-  const dispatch: DispatchDeps = { pool: workPool, lifecycle, externalUrl: config.ALERT_EXTERNAL_URL, wakeDelivery };
+  const deps: AlertingDeps = { pool, lifecycle, externalUrl: config.ALERTING_EXTERNAL_URL, resolveTimeoutMs: config.ALERTING_RESOLVE_TIMEOUT_MS, version: VERSION, startedAt, wakeDelivery };
+  const dispatch: DispatchDeps = { pool: workPool, lifecycle, externalUrl: config.ALERTING_EXTERNAL_URL, wakeDelivery };
 
   // Routes.
   await app.register(alertRoutes, { prefix: '/v1', deps });
@@ -65,7 +65,7 @@ export async function buildApp(config: Config) {
   subscribeDeadLetters(bus, pool, lifecycle);
 
   // Jobs, on the kit's scheduler (started after consumers and relay).
-  const poll = config.ALERT_POLL_INTERVAL_MS;
+  const poll = config.ALERTING_POLL_INTERVAL_MS;
   const groupFlush = addGroupFlushJob(scheduler, dispatch, poll);
   addEscalationJob(scheduler, dispatch, poll);
   addExpiryJob(scheduler, dispatch, poll);

@@ -14,7 +14,7 @@ const KEY = 'vgl_crashtest01_abcdefghijklmnopqrstuvwxyz012345';
 const N = 60;
 // Generous timeout and lease: on a loaded machine a send must not outlive its lease and be
 // reclaimed while still in progress (that is a re-send this test would rightly count).
-const SLOW_MACHINE = { ALERT_DELIVERY_TIMEOUT_MS: '10000', ALERT_DELIVERY_LEASE_MS: '15000' };
+const SLOW_MACHINE = { ALERTING_DELIVERY_TIMEOUT_MS: '10000', ALERTING_DELIVERY_LEASE_MS: '15000' };
 
 // An empty database and a Kafka namespace of its own: the service runs as a child process,
 // migrates the database itself and seeds its API key.

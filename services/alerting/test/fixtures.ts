@@ -18,12 +18,12 @@ export interface Harness {
 export const FAST = {
   // Small pools: the PostgreSQL server (100 connections) is shared with parallel test files.
   DATABASE_POOL_MAX: '5',
-  ALERT_POLL_INTERVAL_MS: '50',
-  ALERT_DELIVERY_BACKOFF_BASE_MS: '200',
-  ALERT_DELIVERY_BACKOFF_MAX_MS: '1000',
-  ALERT_DELIVERY_TIMEOUT_MS: '2000',
-  ALERT_DELIVERY_LEASE_MS: '3000',
-  ALERT_EXTERNAL_URL: 'http://vigil.test',
+  ALERTING_POLL_INTERVAL_MS: '50',
+  ALERTING_DELIVERY_BACKOFF_BASE_MS: '200',
+  ALERTING_DELIVERY_BACKOFF_MAX_MS: '1000',
+  ALERTING_DELIVERY_TIMEOUT_MS: '2000',
+  ALERTING_DELIVERY_LEASE_MS: '3000',
+  ALERTING_EXTERNAL_URL: 'http://vigil.test',
 };
 
 /** Builds the app from env the way server.ts does. */

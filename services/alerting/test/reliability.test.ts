@@ -5,7 +5,7 @@ import { eventually } from '@vigil/service-kit/testing';
 import { alertingTest, api, deliverySettled, webhookSetup } from './fixtures.js';
 
 const it = alertingTest('alertrely', {
-  env: { ALERT_DELIVERY_MAX_ATTEMPTS: '3' },
+  env: { ALERTING_DELIVERY_MAX_ATTEMPTS: '3' },
   setup: async (h) => {
     await api(h, 'PUT', '/v1/receivers/broken', { kind: 'webhook', url: h.sink.url('/broken'), secret: 'another-long-secret-key' });
     await webhookSetup(h, { routes: [{ matchers: ['team="broken"'], receiver: 'broken' }] });
@@ -63,10 +63,10 @@ describe('delivery reliability', () => {
   it('malformed Alertmanager bodies get a 400 that says what is wrong', async ({ h }) => {
     const cases: [unknown, RegExp][] = [
       [{ labels: { a: 'b' } }, /body must be array/],
-      [[{ annotations: {} }], /body\/0 must have required property 'labels'/],
+      [[{ annotations: {} }], /missing field `\[0\]\.labels` in body/],
       [[{ labels: { 'bad-name': 'x' } }], /labels/],
       [[{ labels: {} }], /\[0\]\.labels must not be empty/],
-      [[{ labels: { a: 'b' }, startsAt: 'yesterday' }], /startsAt must match format "date-time"/],
+      [[{ labels: { a: 'b' }, startsAt: 'yesterday' }], /`\[0\]\.startsAt` in body must be a valid date-time/],
       [[{ labels: { a: 'b' }, startsAt: '2026-01-02T00:00:00Z', endsAt: '2026-01-01T00:00:00Z' }], /endsAt .* is before startsAt/],
     ];
     for (const [body, detail] of cases) {

@@ -7,7 +7,7 @@ import { api, buildAlerting, deliverySettled, FAST, openHarness, webhookSetup, t
 
 // Generous request timeout and lease: on a loaded machine a slow answer must not turn into a
 // timeout retry, which would be a second (legitimate) send of the same key.
-const SLOW_MACHINE = { ALERT_DELIVERY_TIMEOUT_MS: '10000', ALERT_DELIVERY_LEASE_MS: '15000' };
+const SLOW_MACHINE = { ALERTING_DELIVERY_TIMEOUT_MS: '10000', ALERTING_DELIVERY_LEASE_MS: '15000' };
 
 const it = platformTest({ label: 'alertreplicas', env: { ...FAST, ...SLOW_MACHINE }, apps: { first: buildAlerting, second: buildAlerting } }).extend<{ h: Harness; second: FastifyInstance }>({
   h: [

@@ -1,7 +1,7 @@
 // dr-orchestrator: plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServiceApp } from '@vigil/service-kit';
+import { createServiceApp, packageVersion } from '@vigil/service-kit';
 import type { Config } from './config.js';
 import { loadRunbooks } from './clients/runbook-files.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
@@ -23,7 +23,7 @@ export async function buildApp(config: Config) {
   const app = await createServiceApp({
     name: 'dr-orchestrator',
     schema: 'dr',
-    version: '0.2.0',
+    version: packageVersion(import.meta.url),
     description: 'Backups proven by restore, RTO/RPO monitoring, DR drills and runbooks',
     config,
     migrationsDir: path.join(ROOT, 'migrations'),

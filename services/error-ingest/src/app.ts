@@ -1,7 +1,7 @@
 // error-ingest: plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServiceApp } from '@vigil/service-kit';
+import { createServiceApp, packageVersion } from '@vigil/service-kit';
 import { subjectRef } from '@vigil/privacy';
 import { RateLimiter } from './clients/rate-limiter.js';
 import type { Config } from './config.js';
@@ -21,7 +21,7 @@ export async function buildApp(config: Config) {
   const app = await createServiceApp({
     name: 'error-ingest',
     schema: 'errors',
-    version: '0.1.0',
+    version: packageVersion(import.meta.url),
     description: 'Sentry-compatible error tracking',
     config,
     migrationsDir: MIGRATIONS,

@@ -1,7 +1,7 @@
 // gdpr: kit plugins, then routes, then consumers, then jobs.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServiceApp } from '@vigil/service-kit';
+import { createServiceApp, packageVersion } from '@vigil/service-kit';
 import type { Config } from './config.js';
 import { subscribeAuditFeed } from './consumers/audit-feed.js';
 import { subscribeDataHolders } from './consumers/data-holder-registered.js';
@@ -30,7 +30,7 @@ export async function buildApp(config: Config) {
   const app = await createServiceApp({
     name: SERVICE,
     schema: 'gdpr',
-    version: '0.2.0',
+    version: packageVersion(import.meta.url),
     description: 'Consent ledger, data subject requests, audit trail, records of processing, breach clock',
     config,
     migrationsDir: MIGRATIONS,

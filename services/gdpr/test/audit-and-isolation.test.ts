@@ -226,7 +226,7 @@ describe('breaches', () => {
       [{ notNotifiedReason: 'unlikely to matter' }, /must be notified/],
       [{ authorityNotifiedAt: new Date().toISOString() }, /delayReason/],
       [{ subjectsDecision: 'exempt' }, /Art. 34\(3\)/],
-      [{}, /fewer than 1/],
+      [{}, /body must have at least 1 field/],
       [{ subjectsExemption: 'Art. 99' }, /subjectsExemption/],
     ] as const;
     for (const [body, re] of bad) {

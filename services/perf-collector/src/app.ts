@@ -2,7 +2,7 @@
 // retention, self-monitoring) on the kit's task scheduler.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServiceApp } from '@vigil/service-kit';
+import { createServiceApp, packageVersion } from '@vigil/service-kit';
 import type { Config } from './config.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
 import type { CollectDeps } from './operations/collect.js';
@@ -22,7 +22,7 @@ export async function buildApp(config: Config) {
   const app = await createServiceApp({
     name: 'perf-collector',
     schema: 'perf',
-    version: '0.2.0',
+    version: packageVersion(import.meta.url),
     description: 'PostgreSQL health, slow queries, index advice, capacity planning and APM',
     config,
     migrationsDir: MIGRATIONS,

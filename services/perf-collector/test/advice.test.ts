@@ -72,8 +72,8 @@ describe('statement workbench', () => {
     expect([first.items[0].queryId, second.items[0].queryId]).toEqual(page.items.slice(0, 2).map((s: { queryId: string }) => s.queryId));
     expect((await app.inject({ url: `/v1/databases/${dbId}/queries?cursor=bm9wZQ`, headers })).json().code).toBe('CURSOR_INVALID');
 
+    expect((await get(app, headers, `/v1/databases/${dbId}/queries/${customer.queryId}`)).query).toContain('customer_id');
     const history = await get(app, headers, `/v1/databases/${dbId}/queries/${customer.queryId}/history?hours=1`);
-    expect(history.query).toContain('customer_id');
     expect(history.items.map((p: { calls: number }) => p.calls)).toEqual([20, 10]);
     expect(history.nextCursor).toBeNull();
 
@@ -91,6 +91,7 @@ describe('statement workbench', () => {
     const other = { authorization: `Bearer ${await kit.apiKey('globex', 'write')}` };
     for (const [method, url] of [
       ['GET', `/v1/databases/${dbId}/queries`],
+      ['GET', `/v1/databases/${dbId}/queries/${customer.queryId}`],
       ['GET', `/v1/databases/${dbId}/queries/${customer.queryId}/history`],
       ['POST', `/v1/databases/${dbId}/queries/${customer.queryId}/plans`],
       ['POST', `/v1/databases/${dbId}/recommendations/1/applications`],

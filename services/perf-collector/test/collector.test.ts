@@ -70,6 +70,29 @@ describe('targets', () => {
     expect((await app.inject({ url: '/v1/databases', headers: other })).json().items).toEqual([]);
     expect((await app.inject({ url: `/v1/databases/${dbId}/recommendations`, headers: other })).statusCode).toBe(404);
   });
+
+  it('answers 404 for an unknown or another tenant\'s database, on reads and on writes', async ({ app, kit, headers }) => {
+    const otherWriter = { authorization: `Bearer ${await kit.apiKey('globex', 'write')}` };
+    const snapshot = { databaseName: 'x', maxMeanQueryMs: 5, connectionsUsed: 1, maxConnections: 100, cacheHitRatio: 0.99, connectionLatencyMs: 1 };
+    for (const [id, h] of [['no-such-database', headers], [dbId, otherWriter]] as const) {
+      for (const path of ['', '/health', '/health/current', '/slow-queries', '/statements', '/recommendations', '/optimizations', '/capacity', '/metrics/connections_total']) {
+        const res = await app.inject({ url: `/v1/databases/${id}${path}`, headers: h });
+        expect(res.statusCode, `GET ${path} of ${id}`).toBe(404);
+        expect(res.json().code).toBe('PERF_TARGET_NOT_FOUND');
+      }
+      const writes: [string, string, object | undefined][] = [
+        ['POST', '/health-snapshots', snapshot],
+        ['POST', '/optimizations', { kind: 'other', description: 'x' }],
+        ['POST', '/collections', {}],
+        ['PATCH', '', { intervalSeconds: 60 }],
+        ['DELETE', '', undefined],
+      ];
+      for (const [method, path, payload] of writes) {
+        const res = await app.inject({ method: method as 'POST', url: `/v1/databases/${id}${path}`, headers: h, ...(payload ? { payload } : {}) });
+        expect(res.statusCode, `${method} ${path} of ${id}`).toBe(404);
+      }
+    }
+  });
 });
 
 describe('collection on a real workload', () => {

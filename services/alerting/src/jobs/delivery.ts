@@ -1,4 +1,4 @@
-// The delivery queue: keeps up to ALERT_DELIVERY_CONCURRENCY sends in flight, polling when idle
+// The delivery queue: keeps up to ALERTING_DELIVERY_CONCURRENCY sends in flight, polling when idle
 // and woken at once when a flush enqueues. Outcomes and dead letters are counted.
 // Not a singleton: rows are claimed with a lease (FOR UPDATE SKIP LOCKED) and pacing per target is
 // a shared slot in PostgreSQL, so every replica sends.
@@ -20,16 +20,16 @@ export function addDeliveryJob(scheduler: TaskScheduler, o: { pool: Pool; outbox
     outbox: o.outbox,
     log: o.log,
     options: {
-      maxAttempts: c.ALERT_DELIVERY_MAX_ATTEMPTS,
-      backoffBaseMs: c.ALERT_DELIVERY_BACKOFF_BASE_MS,
-      backoffMaxMs: c.ALERT_DELIVERY_BACKOFF_MAX_MS,
-      leaseMs: c.ALERT_DELIVERY_LEASE_MS,
-      timeoutMs: c.ALERT_DELIVERY_TIMEOUT_MS,
-      concurrency: c.ALERT_DELIVERY_CONCURRENCY,
+      maxAttempts: c.ALERTING_DELIVERY_MAX_ATTEMPTS,
+      backoffBaseMs: c.ALERTING_DELIVERY_BACKOFF_BASE_MS,
+      backoffMaxMs: c.ALERTING_DELIVERY_BACKOFF_MAX_MS,
+      leaseMs: c.ALERTING_DELIVERY_LEASE_MS,
+      timeoutMs: c.ALERTING_DELIVERY_TIMEOUT_MS,
+      concurrency: c.ALERTING_DELIVERY_CONCURRENCY,
     },
     onOutcome: (outcome, n) => (outcome === 'dead' ? dead.inc({ kind: n.kind }) : sends.inc({ kind: n.kind, outcome })),
   });
-  const task = addDrainTask(scheduler, { name: 'delivery', everyMs: c.ALERT_POLL_INTERVAL_MS, step: () => deliverer.step() });
+  const task = addDrainTask(scheduler, { name: 'delivery', everyMs: c.ALERTING_POLL_INTERVAL_MS, step: () => deliverer.step() });
   return {
     wake: task.wake,
     /** Once the scheduler has stopped (nothing claims any more): waits for the sends already started. */

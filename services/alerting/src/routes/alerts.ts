@@ -6,7 +6,7 @@ import { alertDeliveries, alertEscalation, alertStrips } from '../operations/ale
 import { acknowledgeAlert, alertById, alertHistory, findAlerts, resolveAlert, tenantHistory } from '../operations/alerts.js';
 import type { AlertingDeps } from '../operations/deps.js';
 import { actorOf } from './actor.js';
-import { Alert, AlertParams, HistoryEntry, Note, Problem, State } from './schemas.js';
+import { Alert, AlertParams, HistoryEntry, Note, State } from './schemas.js';
 
 const Delivery = Type.Object({
   id: Type.String(),
@@ -38,7 +38,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
     '/alerts',
     {
       schema: {
-        tags: ['alerts'],
+        summary: 'Alerts, newest first; filter by state and labels', tags: ['alerts'],
         querystring: Type.Object({
           state: Type.Optional(State),
           label: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20, description: 'name=value, repeatable' })),
@@ -50,7 +50,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
     async (req) => findAlerts(deps, req.principal.tenantId, req.query),
   );
 
-  app.get('/alerts/:alertId', { schema: { tags: ['alerts'], params: AlertParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.alertId));
+  app.get('/alerts/:alertId', { schema: { summary: 'One alert', tags: ['alerts'], params: AlertParams, response: { 200: Alert } } }, async (req) => alertById(deps, req.principal.tenantId, req.params.alertId));
 
   app.get(
     '/alerts/:alertId/history',
@@ -65,11 +65,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
   );
 
   // The actor is the person the console names (X-Vigil-Actor from its front door), else the key.
-  app.post('/alerts/:alertId/acknowledge', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+  app.post('/alerts/:alertId/acknowledge', { schema: { summary: 'Acknowledge a firing alert (stops escalation)', tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
     acknowledgeAlert(deps, req.principal.tenantId, req.params.alertId, actorOf(req), req.body?.note),
   );
 
-  app.post('/alerts/:alertId/resolve', { schema: { tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
+  app.post('/alerts/:alertId/resolve', { schema: { summary: 'Resolve an alert by hand', tags: ['alerts'], params: AlertParams, body: Type.Optional(Note), response: { 200: Alert } } }, async (req) =>
     resolveAlert(deps, req.principal.tenantId, req.params.alertId, actorOf(req), req.body?.note),
   );
 
@@ -81,7 +81,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
         summary: 'Every notification that carried this alert: receiver, state, attempts, last error (newest first)',
         params: AlertParams,
         querystring: PageQuery({ limit: 50, maxLimit: 200 }),
-        response: { 200: PageOf(Delivery), 400: Problem, 404: Problem },
+        response: { 200: PageOf(Delivery) },
       },
     },
     async (req) => alertDeliveries(deps, req.principal.tenantId, req.params.alertId, req.query),
@@ -94,7 +94,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
         tags: ['alerts'],
         summary: 'Where the alert stands in each escalation policy it follows (none once acknowledged or resolved)',
         params: AlertParams,
-        response: { 200: PageOf(Escalation), 404: Problem },
+        response: { 200: PageOf(Escalation) },
       },
     },
     async (req) => alertEscalation(deps, req.principal.tenantId, req.params.alertId),
@@ -110,7 +110,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = as
           fingerprint: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })),
           hours: Type.Integer({ minimum: 1, maximum: 168, default: 24 }),
         }),
-        response: { 200: Type.Object({ items: Type.Array(Strip), nextCursor: Type.Null(), from: Type.String(), to: Type.String() }), 400: Problem },
+        response: { 200: Type.Object({ items: Type.Array(Strip), nextCursor: Type.Null(), from: Type.String(), to: Type.String() }) },
       },
     },
     async (req) => alertStrips(deps, req.principal.tenantId, req.query),

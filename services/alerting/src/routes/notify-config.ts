@@ -27,27 +27,27 @@ const Notification = Type.Object({
 export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = async (app, { deps }) => {
   app.get(
     '/receivers',
-    { schema: { tags: ['receivers'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Type.Object({ name: Type.String(), config: Type.Unknown() })) } } },
+    { schema: { summary: 'Receivers, by name (secrets are never returned)', tags: ['receivers'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Type.Object({ name: Type.String(), config: Type.Unknown() })) } } },
     async (req) => receiversOf(deps, req.principal.tenantId, req.query),
   );
 
-  app.put('/receivers/:receiverName', { schema: { tags: ['receivers'], params: ReceiverParams, body: ReceiverInput } }, async (req, reply) => {
+  app.put('/receivers/:receiverName', { schema: { summary: 'Create or replace a receiver', tags: ['receivers'], params: ReceiverParams, body: ReceiverInput } }, async (req, reply) => {
     await saveReceiver(deps, req.principal.tenantId, req.params.receiverName, req.body);
     return reply.status(204).send();
   });
 
-  app.delete('/receivers/:receiverName', { schema: { tags: ['receivers'], params: ReceiverParams } }, async (req, reply) => {
+  app.delete('/receivers/:receiverName', { schema: { summary: 'Delete a receiver', tags: ['receivers'], params: ReceiverParams } }, async (req, reply) => {
     await removeReceiver(deps, req.principal.tenantId, req.params.receiverName);
     return reply.status(204).send();
   });
 
-  app.post('/receivers/:receiverName/test', { schema: { tags: ['receivers'], params: ReceiverParams, response: { 202: Type.Object({ idempotencyKey: Type.String() }) } } }, async (req, reply) =>
+  app.post('/receivers/:receiverName/test', { schema: { summary: 'Send a test notification through the delivery queue', tags: ['receivers'], params: ReceiverParams, response: { 202: Type.Object({ idempotencyKey: Type.String() }) } } }, async (req, reply) =>
     reply.status(202).send({ idempotencyKey: await sendTestNotification(deps, req.principal.tenantId, req.params.receiverName) }),
   );
 
-  app.get('/routing', { schema: { tags: ['routing'], response: { 200: Routing } } }, async (req) => routingOf(deps, req.principal.tenantId));
+  app.get('/routing', { schema: { summary: 'The routing document: route tree and inhibition rules (Alertmanager configuration keys)', tags: ['routing'], response: { 200: Routing } } }, async (req) => routingOf(deps, req.principal.tenantId));
 
-  app.put('/routing', { schema: { tags: ['routing'], body: Routing } }, async (req, reply) => {
+  app.put('/routing', { schema: { summary: 'Replace the routing document (checked against the receivers and policies that exist)', tags: ['routing'], body: Routing } }, async (req, reply) => {
     await saveRouting(deps, req.principal.tenantId, req.body as RoutingConfig);
     return reply.status(204).send();
   });
@@ -56,7 +56,7 @@ export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps 
     '/escalation-policies',
     {
       schema: {
-        tags: ['routing'],
+        summary: 'Escalation policies, by name', tags: ['routing'],
         querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
         response: { 200: PageOf(Type.Object({ name: Type.String(), steps: Type.Array(Type.Object({ afterMinutes: Type.Number(), receiver: Type.String() })), repeat: Type.Integer() })) },
       },
@@ -64,7 +64,7 @@ export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps 
     async (req) => policiesOf(deps, req.principal.tenantId, req.query),
   );
 
-  app.put('/escalation-policies/:policyName', { schema: { tags: ['routing'], params: PolicyParams, body: Policy } }, async (req, reply) => {
+  app.put('/escalation-policies/:policyName', { schema: { summary: 'Create or replace an escalation policy', tags: ['routing'], params: PolicyParams, body: Policy } }, async (req, reply) => {
     await savePolicy(deps, req.principal.tenantId, { name: req.params.policyName, steps: req.body.steps, repeat: req.body.repeat });
     return reply.status(204).send();
   });
@@ -73,7 +73,7 @@ export const notifyConfigRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps 
     '/notifications',
     {
       schema: {
-        tags: ['receivers'],
+        summary: 'The delivery queue, newest first (bodies and URLs stay inside)', tags: ['receivers'],
         querystring: Type.Object({ state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('sending'), Type.Literal('delivered'), Type.Literal('dead')])), ...pageQuery({ limit: 200, maxLimit: 1000 }) }),
         response: { 200: PageOf(Notification) },
       },

@@ -1,10 +1,10 @@
 // Rules API: the tenant's rules plus the shipped builtins (read-only).
 import { Type } from '@sinclair/typebox';
-import { PageOf, PageQuery } from '@vigil/service-kit';
+import { PageOf, PageQuery, problemResponse } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AlertingDeps } from '../operations/deps.js';
 import { createRule, removeRule, replaceRule, ruleById, rulesOf } from '../operations/rules.js';
-import { Problem, RuleParams } from './schemas.js';
+import { RuleParams } from './schemas.js';
 
 const Rule = Type.Object({
   id: Type.String(),
@@ -42,17 +42,17 @@ export const ruleRoutes: FastifyPluginAsyncTypebox<{ deps: AlertingDeps }> = asy
     async (req) => rulesOf(deps, req.principal.tenantId, req.query),
   );
 
-  app.get('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams, response: { 200: RuleWithStatus, 404: Problem } } }, async (req) => ruleById(deps, req.principal.tenantId, req.params.ruleId));
+  app.get('/rules/:ruleId', { schema: { summary: 'One rule, with its state, last evaluation and current value', tags: ['rules'], params: RuleParams, response: { 200: RuleWithStatus } } }, async (req) => ruleById(deps, req.principal.tenantId, req.params.ruleId));
 
-  app.post('/rules', { schema: { tags: ['rules'], body: RuleBody, response: { 201: Rule, 400: Problem, 409: Problem } } }, async (req, reply) =>
+  app.post('/rules', { schema: { summary: 'Create a threshold or event rule', tags: ['rules'], body: RuleBody, response: { 201: Rule, 409: problemResponse('Conflict: a rule of that name exists') } } }, async (req, reply) =>
     reply.status(201).send(await createRule(deps, req.principal.tenantId, req.body)),
   );
 
-  app.put('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams, body: RuleBody, response: { 200: Rule, 400: Problem, 404: Problem, 409: Problem } } }, async (req) =>
+  app.put('/rules/:ruleId', { schema: { summary: 'Replace a rule', tags: ['rules'], params: RuleParams, body: RuleBody, response: { 200: Rule, 409: problemResponse('Conflict: a rule of that name exists') } } }, async (req) =>
     replaceRule(deps, req.principal.tenantId, req.params.ruleId, req.body),
   );
 
-  app.delete('/rules/:ruleId', { schema: { tags: ['rules'], params: RuleParams } }, async (req, reply) => {
+  app.delete('/rules/:ruleId', { schema: { summary: 'Delete a rule (builtins cannot be deleted)', tags: ['rules'], params: RuleParams } }, async (req, reply) => {
     await removeRule(deps, req.principal.tenantId, req.params.ruleId);
     return reply.status(204).send();
   });

@@ -1,6 +1,6 @@
 // Objectives, trends, the business continuity document and the runbooks.
 import { Type } from '@sinclair/typebox';
-import { pageInMemory, PageOf, PageQuery } from '@vigil/service-kit';
+import { pageInMemory, PageOf, PageQuery, pageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { objectiveHistoryOf } from '../operations/objective-history.js';
@@ -29,7 +29,6 @@ const HistoryPoint = Type.Object({
   rpoMet: Type.Union([Type.Boolean(), Type.Null()]),
   rtoMet: Type.Union([Type.Boolean(), Type.Null()]),
 });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.String() }, { additionalProperties: true });
 const RunbookSummary = Type.Object({ slug: Type.String(), title: Type.String(), version: Type.Integer(), updated: Type.String(), sha256: Type.String(), href: Type.String() });
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map<string, Runbook> }> = async (app, { pool, runbooks }) => {
@@ -37,7 +36,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
     '/policies/:policyId/objectives',
     {
       schema: {
-        tags: ['objectives'],
+        summary: 'Current RPO and RTO against their targets, with open breaches', tags: ['objectives'],
         params: PolicyParams,
         response: { 200: Type.Object({ policyId: Type.String(), lastVerifiedSnapshotAt: Type.Union([Type.String(), Type.Null()]), rpo: Objective, rto: Objective, openBreaches: Type.Array(Breach) }) },
       },
@@ -46,7 +45,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
   );
   app.get(
     '/policies/:policyId/trends',
-    { schema: { tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
+    { schema: { summary: 'Backups, restores, RPO exposure and breaches over the last days', tags: ['objectives'], params: PolicyParams, querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }) }) } },
     async (req) => trendsOf(pool, req.principal.tenantId, req.params.policyId, req.query.days),
   );
   app.get(
@@ -55,29 +54,28 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; runbooks: Map
       schema: {
         tags: ['objectives'],
         summary: 'RPO and RTO of every finished restore (verifications and drills), oldest first, against the targets',
-        params: Type.Object({ policyId: Type.String({ format: 'uuid' }) }),
+        params: PolicyParams,
         querystring: Type.Object(
           {
             days: Type.Integer({ minimum: 1, maximum: 3650, default: 90, description: 'How far back' }),
-            cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' })),
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+            ...pageQuery({ limit: 500, maxLimit: 1000 }),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(HistoryPoint), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: Problem, 404: Problem },
+        response: { 200: PageOf(HistoryPoint) },
       },
     },
     async (req) => objectiveHistoryOf(pool, req.principal.tenantId, req.params.policyId, req.query),
   );
-  app.get('/continuity-document', { schema: { tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
+  app.get('/continuity-document', { schema: { summary: 'The business continuity document (Markdown)', tags: ['continuity'], produces: ['text/markdown'] } }, async (req, reply) =>
     reply.type('text/markdown; charset=utf-8').send(await continuityOf(pool, req.principal.tenantId)),
   );
-  app.get('/runbooks', { schema: { tags: ['runbooks'], querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(RunbookSummary) } } }, async (req) =>
+  app.get('/runbooks', { schema: { summary: 'Runbooks, by slug', tags: ['runbooks'], querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(RunbookSummary) } } }, async (req) =>
     pageInMemory(runbookSummaries(runbooks), req.query, (r) => [r.slug], ['asc']),
   );
   app.get(
     '/runbooks/:slug',
-    { schema: { tags: ['runbooks'], params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }), produces: ['text/markdown'] } },
+    { schema: { summary: 'One runbook (Markdown, versioned)', tags: ['runbooks'], params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }), produces: ['text/markdown'] } },
     async (req, reply) => {
       const r = findRunbook(runbooks, req.params.slug);
       return reply

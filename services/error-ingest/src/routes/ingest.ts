@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, sendProblem } from '@vigil/service-kit';
+import { AppError, clientErrorCode, sendProblem, validationDetail, type AjvError } from '@vigil/service-kit';
 import type { Ingest, IngestRequest } from '../operations/ingest.js';
 import { sentryErrorHeader } from '../domain/sentry-error-header.js';
 
@@ -22,10 +22,10 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ ingest: Ingest; maxEnvelo
 
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     if (error instanceof AppError) return reject(req, reply, error.status, error.code, error.detail, error.headers);
-    if (error.validation) return reject(req, reply, 400, 'VALIDATION_FAILED', error.message);
+    if (error.validation) return reject(req, reply, 400, 'VALIDATION_FAILED', validationDetail(error.validation as AjvError[], error.validationContext));
     const status = error.statusCode ?? 500;
     if (status === 413) return reject(req, reply, 413, 'ERRORS_BODY_TOO_LARGE', `the body is larger than ${maxEnvelopeBytes} bytes`);
-    if (status >= 400 && status < 500) return reject(req, reply, status, error.code ?? 'BAD_REQUEST', error.message);
+    if (status >= 400 && status < 500) return reject(req, reply, status, clientErrorCode(status), error.message);
     req.log.error({ err: error }, 'ingest failed');
     return reject(req, reply, 500, 'INTERNAL', 'internal error');
   });

@@ -10,8 +10,6 @@ import { ProjectId } from './projects.js';
 import { Issue, IssueParams, Resolution, Status } from './issues.js';
 
 const tags = ['issues'];
-const Problem = Type.Object({ type: Type.Optional(Type.String()), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
-const errors = { 400: Problem, 404: Problem };
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
@@ -32,7 +30,6 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
             nextCursor: Type.Null(),
             from: Type.String({ description: 'start of the first hour' }),
           }),
-          ...errors,
         },
       },
     },
@@ -55,7 +52,7 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Issue) }), ...errors },
+        response: { 200: Type.Object({ items: Type.Array(Issue) }) },
       },
     },
     async (req) => ({ items: await changeStatuses(pool, req.principal.tenantId, req.params.projectId, req.body.issueIds, req.body) }),
@@ -77,7 +74,6 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
             releases: Type.Array(Type.Object({ release: Type.String(), firstSeen: Type.String(), count: Type.Integer() })),
             regressions: Type.Array(Type.Object({ at: Type.String(), release: Nullable(Type.String()), eventId: Nullable(Type.String()) })),
           }),
-          ...errors,
         },
       },
     },
@@ -98,7 +94,6 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
             nextCursor: Nullable(Type.String()),
             total: Type.Integer(),
           }),
-          ...errors,
         },
       },
     },
@@ -127,7 +122,6 @@ export const issueInsightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = asy
             ),
             nextCursor: Nullable(Type.String()),
           }),
-          ...errors,
         },
       },
     },

@@ -55,7 +55,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
     '/projects/:projectId/issues',
     {
       schema: {
-        tags,
+        summary: 'Issues of a project: filter, search and sort; keyset pages', tags,
         params: Type.Object({ projectId: ProjectId }),
         querystring: Type.Object(
           {
@@ -104,7 +104,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
     '/projects/:projectId/issues/:issueId/events',
     {
       schema: {
-        tags,
+        summary: "An issue's events, newest first", tags,
         params: IssueParams,
         querystring: Type.Object({ ...pageQuery({ limit: 25, maxLimit: 100 }), full: Type.Boolean({ default: false }) }),
         response: { 200: PageOf(Event) },
@@ -117,7 +117,7 @@ export const issueRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app
     '/projects/:projectId/issues/:issueId',
     {
       schema: {
-        tags,
+        summary: 'Resolve, ignore or reopen an issue', tags,
         params: IssueParams,
         body: Type.Object({ status: Status, resolution: Type.Optional(Resolution), resolvedInRelease: Type.Optional(Type.String({ minLength: 1, maxLength: 250 })) }, { additionalProperties: false }),
         response: { 200: Issue },

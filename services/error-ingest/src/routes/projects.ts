@@ -42,34 +42,34 @@ const KeyParams = Type.Object({ projectId: ProjectId, keyId: Type.String({ patte
 const tags = ['projects'];
 
 export const projectRoutes: FastifyPluginAsyncTypebox<ProjectDeps> = async (app, deps) => {
-  app.get('/projects', { schema: { tags, querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Project) } } }, async (req) => projectsOf(deps, req.principal.tenantId, req.query));
+  app.get('/projects', { schema: { summary: 'Projects, oldest first', tags, querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Project) } } }, async (req) => projectsOf(deps, req.principal.tenantId, req.query));
   app.post(
     '/projects',
     {
       config: { role: 'admin' },
-      schema: { tags, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...ProjectBody }, { additionalProperties: false }), response: { 201: Project } },
+      schema: { summary: 'Create a project (admin)', tags, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), ...ProjectBody }, { additionalProperties: false }), response: { 201: Project } },
     },
     async (req, reply) => reply.status(201).send(await addProject(deps, req.principal.tenantId, req.body)),
   );
-  app.get('/projects/:projectId', { schema: { tags, params: Type.Object({ projectId: ProjectId }), response: { 200: Project } } }, async (req) =>
+  app.get('/projects/:projectId', { schema: { summary: 'One project', tags, params: Type.Object({ projectId: ProjectId }), response: { 200: Project } } }, async (req) =>
     requireProject(deps, req.principal.tenantId, req.params.projectId),
   );
   app.patch(
     '/projects/:projectId',
     {
       config: { role: 'admin' },
-      schema: { tags, params: Type.Object({ projectId: ProjectId }), body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), ...ProjectBody }, { additionalProperties: false }), response: { 200: Project } },
+      schema: { summary: 'Change retention, rate limit or scrubbing of a project (admin)', tags, params: Type.Object({ projectId: ProjectId }), body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), ...ProjectBody }, { additionalProperties: false }), response: { 200: Project } },
     },
     async (req) => changeProject(deps, req.principal.tenantId, req.params.projectId, req.body),
   );
-  app.delete('/projects/:projectId', { config: { role: 'admin' }, schema: { tags, params: Type.Object({ projectId: ProjectId }) } }, async (req, reply) => {
+  app.delete('/projects/:projectId', { config: { role: 'admin' }, schema: { summary: 'Delete a project and its events (admin)', tags, params: Type.Object({ projectId: ProjectId }) } }, async (req, reply) => {
     await removeProject(deps, req.principal.tenantId, req.params.projectId);
     return reply.status(204).send();
   });
 
   app.get(
     '/projects/:projectId/keys',
-    { schema: { tags, params: Type.Object({ projectId: ProjectId }), querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Key) } } },
+    { schema: { summary: "The project's DSN keys, oldest first", tags, params: Type.Object({ projectId: ProjectId }), querystring: PageQuery({ limit: 100, maxLimit: 500 }), response: { 200: PageOf(Key) } } },
     async (req) => keysOf(deps, req.principal.tenantId, req.params.projectId, req.query),
   );
   app.post(
@@ -77,7 +77,7 @@ export const projectRoutes: FastifyPluginAsyncTypebox<ProjectDeps> = async (app,
     {
       config: { role: 'admin' },
       schema: {
-        tags,
+        summary: 'Issue a DSN key (admin)', tags,
         params: Type.Object({ projectId: ProjectId }),
         body: Type.Object({ label: Type.Optional(Type.String({ maxLength: 100 })), rateLimitPerMinute: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
         response: { 201: Key },

@@ -11,7 +11,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
     '/audit/entries',
     {
       schema: {
-        tags: ['audit'],
+        summary: 'The audit chain in order (seq); filter by topic or subject', tags: ['audit'],
         querystring: Type.Object({
           ...pageQuery({ limit: 100, maxLimit: 1000 }),
           topic: Type.Optional(Type.String({ maxLength: 200 })),
@@ -64,7 +64,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
     async (req) => verifyChain(deps, req.principal.tenantId),
   );
 
-  app.post('/audit/checkpoints', { config: { role: 'admin' }, schema: { tags: ['audit'], description: 'Signs the current chain head now.' } }, async (req, reply) => {
+  app.post('/audit/checkpoints', { config: { role: 'admin' }, schema: { summary: 'Sign the current chain head now (admin)', tags: ['audit'], description: 'Signs the current chain head now.' } }, async (req, reply) => {
     const c = await checkpointTenant(deps, req.principal.tenantId);
     return reply.status(c ? 201 : 200).send(c ?? { detail: 'the chain is empty' });
   });
@@ -73,7 +73,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
     '/audit/checkpoints',
     {
       schema: {
-        tags: ['audit'],
+        summary: 'Signed checkpoints, by seq', tags: ['audit'],
         querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
         response: { 200: PageOf(Type.Object({ seq: Type.Integer(), hash: Type.String(), signature: Type.String(), keyId: Type.String(), signedAt: Type.String() })) },
       },
@@ -83,7 +83,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async
 
   app.get(
     '/audit/public-key',
-    { schema: { tags: ['audit'], response: { 200: Type.Object({ keyId: Type.String(), algorithm: Type.Literal('Ed25519'), publicKeyPem: Type.String() }) } } },
+    { schema: { summary: 'The Ed25519 public key that checks the checkpoints', tags: ['audit'], response: { 200: Type.Object({ keyId: Type.String(), algorithm: Type.Literal('Ed25519'), publicKeyPem: Type.String() }) } } },
     async () => ({ keyId: deps.signingKey.keyId, algorithm: 'Ed25519' as const, publicKeyPem: deps.signingKey.publicKeyPem }),
   );
 };

@@ -41,7 +41,7 @@ const ConsentBody = Type.Object(
 const SubjectParams = Type.Object({ subjectId: Type.String({ minLength: 1, maxLength: 500 }) });
 
 export const consentRoutes: FastifyPluginAsyncTypebox<{ deps: ConsentDeps }> = async (app, { deps }) => {
-  app.post('/consents', { schema: { tags: ['consent'], body: ConsentBody, response: { 201: Consent } } }, async (req, reply) =>
+  app.post('/consents', { schema: { summary: 'Record a consent: given, withdrawn or a GPC signal', tags: ['consent'], body: ConsentBody, response: { 201: Consent } } }, async (req, reply) =>
     reply.status(201).send(await recordConsent(deps, req.principal.tenantId, req.body)),
   );
 
@@ -49,7 +49,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ deps: ConsentDeps }> = a
     '/subjects/:subjectId/consents/:purpose/withdraw',
     {
       schema: {
-        tags: ['consent'],
+        summary: 'Withdraw consent for one purpose in one call (Art. 7(3))', tags: ['consent'],
         description: 'Withdraws consent in one call (Art. 7(3)).',
         params: Type.Object({ subjectId: Type.String({ minLength: 1, maxLength: 500 }), purpose: Purpose }),
         body: Type.Object(Context, { additionalProperties: false }),
@@ -61,13 +61,13 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ deps: ConsentDeps }> = a
 
   app.get(
     '/subjects/:subjectId/consents',
-    { schema: { tags: ['consent'], description: 'Full consent history (append-only log).', params: SubjectParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Consent) } } },
+    { schema: { summary: "A subject's consent log, in order", tags: ['consent'], description: 'Full consent history (append-only log).', params: SubjectParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Consent) } } },
     async (req) => subjectConsentHistory(deps, req.principal.tenantId, req.params.subjectId, req.query),
   );
 
   app.get(
     '/subjects/:subjectId/consents/current',
-    { schema: { tags: ['consent'], description: 'Current consent per purpose, derived from the log.', params: SubjectParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Consent) } } },
+    { schema: { summary: "A subject's current consent per purpose", tags: ['consent'], description: 'Current consent per purpose, derived from the log.', params: SubjectParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Consent) } } },
     async (req) => subjectCurrentConsents(deps, req.principal.tenantId, req.params.subjectId, req.query),
   );
 };

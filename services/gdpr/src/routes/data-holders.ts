@@ -10,7 +10,7 @@ export const dataHolderRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async
     '/data-holders',
     {
       schema: {
-        tags: ['registry'],
+        summary: 'Services holding personal data and the requests they answer (platform-wide)', tags: ['registry'],
         querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
         response: {
           200: PageOf(

@@ -25,7 +25,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
     {
       config: { role: 'admin' },
       schema: {
-        tags: ['exceptions'],
+        summary: 'Set the retention policy of a data category (admin)', tags: ['exceptions'],
         params: Type.Object({ category: Category }),
         body: Type.Object(
           { ground: Ground, description: Type.String({ minLength: 3, maxLength: 1000 }), retentionDays: Type.Integer({ minimum: 1, maximum: 36_500 }) },
@@ -37,7 +37,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
     async (req) => setRetentionPolicy(deps, req.principal.tenantId, { category: req.params.category, ...req.body }),
   );
 
-  app.get('/retention-policies', { schema: { tags: ['exceptions'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Policy) } } }, async (req) =>
+  app.get('/retention-policies', { schema: { summary: 'Retention policies, by category', tags: ['exceptions'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Policy) } } }, async (req) =>
     retentionPolicies(deps, req.principal.tenantId, req.query),
   );
 
@@ -46,7 +46,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
     {
       config: { role: 'admin' },
       schema: {
-        tags: ['exceptions'],
+        summary: 'Place a legal hold on a category or a subject (admin)', tags: ['exceptions'],
         body: Type.Object(
           { category: Category, ground: Ground, reason: Type.String({ minLength: 3, maxLength: 1000 }), subjectId: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
           { additionalProperties: false },
@@ -59,7 +59,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
 
   app.get(
     '/legal-holds',
-    { schema: { tags: ['exceptions'], querystring: Type.Object({ active: Type.Boolean({ default: true }), ...pageQuery({ limit: 100, maxLimit: 1000 }) }), response: { 200: PageOf(Hold) } } },
+    { schema: { summary: 'Legal holds, oldest first (active ones by default)', tags: ['exceptions'], querystring: Type.Object({ active: Type.Boolean({ default: true }), ...pageQuery({ limit: 100, maxLimit: 1000 }) }), response: { 200: PageOf(Hold) } } },
     async (req) => legalHolds(deps, req.principal.tenantId, req.query.active, req.query),
   );
 
@@ -68,7 +68,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
     {
       config: { role: 'admin' },
       schema: {
-        tags: ['exceptions'],
+        summary: 'End a legal hold; erasure runs again where data was retained (admin)', tags: ['exceptions'],
         description: 'Ends the hold; erasure runs again for requests that retained data.',
         params: Type.Object({ holdId: Type.String({ format: 'uuid' }) }),
         response: { 200: Type.Object({ hold: Hold, rerunRequests: Type.Array(Type.String()) }) },
@@ -81,7 +81,7 @@ export const exceptionRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps }> =
     '/purge-runs',
     {
       schema: {
-        tags: ['exceptions'],
+        summary: 'Storage-limitation purges, newest first (Art. 5(1)(e))', tags: ['exceptions'],
         description: 'Evidence of storage-limitation purges (Art. 5(1)(e)).',
         querystring: PageQuery({ limit: 100, maxLimit: 1000 }),
         response: { 200: PageOf(Type.Object({

@@ -1,6 +1,6 @@
 // Records of processing activities (Art. 30(1)(a)-(g)).
 import { Type } from '@sinclair/typebox';
-import { PageQuery } from '@vigil/service-kit';
+import { PageOf, PageQuery } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Pool } from 'pg';
 import { processingRecord, processingRecords, saveProcessingRecord } from '../operations/records.js';
@@ -27,14 +27,30 @@ const RecordBody = Type.Object(
   { additionalProperties: false },
 );
 
+const S = Type.String();
+const ProcessingRecord = Type.Object({
+  id: S,
+  name: S,
+  controller: Type.Object({ name: S, contact: S, representative: Type.Optional(S), dpo: Type.Optional(S) }),
+  purposes: Type.Array(S),
+  dataSubjectCategories: Type.Array(S),
+  dataCategories: Type.Array(S),
+  recipients: Type.Array(S),
+  thirdCountryTransfers: Type.Array(Type.Object({ country: S, safeguards: S })),
+  retention: S,
+  securityMeasures: S,
+  createdAt: S,
+  updatedAt: S,
+});
+
 export const recordRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.put(
     '/processing-records/:recordName',
-    { schema: { tags: ['records'], params: Type.Object({ recordName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z0-9_.:-]+$' }) }), body: RecordBody } },
+    { schema: { tags: ['records'], summary: 'Create or replace a record of processing, by name (Art. 30)', response: { 200: ProcessingRecord }, params: Type.Object({ recordName: Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z0-9_.:-]+$' }) }), body: RecordBody } },
     async (req) => saveProcessingRecord(pool, req.principal.tenantId, { name: req.params.recordName, ...req.body }),
   );
-  app.get('/processing-records', { schema: { tags: ['records'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }) } }, async (req) => processingRecords(pool, req.principal.tenantId, req.query));
-  app.get('/processing-records/:recordId', { schema: { tags: ['records'], params: Type.Object({ recordId: Type.String({ format: 'uuid' }) }) } }, async (req) =>
+  app.get('/processing-records', { schema: { tags: ['records'], summary: 'Records of processing, by name', querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(ProcessingRecord) } } }, async (req) => processingRecords(pool, req.principal.tenantId, req.query));
+  app.get('/processing-records/:recordId', { schema: { tags: ['records'], summary: 'One record of processing', response: { 200: ProcessingRecord }, params: Type.Object({ recordId: Type.String({ format: 'uuid' }) }) } }, async (req) =>
     processingRecord(pool, req.principal.tenantId, req.params.recordId),
   );
 };

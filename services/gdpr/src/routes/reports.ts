@@ -7,8 +7,8 @@ import { complianceReport, subjectDashboard } from '../operations/reports.js';
 export const reportRoutes: FastifyPluginAsyncTypebox<{ deps: AuditDeps }> = async (app, { deps }) => {
   app.get(
     '/subjects/:subjectId/dashboard',
-    { schema: { tags: ['reports'], params: Type.Object({ subjectId: Type.String({ minLength: 1, maxLength: 500 }) }) } },
+    { schema: { summary: "A subject's privacy dashboard: consents, requests, holds", tags: ['reports'], params: Type.Object({ subjectId: Type.String({ minLength: 1, maxLength: 500 }) }) } },
     async (req) => subjectDashboard(deps.pool, deps.pseudonymKey, req.principal.tenantId, req.params.subjectId),
   );
-  app.get('/compliance-report', { schema: { tags: ['reports'] } }, async (req) => complianceReport(deps, req.principal.tenantId));
+  app.get('/compliance-report', { schema: { summary: "The organisation's compliance report", tags: ['reports'] } }, async (req) => complianceReport(deps, req.principal.tenantId));
 };

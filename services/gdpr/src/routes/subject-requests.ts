@@ -58,7 +58,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     '/subject-requests',
     {
       schema: {
-        tags: ['requests'],
+        summary: 'Take in an access, erasure or portability request', tags: ['requests'],
         description: 'Intake of an access, erasure or portability request. Returns a verification token once (to be delivered to the subject); a duplicate returns the open request with 200.',
         body: Intake,
         response: { 200: Type.Object({ request: RequestView }), 201: Type.Object({ request: RequestView, verificationToken: Type.String() }) },
@@ -74,7 +74,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     '/subject-requests',
     {
       schema: {
-        tags: ['requests'],
+        summary: 'Subject requests, newest first; filter by state', tags: ['requests'],
         querystring: Type.Object({ state: Type.Optional(State), ...pageQuery({ limit: 100, maxLimit: 500 }) }),
         response: { 200: PageOf(RequestView) },
       },
@@ -86,7 +86,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     '/subject-requests/:requestId',
     {
       schema: {
-        tags: ['requests'],
+        summary: 'One request with its receipts and the services still missing', tags: ['requests'],
         params: RequestParams,
         response: { 200: Type.Intersect([RequestView, Type.Object({ receipts: Type.Array(Receipt), missingServices: Type.Array(Type.String()) })]) },
       },
@@ -98,7 +98,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     '/subject-requests/:requestId/verify',
     {
       schema: {
-        tags: ['requests'],
+        summary: "Verify the subject's identity with the token; fans the request out", tags: ['requests'],
         params: RequestParams,
         body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
         response: { 200: RequestView },
@@ -109,13 +109,13 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
 
   app.post(
     '/subject-requests/:requestId/extend',
-    { schema: { tags: ['requests'], description: 'Art. 12(3): extend by two further months, with reasons.', params: RequestParams, body: Reason, response: { 200: RequestView } } },
+    { schema: { summary: 'Extend the deadline by two months, with reasons (Art. 12(3))', tags: ['requests'], description: 'Art. 12(3): extend by two further months, with reasons.', params: RequestParams, body: Reason, response: { 200: RequestView } } },
     async (req) => extendRequest(deps, req.principal.tenantId, req.params.requestId, req.body.reason),
   );
 
   app.post(
     '/subject-requests/:requestId/refuse',
-    { schema: { tags: ['requests'], description: 'Art. 12(4)/(5): refuse, with reasons.', params: RequestParams, body: Reason, response: { 200: RequestView } } },
+    { schema: { summary: 'Refuse a request, with reasons (Art. 12(4)/(5))', tags: ['requests'], description: 'Art. 12(4)/(5): refuse, with reasons.', params: RequestParams, body: Reason, response: { 200: RequestView } } },
     async (req) => refuseRequest(deps, req.principal.tenantId, req.params.requestId, req.body.reason),
   );
 
@@ -123,7 +123,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     '/subject-requests/:requestId/retry',
     {
       schema: {
-        tags: ['requests'],
+        summary: 'Ask the services without a completed receipt again', tags: ['requests'],
         description: 'Asks the services without a completed receipt again.',
         params: RequestParams,
         response: { 200: Type.Object({ request: RequestView, reissuedTo: Type.Array(Type.String()) }) },
@@ -136,7 +136,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
     '/subject-requests/:requestId/export',
     {
       schema: {
-        tags: ['requests'],
+        summary: 'Download the export of a completed access or portability request', tags: ['requests'],
         description: 'Streams the export of a completed access or portability request.',
         params: RequestParams,
         querystring: Type.Object({
@@ -153,7 +153,7 @@ export const subjectRequestRoutes: FastifyPluginAsyncTypebox<{ deps: RequestDeps
 
   app.get(
     '/subject-requests/:requestId/export/manifest',
-    { schema: { tags: ['requests'], description: 'Checksums of every part and every export file.', params: RequestParams } },
+    { schema: { summary: 'Checksums of every part and export file', tags: ['requests'], description: 'Checksums of every part and every export file.', params: RequestParams } },
     async (req) => exportManifest(deps.pool, req.principal.tenantId, req.params.requestId),
   );
 };

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { healthHistory, insertHealthScore, pageHealthHistory } from '../db/health-scores.js';
 import { scoreDatabaseHealth, type HealthScore, type HealthSnapshot } from '../domain/health-score.js';
 import { healthNotScored } from '../errors.js';
+import { requireTarget } from './targets.js';
 
 export async function recordHealth(
   deps: { pool: Pool; outbox: Outbox },
@@ -13,6 +14,8 @@ export async function recordHealth(
   database: { id: string; name: string },
   snapshot: HealthSnapshot,
 ): Promise<HealthScore & { scoredAt: string }> {
+  // A snapshot is for a database the tenant registered: an unknown (or another tenant's) id is 404, not a new series.
+  await requireTarget(deps.pool, tenantId, database.id);
   const health = scoreDatabaseHealth(snapshot);
   return withTransaction(deps.pool, async (tx) => {
     const scoredAt = await insertHealthScore(tx, tenantId, database.id, health);
@@ -21,10 +24,13 @@ export async function recordHealth(
   });
 }
 
-export const scoreHistory = (pool: Pool, tenantId: string, databaseId: string, page: PageRequest) =>
-  pageHealthHistory(pool, tenantId, databaseId, page.limit, decodeCursor(page.cursor, 2));
+export async function scoreHistory(pool: Pool, tenantId: string, databaseId: string, page: PageRequest) {
+  await requireTarget(pool, tenantId, databaseId);
+  return pageHealthHistory(pool, tenantId, databaseId, page.limit, decodeCursor(page.cursor, 2));
+}
 
 export async function currentScore(pool: Pool, tenantId: string, databaseId: string) {
+  await requireTarget(pool, tenantId, databaseId);
   const [latest] = await healthHistory(pool, tenantId, databaseId, 1);
   if (!latest) throw healthNotScored(databaseId);
   return latest;

@@ -36,14 +36,21 @@ export async function listStatements(pool: Pool, tenantId: string, targetId: str
   };
 }
 
+/** One statement of a target: its id and normalised text. */
+export async function getStatement(pool: Pool, tenantId: string, targetId: string, queryId: string) {
+  const t = await requireTarget(pool, tenantId, targetId);
+  const query = await statementText(pool, { tenantId, targetId: t.id }, queryId);
+  if (query === undefined) throw statementNotFound(queryId);
+  return { queryId, query };
+}
+
 export async function getStatementHistory(pool: Pool, tenantId: string, targetId: string, queryId: string, o: { hours: number; limit: number; cursor?: string }) {
   const t = await requireTarget(pool, tenantId, targetId);
   const scope = { tenantId, targetId: t.id };
-  const query = await statementText(pool, scope, queryId);
-  if (query === undefined) throw statementNotFound(queryId);
+  if ((await statementText(pool, scope, queryId)) === undefined) throw statementNotFound(queryId);
   const rows = await statementHistory(pool, scope, queryId, { hours: o.hours, limit: o.limit + 1, after: timeKey(o.cursor) });
   const page = rows.slice(0, o.limit);
-  return { queryId, query, items: page, nextCursor: rows.length > o.limit ? encodeCursor([page.at(-1)!.at]) : null };
+  return { items: page, nextCursor: rows.length > o.limit ? encodeCursor([page.at(-1)!.at]) : null };
 }
 
 export async function planStatement(d: SessionDeps & { pool: Pool }, tenantId: string, targetId: string, queryId: string) {

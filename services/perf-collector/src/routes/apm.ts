@@ -20,13 +20,13 @@ const Summary = Type.Object({
 });
 
 export const apmRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
-  app.get('/apm/services', { schema: { tags: ['apm'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Summary) } } }, async (req) => apmServices(pool, req.principal.tenantId, req.query));
+  app.get('/apm/services', { schema: { summary: 'APM services with their latest summary', tags: ['apm'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Summary) } } }, async (req) => apmServices(pool, req.principal.tenantId, req.query));
 
   app.get(
     '/apm/services/:service',
     {
       schema: {
-        tags: ['apm'],
+        summary: 'One APM service: latest summary, history and metric names', tags: ['apm'],
         params: Type.Object({ service: Type.String({ minLength: 1, maxLength: 255 }) }),
         querystring: Type.Object({ hours: Hours }),
         response: {

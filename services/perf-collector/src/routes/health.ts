@@ -34,7 +34,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbo
     '/databases/:databaseId/health-snapshots',
     {
       schema: {
-        tags: ['health'],
+        summary: 'Score a pushed health snapshot of a registered database', tags: ['health'],
         params: Params,
         body: Type.Object(
           {
@@ -68,7 +68,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; outbox: Outbo
 
   app.get(
     '/databases/:databaseId/health/current',
-    { schema: { tags: ['health'], params: Params, response: { 200: Score } } },
+    { schema: { summary: 'The latest health score', tags: ['health'], params: Params, response: { 200: Score } } },
     async (req) => currentScore(deps.pool, req.principal.tenantId, req.params.databaseId),
   );
 };

@@ -46,7 +46,7 @@ const Recommendation = Type.Object({
 export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (app, { pool }) => {
   app.get(
     '/databases/:databaseId/slow-queries',
-    { schema: { tags: ['queries'], params: DatabaseParams, querystring: Type.Object({ order: Order, ...pageQuery({ limit: 20, maxLimit: 500 }) }), response: { 200: PageOf(SlowQuery) } } },
+    { schema: { summary: 'Slow queries with their plans, the worst first', tags: ['queries'], params: DatabaseParams, querystring: Type.Object({ order: Order, ...pageQuery({ limit: 20, maxLimit: 500 }) }), response: { 200: PageOf(SlowQuery) } } },
     async (req) => slowQueries(pool, req.principal.tenantId, req.params.databaseId, req.query.order, req.query),
   );
 
@@ -66,7 +66,7 @@ export const insightRoutes: FastifyPluginAsyncTypebox<{ pool: Pool }> = async (a
 
   app.get(
     '/databases/:databaseId/recommendations',
-    { schema: { tags: ['indexes'], params: DatabaseParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Recommendation) } } },
+    { schema: { summary: 'Index recommendations: unused, duplicate, invalid and missing indexes', tags: ['indexes'], params: DatabaseParams, querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Recommendation) } } },
     async (req) => recommendations(pool, req.principal.tenantId, req.params.databaseId, req.query),
   );
 

@@ -1,15 +1,17 @@
 // The statement workbench and index-advice actions of one database (issue 16): ranked
 // statements with their series, one statement's history and plan, and "mark advice applied".
 import { Type } from '@sinclair/typebox';
+import { PageOf, problemResponse } from '@vigil/service-kit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { applyRecommendation, type AdviceDeps } from '../operations/advice.js';
-import { getStatementHistory, listStatements, planStatement } from '../operations/statements.js';
+import { getStatement, getStatementHistory, listStatements, planStatement } from '../operations/statements.js';
 import { Hours } from './schemas.js';
 
 const DatabaseIdParams = Type.Object({ databaseId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }) });
 const StatementParams = Type.Object({ ...DatabaseIdParams.properties, queryId: Type.String({ pattern: '^-?[0-9]{1,20}$', description: 'pg_stat_statements queryid' }) });
-const Problem = Type.Object({ type: Type.Optional(Type.String()), title: Type.Optional(Type.String()), status: Type.Integer(), code: Type.String(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, Problem]));
+// 400/404 are declared by the kit; the others a route can answer, as problem+json.
+const WHY: Record<number, string> = { 409: 'The change is not on the database yet: the detail names the statement to run', 422: 'PostgreSQL could not plan the statement', 502: 'The target database cannot be reached' };
+const errors = (...codes: number[]) => Object.fromEntries(codes.filter((c) => c !== 400 && c !== 404).map((c) => [c, problemResponse(WHY[c] ?? 'Error')]));
 const Cursor = Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor of the previous page' }));
 const Point = Type.Object({ at: Type.String(), calls: Type.Number(), totalMs: Type.Number(), meanMs: Type.Number(), rows: Type.Number() });
 
@@ -51,6 +53,19 @@ export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app
   );
 
   app.get(
+    '/databases/:databaseId/queries/:queryId',
+    {
+      schema: {
+        tags: ['queries'],
+        summary: 'One statement of the target: its queryid and normalised text',
+        params: StatementParams,
+        response: { 200: Type.Object({ queryId: Type.String(), query: Type.String() }) },
+      },
+    },
+    async (req) => getStatement(deps.pool, req.principal.tenantId, req.params.databaseId, req.params.queryId),
+  );
+
+  app.get(
     '/databases/:databaseId/queries/:queryId/history',
     {
       schema: {
@@ -59,7 +74,7 @@ export const statementRoutes: FastifyPluginAsyncTypebox<AdviceDeps> = async (app
         params: StatementParams,
         querystring: Type.Object({ hours: Hours, limit: Type.Integer({ minimum: 1, maximum: 2000, default: 500 }), cursor: Cursor }),
         response: {
-          200: Type.Object({ queryId: Type.String(), query: Type.String(), items: Type.Array(Point), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: PageOf(Point),
           ...errors(400, 404),
         },
       },

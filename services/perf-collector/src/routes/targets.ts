@@ -44,9 +44,9 @@ export const targetRoutes: FastifyPluginAsyncTypebox<TargetDeps & { collect: Col
     async (req, reply) => reply.status(201).send(await registerTarget(deps, req.principal.tenantId, req.body)),
   );
 
-  app.get('/databases', { schema: { tags: ['databases'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Target) } } }, async (req) => listTargetViews(deps, req.principal.tenantId, req.query));
+  app.get('/databases', { schema: { summary: 'Monitored databases, by name', tags: ['databases'], querystring: PageQuery({ limit: 100, maxLimit: 1000 }), response: { 200: PageOf(Target) } } }, async (req) => listTargetViews(deps, req.principal.tenantId, req.query));
 
-  app.get('/databases/:databaseId', { schema: { tags: ['databases'], params: DatabaseParams, response: { 200: Target } } }, async (req) =>
+  app.get('/databases/:databaseId', { schema: { summary: 'One monitored database with its collection status', tags: ['databases'], params: DatabaseParams, response: { 200: Target } } }, async (req) =>
     getTargetView(deps, req.principal.tenantId, req.params.databaseId),
   );
 
@@ -54,7 +54,7 @@ export const targetRoutes: FastifyPluginAsyncTypebox<TargetDeps & { collect: Col
     '/databases/:databaseId',
     {
       schema: {
-        tags: ['databases'],
+        summary: 'Change the interval, disk limit or connection string', tags: ['databases'],
         params: DatabaseParams,
         body: Type.Object(
           { intervalSeconds: Type.Optional(Interval), diskLimitBytes: Type.Optional(Type.Union([DiskLimit, Type.Null()])), connectionString: Type.Optional(Type.String({ minLength: 10, maxLength: 2000 })) },
@@ -66,7 +66,7 @@ export const targetRoutes: FastifyPluginAsyncTypebox<TargetDeps & { collect: Col
     async (req) => changeTarget(deps, req.principal.tenantId, req.params.databaseId, req.body),
   );
 
-  app.delete('/databases/:databaseId', { schema: { tags: ['databases'], params: DatabaseParams } }, async (req, reply) => {
+  app.delete('/databases/:databaseId', { schema: { summary: 'Stop monitoring a database and delete its data', tags: ['databases'], params: DatabaseParams } }, async (req, reply) => {
     await removeTarget(deps, req.principal.tenantId, req.params.databaseId);
     return reply.status(204).send();
   });

@@ -21,10 +21,10 @@ export class ProblemError extends Error {
   get code(): string | undefined {
     return this.problem.code;
   }
-  /** The request field the problem is about, if it says: "body/email must match format" → "email". */
+  /** The request field the problem is about, if it says: "`email` in body must match …" → "email" (the top-level field). */
   get field(): string | undefined {
     if (this.problem.field) return this.problem.field;
-    const m = /(?:body|querystring|params)\/([A-Za-z0-9_]+)/.exec(this.problem.detail ?? '');
+    const m = /`([A-Za-z0-9_]+)[^`]*` in (?:body|querystring|params)/.exec(this.problem.detail ?? '');
     return m?.[1];
   }
 }

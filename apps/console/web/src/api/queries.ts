@@ -98,22 +98,11 @@ export const openSubjectRequestsQuery = queryOptions({
 });
 export type SubjectRequest = Awaited<ReturnType<NonNullable<typeof openSubjectRequestsQuery.queryFn>>>[number];
 
-/** The gdpr service documents no response schema for GET /breaches: this is its BreachView, by hand. */
-export interface Breach {
-  id: string;
-  title: string;
-  awareAt: string;
-  notifyDeadline: string;
-  risk: 'none' | 'risk' | 'high';
-  authorityNotifiedAt: string | null;
-  notNotifiedReason: string | null;
-  notificationOverdue: boolean;
-}
-
 export const breachesQuery = queryOptions({
   queryKey: ['gdpr', 'breaches'],
-  queryFn: async () => (await allItems((cursor) => gdpr.GET('/v1/breaches', { params: { query: { cursor, limit: 1000 } } }) as never)) as Breach[],
+  queryFn: () => allItems((cursor) => gdpr.GET('/v1/breaches', { params: { query: { cursor, limit: 1000 } } })),
 });
+export type Breach = Awaited<ReturnType<NonNullable<typeof breachesQuery.queryFn>>>[number];
 
 /** A breach's 72-hour clock runs until the authority is notified or a reason not to is recorded. */
 export const isBreachClockOpen = (b: Breach): boolean => !b.authorityNotifiedAt && !b.notNotifiedReason;

@@ -49,7 +49,15 @@ export type Statement = Awaited<ReturnType<NonNullable<ReturnType<typeof stateme
 export const statementHistoryQuery = (id: string, queryId: string, hours: number) =>
   queryOptions({
     queryKey: ['perf', 'queries', id, queryId, 'history', hours],
-    queryFn: () => unwrap(perf.GET('/v1/databases/{databaseId}/queries/{queryId}/history', { params: { path: { databaseId: id, queryId }, query: { hours, limit: 2000 } } })),
+    // The statement's text and its points, read together.
+    queryFn: async () => {
+      const path = { databaseId: id, queryId };
+      const [statement, history] = await Promise.all([
+        unwrap(perf.GET('/v1/databases/{databaseId}/queries/{queryId}', { params: { path } })),
+        unwrap(perf.GET('/v1/databases/{databaseId}/queries/{queryId}/history', { params: { path, query: { hours, limit: 2000 } } })),
+      ]);
+      return { ...statement, ...history };
+    },
   });
 
 export const slowQueriesQuery = (id: string) =>
