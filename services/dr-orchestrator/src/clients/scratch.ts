@@ -39,6 +39,8 @@ export async function btreeIndexes(client: Queryable): Promise<string[]> {
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
        JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE am.amname = 'btree' AND i.indisvalid AND i.indisready
+        -- A partitioned table's index (relkind 'I') has no storage: each partition's own index is checked.
+        AND c.relkind = 'i'
         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
       ORDER BY 1`,
   );
