@@ -96,7 +96,7 @@ describe('scenario 5: one timeline across the bus', () => {
     await api(p.services.alerting.url, 'POST', '/api/v2/alerts', [{ labels: { alertname: alertName, severity: 'critical', service: 'shop' }, annotations: { summary }, startsAt: new Date().toISOString() }]);
     await page.goto('/alerts');
     await settled(page);
-    await page.getByRole('link', { name: summary }).click();
+    await page.getByRole('link', { name: alertName, exact: true }).click();
     const panel = page.getByRole('region', { name: 'What changed in the 15 minutes before' });
     await panel.waitFor();
     const changes = panel.getByRole('list', { name: 'Changes before the alert' });
@@ -108,7 +108,8 @@ describe('scenario 5: one timeline across the bus', () => {
     // Each change links to its own page: the spike to its issue.
     expect(await changes.getByRole('link', { name: new RegExp(`Error spike.*${marker}`) }).getAttribute('href')).toMatch(new RegExp(`^/errors\\?project=${project.id}&issue=`));
     expect(await changes.getByRole('link', { name: /orders health/ }).getAttribute('href')).toBe(`/database?db=${db}`);
-    alertId = new URL(page.url()).searchParams.get('alert')!;
+    // The alert's own page: /alerts/<alertId>.
+    alertId = /^\/alerts\/([^/]+)$/.exec(new URL(page.url()).pathname)?.[1] ?? '';
     expect(alertId).toBeTruthy();
     await screen(page, 'alert-what-changed-light');
 
@@ -144,7 +145,7 @@ describe('scenario 5: one timeline across the bus', () => {
 
   it('opens an incident from the alert; closing it records time to acknowledge and to resolve', async () => {
     expect(alertId, 'scenario above ran').toBeTruthy();
-    await page.goto(`/alerts?alert=${encodeURIComponent(alertId)}`);
+    await page.goto(`/alerts/${encodeURIComponent(alertId)}`);
     await settled(page);
     const panel = page.getByRole('region', { name: 'What changed in the 15 minutes before' });
     await panel.getByRole('button', { name: 'Open incident' }).click();
@@ -187,7 +188,7 @@ describe('scenario 5: one timeline across the bus', () => {
     await row.waitFor();
     expect(await row.innerText()).toMatch(/resolved/i);
     await screen(page, 'incident-list');
-    await page.goto(`/alerts?alert=${encodeURIComponent(alertId)}`);
+    await page.goto(`/alerts/${encodeURIComponent(alertId)}`);
     await settled(page);
     await page.getByRole('link', { name: `Incident: ${alertName}` }).waitFor();
     await screen(page, 'alert-what-changed-dark-check');

@@ -10,6 +10,7 @@ import { ProblemMessage } from '../../components/problem';
 import { Time } from '../../components/time';
 import { bytes, cost, count, ms, pct } from './format';
 import { applyRecommendation, optimizationsQuery, recommendationsQuery, type Optimization, type Recommendation } from './queries';
+import { useCan } from '../../app/session';
 
 const CLEANUP: { kind: string; title: string; why: string }[] = [
   { kind: 'invalid_index', title: 'Invalid indexes', why: 'Left by a failed CREATE INDEX CONCURRENTLY: every write still maintains them, no read can use them.' },
@@ -18,11 +19,13 @@ const CLEANUP: { kind: string; title: string; why: string }[] = [
 ];
 
 function MarkApplied({ id, rec, hint = true }: { id: string; rec: Recommendation; hint?: boolean }) {
+  const canWrite = useCan('write');
   const client = useQueryClient();
   const apply = useMutation({
     mutationFn: () => applyRecommendation(id, rec.id),
     onSuccess: () => client.invalidateQueries({ queryKey: ['perf'] }),
   });
+  if (!canWrite) return null;
   return (
     <div className="apply">
       <button type="button" onClick={() => apply.mutate()} disabled={apply.isPending}>

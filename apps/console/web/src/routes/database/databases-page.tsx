@@ -14,10 +14,12 @@ import { scoreLevel } from './format';
 import { registerTarget, removeTarget, scoresQuery, targetsQuery, type Target } from './queries';
 import { StatusBadge } from './status-badge';
 import './database.css';
+import { useCan } from '../../app/session';
 
 const WEEK = 7 * 86_400_000;
 
 function TargetRow({ t, onRemove }: { t: Target; onRemove: (t: Target) => void }) {
+  const canWrite = useCan('write');
   const { data, error } = useQuery(scoresQuery(t.id));
   const now = Date.now();
   const since = now - WEEK;
@@ -61,9 +63,11 @@ function TargetRow({ t, onRemove }: { t: Target; onRemove: (t: Target) => void }
         <Time at={t.lastSuccessAt} />
       </td>
       <td className="row-actions">
-        <button type="button" className="ghost" onClick={() => onRemove(t)} aria-label={`Remove ${t.name}`}>
-          Remove
-        </button>
+        {canWrite ? (
+          <button type="button" className="ghost" onClick={() => onRemove(t)} aria-label={`Remove ${t.name}`}>
+            Remove
+          </button>
+        ) : null}
       </td>
     </tr>
   );
@@ -143,6 +147,7 @@ function AddTarget({ onDone }: { onDone: () => void }) {
 }
 
 export function DatabasesPage() {
+  const canWrite = useCan('write');
   const client = useQueryClient();
   const { data, error, isPending } = useQuery(targetsQuery);
   const [adding, setAdding] = useState(false);
@@ -158,9 +163,11 @@ export function DatabasesPage() {
     <>
       <div className="page-head">
         <h1>Database</h1>
-        <button type="button" className={adding ? '' : 'primary'} onClick={() => setAdding(!adding)} aria-expanded={adding}>
-          {adding ? 'Close' : 'Add database'}
-        </button>
+        {canWrite ? (
+          <button type="button" className={adding ? '' : 'primary'} onClick={() => setAdding(!adding)} aria-expanded={adding}>
+            {adding ? 'Close' : 'Add database'}
+          </button>
+        ) : null}
       </div>
       <AreaTabs current="databases" />
       {adding ? <AddTarget onDone={() => setAdding(false)} /> : null}

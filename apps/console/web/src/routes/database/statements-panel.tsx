@@ -14,6 +14,7 @@ import { count, ms } from './format';
 import { MetricSpark } from './metric-spark';
 import { PlanTree } from './plan-tree';
 import { planStatement, slowQueriesQuery, statementHistoryQuery, statementsQuery, type Statement } from './queries';
+import { useCan } from '../../app/session';
 
 
 const HOURS = 24;
@@ -21,6 +22,7 @@ const SLOW_MS = 1_000;
 const msAxis = (v: number) => ms(v);
 
 function StatementDetail({ id, queryId }: { id: string; queryId: string }) {
+  const canWrite = useCan('write');
   const navigate = useNavigate();
   const history = useQuery(statementHistoryQuery(id, queryId, HOURS));
   const slow = useQuery(slowQueriesQuery(id));
@@ -94,9 +96,11 @@ function StatementDetail({ id, queryId }: { id: string; queryId: string }) {
       )}
       <header className="section-head">
         <h3>Plan</h3>
-        <button type="button" onClick={() => explain.mutate()} disabled={explain.isPending}>
-          {explain.isPending ? 'Planning…' : explain.data ? 'Explain again' : 'Explain now'}
-        </button>
+        {canWrite ? (
+          <button type="button" onClick={() => explain.mutate()} disabled={explain.isPending}>
+            {explain.isPending ? 'Planning…' : explain.data ? 'Explain again' : 'Explain now'}
+          </button>
+        ) : null}
       </header>
       <p className="muted small">
         A generic plan (parameters unknown), made on the database without ANALYZE: the statement is planned, never run.

@@ -15,6 +15,7 @@ import type { TargetTab } from './routes';
 import { StatementsPanel } from './statements-panel';
 import { StatusBadge } from './status-badge';
 import './database.css';
+import { useCan } from '../../app/session';
 
 const TABS: { tab: TargetTab; label: string }[] = [
   { tab: 'health', label: 'Health' },
@@ -24,6 +25,7 @@ const TABS: { tab: TargetTab; label: string }[] = [
 ];
 
 function ReplaceConnection({ id }: { id: string }) {
+  const canWrite = useCan('write');
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [conn, setConn] = useState('');
@@ -35,6 +37,7 @@ function ReplaceConnection({ id }: { id: string }) {
       await client.invalidateQueries({ queryKey: ['perf', 'databases'] });
     },
   });
+  if (!canWrite) return null;
   if (!open)
     return (
       <button type="button" className="ghost" onClick={() => setOpen(true)}>
@@ -63,6 +66,7 @@ function ReplaceConnection({ id }: { id: string }) {
 }
 
 export function TargetPage() {
+  const canWrite = useCan('write');
   const { targetId } = useParams({ from: '/app/database/$targetId' });
   const { tab = 'health' } = useSearch({ from: '/app/database/$targetId' });
   const client = useQueryClient();
@@ -112,9 +116,11 @@ export function TargetPage() {
           </p>
         </div>
         <div className="head-actions">
-          <button type="button" className="primary" onClick={() => collect.mutate()} disabled={collect.isPending}>
-            {collect.isPending ? 'Collecting…' : 'Collect now'}
-          </button>
+          {canWrite ? (
+            <button type="button" className="primary" onClick={() => collect.mutate()} disabled={collect.isPending}>
+              {collect.isPending ? 'Collecting…' : 'Collect now'}
+            </button>
+          ) : null}
           <span role="status" className="muted small">
             {outcome ? `Collected in ${outcome.durationMs} ms: ${outcome.status}` : ''}
           </span>
