@@ -46,6 +46,11 @@ const expectedMtta = mean(SEED.filter((s) => s.ack !== null).map((s) => (s.ack! 
 const expectedMttr = mean(SEED.filter((s) => s.resolve !== null).map((s) => (s.resolve! - s.start) * 60));
 // Critical open time: only the first alert, start → resolve; the period is 3 h long.
 const expectedAvailability = (180 * 60 - (SEED[0].resolve - SEED[0].start) * 60) / (180 * 60);
+// One console incident, opened from the second alert (so it starts when that alert started), acknowledged
+// and resolved at known minutes. Its MTTA and MTTR, computed here: one incident, so the mean is its own time.
+const INCIDENT = { title: `Checkout degraded ${tag}`, alert: SEED[1], ack: -87, resolve: -75 } as const;
+const expectedIncidentMtta = (INCIDENT.ack - INCIDENT.alert.start) * 60;
+const expectedIncidentMttr = (INCIDENT.resolve - INCIDENT.alert.start) * 60;
 /** The page's own rule for a duration under 90 minutes (minutes, one decimal). */
 const asMinutes = (s: number) => `${(s / 60).toFixed(1)} min`;
 
@@ -72,6 +77,7 @@ beforeAll(async () => {
   admin = await newUserPage(browser, p.url);
   await firstAdminSignIn(admin.page, p.admin.email, p.admin.initialPassword, adminPassword);
   await seedAlerts();
+  await seedIncident();
   await seedOtherDomains();
 }, 240_000);
 
@@ -114,6 +120,37 @@ async function seedAlerts(): Promise<void> {
     await p.db.query(`UPDATE alerting.alert_history SET at = $2 WHERE alert_id = $1 AND to_state = 'resolved'`, [alert.id, s.resolve === null ? null : at(s.resolve)]);
     await p.db.query(`UPDATE alerting.alert_history SET at = $2 WHERE alert_id = $1 AND to_state = 'firing'`, [alert.id, at(s.start)]);
   }
+}
+
+/**
+ * Opens the incident through the console's incidents API from its alert (which sets its start), acknowledges
+ * and resolves it there, then — no API sets a past acknowledgement or resolution — moves those two times,
+ * and the durations the console recorded from them, to the seed's values in the test database.
+ */
+async function seedIncident(): Promise<void> {
+  const { context } = admin;
+  const list = await context.request.get(`/api/alerting/v1/alerts?label=${encodeURIComponent(`alertname=${INCIDENT.alert.name}`)}`);
+  const body = (await list.json()) as { id: string }[] | { items: { id: string }[] };
+  const alert = (Array.isArray(body) ? body : body.items)[0]!;
+  const opened = await call(context, 'POST', '/api/incidents', {
+    title: INCIDENT.title,
+    alerts: [{ alertId: alert.id, name: INCIDENT.alert.name, severity: INCIDENT.alert.severity, startsAt: at(INCIDENT.alert.start) }],
+  });
+  expect(opened.status(), await opened.text()).toBe(201);
+  const { id, startedAt } = (await opened.json()) as { id: string; startedAt: string };
+  expect(startedAt).toBe(at(INCIDENT.alert.start));
+  for (const status of ['acknowledged', 'resolved']) {
+    const res = await call(context, 'PATCH', `/api/incidents/${id}`, { status });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  const { rowCount } = await p.db.query(`UPDATE console.incidents SET acknowledged_at = $2, resolved_at = $3, tta_seconds = $4, ttr_seconds = $5 WHERE id = $1 AND status = 'resolved'`, [
+    id,
+    at(INCIDENT.ack),
+    at(INCIDENT.resolve),
+    expectedIncidentMtta,
+    expectedIncidentMttr,
+  ]);
+  expect(rowCount).toBe(1);
 }
 
 // The other sections, through the services' APIs: consent decisions, a breach notified after 2 h, a
@@ -232,6 +269,11 @@ describe('scenario 6: the executive report of a seeded period', () => {
     await expect.poll(() => rows.count()).toBe(4);
     const link = page.getByTestId('response-table').getByRole('link', { name: SEED[1].name });
     expect(await link.getAttribute('href')).toMatch(/^\/alerts\?alert=[0-9a-f-]{36}$/);
+    // The incident's own MTTA and MTTR, and a link to the incident behind them.
+    expect(await page.getByTestId('incident-summary').innerText()).toContain(`Incidents: MTTA ${asMinutes(expectedIncidentMtta)}, MTTR ${asMinutes(expectedIncidentMttr)} (1 resolved)`);
+    expect(await page.getByTestId('incident-detail').innerText()).toContain(`${expectedIncidentMtta} s / ${expectedIncidentMttr} s mean · 1 acknowledged`);
+    const incidentLink = page.getByTestId('incident-table').getByRole('link', { name: INCIDENT.title });
+    expect(await incidentLink.getAttribute('href')).toMatch(/^\/incidents\/[0-9a-f-]{36}$/);
     // The other sections, from the seeded records.
     const privacy = page.getByTestId('section-privacy');
     await privacy.getByText(BREACH.title).waitFor();
@@ -274,6 +316,9 @@ describe('scenario 6: the executive report of a seeded period', () => {
     expect(text).toContain(`${expectedMttr} s mean`);
     expect(text).toContain(`${(expectedAvailability * 100).toFixed(2)} %`);
     expect(text).toContain(SEED[0].name);
+    expect(text).toContain(`Incidents: MTTA ${asMinutes(expectedIncidentMtta)}, MTTR ${asMinutes(expectedIncidentMttr)} (1 resolved)`);
+    // The incident's title wraps in its table cell: the tag may land after the row's other columns.
+    expect(text).toMatch(new RegExp(`Checkout degraded .*${tag}`));
     // The token was consumed by the print page and nothing of it is left; a made-up one is refused.
     expect((await p.db.query(`SELECT count(*)::int AS n FROM console.report_render_tokens`)).rows[0].n).toBe(0);
     const forged = await fetch(`${p.url}/api/reports/render`, { method: 'POST', headers: { 'x-render-token': randomBytes(32).toString('base64url') } });
@@ -291,10 +336,13 @@ describe('scenario 6: the executive report of a seeded period', () => {
     const rows = parseCsv(readFileSync(file, 'utf8'));
     expect(rows[0]).toEqual(['section', 'figure', 'subject', 'value', 'unit', 'record']);
     expect(rows.every((r) => r.length === 6)).toBe(true);
-    const figure = (name: string) => rows.find((r) => r[0] === 'response' && r[1] === name)!;
+    const figure = (name: string, section = 'response') => rows.find((r) => r[0] === section && r[1] === name)!;
     expect(Number(figure('MTTA')[3])).toBe(expectedMtta);
     expect(Number(figure('MTTR')[3])).toBe(expectedMttr);
-    const perAlert = rows.filter((r) => r[1] === 'time to acknowledge');
+    expect(Number(figure('MTTA', 'incidents')[3])).toBe(expectedIncidentMtta);
+    expect(Number(figure('MTTR', 'incidents')[3])).toBe(expectedIncidentMttr);
+    expect(figure('time to resolve', 'incidents').slice(2)).toEqual([INCIDENT.title, String(expectedIncidentMttr), 'seconds', expect.stringMatching(/^incident:[0-9a-f-]{36}$/)]);
+    const perAlert = rows.filter((r) => r[0] === 'response' && r[1] === 'time to acknowledge');
     expect(perAlert.map((r) => Number(r[3])).sort((a, b) => a - b)).toEqual(SEED.filter((s) => s.ack !== null).map((s) => (s.ack! - s.start) * 60).sort((a, b) => a - b));
     expect(perAlert.every((r) => /^alert:[0-9a-f-]{36}$/.test(r[5]!))).toBe(true);
   });

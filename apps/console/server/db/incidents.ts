@@ -110,6 +110,16 @@ export async function listIncidents(
   return rows.map(toIncident);
 }
 
+/** The tenant's incidents acknowledged or resolved within [from, to), for the executive report. */
+export async function incidentsHandledBetween(db: Db, tenantId: string, from: Date, to: Date): Promise<IncidentRow[]> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE i.tenant_id = $1 AND ((i.acknowledged_at >= $2 AND i.acknowledged_at < $3) OR (i.resolved_at >= $2 AND i.resolved_at < $3))
+     ORDER BY i.started_at, i.id`,
+    [tenantId, from, to],
+  );
+  return rows.map(toIncident);
+}
+
 export async function incidentAlerts(db: Db, incidentId: string): Promise<IncidentAlert[]> {
   const { rows } = await db.query(`SELECT alert_id, name, severity, starts_at FROM console.incident_alerts WHERE incident_id = $1 ORDER BY starts_at, alert_id`, [incidentId]);
   return rows.map((r) => ({ alertId: r.alert_id, name: r.name, severity: r.severity, startsAt: (r.starts_at as Date).toISOString() }));

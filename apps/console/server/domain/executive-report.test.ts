@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reportCsv } from './report-csv.js';
 import { nextWeeklyRun, signatureValid, signBody, webhookUrlProblem, weekBefore } from './report-schedule.js';
-import { availability, errorTrend, executiveReport, parsePeriod, privacyServiceLevel, recoveryReadiness, responseTimes, type AlertRecord } from './executive-report.js';
+import { availability, errorTrend, executiveReport, incidentTimes, parsePeriod, privacyServiceLevel, recoveryReadiness, responseTimes, type AlertRecord, type IncidentRecord } from './executive-report.js';
+import { moveTo } from './incidents.js';
 
 const period = { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-02T00:00:00Z') };
 const now = new Date('2026-11-05T00:00:00Z');
@@ -115,6 +116,52 @@ describe('recovery readiness and privacy service level', () => {
   });
 });
 
+/** An incident moved through the incidents code's own lifecycle, so the durations are the ones it records. */
+function incident(id: string, startedAt: string, ackAt: string | null, resolvedAt: string | null): IncidentRecord {
+  let t = { startedAt: new Date(startedAt), acknowledgedAt: null as Date | null, resolvedAt: null as Date | null, ttaSeconds: null as number | null, ttrSeconds: null as number | null };
+  if (ackAt) t = moveTo(t, 'acknowledged', new Date(ackAt));
+  if (resolvedAt) t = moveTo(t, 'resolved', new Date(resolvedAt));
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return { id, title: `Incident ${id}`, severity: 'critical', startedAt, openedAt: startedAt, acknowledgedAt: iso(t.acknowledgedAt), resolvedAt: iso(t.resolvedAt), ttaSeconds: t.ttaSeconds, ttrSeconds: t.ttrSeconds };
+}
+
+describe('incidentTimes', () => {
+  it('means the recorded times to acknowledge and resolve over the acknowledgements and resolutions in the period', () => {
+    const r = incidentTimes(
+      [
+        incident('a', '2026-11-01T01:00:00Z', '2026-11-01T01:10:00Z', '2026-11-01T02:00:00Z'), // tta 600, ttr 3600
+        incident('b', '2026-11-01T03:00:00Z', '2026-11-01T03:02:00Z', null), // tta 120, still open
+        incident('c', '2026-10-31T23:00:00Z', '2026-10-31T23:30:00Z', '2026-11-01T00:30:00Z'), // acked before: ttr 5400 only
+        incident('d', '2026-10-30T00:00:00Z', '2026-10-30T00:05:00Z', '2026-10-30T01:00:00Z'), // outside
+        incident('e', '2026-11-01T22:00:00Z', '2026-11-01T22:30:00Z', '2026-11-02T01:00:00Z'), // acked in, resolved after: tta 1800 only
+      ],
+      period,
+    );
+    expect(r.mttaSeconds).toBe((600 + 120 + 1800) / 3);
+    expect(r.mttrSeconds).toBe((3600 + 5400) / 2);
+    expect(r).toMatchObject({ acknowledged: 3, resolved: 2 });
+    expect(r.rows.map((x) => [x.incidentId, x.ttaSeconds, x.ttrSeconds])).toEqual([
+      ['c', null, 5400],
+      ['a', 600, 3600],
+      ['b', 120, null],
+      ['e', 1800, null],
+    ]);
+  });
+  it('counts an incident resolved without acknowledgement as the incidents code records it: acknowledged at its resolution, once each', () => {
+    const i = incident('q', '2026-11-01T01:00:00Z', null, '2026-11-01T01:20:00Z');
+    expect(i.acknowledgedAt).toBe(i.resolvedAt);
+    const r = incidentTimes([i], period);
+    expect(r).toMatchObject({ mttaSeconds: 1200, mttrSeconds: 1200, acknowledged: 1, resolved: 1 });
+    expect(r.rows).toHaveLength(1);
+  });
+  it('uses the durations as recorded and falls back to the timestamps only when none was recorded; none gives null', () => {
+    const recorded = { ...incident('r', '2026-11-01T01:00:00Z', '2026-11-01T01:01:00Z', null), ttaSeconds: 61.5 };
+    const bare = { ...incident('s', '2026-11-01T02:00:00Z', '2026-11-01T02:03:00Z', null), ttaSeconds: null };
+    expect(incidentTimes([recorded, bare], period).rows.map((x) => x.ttaSeconds)).toEqual([61.5, 180]);
+    expect(incidentTimes([], period)).toMatchObject({ mttaSeconds: null, mttrSeconds: null, acknowledged: 0, resolved: 0, rows: [] });
+  });
+});
+
 describe('CSV', () => {
   it('has one row per figure, quoted and safe to open in a spreadsheet', () => {
     const r = executiveReport({
@@ -122,6 +169,7 @@ describe('CSV', () => {
       period,
       now,
       alerts: [alert('a', 'critical', '2026-11-01T01:00:00Z', '2026-11-01T01:04:00Z', '2026-11-01T01:10:00Z', '=cmd,"x"')],
+      incidents: [incident('9b0c4f1e-0000-4000-8000-000000000001', '2026-11-01T01:00:00Z', '2026-11-01T01:05:00Z', '2026-11-01T01:30:00Z')],
       issues: [],
       databases: [],
       policies: [],
@@ -132,6 +180,9 @@ describe('CSV', () => {
     const csv = reportCsv(r);
     expect(csv.split('\r\n')[0]).toBe('section,figure,subject,value,unit,record');
     expect(csv).toContain('response,MTTA,1 acknowledged,240,seconds,');
+    expect(csv).toContain('incidents,MTTA,1 acknowledged,300,seconds,');
+    expect(csv).toContain('incidents,MTTR,1 resolved,1800,seconds,');
+    expect(csv).toContain('incidents,time to resolve,Incident 9b0c4f1e-0000-4000-8000-000000000001,1800,seconds,incident:9b0c4f1e-0000-4000-8000-000000000001');
     expect(csv).toContain(`alerts,noisiest rule,"'=cmd,""x""",1,alerts,`);
   });
 });

@@ -31,6 +31,13 @@ export function reportCsv(r: ExecutiveReport): string {
     if (a.ttaSeconds !== null) add('response', 'time to acknowledge', a.alertname, a.ttaSeconds, 'seconds', `alert:${a.alertId}`);
     if (a.ttrSeconds !== null) add('response', 'time to resolve', a.alertname, a.ttrSeconds, 'seconds', `alert:${a.alertId}`);
   }
+  const inc = r.response.incidents;
+  add('incidents', 'MTTA', `${inc.acknowledged} acknowledged`, inc.mttaSeconds, 'seconds');
+  add('incidents', 'MTTR', `${inc.resolved} resolved`, inc.mttrSeconds, 'seconds');
+  for (const i of inc.rows) {
+    if (i.ttaSeconds !== null) add('incidents', 'time to acknowledge', i.title, i.ttaSeconds, 'seconds', `incident:${i.incidentId}`);
+    if (i.ttrSeconds !== null) add('incidents', 'time to resolve', i.title, i.ttrSeconds, 'seconds', `incident:${i.incidentId}`);
+  }
   add('errors', 'new issues', '', r.errors.new, 'issues');
   add('errors', 'regressed issues', '', r.errors.regressed, 'issues');
   add('errors', 'resolved issues', '', r.errors.resolved, 'issues');

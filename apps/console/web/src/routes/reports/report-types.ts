@@ -32,6 +32,23 @@ export interface ExecutiveReport {
       ttaSeconds: number | null;
       ttrSeconds: number | null;
     }[];
+    incidents: {
+      mttaSeconds: number | null;
+      mttrSeconds: number | null;
+      acknowledged: number;
+      resolved: number;
+      rows: {
+        incidentId: string;
+        title: string;
+        severity: string;
+        startedAt: string;
+        openedAt: string;
+        acknowledgedAt: string | null;
+        resolvedAt: string | null;
+        ttaSeconds: number | null;
+        ttrSeconds: number | null;
+      }[];
+    };
   };
   errors: {
     new: number;

@@ -24,6 +24,7 @@ function RecordLink({ href, print, children, label }: { href: string; print?: bo
 }
 
 const alertHref = (id: string) => `/alerts?alert=${encodeURIComponent(id)}`;
+const incidentHref = (id: string) => `/incidents/${encodeURIComponent(id)}`;
 const issueHref = (i: { projectId: string; issueId: string }) => `/errors?project=${encodeURIComponent(i.projectId)}&issue=${encodeURIComponent(i.issueId)}`;
 
 function Kpi({ id, label, value, detail, tone }: { id: string; label: string; value: string; detail: ReactNode; tone?: 'ok' | 'warning' | 'critical' }) {
@@ -242,7 +243,7 @@ export function ReportView({ report: r, print }: { report: ExecutiveReport; prin
       <Section
         id="response"
         title="Acknowledgement and resolution"
-        note="MTTA: mean time from an alert's start to its acknowledgement, over the acknowledgements in the period. MTTR: mean time from start to resolution, over the resolutions in the period."
+        note="MTTA: mean time from an alert's start to its acknowledgement, over the acknowledgements in the period. MTTR: mean time from start to resolution, over the resolutions in the period. Incidents: the same, from each incident's start (its first alert), as recorded on the incident."
       >
         {r.response.rows.length ? (
           <div className="table-wrap">
@@ -286,6 +287,60 @@ export function ReportView({ report: r, print }: { report: ExecutiveReport; prin
           </div>
         ) : (
           <p className="muted">No alert was acknowledged or resolved in this period.</p>
+        )}
+        <h3 className="incident-head" id="incident-times-title">
+          Incidents
+        </h3>
+        <p className="incident-summary" data-testid="incident-summary">
+          Incidents: MTTA <strong data-testid="incident-mtta">{formatDuration(r.response.incidents.mttaSeconds)}</strong>, MTTR{' '}
+          <strong data-testid="incident-mttr">{formatDuration(r.response.incidents.mttrSeconds)}</strong> (<span data-testid="incident-resolved">{r.response.incidents.resolved}</span> resolved)
+          <span className="muted" data-testid="incident-detail">
+            {' '}
+            · {r.response.incidents.mttaSeconds === null ? 'no acknowledgement' : `${r.response.incidents.mttaSeconds} s`} / {r.response.incidents.mttrSeconds === null ? 'no resolution' : `${r.response.incidents.mttrSeconds} s`} mean ·{' '}
+            {r.response.incidents.acknowledged} acknowledged
+          </span>
+        </p>
+        {r.response.incidents.rows.length ? (
+          <div className="table-wrap">
+            <table data-testid="incident-table" aria-labelledby="incident-times-title">
+              <thead>
+                <tr>
+                  <th scope="col">Incident</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Acknowledged</th>
+                  <th scope="col">Resolved</th>
+                  <th scope="col" className="num">
+                    To ack
+                  </th>
+                  <th scope="col" className="num">
+                    To resolve
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.response.incidents.rows.map((i) => (
+                  <tr key={i.incidentId}>
+                    <td>
+                      <RecordLink href={incidentHref(i.incidentId)} print={print}>
+                        {i.title}
+                      </RecordLink>
+                    </td>
+                    <td>
+                      <span className={`badge ${i.severity === 'critical' ? 'critical' : i.severity === 'warning' ? 'warning' : 'info'}`}>{i.severity}</span>
+                    </td>
+                    <td>{formatUtc(i.startedAt)}</td>
+                    <td>{formatUtc(i.acknowledgedAt)}</td>
+                    <td>{formatUtc(i.resolvedAt)}</td>
+                    <td className="num">{formatDuration(i.ttaSeconds)}</td>
+                    <td className="num">{formatDuration(i.ttrSeconds)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="muted">No incident was acknowledged or resolved in this period.</p>
         )}
       </Section>
 
