@@ -182,7 +182,8 @@ const acked = { events: new Set<string>(), alerts: new Set<string>(), consents: 
 const sent = { events: 0, alerts: 0, consents: 0 };
 const lastOk = { events: 0, alerts: 0, consents: 0 };
 const gaps: Record<keyof typeof lastOk, { at: number; ms: number }[]> = { events: [], alerts: [], consents: [] };
-const notified = new Map<string, number>();
+/** Per alert id: every firing notification's Idempotency-Key (a retry of one delivery repeats its key). */
+const notified = new Map<string, string[]>();
 let sink: Server;
 let dsn: { projectId: string; publicKey: string };
 
@@ -274,7 +275,8 @@ async function startSink(): Promise<string> {
     req.on('end', () => {
       try {
         const notice = JSON.parse(body) as { alerts: { status: string; labels: Record<string, string> }[] };
-        for (const a of notice.alerts) if (a.status === 'firing') notified.set(a.labels.id!, (notified.get(a.labels.id!) ?? 0) + 1);
+        const key = String(req.headers['idempotency-key'] ?? '');
+        for (const a of notice.alerts) if (a.status === 'firing') notified.set(a.labels.id!, [...(notified.get(a.labels.id!) ?? []), key]);
       } catch {
         /* not a notice */
       }
@@ -437,7 +439,10 @@ async function main(): Promise<void> {
   const [counted] = await sql<{ n: number }>(`SELECT coalesce(sum(times_seen), 0)::int AS n FROM errors.issues WHERE project_id = $1 AND exception_type LIKE 'Chaos%'`, [project.id]);
   const eventsDoubled = Math.max(0, counted!.n - processed.size) + [...processed.values()].filter((n) => n > 1).length;
   const alertsLost = [...acked.alerts].filter((id) => !notified.has(id)).length;
-  const alertsDoubled = [...notified.values()].filter((n) => n > 1).length;
+  // Doubled: a second, different notification of one alert. Redelivered: the same delivery (same Idempotency-Key)
+  // received again after a kill, which a receiver drops by its key; both are printed.
+  const alertsDoubled = [...notified.values()].filter((keys) => new Set(keys).size > 1).length;
+  const alertsRedelivered = [...notified.values()].filter((keys) => keys.length > new Set(keys).size).length;
   const consentsLost = [...acked.consents].filter((id) => !consentIds.has(id)).length;
   const consentsDoubled = [...consentIds.values()].filter((n) => n > 1).length;
   const receipts = erasure.receipts.map((r) => `${r.service}:${r.status}`).sort();
@@ -447,7 +452,7 @@ async function main(): Promise<void> {
     brokers: 3,
     load_avg_start: Number(load),
     events: { sent: sent.events, acked: acked.events.size, processed: processed.size, counted_in_issues: counted!.n, lost: eventsLost, doubled: eventsDoubled },
-    alerts: { sent: sent.alerts, acked: acked.alerts.size, notified: notified.size, lost: alertsLost, doubled: alertsDoubled },
+    alerts: { sent: sent.alerts, acked: acked.alerts.size, notified: notified.size, lost: alertsLost, doubled: alertsDoubled, redelivered_same_key: alertsRedelivered },
     consents: { sent: sent.consents, acked: acked.consents.size, in_ledger: consentIds.size, lost: consentsLost, doubled: consentsDoubled, chain_valid: chain.valid },
     erasure: { state: erasure.state, expected: erasure.expectedServices.sort(), receipts },
     backups: { slots: slots.length, max_per_slot: Math.max(0, ...slots.map((s) => s.n)), per_slot: Object.fromEntries(slots.map((s) => [s.slot, s.n])) },
