@@ -113,7 +113,12 @@ export async function answerSubjectRequests(
 export const answerSubjectRequest = (infra: ParticipantInfra, service: string, handler: SubjectDataHandler, event: EnvelopeOf<typeof SubjectRequestIssued>) =>
   answerSubjectRequests(infra, service, handler, [event]);
 
-/** Subscribes the service to data subject requests, consumed in batches (one transaction per batch). */
-export function participateInSubjectRequests(infra: ParticipantInfra, service: string, handler: SubjectDataHandler): void {
-  infra.bus.subscribeBatch(SubjectRequestIssued, (events) => answerSubjectRequests(infra, service, handler, events), { maxBatch: 100 });
+/**
+ * Subscribes the service to data subject requests, consumed in batches (one transaction per
+ * batch). `group`: a consumer group of its own (default: the service's), so that answering does
+ * not wait behind the service's other consumers of that group (the inbox keeps it exactly-once
+ * when a service moves to a new group and reads the topic again).
+ */
+export function participateInSubjectRequests(infra: ParticipantInfra, service: string, handler: SubjectDataHandler, o: { group?: string } = {}): void {
+  infra.bus.subscribeBatch(SubjectRequestIssued, (events) => answerSubjectRequests(infra, service, handler, events), { maxBatch: 100, ...(o.group ? { group: o.group } : {}) });
 }

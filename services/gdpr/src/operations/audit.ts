@@ -17,7 +17,7 @@ export interface AuditDeps {
   pool: Pool;
   pseudonymKey: string;
   signingKey: SigningKey;
-  /** Worker threads for verification (default: min(2, CPUs) workers shared in the process; size 0: this thread). */
+  /** Worker threads for verification (default: CPUs - 1, between 1 and 2, shared in the process; size 0: this thread). */
   hashers?: ChainHashers;
 }
 
@@ -32,9 +32,10 @@ function entryOf(event: Envelope, topic: string, redacted: RedactedEvent, reques
   return { eventId: event.id, topic, subjectRef: redacted.requestId ? (requestRef ?? null) : redacted.subjectRef, content: auditContent(event, redacted.data) };
 }
 
-/** Locks the tenant's chain for the rest of the transaction and appends `entries` after its head, in order. */
-async function appendEntries(tx: PoolClient, tenantId: string, entries: NewEntry[]): Promise<number> {
-  const head = await lockChainHead(tx, tenantId);
+type ChainHead = { seq: number; hash: string } | undefined;
+
+/** Appends `entries` in order after the chain head (locked by the caller's transaction: lockChainHead). */
+async function appendEntries(tx: PoolClient, tenantId: string, entries: NewEntry[], head: ChainHead): Promise<number> {
   let seq = head?.seq ?? 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
   const rows = entries.map((e) => {
@@ -74,17 +75,22 @@ export async function appendToChains(tx: PoolClient, key: string, events: readon
     const refs = new Map<string, string | null>();
     const redacted = list.map(({ event, topic }) => redactForAudit(key, event, topic));
     for (const r of redacted) if (r.requestId && !refs.has(r.requestId)) refs.set(r.requestId, (await getRequest(tx, r.requestId))?.subjectRef ?? null);
-    appended += await appendEntries(tx, tenantId, list.map(({ event, topic }, i) => entryOf(event, topic, redacted[i]!, refs.get(redacted[i]!.requestId ?? ''))));
+    const head = await lockChainHead(tx, tenantId);
+    appended += await appendEntries(tx, tenantId, list.map(({ event, topic }, i) => entryOf(event, topic, redacted[i]!, refs.get(redacted[i]!.requestId ?? ''))), head);
   }
   return appended;
 }
 
+/** Locks the tenant's chain until the transaction ends; returns its head (for appendNewToChain). */
+export const lockChain = (tx: PoolClient, tenantId: string): Promise<ChainHead> => lockChainHead(tx, tenantId);
+
 /**
  * Appends events created in this transaction (so not in the chain yet) of the tenant the
- * transaction is scoped to: one lock, one insert, no look-ups (the consent writer's path).
+ * transaction is scoped to, after `head` (from lockChain in the same transaction): one insert,
+ * no look-ups (the consent writer's path).
  */
-export async function appendNewToChain(tx: PoolClient, key: string, tenantId: string, events: readonly { event: Envelope; topic: string }[]): Promise<void> {
-  await appendEntries(tx, tenantId, events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic))));
+export async function appendNewToChain(tx: PoolClient, key: string, tenantId: string, head: ChainHead, events: readonly { event: Envelope; topic: string }[]): Promise<void> {
+  await appendEntries(tx, tenantId, events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic))), head);
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
@@ -116,7 +122,8 @@ export interface VerifyResult {
 
 /** Hashing workers shared by every verification of this process (idle ones hold nothing open). */
 let sharedHashers: ChainHashers | undefined;
-const defaultHashers = () => (sharedHashers ??= new ChainHashers(Math.min(2, availableParallelism())));
+// One CPU is left to this thread (it reads the pages) and PostgreSQL; at most two hash.
+const defaultHashers = () => (sharedHashers ??= new ChainHashers(Math.max(1, Math.min(2, availableParallelism() - 1))));
 
 /** Entries per COPY: with the pages queued at the hashers, the most one verification holds. */
 const SEGMENT = 50_000;

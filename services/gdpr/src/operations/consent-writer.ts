@@ -1,20 +1,22 @@
 // Group commit for consent writes (the kit's GroupCommit): concurrent writes of one tenant share
 // a transaction — one multi-row ledger append, one outbox insert, one hash-chain append, one
 // commit. A write resolves only after its batch committed, so nothing is acknowledged before it
-// is durable. One lane per tenant: the transaction runs in the tenant's RLS scope and its
-// batches commit one at a time in arrival order, so the ledger, the outbox and the tenant's
-// chain keep call order.
+// is durable. One lane per tenant, in the tenant's RLS scope. Two transactions of a lane overlap:
+// the stage (ledger rows, outbox rows, then the chain lock) of the next batch runs while this one
+// hashes and commits, and its chain lock waits for this commit. Stages run in arrival order and
+// each ends holding the chain lock, so the ledger, the outbox and the tenant's chain keep call order.
 import type { Pool, PoolClient } from 'pg';
-import { ConsentChanged, type Outbox } from '@vigil/events';
+import { ConsentChanged, type Envelope, type Outbox } from '@vigil/events';
 import { GroupCommit } from '@vigil/service-kit';
 import { appendConsents, type ConsentRow } from '../db/consents.js';
-import { appendNewToChain } from './audit.js';
+import { appendNewToChain, lockChain } from './audit.js';
 import { asTenant } from './tenant-scope.js';
 
 type NewConsent = Omit<ConsentRow, 'recordedAt'>;
+type Staged = { stored: ConsentRow[]; events: Envelope[]; head: Awaited<ReturnType<typeof lockChain>> };
 
 export class ConsentWriter {
-  private readonly commits: GroupCommit<NewConsent, ConsentRow>;
+  private readonly commits: GroupCommit<NewConsent, ConsentRow, Staged>;
 
   constructor(
     pool: Pool,
@@ -26,7 +28,11 @@ export class ConsentWriter {
       pool,
       laneOf: (row) => row.tenantId,
       transaction: (tenantId) => asTenant(tenantId),
-      apply: (tx, rows, tenantId) => this.apply(tx, rows, tenantId),
+      stage: (tx, rows, tenantId) => this.stage(tx, rows, tenantId),
+      apply: async (tx, _rows, tenantId, staged) => {
+        await appendNewToChain(tx, this.chain.pseudonymKey, tenantId, staged.head, staged.events.map((event) => ({ event, topic: ConsentChanged.topic })));
+        return staged.stored;
+      },
       maxBatch: 500,
     });
   }
@@ -36,7 +42,7 @@ export class ConsentWriter {
     return this.commits.submit(row);
   }
 
-  private async apply(tx: PoolClient, rows: NewConsent[], tenantId: string): Promise<ConsentRow[]> {
+  private async stage(tx: PoolClient, rows: NewConsent[], tenantId: string): Promise<Staged> {
     const stored = await appendConsents(tx, rows);
     const events = await this.outbox.enqueueMany(
       tx,
@@ -46,7 +52,6 @@ export class ConsentWriter {
         opts: { tenantId },
       })),
     );
-    await appendNewToChain(tx, this.chain.pseudonymKey, tenantId, events.map((event) => ({ event, topic: ConsentChanged.topic })));
-    return stored;
+    return { stored, events, head: await lockChain(tx, tenantId) };
   }
 }
