@@ -63,6 +63,36 @@ it('one item that violates a constraint fails alone; its neighbours commit', asy
   expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 7));
 });
 
+it('with a stage ending in a lock, two transactions of a lane overlap and the locked part keeps arrival order', async ({ pool }) => {
+  await pool.query(`CREATE TABLE IF NOT EXISTS ordered (pos bigserial PRIMARY KEY, first_seq bigint NOT NULL, n int NOT NULL)`);
+  let inFlight = 0;
+  let maxSeen = 0;
+  const gc = new GroupCommit<number, number, number[]>({
+    pool,
+    maxBatch: 10,
+    stage: async (tx, items) => {
+      inFlight++;
+      maxSeen = Math.max(maxSeen, inFlight);
+      const { rows } = await tx.query<{ seq: string }>(`INSERT INTO writes (lane, n) SELECT 'staged', n FROM unnest($1::int[]) WITH ORDINALITY AS u(n, o) ORDER BY o RETURNING seq`, [items]);
+      await tx.query(`SELECT pg_advisory_xact_lock(4242)`);
+      return rows.map((r) => Number(r.seq));
+    },
+    apply: async (tx, items, _lane, seqs) => {
+      await tx.query(`INSERT INTO ordered (first_seq, n) SELECT $1, n FROM unnest($2::int[]) WITH ORDINALITY AS u(n, o) ORDER BY o`, [seqs[0], items]);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return seqs;
+    },
+  });
+  const N = 120;
+  const seqs = await Promise.all(Array.from({ length: N }, (_, n) => gc.submit(n)));
+  expect(new Set(seqs).size).toBe(N);
+  // The part after the lock is in arrival order, and so are the staged rows.
+  expect((await pool.query<{ n: number }>(`SELECT n FROM ordered ORDER BY pos`)).rows.map((r) => r.n)).toEqual(Array.from({ length: N }, (_, n) => n));
+  expect((await pool.query<{ n: number }>(`SELECT n FROM writes WHERE lane = 'staged' ORDER BY seq`)).rows.map((r) => r.n)).toEqual(Array.from({ length: N }, (_, n) => n));
+  expect(maxSeen).toBe(2);
+});
+
 it('copyOutBinary hands over pages of whole tuples, and reports an SQL error', async ({ pool }) => {
   const client = await pool.connect();
   try {
