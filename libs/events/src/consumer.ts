@@ -35,6 +35,21 @@ interface Group {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The kafkajs consumer settings of every group; exported so bench:events' raw kafkajs side runs
+ * with the same ones. A consumer killed without leaving holds its partitions until its session
+ * expires; a short session lets a restarted process take over quickly. `maxWaitMs` (the smallest
+ * of a group's batch subscriptions) is how long the broker holds an empty fetch.
+ */
+export function kafkaConsumerSettings(maxWaitMs?: number) {
+  return {
+    allowAutoTopicCreation: false,
+    sessionTimeout: 12_000,
+    heartbeatInterval: 2_000,
+    ...(maxWaitMs ? { maxWaitTimeInMs: maxWaitMs } : {}),
+  };
+}
+
 export class ConsumerGroups {
   private readonly groups = new Map<string, Group>();
   private stopping = false;
@@ -93,13 +108,8 @@ export class ConsumerGroups {
   private async startGroup(group: Group): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.names.physical(group.id),
-      allowAutoTopicCreation: false,
-      // A consumer killed without leaving holds its partitions until its session expires;
-      // a short session lets a restarted process take over quickly.
-      sessionTimeout: 12_000,
-      heartbeatInterval: 2_000,
+      ...kafkaConsumerSettings(group.batchSubs.length ? Math.min(...group.batchSubs.map((s) => s.maxWaitMs)) : undefined),
       retry: { initialRetryTime: 300, retries: 10, restartOnFailure: async () => !this.stopping },
-      ...(group.batchSubs.length ? { maxWaitTimeInMs: Math.min(...group.batchSubs.map((s) => s.maxWaitMs)) } : {}),
     });
     group.consumer = consumer;
     await consumer.connect();

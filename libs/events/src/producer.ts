@@ -7,6 +7,9 @@ import { BATCH_BYTES_BUDGET } from './connection.js';
 import type { EventMetrics } from './metrics.js';
 import type { TopicNames } from './topics.js';
 
+/** The kafkajs producer settings (exported so bench:events' raw kafkajs side runs with the same ones). */
+export const kafkaProducerSettings = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false } as const;
+
 interface PendingSend {
   messages: WireMessage[];
   resolve: () => void;
@@ -25,7 +28,7 @@ export class EventProducer {
     private readonly names: TopicNames,
     private readonly metrics: EventMetrics,
   ) {
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...kafkaProducerSettings });
   }
 
   /** Connects (again, after disconnect()). Sends connect on their own unless the producer was disconnected. */
