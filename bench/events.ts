@@ -141,7 +141,15 @@ async function benchRaw(mode: Mode) {
   const kafka = new Kafka({ clientId: 'bench-raw', brokers: BROKERS, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: false });
+  // Like ensureTopics on the library side: poll until every partition has a leader (a loaded broker
+  // answers "does not host this topic-partition" for a while after creation).
+  for (let tries = 0; ; tries++) {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    if (meta?.topics[0]?.partitions.length === PARTITIONS && meta.topics[0].partitions.every((p) => p.leader >= 0)) break;
+    if (tries > 600) throw new Error(`${topic}: no partition leaders after 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await admin.disconnect();
   const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...kafkaProducerSettings });
   await producer.connect();
