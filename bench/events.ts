@@ -9,14 +9,21 @@
 // Two paths, each against its raw kafkajs counterpart in the same run:
 //   single — bus.subscribe (one handler call per message) vs raw eachBatch resolving each message;
 //   batch  — bus.subscribeBatch (one handler call per batch) vs raw eachBatch handling the batch at once.
-// Env knobs for a quick check (the defaults are the real run): BENCH_MESSAGES, BENCH_LATENCY_SECONDS.
+// Like with like: the raw consumer gets the library's own consumer settings (session timeout,
+// heartbeat interval, commit interval, fetch wait: kafkaConsumerSettings) and the raw producer the
+// library's producer settings (idempotent, one request in flight, acks=all); both sides JSON-parse
+// each message and hand it to the same sink. What the library adds is its own work: the envelope
+// (id, type, version, source, tenant, time) and headers on the wire, validation, dispatch by type,
+// tracing spans, metrics, retry/DLQ bookkeeping.
+// Env knobs for a quick check or a profile (the defaults are the real run): BENCH_MESSAGES,
+// BENCH_LATENCY_SECONDS, BENCH_MODES (single,batch), BENCH_SIDES (raw,events).
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { defineEvent, EventBus, type EventLogger } from '@vigil/events';
+import { defineEvent, EventBus, kafkaConsumerSettings, kafkaProducerSettings, type EventLogger } from '@vigil/events';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -26,6 +33,8 @@ const PAYLOAD_BYTES = Number(process.env.BENCH_PAYLOAD_BYTES ?? 1024);
 const RATE = 1_000;
 const MAX_BATCH = Number(process.env.BENCH_MAX_BATCH ?? 500);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const MODES = (process.env.BENCH_MODES ?? 'single,batch').split(',') as Mode[];
+const SIDES = (process.env.BENCH_SIDES ?? 'raw,events').split(',');
 const run = randomBytes(3).toString('hex');
 const filler = randomBytes(PAYLOAD_BYTES).toString('base64').slice(0, PAYLOAD_BYTES);
 
@@ -41,6 +50,12 @@ const BenchEvent = defineEvent({
 const quiet: EventLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (o, m) => console.error(m, o) };
 const now = () => performance.timeOrigin + performance.now();
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+// CPU time of this process (producer and consumer both run here) per message of the throughput
+// run: on a shared, loaded machine it moves less than wall-clock throughput does.
+const cpuPerMessage = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / N;
+};
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 function newBus(ns: string, service: string) {
@@ -101,6 +116,7 @@ async function benchEvents(mode: Mode) {
 
   sink.count = 0;
   sink.latencies = [];
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   for (let i = 0; i < N; i += BATCH) {
     const items = Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => ({ data: msg(i + j), opts: { tenantId: 'bench' } }));
@@ -108,6 +124,7 @@ async function benchEvents(mode: Mode) {
   }
   await waitFor(sink, N);
   const throughput = N / ((now() - t0) / 1000);
+  const cpuUs = cpuPerMessage(cpu0);
 
   sink.count = 0;
   sink.latencies = [];
@@ -116,7 +133,7 @@ async function benchEvents(mode: Mode) {
   const lat = [...sink.latencies].sort((a, b) => a - b);
   await consumer.stop();
   await producer.stop();
-  return { throughput, p50: pct(lat, 50), p99: pct(lat, 99) };
+  return { throughput, cpuUs, p50: pct(lat, 50), p99: pct(lat, 99) };
 }
 
 async function benchRaw(mode: Mode) {
@@ -124,15 +141,26 @@ async function benchRaw(mode: Mode) {
   const kafka = new Kafka({ clientId: 'bench-raw', brokers: BROKERS, logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }], waitForLeaders: false });
+  // Like ensureTopics on the library side: poll until every partition has a leader (a loaded broker
+  // answers "does not host this topic-partition" for a while after creation).
+  for (let tries = 0; ; tries++) {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    if (meta?.topics[0]?.partitions.length === PARTITIONS && meta.topics[0].partitions.every((p) => p.leader >= 0)) break;
+    if (tries > 600) throw new Error(`${topic}: no partition leaders after 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await admin.disconnect();
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...kafkaProducerSettings });
   await producer.connect();
   const sink: Sink = { count: 0, latencies: [], target: Infinity };
-  const consumer = kafka.consumer({ groupId: `bench-raw-${mode}-${run}`, ...(mode === 'batch' ? { maxWaitTimeInMs: 100 } : {}) });
+  // The library's consumer settings; a batch subscription's maxWaitMs (100 here) becomes the fetch wait.
+  const consumer = kafka.consumer({ groupId: `bench-raw-${mode}-${run}`, ...kafkaConsumerSettings(mode === 'batch' ? 100 : undefined) });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 1_000,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
       if (mode === 'batch') {
@@ -159,10 +187,12 @@ async function benchRaw(mode: Mode) {
 
   sink.count = 0;
   sink.latencies = [];
+  const cpu0 = process.cpuUsage();
   const t0 = now();
   for (let i = 0; i < N; i += BATCH) await send(Array.from({ length: Math.min(BATCH, N - i) }, (_, j) => msg(i + j)));
   await waitFor(sink, N);
   const throughput = N / ((now() - t0) / 1000);
+  const cpuUs = cpuPerMessage(cpu0);
 
   sink.count = 0;
   sink.latencies = [];
@@ -171,7 +201,7 @@ async function benchRaw(mode: Mode) {
   const lat = [...sink.latencies].sort((a, b) => a - b);
   await consumer.disconnect();
   await producer.disconnect();
-  return { throughput, p50: pct(lat, 50), p99: pct(lat, 99) };
+  return { throughput, cpuUs, p50: pct(lat, 50), p99: pct(lat, 99) };
 }
 
 const load = loadavg().map((l) => round(l, 2));
@@ -179,17 +209,20 @@ console.log(`bench:events — ${N} messages of ${PAYLOAD_BYTES} B payload, batch
 console.log(`machine: ${availableParallelism()} CPUs, load average ${load.join(' / ')} (1/5/15 min) at start`);
 const results: Record<string, unknown> = {};
 const goals = { single: 0.8, batch: 0.9 };
-for (const mode of ['single', 'batch'] as const) {
-  const raw = await benchRaw(mode);
-  console.log(`[${mode}] raw kafkajs : ${round(raw.throughput, 0)} msgs/s; at ${RATE} msg/s p50 ${round(raw.p50)} ms, p99 ${round(raw.p99)} ms`);
-  const ev = await benchEvents(mode);
-  console.log(`[${mode}] libs/events : ${round(ev.throughput, 0)} msgs/s; at ${RATE} msg/s p50 ${round(ev.p50)} ms, p99 ${round(ev.p99)} ms`);
+const skipped = { throughput: NaN, cpuUs: NaN, p50: NaN, p99: NaN };
+for (const mode of MODES) {
+  const raw = SIDES.includes('raw') ? await benchRaw(mode) : skipped;
+  console.log(`[${mode}] raw kafkajs : ${round(raw.throughput, 0)} msgs/s, ${round(raw.cpuUs)} µs CPU/msg; at ${RATE} msg/s p50 ${round(raw.p50)} ms, p99 ${round(raw.p99)} ms`);
+  const ev = SIDES.includes('events') ? await benchEvents(mode) : skipped;
+  console.log(`[${mode}] libs/events : ${round(ev.throughput, 0)} msgs/s, ${round(ev.cpuUs)} µs CPU/msg; at ${RATE} msg/s p50 ${round(ev.p50)} ms, p99 ${round(ev.p99)} ms`);
   const ratio = ev.throughput / raw.throughput;
   console.log(`[${mode}] ratio libs/events / raw = ${ratio.toFixed(2)} (goal >= ${goals[mode]}); p99 ${round(ev.p99)} ms (goal <= 50 ms)`);
   results[mode] = {
     events_per_s: round(ev.throughput, 0),
     raw_per_s: round(raw.throughput, 0),
     ratio: round(ratio, 2),
+    cpu_us_per_msg: round(ev.cpuUs, 1),
+    raw_cpu_us_per_msg: round(raw.cpuUs, 1),
     ratio_goal: goals[mode],
     p50_ms: round(ev.p50, 1),
     p99_ms: round(ev.p99, 1),

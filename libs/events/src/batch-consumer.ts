@@ -69,7 +69,9 @@ export class BatchRunner {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const { partition } = batch;
     const labels = { topic, group };
-    const log = this.log.child?.({ topic, partition, group }) ?? this.log;
+    // One child logger per kafkajs batch, built only when something is logged.
+    let child: EventLogger | undefined;
+    const log = (): EventLogger => (child ??= this.log.child?.({ topic, partition, group }) ?? this.log);
     const messages: KafkaMessage[] = [];
     for (const m of batch.messages) {
       if (!isRunning() || isStale()) break;
@@ -80,23 +82,34 @@ export class BatchRunner {
     // Pass 1: parse and validate. Invalid messages are dead-lettered now (their DLQ copy does not
     // depend on the others); their offsets are resolved with the valid messages around them.
     const items: Item[] = [];
-    for (const [index, message] of messages.entries()) {
-      const origin = { group, topic, partition, message };
+    let ignored = 0;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index]!;
       try {
         const envelope = parseEnvelope(message.value);
-        const sameType = subs.filter((s) => s.def.type === envelope.type);
-        if (!sameType.length) {
-          this.metrics.consumed.inc({ ...labels, outcome: 'ignored' });
+        let sameType = false;
+        let sub: BatchSubscription | undefined;
+        for (const s of subs) {
+          if (s.def.type !== envelope.type) continue;
+          sameType = true;
+          if (s.def.version === envelope.version) {
+            sub = s;
+            break;
+          }
+        }
+        if (!sameType) {
+          ignored++;
           continue;
         }
-        const sub = sameType.find((s) => s.def.version === envelope.version);
         if (!sub) throw new EventValidationError(envelope.type, [`unsupported version ${envelope.version}`]);
         validate(sub.def, envelope.data);
         items.push({ index, message, envelope, sub });
       } catch (err) {
-        await this.deadLetters.send(origin, err as Error, 0, log.child?.({ offset: message.offset }) ?? log);
+        const l = log();
+        await this.deadLetters.send({ group, topic, partition, message }, err as Error, 0, l.child?.({ offset: message.offset }) ?? l);
       }
     }
+    if (ignored) this.metrics.consumed.inc({ ...labels, outcome: 'ignored' }, ignored);
 
     // Pass 2: runs of the same subscription, at most maxBatch each, in offset order.
     const settle = (upTo: number) => resolveOffset(messages[upTo]!.offset);
@@ -124,7 +137,7 @@ export class BatchRunner {
     topic: string,
     partition: number,
     chunk: Item[],
-    o: { retryWhole: boolean; log: EventLogger; heartbeat: () => Promise<void>; settle: (index: number) => void },
+    o: { retryWhole: boolean; log: () => EventLogger; heartbeat: () => Promise<void>; settle: (index: number) => void },
   ): Promise<void> {
     const labels = { topic, group };
     const sub = chunk[0]!.sub;
@@ -134,7 +147,16 @@ export class BatchRunner {
         await inConsumerSpan(topic, chunk[0]!.message.headers, () =>
           sub.handler(
             chunk.map((i) => i.envelope),
-            { topic, partition, offsets: chunk.map((i) => i.message.offset), attempt, log: o.log, heartbeat: o.heartbeat },
+            {
+              topic,
+              partition,
+              offsets: chunk.map((i) => i.message.offset),
+              attempt,
+              get log() {
+                return o.log();
+              },
+              heartbeat: o.heartbeat,
+            },
           ),
         );
         end();
@@ -149,7 +171,8 @@ export class BatchRunner {
         const delay = Math.min(this.retry.retryMaxMs, this.retry.retryBaseMs * 2 ** (attempt - 1));
         if (chunk.length === 1 && !infra && (final || attempt >= this.retry.maxAttempts)) {
           const item = chunk[0]!;
-          await this.deadLetters.send({ group, topic, partition, message: item.message }, error, attempt, o.log.child?.({ offset: item.message.offset, eventId: item.envelope.id }) ?? o.log);
+          const log = o.log();
+          await this.deadLetters.send({ group, topic, partition, message: item.message }, error, attempt, log.child?.({ offset: item.message.offset, eventId: item.envelope.id }) ?? log);
           o.settle(item.index);
           return;
         }
@@ -158,13 +181,13 @@ export class BatchRunner {
         // A single message is retried up to maxAttempts; a batch once (a transient failure), then split.
         if (infra || chunk.length === 1 || (o.retryWhole && attempt === 1 && !final)) {
           this.metrics.retries.inc(labels);
-          o.log.warn({ err, attempt, delay, infra, size: chunk.length, firstOffset: chunk[0]!.message.offset }, 'batch handler failed; retrying');
+          o.log().warn({ err, attempt, delay, infra, size: chunk.length, firstOffset: chunk[0]!.message.offset }, 'batch handler failed; retrying');
           await sleep(delay);
           await o.heartbeat();
           continue;
         }
         const mid = Math.ceil(chunk.length / 2);
-        o.log.warn({ err, size: chunk.length, firstOffset: chunk[0]!.message.offset }, 'batch handler failed; bisecting to find the poison message');
+        o.log().warn({ err, size: chunk.length, firstOffset: chunk[0]!.message.offset }, 'batch handler failed; bisecting to find the poison message');
         this.metrics.bisections.inc(labels);
         await this.run(group, topic, partition, chunk.slice(0, mid), { ...o, retryWhole: false });
         await this.run(group, topic, partition, chunk.slice(mid), { ...o, retryWhole: false });

@@ -4,7 +4,7 @@
 import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
-import { buildEnvelope, encodeWire, type WireMessage } from './codec.js';
+import { buildEnvelope, encodeWire, encodeWireWith, wireHeaders, type WireMessage } from './codec.js';
 import type { BatchHandler, SubscribeBatchOptions } from './batch-consumer.js';
 import { ConsumerGroups } from './consumer.js';
 import { kafkaClientSettings, type KafkaConnection } from './connection.js';
@@ -136,7 +136,13 @@ export class EventBus {
   async publishMany<S extends TSchema>(def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<Envelope<Static<S>>[]> {
     const envelopes = items.map((i) => buildEnvelope(def, i.data, { ...i.opts, source: this.service }));
     await inProducerSpan(def.topic, async (trace) => {
-      await this.producer.send(envelopes.map((e, n) => encodeWire(def, e, { ...trace, ...items[n]?.opts.headers })));
+      // Messages without headers of their own share one headers object (kafkajs only reads it).
+      const shared = wireHeaders(def, trace);
+      const wire = envelopes.map((e, n) => {
+        const own = items[n]?.opts.headers;
+        return encodeWireWith(def, e, own ? wireHeaders(def, { ...trace, ...own }) : shared);
+      });
+      await this.producer.send(wire);
     });
     return envelopes;
   }

@@ -1,7 +1,7 @@
 // The codec: the one place where typed events become Kafka messages and back.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Type } from '@sinclair/typebox';
-import { buildEnvelope, encodeWire, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate } from './codec.js';
+import { buildEnvelope, encodeWire, encodeWireWith, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate, wireHeaders } from './codec.js';
 import { defineEvent } from './define.js';
 import { EventValidationError } from './errors.js';
 import { isUuid, UUID_PATTERN } from './formats.js';
@@ -16,6 +16,10 @@ const Thing = defineEvent({
 });
 const data = { thingId: '0b6c1f9e-4a1d-4f6e-9c55-2f1c3d4e5f60', at: '2026-01-02T03:04:05.678Z', count: 3 };
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('buildEnvelope', () => {
   it('validates and wraps the payload with id, type, version, source, tenant and time', () => {
     const e = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
@@ -25,6 +29,19 @@ describe('buildEnvelope', () => {
     const fixed = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc', id: data.thingId, occurredAt: new Date('2026-05-06T07:08:09Z') });
     expect(fixed.id).toBe(data.thingId);
     expect(fixed.occurredAt).toBe('2026-05-06T07:08:09.000Z');
+  });
+
+  it('stamps the current millisecond, and the next one once the clock moves (the ISO string is reused within a millisecond)', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-03-04T05:06:07.008Z'));
+    const a = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    const b = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    vi.setSystemTime(new Date('2026-03-04T05:06:07.009Z'));
+    const c = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    vi.setSystemTime(new Date('2027-01-01T00:00:00.000Z'));
+    const d = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    expect([a.occurredAt, b.occurredAt, c.occurredAt, d.occurredAt]).toEqual(['2026-03-04T05:06:07.008Z', '2026-03-04T05:06:07.008Z', '2026-03-04T05:06:07.009Z', '2027-01-01T00:00:00.000Z']);
+    expect(a.id).not.toBe(b.id);
   });
 
   it('rejects an invalid payload naming each bad field, five at most', () => {
@@ -60,6 +77,13 @@ describe('encodeWire / parseEnvelope', () => {
     expect(wire.key).toBe(data.thingId);
     expect(wire.headers).toEqual({ traceparent: '00-abc-def-01', [HEADER_TYPE]: 'ThingHappened', [HEADER_VERSION]: '2' });
     expect(parseEnvelope(Buffer.from(wire.value))).toEqual(e);
+  });
+
+  it('encodeWireWith and headers built once by wireHeaders give the same message as encodeWire', () => {
+    const e = buildEnvelope(Thing, data, { tenantId: 'acme', source: 'svc' });
+    const headers = wireHeaders(Thing, { traceparent: '00-abc-def-01', [HEADER_VERSION]: '9' });
+    expect(headers).toEqual({ traceparent: '00-abc-def-01', [HEADER_TYPE]: 'ThingHappened', [HEADER_VERSION]: '2' });
+    expect(encodeWireWith(Thing, e, headers)).toEqual(encodeWire(Thing, e, { traceparent: '00-abc-def-01' }));
   });
 
   it('refuses what is not a well-formed envelope, saying what is wrong', () => {

@@ -1,6 +1,7 @@
 // The receiving side: one kafkajs consumer per group, typed and validated handlers, retries
 // with exponential backoff, and the DLQ. At-least-once: an offset is resolved only after its
 // handler succeeded.
+import { performance } from 'node:perf_hooks';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { TSchema } from '@sinclair/typebox';
 import { BatchRunner, type BatchSubscription } from './batch-consumer.js';
@@ -8,7 +9,7 @@ import { parseEnvelope, validate } from './codec.js';
 import type { AnyEventDefinition, Envelope } from './define.js';
 import type { DeadLetters } from './dead-letter.js';
 import { EventValidationError, isInfrastructureError, NonRetriableError } from './errors.js';
-import type { EventHandler, EventLogger } from './bus.js';
+import type { EventHandler, EventLogger, HandlerContext } from './bus.js';
 import type { EventMetrics } from './metrics.js';
 import type { TopicNames } from './topics.js';
 import { inConsumerSpan } from './tracing.js';
@@ -30,10 +31,27 @@ interface Group {
   subs: Subscription[];
   /** subscribeBatch subscriptions; a topic is consumed either one by one or in batches within a group. */
   batchSubs: BatchSubscription[];
+  /** subscribe() handlers by logical topic, then event type (filled on first use). */
+  dispatch: Map<string, Map<string, Subscription[]>>;
   consumer?: Consumer;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The kafkajs consumer settings of every group; exported so bench:events' raw kafkajs side runs
+ * with the same ones. A consumer killed without leaving holds its partitions until its session
+ * expires; a short session lets a restarted process take over quickly. `maxWaitMs` (the smallest
+ * of a group's batch subscriptions) is how long the broker holds an empty fetch.
+ */
+export function kafkaConsumerSettings(maxWaitMs?: number) {
+  return {
+    allowAutoTopicCreation: false,
+    sessionTimeout: 12_000,
+    heartbeatInterval: 2_000,
+    ...(maxWaitMs ? { maxWaitTimeInMs: maxWaitMs } : {}),
+  };
+}
 
 export class ConsumerGroups {
   private readonly groups = new Map<string, Group>();
@@ -64,7 +82,7 @@ export class ConsumerGroups {
   }
 
   private group(groupId: string, fromBeginning: boolean, def: AnyEventDefinition): Group {
-    const group = this.groups.get(groupId) ?? { id: groupId, fromBeginning, subs: [], batchSubs: [] };
+    const group: Group = this.groups.get(groupId) ?? { id: groupId, fromBeginning, subs: [], batchSubs: [], dispatch: new Map() };
     if (group.consumer) throw new Error(`consumer group ${groupId} already started; subscribe before start() (${def.type})`);
     this.groups.set(groupId, group);
     return group;
@@ -93,13 +111,8 @@ export class ConsumerGroups {
   private async startGroup(group: Group): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.names.physical(group.id),
-      allowAutoTopicCreation: false,
-      // A consumer killed without leaving holds its partitions until its session expires;
-      // a short session lets a restarted process take over quickly.
-      sessionTimeout: 12_000,
-      heartbeatInterval: 2_000,
+      ...kafkaConsumerSettings(group.batchSubs.length ? Math.min(...group.batchSubs.map((s) => s.maxWaitMs)) : undefined),
       retry: { initialRetryTime: 300, retries: 10, restartOnFailure: async () => !this.stopping },
-      ...(group.batchSubs.length ? { maxWaitTimeInMs: Math.min(...group.batchSubs.map((s) => s.maxWaitMs)) } : {}),
     });
     group.consumer = consumer;
     await consumer.connect();
@@ -118,29 +131,46 @@ export class ConsumerGroups {
     const topic = this.names.logical(batch.topic);
     const batchSubs = group.batchSubs.filter((s) => s.def.topic === topic);
     if (batchSubs.length) return this.batches.process(group.id, topic, batchSubs, payload);
-    const lagLabels = { topic, partition: String(batch.partition), group: group.id };
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
-      await this.processMessage(group, topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await heartbeat();
-      this.metrics.lag.set(lagLabels, Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1));
+    // Per kafkajs batch, not per message: the dispatch table of this topic and the metric labels.
+    const route: Route = { group: group.id, topic, partition: batch.partition, byType: this.dispatch(group, topic), ...metricLabels(topic, group.id) };
+    let last: KafkaMessage | undefined;
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        await this.processMessage(route, message, heartbeat);
+        resolveOffset(message.offset);
+        last = message;
+        await heartbeat();
+      }
+    } finally {
+      if (last) this.metrics.lag.set({ ...route.labels, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));
     }
   }
 
-  private async processMessage(group: Group, topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
-    const labels = { topic, group: group.id };
+  /** subscribe() handlers of a topic by event type, built once per group and topic. */
+  private dispatch(group: Group, topic: string): Map<string, Subscription[]> {
+    let byType = group.dispatch.get(topic);
+    if (!byType) {
+      byType = new Map();
+      for (const s of group.subs) if (s.def.topic === topic) byType.set(s.def.type, [...(byType.get(s.def.type) ?? []), s]);
+      group.dispatch.set(topic, byType);
+    }
+    return byType;
+  }
+
+  private async processMessage(route: Route, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const { group, topic, partition, labels } = route;
     // The child logger is built only when something is logged: it is not free on the hot path.
     let child: EventLogger | undefined;
-    const log = (): EventLogger => (child ??= this.log.child?.({ topic, partition, offset: message.offset, group: group.id }) ?? this.log);
-    const origin = { group: group.id, topic, partition, message };
+    const log = (): EventLogger => (child ??= this.log.child?.({ topic, partition, offset: message.offset, group }) ?? this.log);
+    const origin = () => ({ group, topic, partition, message });
     let envelope: Envelope;
     let sub: Subscription | undefined;
     try {
       envelope = parseEnvelope(message.value);
-      const sameType = group.subs.filter((s) => s.def.topic === topic && s.def.type === envelope.type);
-      if (!sameType.length) {
-        this.metrics.consumed.inc({ ...labels, outcome: 'ignored' });
+      const sameType = route.byType.get(envelope.type);
+      if (!sameType) {
+        this.metrics.consumed.inc(route.ignored);
         log().debug({ type: envelope.type }, 'event type not handled by this group');
         return;
       }
@@ -148,33 +178,33 @@ export class ConsumerGroups {
       if (!sub) throw new EventValidationError(envelope.type, [`unsupported version ${envelope.version}`]);
       validate(sub.def, envelope.data);
     } catch (err) {
-      await this.deadLetters.send(origin, err as Error, 0, log());
+      await this.deadLetters.send(origin(), err as Error, 0, log());
       return;
     }
 
+    const handler = sub.handler;
     for (let attempt = 1; ; attempt++) {
-      const end = this.metrics.duration.startTimer(labels);
+      const started = performance.now();
       try {
-        await inConsumerSpan(topic, message.headers, () =>
-          sub.handler(envelope, {
-            topic,
-            partition,
-            offset: message.offset,
-            attempt,
-            headers: message.headers ?? {},
-            get log() {
-              return log();
-            },
-          }),
-        );
-        end();
-        this.metrics.consumed.inc({ ...labels, outcome: 'ok' });
+        const ctx: HandlerContext = {
+          topic,
+          partition,
+          offset: message.offset,
+          attempt,
+          headers: message.headers ?? {},
+          get log() {
+            return log();
+          },
+        };
+        await inConsumerSpan(topic, message.headers, () => handler(envelope, ctx));
+        this.metrics.duration.observe(labels, (performance.now() - started) / 1000);
+        this.metrics.consumed.inc(route.ok);
         return;
       } catch (err) {
-        end();
+        this.metrics.duration.observe(labels, (performance.now() - started) / 1000);
         const infra = isInfrastructureError(err);
         if (err instanceof NonRetriableError || err instanceof EventValidationError || (!infra && attempt >= this.retry.maxAttempts)) {
-          await this.deadLetters.send(origin, err as Error, attempt, log());
+          await this.deadLetters.send(origin(), err as Error, attempt, log());
           return;
         }
         if (this.stopping) throw err;
@@ -186,4 +216,20 @@ export class ConsumerGroups {
       }
     }
   }
+}
+
+/** Label sets of one (topic, group), built once per kafkajs batch rather than spread per message. */
+function metricLabels(topic: string, group: string) {
+  return {
+    labels: { topic, group },
+    ok: { topic, group, outcome: 'ok' },
+    ignored: { topic, group, outcome: 'ignored' },
+  };
+}
+
+interface Route extends ReturnType<typeof metricLabels> {
+  group: string;
+  topic: string;
+  partition: number;
+  byType: Map<string, Subscription[]>;
 }

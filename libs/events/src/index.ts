@@ -6,6 +6,8 @@ export { DLQ_SUFFIX, MissingTopicsError } from './topics.js';
 export { MAX_REQUEST_BYTES, type KafkaConnection, type KafkaSasl } from './connection.js';
 export { isTransientKafkaLog } from './kafka-log.js';
 export * from './bus.js';
+export { kafkaConsumerSettings } from './consumer.js';
+export { kafkaProducerSettings } from './producer.js';
 export type { BatchContext, BatchHandler, SubscribeBatchOptions } from './batch-consumer.js';
 export * from './outbox.js';
 export * from './inbox.js';

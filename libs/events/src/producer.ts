@@ -7,6 +7,9 @@ import { BATCH_BYTES_BUDGET } from './connection.js';
 import type { EventMetrics } from './metrics.js';
 import type { TopicNames } from './topics.js';
 
+/** The kafkajs producer settings (exported so bench:events' raw kafkajs side runs with the same ones). */
+export const kafkaProducerSettings = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false } as const;
+
 interface PendingSend {
   messages: WireMessage[];
   resolve: () => void;
@@ -25,7 +28,7 @@ export class EventProducer {
     private readonly names: TopicNames,
     private readonly metrics: EventMetrics,
   ) {
-    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...kafkaProducerSettings });
   }
 
   /** Connects (again, after disconnect()). Sends connect on their own unless the producer was disconnected. */
@@ -68,13 +71,10 @@ export class EventProducer {
         try {
           await this.ensureConnected();
           // Requests stay under managed Kafka's request size limit (connection.ts); order per topic is kept.
-          for (const byTopic of requestsOf(pending.flatMap((p) => p.messages))) {
+          for (const byTopic of requestsOf(pending.length === 1 ? pending[0]!.messages : pending.flatMap((p) => p.messages))) {
             await this.producer.sendBatch({
               acks: -1,
-              topicMessages: [...byTopic].map(([topic, list]) => ({
-                topic: this.names.physical(topic),
-                messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-              })),
+              topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.names.physical(topic), messages: list })),
             });
             for (const [topic, list] of byTopic) this.metrics.published.inc({ topic }, list.length);
           }
@@ -101,23 +101,43 @@ export class EventProducer {
   }
 }
 
-const sizeOf = (m: WireMessage) => Buffer.byteLength(m.value) + Buffer.byteLength(m.key) + Object.entries(m.headers).reduce((n, [k, v]) => n + k.length + Buffer.byteLength(v), 0) + 64;
+/** A message as kafkajs takes it. The value is encoded to UTF-8 once, here: given a string, kafkajs
+ *  measures its byte length twice and encodes it again, and the request budget needs the length too. */
+interface KafkaMessageOut {
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+const headerBytes = (headers: Record<string, string>) => {
+  let n = 0;
+  for (const k in headers) n += k.length + Buffer.byteLength(headers[k]!);
+  return n;
+};
 
 /** Splits messages into produce requests of at most BATCH_BYTES_BUDGET bytes (a larger message goes alone). */
-export function requestsOf(messages: WireMessage[], budget = BATCH_BYTES_BUDGET): Map<string, WireMessage[]>[] {
-  const requests: Map<string, WireMessage[]>[] = [];
-  let current = new Map<string, WireMessage[]>();
+export function requestsOf(messages: WireMessage[], budget = BATCH_BYTES_BUDGET): Map<string, KafkaMessageOut[]>[] {
+  const requests: Map<string, KafkaMessageOut[]>[] = [];
+  let current = new Map<string, KafkaMessageOut[]>();
   let bytes = 0;
+  // publishMany's messages share one headers object: measure it once.
+  let lastHeaders: Record<string, string> | undefined;
+  let lastHeaderBytes = 0;
   for (const m of messages) {
-    const size = sizeOf(m);
+    const value = Buffer.from(m.value);
+    if (m.headers !== lastHeaders) {
+      lastHeaders = m.headers;
+      lastHeaderBytes = headerBytes(m.headers);
+    }
+    const size = value.length + Buffer.byteLength(m.key) + lastHeaderBytes + 64;
     if (bytes > 0 && bytes + size > budget) {
       requests.push(current);
       current = new Map();
       bytes = 0;
     }
-    const list = current.get(m.topic) ?? [];
-    list.push(m);
-    current.set(m.topic, list);
+    let list = current.get(m.topic);
+    if (!list) current.set(m.topic, (list = []));
+    list.push({ key: m.key, value, headers: m.headers });
     bytes += size;
   }
   if (bytes > 0) requests.push(current);

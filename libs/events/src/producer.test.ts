@@ -1,0 +1,34 @@
+// Produce requests under the request size budget; each value encoded to UTF-8 once, order per topic kept.
+import { describe, expect, it } from 'vitest';
+import type { WireMessage } from './codec.js';
+import { requestsOf } from './producer.js';
+
+const headers = { 'vigil-type': 'Ping', 'vigil-version': '1' };
+const wire = (topic: string, n: number, value: string, h: Record<string, string> = headers): WireMessage => ({ topic, key: `k${n}`, value, headers: h });
+
+describe('requestsOf', () => {
+  it('hands kafkajs UTF-8 Buffers of the values, byte for byte, with the headers and keys', () => {
+    const [request] = requestsOf([wire('a', 1, '{"x":"é€😀"}'), wire('a', 2, '{}', { ...headers, traceparent: 't' })]);
+    const list = request!.get('a')!;
+    expect(list.map((m) => m.value)).toEqual([Buffer.from('{"x":"é€😀"}', 'utf8'), Buffer.from('{}')]);
+    expect(list[0]!.value.length).toBe(Buffer.byteLength('{"x":"é€😀"}'));
+    expect(list.map((m) => [m.key, m.headers])).toEqual([['k1', headers], ['k2', { ...headers, traceparent: 't' }]]);
+  });
+
+  it('splits by UTF-8 bytes, not string length, and keeps per-topic order across requests', () => {
+    // 100,000 three-byte characters are 300,000 bytes: with key and headers two fit under 900,000,
+    // not three (counted by string length, eight would).
+    const big = '€'.repeat(100_000);
+    const messages = Array.from({ length: 10 }, (_, n) => wire(n % 2 ? 'a' : 'b', n, big));
+    const requests = requestsOf(messages, 900_000);
+    expect(requests.map((r) => [...r.values()].flat().length)).toEqual([2, 2, 2, 2, 2]);
+    for (const r of requests) expect([...r.values()].flat().reduce((n, m) => n + m.value.length, 0)).toBeLessThan(900_000);
+    for (const topic of ['a', 'b']) expect(requests.flatMap((r) => r.get(topic) ?? []).map((m) => m.key)).toEqual(messages.filter((m) => m.topic === topic).map((m) => m.key));
+  });
+
+  it('sends a message larger than the budget alone, and nothing for no messages', () => {
+    const requests = requestsOf([wire('a', 1, 'x'), wire('a', 2, 'y'.repeat(2_000)), wire('a', 3, 'z')], 1_000);
+    expect(requests.map((r) => r.get('a')!.map((m) => m.key))).toEqual([['k1'], ['k2'], ['k3']]);
+    expect(requestsOf([])).toEqual([]);
+  });
+});
