@@ -65,6 +65,8 @@ export interface WireMessage {
   key: string;
   value: string;
   headers: Record<string, string>;
+  /** Compress the produce request (from the definition; outbox rows are sent uncompressed). */
+  compress?: boolean;
 }
 
 /** The Kafka message of an envelope: partition key from the definition, JSON value, type and version headers. */
@@ -74,5 +76,6 @@ export function encodeWire<S extends TSchema>(def: EventDefinition<S>, envelope:
     key: def.key(envelope.data),
     value: JSON.stringify(envelope),
     headers: { ...headers, [HEADER_TYPE]: def.type, [HEADER_VERSION]: String(def.version) },
+    ...(def.compression ? { compress: true } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // The sending side: one idempotent kafkajs producer (acks=all, one request in flight per
 // connection to keep order). Sends that arrive while a request is in flight are coalesced into
 // the next one (like librdkafka's linger): latency stays low under load without giving up order.
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { WireMessage } from './codec.js';
 import { BATCH_BYTES_BUDGET } from './connection.js';
 import type { EventMetrics } from './metrics.js';
@@ -69,8 +69,10 @@ export class EventProducer {
           await this.ensureConnected();
           // Requests stay under managed Kafka's request size limit (connection.ts); order per topic is kept.
           for (const byTopic of requestsOf(pending.flatMap((p) => p.messages))) {
+            const compress = [...byTopic.values()].some((list) => list.some((m) => m.compress));
             await this.producer.sendBatch({
               acks: -1,
+              ...(compress ? { compression: CompressionTypes.GZIP } : {}),
               topicMessages: [...byTopic].map(([topic, list]) => ({
                 topic: this.names.physical(topic),
                 messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
