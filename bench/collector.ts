@@ -18,7 +18,7 @@ import { loadServiceConfig } from '../services/perf-collector/src/config.js';
 import { dropNamespaceTopics } from '../services/perf-collector/test/fixtures/app.js';
 import { startScratchPostgres } from '../services/perf-collector/test/fixtures/scratch-postgres.js';
 
-const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 55440);
+const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 25450);
 const EXPORTER_PORT = Number(process.env.BENCH_EXPORTER_PORT ?? 19188);
 const TABLES = 1_000;
 const SHAPES = 5;

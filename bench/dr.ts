@@ -130,7 +130,7 @@ async function vigil() {
     }
     const totalMs = performance.now() - t;
     await app.dr.runner.idle();
-    const v = (await app.inject({ url: `/v1/policies/${policy.json().items.id}/verifications`, headers })).json()[0] ?? {};
+    const v = (await app.inject({ url: `/v1/policies/${policy.json().id}/verifications`, headers })).json().items[0] ?? {};
     if (b.status !== 'completed' || v.status !== 'passed') throw new Error(`vigil backup ${String(b.status)} / verification ${String(v.status)}: ${String(b.error ?? v.error ?? JSON.stringify(v.checks))}`);
     return {
       backupSeconds: secs(b.durationMs as number),

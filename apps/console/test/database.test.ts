@@ -25,7 +25,7 @@ beforeAll(async () => {
     startPlatform('condb', { selfMetricsMs: 1_000 }),
     launchBrowser(),
     // shared_buffers below the orders table's size: its sequential scans read blocks instead of hitting them.
-    startScratchPostgres(55437, { settings: { shared_buffers: '8MB' } }).then(async (t) => {
+    startScratchPostgres(25437, { settings: { shared_buffers: '8MB' } }).then(async (t) => {
       await createShop(t, 'shop');
       return t;
     }),

@@ -6,9 +6,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchBrowser, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
+import { HISTORY_TYPES } from '../server/domain/history.js';
+import { captureStream, launchBrowser, markDocument, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
 import { settled } from './fixtures/console-ui.js';
 import { adminOverHttp, startPlatform, type HttpSession, type Platform } from './fixtures/platform.js';
 
@@ -193,4 +194,40 @@ describe('scenario 5: one timeline across the bus', () => {
     await page.getByRole('link', { name: `Incident: ${alertName}` }).waitFor();
     await screen(page, 'alert-what-changed-dark-check');
   }, 120_000);
+});
+
+describe('the timeline is live without polling', () => {
+  it('reads the timeline again when the stream brings an event it records, not on a clock, and shows the event', async () => {
+    const reads: string[] = [];
+    const onRequest = (r: Request) => void (new URL(r.url()).pathname === '/api/history/timeline' && reads.push(r.url()));
+    page.on('request', onRequest);
+    try {
+      await page.goto('/incidents?range=15m');
+      await page.locator('#timeline-title').waitFor();
+      await settled(page);
+      await expect.poll(() => page.getByTestId('live-status').innerText(), { timeout: 15_000 }).toBe('Live');
+      const stream = await captureStream(page);
+      const sameDocument = await markDocument(page);
+      const idleFrom = reads.length;
+      // Longer than the 15 s the timeline used to poll at (and move its window at) whatever happened.
+      await page.waitForTimeout(20_000);
+      const recorded = ((await stream.text()).match(/^event: (\w+)$/gm) ?? []).map((l) => l.slice('event: '.length)).filter((t) => HISTORY_TYPES.includes(t));
+      // Nothing the history records happened: not one read. (Something did: at most one read per such event.)
+      if (recorded.length === 0) expect(reads.length - idleFrom, reads.join('\n')).toBe(0);
+      else expect(reads.length - idleFrom).toBeLessThanOrEqual(recorded.length);
+
+      // An alert now: the stream's invalidation reads the timeline again, and the alert is in the window's events.
+      const name = `LiveTimeline${run}`;
+      const liveFrom = reads.length;
+      await api(p.services.alerting.url, 'POST', '/api/v2/alerts', [{ labels: { alertname: name, severity: 'warning', service: 'shop' }, annotations: { summary: 'live' }, startsAt: new Date().toISOString() }]);
+      const events = page.getByRole('table', { name: 'Events, newest first' });
+      await expect.poll(() => events.innerText(), { timeout: 20_000 }).toContain(`${name} firing`);
+      expect(reads.length).toBeGreaterThan(liveFrom);
+      expect(await page.locator('.lane-alerts .lane-label').innerText()).toMatch(/[1-9]\d* events?/);
+      expect(await sameDocument.stillSameDocument()).toBe(true);
+      await screen(page, 'timeline-live');
+    } finally {
+      page.off('request', onRequest);
+    }
+  }, 90_000);
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from '@vigil/service-kit/testing';
 import { launchBrowser, newUserPage, screen, screensOfFailure } from './fixtures/browser.js';
-import { call, changePassword, everyScreen, openSettings, session, signIn, signInFirstTime, signOut, strongPassword } from './fixtures/console-ui.js';
+import { call, changePassword, everyScreen, openSettings, session, settled, signIn, signInFirstTime, signOut, strongPassword } from './fixtures/console-ui.js';
 import { ageSession, startPlatform, type Platform } from './fixtures/platform.js';
 
 let p: Platform;
@@ -199,4 +199,56 @@ describe('scenario 5: API keys', () => {
     // Every service drops the revoked key at once (the kit's LISTEN/NOTIFY on revocation).
     await eventually(async () => (await fetch(projects, { headers: auth })).status === 401, 5_000, 100);
   }, 90_000);
+});
+
+describe('people and keys, a page at a time', () => {
+  it('pages the users by keyset cursor in the URL, and shows the problem of a cursor the list did not return', async () => {
+    const { page, context } = admin;
+    const run = randomBytes(3).toString('hex');
+    // More than one page of the screen (25).
+    for (let i = 0; i < 26; i++) {
+      const res = await call(context, 'POST', '/api/admin/users', { email: `paged-${run}-${String(i).padStart(2, '0')}@example.com`, name: `Paged ${i}`, role: 'read', password: strongPassword() });
+      expect(res.status()).toBe(201);
+    }
+    // The API's convention: { items, nextCursor }, keyset cursors, the same order page after page.
+    type UsersPage = { items: { id: string; email: string }[]; nextCursor: string | null };
+    const all: UsersPage['items'] = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const res = await context.request.get(`/api/admin/users?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status()).toBe(200);
+      const body = (await res.json()) as UsersPage;
+      expect(Object.keys(body).sort()).toEqual(['items', 'nextCursor']);
+      all.push(...body.items);
+      cursor = body.nextCursor;
+    }
+    expect(all.length).toBeGreaterThan(26);
+    expect(new Set(all.map((u) => u.id)).size).toBe(all.length);
+    const keys = (await (await context.request.get('/api/admin/api-keys?limit=1')).json()) as { items: unknown[]; nextCursor: string | null };
+    expect(Object.keys(keys).sort()).toEqual(['items', 'nextCursor']);
+
+    await openSettings(page, 'Users');
+    const list = page.getByRole('region', { name: /^Users of tenant/ });
+    const rows = list.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await rows.first().locator('td').first().innerText()).toContain(all[0]!.email);
+    const pager = page.getByRole('navigation', { name: 'Users pages' });
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => rows.first().locator('td').first().innerText()).toContain(all[25]!.email);
+    expect(await rows.count()).toBe(Math.min(25, all.length - 25));
+    const url = new URL(page.url());
+    expect(url.searchParams.get('page')).toBe('2');
+    expect(url.searchParams.get('cursor')).toBeTruthy();
+    expect(await pager.innerText()).toContain('Page 2');
+    await settled(page);
+    await screen(page, 'settings-users-page-2');
+    // Back to the first page, with the browser's Back as with the button.
+    await page.goBack();
+    await expect.poll(() => rows.first().locator('td').first().innerText()).toContain(all[0]!.email);
+
+    // A cursor the list did not return: the API's 400 CURSOR_INVALID, shown with its detail.
+    await page.goto('/settings?tab=users&page=2&cursor=not-a-cursor');
+    const problem = list.getByRole('alert');
+    await expect.poll(() => problem.innerText()).toMatch(/cursor.*not one this list returned.*CURSOR_INVALID/s);
+    await screen(page, 'settings-users-bad-cursor');
+  }, 120_000);
 });

@@ -153,7 +153,7 @@ describe('recovery', () => {
     await expect.poll(() => drills.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
     expect(await drills.locator('tbody tr').innerText()).toMatch(/passed/);
     // Two restores measured (the verification and the drill): both on the charts, with words beside them.
-    const history = await drApi<{ items: { rpoSeconds: number; rtoSeconds: number }[] }>('GET', `/v1/policies/${policyId}/objective-history`);
+    const history = await drApi<{ items: { at: string; rpoSeconds: number; rtoSeconds: number }[] }>('GET', `/v1/policies/${policyId}/objective-history`);
     expect(history.items).toHaveLength(2);
     // What the summaries must say, computed here from the raw measures and the targets.
     const within = (values: number[], target: number) => `${values.filter((v) => v <= target).length} of 2 restores within target`;
@@ -162,6 +162,29 @@ describe('recovery', () => {
       .toContain(within(history.items.map((i) => i.rpoSeconds), 120));
     expect(await page.getByTestId('rto-chart-summary').innerText()).toContain(within(history.items.map((i) => i.rtoSeconds), 30));
     expect(await page.locator('.objective-chart canvas').count()).toBe(2);
+    // The restores are seconds apart: the time axis labels seconds, every label different and none touching the
+    // next, at this width and on a narrower window (the chart reports the labels it drew and their measured edges).
+    const xLabels = (chart: string) =>
+      page.locator(`[aria-labelledby="${chart}"] .chart`).evaluate((el) => JSON.parse((el as HTMLElement).dataset.xLabels ?? '[]') as { text: string; left: number; right: number }[]);
+    const secondsApart = Math.abs(Date.parse(history.items[1]!.at) - Date.parse(history.items[0]!.at)) < 60_000;
+    const expectReadableAxis = async () => {
+      for (const chart of ['rpo-chart', 'rto-chart']) {
+        const labels = await xLabels(chart);
+        expect(labels.length, chart).toBeGreaterThanOrEqual(1);
+        for (const l of labels) expect(l.text, chart).toMatch(secondsApart ? /^\d\d:\d\d:\d\d$/ : /^\d\d:\d\d(:\d\d)?$/);
+        expect(new Set(labels.map((l) => l.text)).size, chart).toBe(labels.length);
+        for (let i = 1; i < labels.length; i++) expect(labels[i]!.left - labels[i - 1]!.right, `${chart}: ${JSON.stringify(labels)}`).toBeGreaterThanOrEqual(8);
+      }
+    };
+    await expectReadableAxis();
+    const wide = JSON.stringify(await xLabels('rpo-chart'));
+    await page.setViewportSize({ width: 1000, height: 800 }); // two charts of about 350 px side by side
+    // Redrawn for the new width (the labels move), then checked again.
+    await expect.poll(async () => JSON.stringify(await xLabels('rpo-chart'))).not.toBe(wide);
+    await expectReadableAxis();
+    await screen(page, 'recovery-policy-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await expect.poll(async () => JSON.stringify(await xLabels('rpo-chart'))).toBe(wide);
     const objectives = await drApi<{ rpo: { breached: boolean }; rto: { breached: boolean } }>('GET', `/v1/policies/${policyId}/objectives`);
     await expect.poll(() => page.getByTestId('rto-now').innerText()).toMatch(objectives.rto.breached ? /breached/ : /met/);
     await screen(page, 'recovery-policy');
@@ -240,6 +263,15 @@ describe('recovery', () => {
     await settled(page);
     expect(await doc.innerText()).toContain('orders');
     expect(await doc.locator('table').count()).toBeGreaterThan(0);
+    // The wording follows the data: a drill passed on the backup the test above corrupted and failed again, so the
+    // document says it was proven, by what and when, and that it no longer stands — not that none ever was.
+    const [drill] = await drList<{ kind: string; status: string; finishedAt: string }>(`/v1/policies/${policyId}/drills`);
+    expect(drill).toMatchObject({ kind: 'drill', status: 'passed' });
+    const proof = doc.getByRole('listitem').filter({ hasText: /^orders: .*backup/ });
+    expect(await proof.innerText()).toBe(
+      `orders: no backup stands proven now: the backup of ${new Date((await drApi<{ snapshotAt: string }>('GET', `/v1/backups/${backupId}`)).snapshotAt).toISOString()} passed a DR drill on ${new Date(drill!.finishedAt).toISOString()}, but a later verification of it failed.`,
+    );
+    expect(await doc.innerText()).not.toContain('No backup has ever been proven');
     await screen(page, 'recovery-continuity');
     await page.emulateMedia({ colorScheme: 'dark' });
     await screen(page, 'recovery-continuity-dark');
@@ -271,6 +303,9 @@ describe('recovery', () => {
     await doc.waitFor();
     await settled(page);
     expect(await doc.innerText()).toContain('ledger');
+    // A policy nothing was ever restored from is the one that says so.
+    expect(await doc.innerText()).toMatch(/ledger [^\n]*: no backup has ever been proven by a restore\./);
+    expect(await doc.innerText()).toContain('No backup has ever been proven by a restore.');
     // Shown as the text it is, not as markup.
     expect(await doc.innerText()).toContain('<img src="x" onerror=');
     expect(await doc.locator('img').count()).toBe(0);

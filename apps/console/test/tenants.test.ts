@@ -110,8 +110,23 @@ describe('scenario 6: two tenants', () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('cell', { name: userB.email }).first().waitFor();
     dsnB = await createProjectOnPage(page, projectB);
+    // The admin lists are the tenant's own, in the API's list convention: tenant B's people are its admin and Bob.
+    type Listed = { items: { email: string }[]; nextCursor: string | null };
+    const everyEmail = async (path: string) => {
+      const emails: string[] = [];
+      for (let cursor: string | null = ''; cursor !== null; ) {
+        const listed = (await (await context.request.get(`${path}?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json()) as Listed;
+        emails.push(...listed.items.map((u) => u.email.toLowerCase()));
+        cursor = listed.nextCursor;
+      }
+      return emails;
+    };
+    expect((await everyEmail('/api/admin/users')).sort()).toEqual([p.admin.email.toLowerCase(), userB.email.toLowerCase()].sort());
     await call(context, 'PUT', '/api/session/tenant', { tenant: p.admin.tenant });
     expect((await session(context)).tenant).toBe(p.admin.tenant);
+    const peopleA = await everyEmail('/api/admin/users');
+    expect(peopleA).toContain(p.admin.email.toLowerCase());
+    expect(peopleA).not.toContain(userB.email.toLowerCase());
 
     b = await newUserPage(browser, p.url);
     await signInFirstTime(b.page, userB.email, userB.password);

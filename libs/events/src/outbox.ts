@@ -61,12 +61,15 @@ export class Outbox {
   }
 
   private async insert(tx: Queryable, wires: WireMessage[], ids: string[]): Promise<void> {
+    // The NOTIFY rides on the INSERT (a data-modifying CTE always runs): one round trip; it is delivered on commit.
     await tx.query(
-      `INSERT INTO ${this.o.schema}.outbox (event_id, topic, key, value, headers)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])`,
-      [ids, wires.map((w) => w.topic), wires.map((w) => w.key), wires.map((w) => w.value), wires.map((w) => JSON.stringify(w.headers))],
+      `WITH stored AS (
+         INSERT INTO ${this.o.schema}.outbox (event_id, topic, key, value, headers)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       )
+       SELECT pg_notify($6, '')`,
+      [ids, wires.map((w) => w.topic), wires.map((w) => w.key), wires.map((w) => w.value), wires.map((w) => JSON.stringify(w.headers)), this.channel],
     );
-    await tx.query('SELECT pg_notify($1, $2)', [this.channel, '']);
   }
 
   /** Starts relaying: woken by NOTIFY on commit, with a poll as fallback. */

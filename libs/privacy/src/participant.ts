@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import {
-  handleOnce,
+  handleOnceBatch,
   isInfrastructureError,
   SubjectRequestIssued,
   SubjectRequestReceipt,
@@ -60,55 +60,65 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export async function answerSubjectRequest(
+type Receipt = EventData<typeof SubjectRequestReceipt>;
+type Outcome = Omit<Receipt, 'requestId' | 'service' | 'kind' | 'completedAt'>;
+
+function requestOf(event: EnvelopeOf<typeof SubjectRequestIssued>): SubjectRequest {
+  const { data } = event;
+  return { requestId: data.requestId, tenantId: event.tenantId, kind: data.kind, identifiers: data.identifiers, ...(data.holds ? { holds: data.holds } : {}) };
+}
+
+async function answerOne(tx: PoolClient, handler: SubjectDataHandler, req: SubjectRequest): Promise<Outcome> {
+  if (req.kind === 'erasure') return { status: 'completed', tables: await handler.erase(tx, req) };
+  const part = await handler.export(tx, req);
+  return { status: 'completed', tables: part.tables, exportPart: { format: 'json', sha256: sha256(canonicalJson(part.data)), data: part.data } };
+}
+
+/**
+ * Answers a batch of requests in one transaction: the inbox rows, every erasure or export and
+ * every receipt (one outbox insert) commit together. Each request runs under its own savepoint:
+ * a handler error rolls back that request's effects only and answers it with a `failed` receipt;
+ * an infrastructure error fails the batch, which the bus retries. A tenant scope a handler set
+ * (SET LOCAL ROLE, app.tenant_id) is cleared before the next request.
+ */
+export async function answerSubjectRequests(
   infra: ParticipantInfra,
   service: string,
   handler: SubjectDataHandler,
-  event: EnvelopeOf<typeof SubjectRequestIssued>,
+  events: readonly EnvelopeOf<typeof SubjectRequestIssued>[],
 ): Promise<void> {
-  const { data } = event;
-  if (!data.expectedServices.includes(service)) return;
-  const req: SubjectRequest = {
-    requestId: data.requestId,
-    tenantId: event.tenantId,
-    kind: data.kind,
-    identifiers: data.identifiers,
-    ...(data.holds ? { holds: data.holds } : {}),
-  };
-  const receipt = (r: Omit<EventData<typeof SubjectRequestReceipt>, 'requestId' | 'service' | 'kind' | 'completedAt'>) => ({
-    requestId: req.requestId,
-    service,
-    kind: req.kind,
-    completedAt: new Date().toISOString(),
-    ...r,
-  });
-  try {
-    await handleOnce({ pool: infra.pool, schema: infra.schema, consumer: 'subject-requests' }, event, async (tx) => {
-      if (req.kind === 'erasure') {
-        const tables = await handler.erase(tx, req);
-        await infra.outbox.enqueue(tx, SubjectRequestReceipt, receipt({ status: 'completed', tables }), { tenantId: req.tenantId });
-      } else {
-        const part = await handler.export(tx, req);
-        await infra.outbox.enqueue(
-          tx,
-          SubjectRequestReceipt,
-          receipt({ status: 'completed', tables: part.tables, exportPart: { format: 'json', sha256: sha256(canonicalJson(part.data)), data: part.data } }),
-          { tenantId: req.tenantId },
-        );
+  const mine = events.filter((e) => e.data.expectedServices.includes(service));
+  if (!mine.length) return;
+  await handleOnceBatch({ pool: infra.pool, schema: infra.schema, consumer: 'subject-requests' }, mine, async (tx, fresh) => {
+    const receipts: { data: Receipt; opts: { tenantId: string } }[] = [];
+    for (const event of fresh) {
+      const req = requestOf(event);
+      let outcome: Outcome;
+      await tx.query('SAVEPOINT subject_request');
+      try {
+        outcome = await answerOne(tx, handler, req);
+        await tx.query(`RELEASE SAVEPOINT subject_request; SET LOCAL ROLE NONE; SELECT set_config('app.tenant_id', '', true)`);
+      } catch (err) {
+        if (isInfrastructureError(err)) throw err;
+        await tx.query('ROLLBACK TO SAVEPOINT subject_request; RELEASE SAVEPOINT subject_request');
+        outcome = { status: 'failed', tables: [], error: (err as Error).message.slice(0, 500) };
       }
-    });
-  } catch (err) {
-    // A dependency outage is retried by the bus; anything else is answered with a failed receipt.
-    if (isInfrastructureError(err)) throw err;
-    await handleOnce({ pool: infra.pool, schema: infra.schema, consumer: 'subject-requests' }, event, (tx) =>
-      infra.outbox.enqueue(tx, SubjectRequestReceipt, receipt({ status: 'failed', tables: [], error: (err as Error).message.slice(0, 500) }), {
-        tenantId: req.tenantId,
-      }).then(() => undefined),
-    );
-  }
+      receipts.push({ data: { requestId: req.requestId, service, kind: req.kind, completedAt: new Date().toISOString(), ...outcome }, opts: { tenantId: req.tenantId } });
+    }
+    await infra.outbox.enqueueMany(tx, SubjectRequestReceipt, receipts);
+  });
 }
 
-/** Subscribes the service to data subject requests. */
-export function participateInSubjectRequests(infra: ParticipantInfra, service: string, handler: SubjectDataHandler): void {
-  infra.bus.subscribe(SubjectRequestIssued, (event) => answerSubjectRequest(infra, service, handler, event));
+/** One request (see answerSubjectRequests). */
+export const answerSubjectRequest = (infra: ParticipantInfra, service: string, handler: SubjectDataHandler, event: EnvelopeOf<typeof SubjectRequestIssued>) =>
+  answerSubjectRequests(infra, service, handler, [event]);
+
+/**
+ * Subscribes the service to data subject requests, consumed in batches (one transaction per
+ * batch). `group`: a consumer group of its own (default: the service's), so that answering does
+ * not wait behind the service's other consumers of that group (the inbox keeps it exactly-once
+ * when a service moves to a new group and reads the topic again).
+ */
+export function participateInSubjectRequests(infra: ParticipantInfra, service: string, handler: SubjectDataHandler, o: { group?: string } = {}): void {
+  infra.bus.subscribeBatch(SubjectRequestIssued, (events) => answerSubjectRequests(infra, service, handler, events), { maxBatch: 100, ...(o.group ? { group: o.group } : {}) });
 }

@@ -162,6 +162,10 @@ describe('backup proven by restore', { timeout: 180_000 }, () => {
     expect(doc.body).toContain('| orders |');
     expect(doc.body).toMatch(/orders\*\*: passed on .*achieved RTO/);
     expect(doc.body).toContain('No DR drill is scheduled.');
+    // Proven twice over (the verification, then the drill): the document names the backup and the drill.
+    const { snapshotAt } = (await app.inject({ url: `/v1/backups/${backupId}`, headers: auth(writeKey) })).json();
+    expect(doc.body).toContain(`- **orders**: the backup of ${new Date(snapshotAt).toISOString()} was proven by a DR drill that passed on ${new Date(drill.finishedAt).toISOString()}.`);
+    expect(doc.body).not.toContain('No backup has ever been proven');
   });
 
   it('fails verification when one byte of the backup is corrupted, and raises an event', async () => {
@@ -195,6 +199,11 @@ describe('backup proven by restore', { timeout: 180_000 }, () => {
     expect((event.data.checks as { name: string; outcome: string }[]).find((c) => c.name === 'manifest')?.outcome).toBe('failed');
     const after = (await app.inject({ url: `/v1/backups/${backupId}`, headers: auth(writeKey) })).json();
     expect(after.verificationStatus).toBe('failed');
+    // The only backup no longer stands proven, but one was: the document says which, and what became of it.
+    const doc = (await app.inject({ url: '/v1/continuity-document', headers: auth(writeKey) })).body;
+    expect(doc).toMatch(/- \*\*orders\*\*: no backup stands proven now: the backup of \S+ passed a DR drill on \S+, but a later verification of it failed\./);
+    expect(doc).toContain('No backup stands proven by a restore now:');
+    expect(doc).not.toContain('No backup has ever been proven');
   });
 });
 

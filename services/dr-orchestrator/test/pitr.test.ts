@@ -16,7 +16,7 @@ import { pgBackRestTime } from '../src/domain/physical-policy.js';
 import { observeDrEvents } from './fixtures.js';
 import { PG_BIN, startPhysicalCluster, type PhysicalCluster } from './physical-cluster.js';
 
-const PORT = 55_431;
+const PORT = 25_431;
 const WORK = `/tmp/vigil-dr-pitr-${PORT}`;
 const ENV = {
   DR_SCHEDULER_TICK_MS: '1000',

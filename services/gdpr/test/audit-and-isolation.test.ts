@@ -247,7 +247,7 @@ describe('breaches', () => {
 
 describe('consent group commit', () => {
   it('commits concurrent writes of one subject in call order, each with its outbox event', async () => {
-    const writer = new ConsentWriter(gdpr.infra.pool, gdpr.infra.outbox);
+    const writer = new ConsentWriter(gdpr.infra.pool, gdpr.infra.outbox, { pseudonymKey: gdpr.infra.config.VIGIL_PSEUDONYM_KEY });
     const deps = { pool: gdpr.infra.pool, writer, pseudonymKey: gdpr.infra.config.VIGIL_PSEUDONYM_KEY };
     const writes = Array.from({ length: 40 }, (_, i) =>
       recordConsent(deps, 'acme', { subjectId: 'order@example.com', purpose: 'profiling', granted: i % 2 === 0, noticeVersion: `v${i}`, channel: 'api', source: 'test' }),

@@ -9,6 +9,8 @@ import { eventually, serviceTest, type TestKit } from '@vigil/service-kit/testin
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { entryHash, GENESIS_HASH, signCheckpoint, signingKeyFromSeed } from '../src/domain/audit-chain.js';
+import { verifyChain } from '../src/operations/audit.js';
+import { ChainHashers } from '../src/operations/chain-hashers.js';
 
 const it = serviceTest({
   label: 'gdprscale',
@@ -44,6 +46,8 @@ describe('consent writes at scale', () => {
       ),
     );
     expect(answers.map((a) => a.statusCode)).toEqual(Array(N).fill(201));
+    const acknowledged = answers.map((a) => a.json().id as string);
+    expect(new Set(acknowledged).size).toBe(N);
     // Every answer waited for its commit, and that commit held the chain entry.
     expect(await count(`SELECT count(*)::int AS n FROM gdpr.audit_log WHERE tenant_id = 'scale' AND topic = 'gdpr.consent'`)).toBe(N);
     // Group commit: far fewer transactions than writes.
@@ -52,6 +56,9 @@ describe('consent writes at scale', () => {
     const ledger = (await admin.query(`SELECT id FROM gdpr.consent_events WHERE tenant_id = 'scale' ORDER BY seq`)).rows.map((r) => r.id as string);
     const chain = (await admin.query(`SELECT content FROM gdpr.audit_log WHERE tenant_id = 'scale' ORDER BY seq`)).rows.map((r) => JSON.parse(r.content).data.consentId as string);
     expect(chain).toEqual(ledger);
+    // Every acknowledged write is in the ledger and in the chain exactly once.
+    expect([...ledger].sort()).toEqual([...acknowledged].sort());
+    expect(new Set(chain).size).toBe(N);
 
     // Positive signal that the feed consumed every ConsentChanged: its inbox holds them all.
     await eventually(async () => (await count(`SELECT count(*)::int AS n FROM gdpr.inbox WHERE consumer = 'audit-feed'`)) >= N, 60_000);
@@ -83,6 +90,13 @@ describe('chain verification', () => {
       await admin.query(`INSERT INTO gdpr.audit_checkpoints (tenant_id, seq, hash, signature, key_id) VALUES ('long', $1, $2, $3, $4)`, [seq, hash, signCheckpoint(signingKey, 'long', seq, hash), signingKey.keyId]);
     }
     expect((await call('long', 'GET', '/v1/audit/verify')).json()).toMatchObject({ valid: true, entries: N, checkpoints: { total: 3, verified: 3, latestSeq: N }, firstBroken: null });
+    // The worker path (pages hashed in two threads, 5,000 entries per COPY) gives the same verdict.
+    const hashers = new ChainHashers(2);
+    const deps = { pool: gdpr.infra.pool, pseudonymKey: 'unused', signingKey };
+    const viaWorkers = () => verifyChain({ ...deps, hashers }, 'long', { segment: 5_000, inThreadBelow: 0 });
+    const inThread = () => verifyChain({ ...deps, hashers: new ChainHashers(0) }, 'long', { segment: 5_000 });
+    const verdict = ({ verifiedAt: _, ...v }: Awaited<ReturnType<typeof verifyChain>>) => v;
+    expect(verdict(await viaWorkers())).toMatchObject({ valid: true, entries: N, checkpoints: { verified: 3 } });
 
     // A row altered in the second page: found there, after the checkpoint of the first page held.
     await admin.query('BEGIN');
@@ -95,5 +109,25 @@ describe('chain verification', () => {
       checkpoints: { total: 3, verified: 1 },
       firstBroken: { seq: 7777, reason: 'hash-mismatch' },
     });
+    expect(verdict(await viaWorkers())).toEqual(verdict(await inThread()));
+    expect(verdict(await viaWorkers())).toMatchObject({ entries: 7776, firstBroken: { seq: 7777, reason: 'hash-mismatch' } });
+
+    // Breaks where a COPY segment starts and where entries go missing: both paths agree.
+    const tamper = async (sql: string) => {
+      await admin.query('BEGIN');
+      await admin.query('SET LOCAL session_replication_role = replica');
+      await admin.query(sql);
+      await admin.query('COMMIT');
+    };
+    await tamper(`UPDATE gdpr.audit_log SET content = replace(content, '"n":7778', '"n":7777') WHERE tenant_id = 'long' AND seq = 7777`);
+    expect(verdict(await viaWorkers())).toMatchObject({ valid: true, entries: N });
+    await tamper(`UPDATE gdpr.audit_log SET prev_hash = repeat('f', 64) WHERE tenant_id = 'long' AND seq = 5001`);
+    expect(verdict(await viaWorkers())).toMatchObject({ valid: false, entries: 5000, checkpoints: { verified: 0 }, firstBroken: { seq: 5001, reason: 'prev-hash-mismatch', found: 'f'.repeat(64) } });
+    expect(verdict(await viaWorkers())).toEqual(verdict(await inThread()));
+    await tamper(`UPDATE gdpr.audit_log SET prev_hash = '${rows[5000 - 1]!.hash}' WHERE tenant_id = 'long' AND seq = 5001`);
+    await tamper(`DELETE FROM gdpr.audit_log WHERE tenant_id = 'long' AND seq = 10000`);
+    expect(verdict(await viaWorkers())).toMatchObject({ valid: false, entries: 9999, checkpoints: { verified: 2 }, firstBroken: { seq: 10000, reason: 'sequence-gap' } });
+    expect(verdict(await viaWorkers())).toEqual(verdict(await inThread()));
+    await hashers.close();
   });
 });

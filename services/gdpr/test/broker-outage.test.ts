@@ -7,7 +7,8 @@ import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { participant, PARTICIPANT_MIGRATIONS, rowsFor, seedSubject } from './fixtures/participant.js';
 
-const kafka = dedicatedKafka(19492);
+// GDPR_OUTAGE_KAFKA_PORT: a port of the caller's own range on a shared machine (the controller takes the next one).
+const kafka = dedicatedKafka(Number(process.env.GDPR_OUTAGE_KAFKA_PORT ?? 19492));
 const it = platformTest({
   label: 'gdproutage',
   env: { KAFKA_BROKERS: kafka.brokers, GDPR_SCHEDULER_INTERVAL_MS: '600000', GDPR_CHECKPOINT_INTERVAL_MS: '600000' },

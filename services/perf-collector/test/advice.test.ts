@@ -15,7 +15,7 @@ const it = perfTest({ env: { PERF_COLLECTOR_ENABLED: 'false', PERF_SECRET_KEY: '
 
 beforeAll(async () => {
   // shared_buffers smaller than the orders table: its sequential scans read blocks instead of hitting them.
-  target = await startScratchPostgres(55436, { settings: { shared_buffers: '8MB' } });
+  target = await startScratchPostgres(25436, { settings: { shared_buffers: '8MB' } });
   await createShop(target, 'shop');
 }, 120_000);
 

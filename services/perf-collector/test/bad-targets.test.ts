@@ -24,7 +24,7 @@ beforeAll(async () => {
   healthy = http.createServer((req, res) => res.writeHead(req.url === '/healthz' ? 200 : 404).end('{"status":"ok"}'));
   await new Promise<void>((r) => healthy.listen(0, '127.0.0.1', r));
   monitored = `alerting=http://127.0.0.1:${(healthy.address() as net.AddressInfo).port}/healthz,gdpr=http://127.0.0.1:1/healthz`;
-  target = await startScratchPostgres(55434, { preloadStatements: false });
+  target = await startScratchPostgres(25434, { preloadStatements: false });
   await target.sql('postgres', 'CREATE DATABASE plain');
   await target.sql('postgres', 'CREATE DATABASE unloaded');
   await target.sql('unloaded', 'CREATE EXTENSION pg_stat_statements');

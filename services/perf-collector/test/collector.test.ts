@@ -28,7 +28,7 @@ const it = perfTest({
 });
 
 beforeAll(async () => {
-  target = await startScratchPostgres(55433);
+  target = await startScratchPostgres(25433);
   await createShop(target, 'shop');
 });
 

@@ -1,4 +1,5 @@
 // SQL for console.users and console.memberships.
+import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Role } from '../domain/roles.js';
 import type { Db } from './queryable.js';
 
@@ -87,26 +88,34 @@ export async function membershipsOf(db: Db, userId: string): Promise<{ tenantId:
   return rows.map((r) => ({ tenantId: r.tenant_id, role: r.role }));
 }
 
-export async function membersOf(db: Db, tenantId: string): Promise<MemberRow[]> {
+const MEMBER = `u.id, u.email, u.name, m.role, (m.disabled_at IS NOT NULL OR u.disabled_at IS NOT NULL) AS disabled, u.must_change_password, u.created_at,
+       lower(u.email) AS email_key`;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const toMember = (r: any): MemberRow => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  disabled: r.disabled,
+  mustChangePassword: r.must_change_password,
+  createdAt: new Date(r.created_at).toISOString(),
+});
+
+/** A page of a tenant's people by email (case-insensitive), then id; `after` is [lower(email), id] of the last one shown. */
+export async function pageMembers(db: Db, tenantId: string, limit: number, after?: CursorKey): Promise<Page<MemberRow>> {
   const { rows } = await db.query(
-    `SELECT u.id, u.email, u.name, m.role, (m.disabled_at IS NOT NULL OR u.disabled_at IS NOT NULL) AS disabled, u.must_change_password, u.created_at
+    `SELECT ${MEMBER}
        FROM console.memberships m JOIN console.users u ON u.id = m.user_id
-      WHERE m.tenant_id = $1 ORDER BY lower(u.email)`,
-    [tenantId],
+      WHERE m.tenant_id = $1 AND ($3::text IS NULL OR (lower(u.email), u.id) > ($3::text, $4::uuid))
+      ORDER BY lower(u.email), u.id LIMIT $2`,
+    [tenantId, limit + 1, after?.[0] ?? null, after?.[1] ?? null],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    disabled: r.disabled,
-    mustChangePassword: r.must_change_password,
-    createdAt: new Date(r.created_at).toISOString(),
-  }));
+  return keysetPage(rows, limit, (r) => [r.email_key, r.id], toMember);
 }
 
 export async function memberOf(db: Db, tenantId: string, userId: string): Promise<MemberRow | undefined> {
-  return (await membersOf(db, tenantId)).find((m) => m.id === userId);
+  const { rows } = await db.query(`SELECT ${MEMBER} FROM console.memberships m JOIN console.users u ON u.id = m.user_id WHERE m.tenant_id = $1 AND u.id = $2`, [tenantId, userId]);
+  return rows[0] && toMember(rows[0]);
 }
 
 /** Number of enabled admins of a tenant (a tenant must keep at least one). */

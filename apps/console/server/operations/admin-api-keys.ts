@@ -1,7 +1,7 @@
 // Admin: the tenant's API keys — create (the secret is returned once), list with last use, revoke.
 // Revocation is announced by the kit, so every service refuses the key at once.
 import { createApiKey, listApiKeys, parseApiKey, revokeApiKey, type ApiKeyInfo } from '@vigil/service-kit';
-import { withTransaction } from '@vigil/service-kit';
+import { pageInMemory, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
 import type { Role } from '../domain/roles.js';
 import { apiKeyNotFound, keyNameReserved } from '../errors.js';
 import { recordAdminAction } from './audit.js';
@@ -13,9 +13,11 @@ export type ApiKey = Omit<ApiKeyInfo, 'tenantId'>;
 
 const view = ({ tenantId: _t, ...k }: ApiKeyInfo): ApiKey => k;
 
-export async function listKeys(deps: ConsoleDeps, admin: ActiveSession): Promise<ApiKey[]> {
+/** The tenant's API keys, newest first, a page at a time (a tenant's keys are few: read whole, paged in memory). */
+export async function listKeys(deps: ConsoleDeps, admin: ActiveSession, page: PageRequest): Promise<Page<ApiKey>> {
   // The console's own front-door keys are plumbing, not something an admin manages.
-  return (await listApiKeys(deps.pool, admin.tenantId, { excludeNames: [FRONT_DOOR_KEY_NAME] })).map(view);
+  const keys = (await listApiKeys(deps.pool, admin.tenantId, { excludeNames: [FRONT_DOOR_KEY_NAME] })).map(view);
+  return pageInMemory(keys, page, (k) => [k.createdAt, k.id], ['desc', 'asc']);
 }
 
 export async function createKey(deps: ConsoleDeps, admin: ActiveSession, input: { name: string; role: Role }): Promise<{ key: ApiKey; secret: string }> {

@@ -2,8 +2,8 @@
 // disable. Everything is per tenant: an admin of one tenant never changes a person's access to another.
 import { randomUUID } from 'node:crypto';
 import { revokeUserSessions } from '../db/sessions.js';
-import { withTransaction } from '@vigil/service-kit';
-import { countActiveAdmins, findUser, findUserByEmail, insertUser, memberOf, membersOf, setMembershipDisabled, upsertMembership, type MemberRow } from '../db/users.js';
+import { cursorInvalid, decodeCursor, withTransaction, type Page, type PageRequest } from '@vigil/service-kit';
+import { countActiveAdmins, findUser, findUserByEmail, insertUser, memberOf, pageMembers, setMembershipDisabled, upsertMembership, type MemberRow } from '../db/users.js';
 import { generatePassword, hashPassword, passwordProblem } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
 import { passwordWeak, userExists, userNotFound, userSelf } from '../errors.js';
@@ -13,7 +13,15 @@ import type { ActiveSession } from './sessions.js';
 
 export type User = MemberRow;
 
-export const listUsers = (deps: ConsoleDeps, admin: ActiveSession): Promise<User[]> => membersOf(deps.pool, admin.tenantId);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The people of the admin's tenant, a page at a time, by email. */
+export async function listUsers(deps: ConsoleDeps, admin: ActiveSession, page: PageRequest): Promise<Page<User>> {
+  const after = decodeCursor(page.cursor, 2);
+  // The key is [lower(email), user id]: anything else did not come from this list.
+  if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !UUID.test(after[1]))) throw cursorInvalid();
+  return pageMembers(deps.pool, admin.tenantId, page.limit, after);
+}
 
 export interface CreateUserInput {
   email: string;

@@ -205,6 +205,69 @@ describe('admin: API keys', () => {
   });
 });
 
+describe('admin lists: { items, nextCursor } with keyset cursors (docs/API.md)', () => {
+  type Listed = { items: { id: string; email: string; name: string }[]; nextCursor: string | null };
+  const get = async (url: string) => admin.call({ method: 'GET', url });
+  async function everyPage(path: string, limit: number): Promise<{ pages: Listed[]; ids: string[] }> {
+    const pages: Listed[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await get(`${path}?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as Listed;
+      expect(Object.keys(page).sort()).toEqual(['items', 'nextCursor']);
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor && pages.length < 50);
+    return { pages, ids: pages.flatMap((p) => p.items.map((i) => i.id)) };
+  }
+
+  it('pages the people of the tenant by email, stable when someone is added between pages', async () => {
+    for (const n of ['Carol', 'alice', 'Bob', 'dave', 'Erin']) {
+      expect((await admin.call({ method: 'POST', url: '/api/admin/users', payload: { email: `${n}.page@vigil.local`, role: 'read', password: `pages-of-people-${n}-42` } })).statusCode).toBe(201);
+    }
+    const whole = (await get('/api/admin/users?limit=500')).json() as Listed;
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.items.map((u) => u.email)).toEqual(expect.arrayContaining(['alice.page@vigil.local', 'Bob.page@vigil.local', 'Erin.page@vigil.local']));
+    const { pages, ids } = await everyPage('/api/admin/users', 2);
+    expect(ids).toEqual(whole.items.map((u) => u.id));
+    expect(pages.at(-1)!.nextCursor).toBeNull();
+    expect(pages.slice(0, -1).every((p) => p.items.length === 2 && p.nextCursor)).toBe(true);
+
+    // Keyset, not offsets: someone added before the cursor neither repeats nor shifts the rest.
+    const first = (await get('/api/admin/users?limit=2')).json() as Listed;
+    expect((await admin.call({ method: 'POST', url: '/api/admin/users', payload: { email: '0-first.page@vigil.local', role: 'read', password: 'pages-of-people-first-42' } })).statusCode).toBe(201);
+    const second = (await get(`/api/admin/users?limit=2&cursor=${encodeURIComponent(first.nextCursor!)}`)).json() as Listed;
+    expect(second.items.map((u) => u.id)).toEqual(ids.slice(2, 4));
+  });
+
+  it('pages the API keys newest first', async () => {
+    for (const name of ['page-a', 'page-b', 'page-c']) expect((await admin.call({ method: 'POST', url: '/api/admin/api-keys', payload: { name, role: 'read' } })).statusCode).toBe(201);
+    const whole = (await get('/api/admin/api-keys')).json() as { items: { id: string; createdAt: string }[]; nextCursor: string | null };
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.items.map((k) => k.createdAt)).toEqual([...whole.items.map((k) => k.createdAt)].sort().reverse());
+    const { ids } = await everyPage('/api/admin/api-keys', 1);
+    expect(ids).toEqual(whole.items.map((k) => k.id));
+  });
+
+  it('refuses a cursor it did not return, and a limit out of range', async () => {
+    const forged = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const path of ['/api/admin/users', '/api/admin/api-keys']) {
+      for (const cursor of ['not-a-cursor', forged(['a']), forged([{ a: 1 }, 'x'])]) {
+        const res = await get(`${path}?cursor=${encodeURIComponent(cursor)}`);
+        expect([res.statusCode, res.json().code], `${path} ${cursor}`).toEqual([400, 'CURSOR_INVALID']);
+      }
+      const tooMany = await get(`${path}?limit=501`);
+      expect([tooMany.statusCode, tooMany.json().code]).toEqual([400, 'VALIDATION_FAILED']);
+      expect(tooMany.json().detail).toContain('limit');
+    }
+    // The people's key is [email, user id]: a well-formed cursor with another kind of id is not theirs either.
+    const res = await get(`/api/admin/users?cursor=${forged(['a@vigil.local', 'not-a-uuid'])}`);
+    expect([res.statusCode, res.json().code]).toEqual([400, 'CURSOR_INVALID']);
+  });
+});
+
 describe('audit', () => {
   it('publishes every admin action as audit.processing, with people as HMAC refs only', async () => {
     const seen = await eventually(async () => {

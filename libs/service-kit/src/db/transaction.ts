@@ -55,8 +55,8 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) 
 
 /** Makes an already open transaction tenant-scoped (e.g. inside `handleOnce`). */
 export async function scopeTransaction(tx: pg.PoolClient, scope: TenantScope): Promise<void> {
-  await tx.query(`SET LOCAL ROLE ${checkRole(scope.role)}`);
-  await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [scope.id]);
+  // One round trip (a multi-statement query takes no parameters, hence the escaped literal).
+  await tx.query(`SET LOCAL ROLE ${checkRole(scope.role)}; SELECT set_config('app.tenant_id', ${tx.escapeLiteral(scope.id)}, true)`);
 }
 
 /**

@@ -71,7 +71,7 @@ export async function schemaFingerprint(client: Queryable): Promise<{ lines: str
   return { lines, sha256: createHash('sha256').update(lines.join('\n')).digest('hex') };
 }
 
-export async function listTables(client: Queryable): Promise<Omit<TableFact, 'rows' | 'checksum'>[]> {
+export async function listTables(client: Queryable): Promise<Omit<TableFact, 'rows' | 'checksum' | 'method'>[]> {
   const { rows } = await client.query<{ schema: string; name: string; bytes: string }>(
     // relpages, not pg_total_relation_size: sizing must not queue behind locks pg_dump will wait on anyway.
     `SELECT n.nspname AS schema, c.relname AS name, greatest(c.relpages, 0)::bigint * current_setting('block_size')::bigint AS bytes
@@ -85,15 +85,86 @@ export async function listTables(client: Queryable): Promise<Omit<TableFact, 'ro
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
- * Row count and an order-independent checksum: the sum of a 64-bit hash of each row's text
- * (hashtextextended, several times cheaper than md5 + hex decoding on large tables; stable
- * across servers of one major version, which source and scratch are expected to share).
+ * How a table's checksum was computed. `record`: hash_record_extended over the row, which hashes each
+ * column with its type's own hash function and is about twice as fast as rendering the row as text
+ * (1.26 s against 2.78 s over pgbench_accounts at scale 68). `text`: a 64-bit hash of the row's text,
+ * for tables with a column whose hash is not a function of its value alone (VALUE_HASHED_TYPES), and
+ * the method of every fact recorded before the method was. Both are stable across servers of one major version, which
+ * source and scratch are expected to share.
  */
-export async function tableContent(client: Queryable, schema: string, name: string): Promise<{ rows: number; checksum: string }> {
+export type ChecksumMethod = 'record' | 'text';
+
+const ROW_HASH: Record<ChecksumMethod, string> = {
+  record: 'hash_record_extended(t, 0)',
+  text: 'hashtextextended(t::text, 0)',
+};
+
+/** A range of heap blocks [from, to); `to` undefined means to the end of the table. */
+export interface BlockRange {
+  from: number;
+  to?: number;
+}
+
+const tidRange = (r: BlockRange) =>
+  ` WHERE t.ctid >= '(${Math.floor(r.from)},0)'::tid` + (r.to === undefined ? '' : ` AND t.ctid < '(${Math.floor(r.to)},0)'::tid`);
+
+/**
+ * Row count and an order-independent checksum: the sum of a 64-bit hash of each row. A sum, so a table
+ * can be checked in block ranges on several sessions and the parts added (`addChecksums`).
+ */
+export async function tableContent(
+  client: Queryable,
+  schema: string,
+  name: string,
+  method: ChecksumMethod,
+  range?: BlockRange,
+): Promise<{ rows: number; checksum: string; method: ChecksumMethod }> {
   const { rows } = await client.query<{ n: string; s: string }>(
-    `SELECT count(*) AS n, coalesce(sum(hashtextextended(t::text, 0)), 0)::text AS s FROM ONLY ${ident(schema)}.${ident(name)} AS t`,
+    `SELECT count(*) AS n, coalesce(sum(${ROW_HASH[method]}), 0)::text AS s FROM ONLY ${ident(schema)}.${ident(name)} AS t${range && (range.from > 0 || range.to !== undefined) ? tidRange(range) : ''}`,
   );
-  return { rows: Number(rows[0]!.n), checksum: rows[0]!.s };
+  return { rows: Number(rows[0]!.n), checksum: rows[0]!.s, method };
+}
+
+/**
+ * Built-in types whose hash depends only on the value, never on an OID of the database: the record hash
+ * is used only when every column is one of them (or a domain over one, or an array of one). Enums hash
+ * their label's OID, which a restore assigns afresh, and user types are unknown: their tables use the
+ * text hash, as do types with no extended hash function (json, point …).
+ */
+const VALUE_HASHED_TYPES = [
+  'bool', 'int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'money', 'text', 'varchar', 'bpchar', 'char', 'name',
+  'date', 'time', 'timetz', 'timestamp', 'timestamptz', 'interval', 'uuid', 'bytea', 'jsonb', 'inet', 'cidr',
+  'macaddr', 'macaddr8', 'bit', 'varbit', 'pg_lsn',
+];
+
+/** The source side: the record hash where every column's type allows it, else the text hash. */
+export async function tableContentOfSource(client: Queryable, schema: string, name: string): Promise<{ rows: number; checksum: string; method: ChecksumMethod }> {
+  const { rows } = await client.query<{ ok: boolean | null }>(
+    `SELECT bool_and(b.typnamespace = 'pg_catalog'::regnamespace AND b.typname = ANY($3::text[])) AS ok
+       FROM pg_attribute a
+       JOIN pg_type t ON t.oid = a.atttypid
+       JOIN pg_type d ON d.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+       JOIN pg_type b ON b.oid = CASE WHEN d.typcategory = 'A' AND d.typelem <> 0 THEN d.typelem ELSE d.oid END
+      WHERE a.attrelid = format('%I.%I', $1::text, $2::text)::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+    [schema, name, VALUE_HASHED_TYPES],
+  );
+  return tableContent(client, schema, name, rows[0]?.ok ? 'record' : 'text');
+}
+
+/** Adds partial checksums (decimal sums of 64-bit hashes) exactly. */
+export const addChecksums = (parts: string[]): string => parts.reduce((sum, p) => sum + BigInt(p), 0n).toString();
+
+/** Heap blocks of each table in the caller's database, to split large ones into ranges. */
+export async function tableBlocks(client: Queryable, tables: { schema: string; name: string }[]): Promise<Map<string, number>> {
+  if (!tables.length) return new Map();
+  const { rows } = await client.query<{ k: string; blocks: string }>(
+    `SELECT x.schema || '.' || x.name AS k, coalesce(pg_relation_size(c.oid, 'main') / current_setting('block_size')::bigint, 0)::text AS blocks
+       FROM unnest($1::text[], $2::text[]) AS x(schema, name)
+       LEFT JOIN pg_namespace n ON n.nspname = x.schema
+       LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = x.name`,
+    [tables.map((t) => t.schema), tables.map((t) => t.name)],
+  );
+  return new Map(rows.map((r) => [r.k, Number(r.blocks)]));
 }
 
 /** Exports the snapshot of the caller's REPEATABLE READ READ ONLY transaction, for pg_dump to share. */
@@ -109,6 +180,6 @@ export async function exportSnapshot(client: Queryable): Promise<{ snapshot: str
 export async function collectFacts(client: Queryable, meta: { snapshotAt: string; serverVersion: string }): Promise<SnapshotFacts> {
   const schema = await schemaFingerprint(client);
   const tables: TableFact[] = [];
-  for (const t of await listTables(client)) tables.push({ ...t, ...(await tableContent(client, t.schema, t.name)) });
+  for (const t of await listTables(client)) tables.push({ ...t, ...(await tableContentOfSource(client, t.schema, t.name)) });
   return { ...meta, schemaLines: schema.lines, schemaSha256: schema.sha256, tables };
 }

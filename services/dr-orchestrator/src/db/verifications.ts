@@ -118,3 +118,48 @@ export async function lastDrillStartedAt(db: Queryable, policyId: string): Promi
   const { rows } = await db.query(`SELECT max(started_at) AS at FROM dr.verifications WHERE policy_id = $1 AND kind = 'drill'`, [policyId]);
   return (rows[0]?.at as Date | null) ?? undefined;
 }
+
+/** A restore that passed, with the backup it restored (for the continuity document's proof of each policy). */
+export interface PassedRestore {
+  kind: VerificationKind;
+  finishedAt: Date;
+  backupId: string;
+  backupStartedAt: Date;
+  snapshotAt: Date | null;
+  backupStatus: string;
+  backupVerification: string;
+}
+
+const PASSED_RESTORE = `SELECT v.kind, v.finished_at, b.id AS backup_id, b.started_at AS backup_started_at, b.snapshot_at, b.status AS backup_status,
+       b.verification_status AS backup_verification
+  FROM dr.verifications v JOIN dr.backups b ON b.id = v.backup_id
+ WHERE v.policy_id = $1 AND v.status = 'passed' AND v.finished_at IS NOT NULL`;
+
+const toPassedRestore = (r: Record<string, unknown>): PassedRestore => ({
+  kind: r.kind as VerificationKind,
+  finishedAt: r.finished_at as Date,
+  backupId: r.backup_id as string,
+  backupStartedAt: r.backup_started_at as Date,
+  snapshotAt: (r.snapshot_at as Date | null) ?? null,
+  backupStatus: r.backup_status as string,
+  backupVerification: r.backup_verification as string,
+});
+
+/**
+ * The newest backup that stands proven (its latest verification passed, as RPO counts it), with the last
+ * restore that passed on it; else undefined.
+ */
+export async function lastProvenBackup(db: Queryable, policyId: string): Promise<PassedRestore | undefined> {
+  const { rows } = await db.query(
+    `${PASSED_RESTORE} AND b.status IN ('completed', 'expired') AND b.verification_status = 'passed'
+     ORDER BY b.snapshot_at DESC NULLS LAST, v.finished_at DESC LIMIT 1`,
+    [policyId],
+  );
+  return rows[0] ? toPassedRestore(rows[0]) : undefined;
+}
+
+/** The most recent restore that passed, whatever became of its backup since. */
+export async function lastPassedRestore(db: Queryable, policyId: string): Promise<PassedRestore | undefined> {
+  const { rows } = await db.query(`${PASSED_RESTORE} ORDER BY v.finished_at DESC LIMIT 1`, [policyId]);
+  return rows[0] ? toPassedRestore(rows[0]) : undefined;
+}

@@ -16,8 +16,40 @@ export interface ContinuityEntry {
   rpo: ObjectiveState;
   rto: ObjectiveState;
   lastBackup?: { at: Date; status: string; sizeBytes: number | null };
-  lastVerified?: { snapshotAt: Date };
+  /** The newest backup that stands proven by a restore (its latest verification passed): what RPO counts from. */
+  lastProven?: Proof;
+  /** The most recent restore that passed, whatever became of its backup since (a later verification failed, it expired). */
+  lastPassedRestore?: Proof & { backupStatus: string; backupVerification: string };
   lastDrill?: { at: Date; status: string; rtoSeconds: number | null; failedChecks: string[] };
+}
+
+/** A restore that passed and the backup it restored. */
+export interface Proof {
+  restoreKind: 'verification' | 'drill';
+  provenAt: Date;
+  backupStartedAt: Date;
+  /** The moment the backup's data is from (its snapshot or restore point); null when not recorded. */
+  snapshotAt: Date | null;
+}
+
+const restoreName = (p: Proof) => (p.restoreKind === 'drill' ? 'DR drill' : 'verification restore');
+const backupOf = (p: Proof) => `the backup of ${(p.snapshotAt ?? p.backupStartedAt).toISOString()}`;
+
+/** What became of a backup that was proven once and no longer counts. */
+function since(r: { backupStatus: string; backupVerification: string }): string {
+  if (r.backupVerification === 'failed') return 'a later verification of it failed';
+  if (r.backupStatus !== 'completed' && r.backupStatus !== 'expired') return `it is ${r.backupStatus}`;
+  return 'it has not been verified again since';
+}
+
+const lapsed = (r: Proof & { backupStatus: string; backupVerification: string }) =>
+  `${backupOf(r)} passed a ${restoreName(r)} on ${r.provenAt.toISOString()}, but ${since(r)}.`;
+
+/** One line on what proves a policy's backups, or that nothing does; it follows the data either way. */
+export function proofOf(e: ContinuityEntry): string {
+  if (e.lastProven) return `${backupOf(e.lastProven)} was proven by a ${restoreName(e.lastProven)} that passed on ${e.lastProven.provenAt.toISOString()}.`;
+  if (e.lastPassedRestore) return `no backup stands proven now: ${lapsed(e.lastPassedRestore)}`;
+  return 'no backup has ever been proven by a restore.';
 }
 
 const human = (s: number | undefined) => {
@@ -34,7 +66,7 @@ const DRILL_STALE_DAYS = 30;
 export function gapsOf(e: ContinuityEntry, now: Date): string[] {
   const gaps: string[] = [];
   if (!e.enabled) gaps.push('The policy is disabled: no backups are being taken.');
-  if (!e.lastVerified) gaps.push('No backup has ever been proven by a restore.');
+  if (!e.lastProven) gaps.push(e.lastPassedRestore ? `No backup stands proven by a restore now: ${lapsed(e.lastPassedRestore)}` : 'No backup has ever been proven by a restore.');
   if (e.rpo.breached) gaps.push(`RPO target ${human(e.rpo.targetSeconds)} is breached: the newest verified backup is ${human(e.rpo.actualSeconds)} old.`);
   if (e.rto.breached) gaps.push(`RTO target ${human(e.rto.targetSeconds)} is breached: the last measured restore took ${human(e.rto.actualSeconds)}.`);
   if (e.rto.actualSeconds === undefined) gaps.push('RTO has never been measured.');
@@ -84,6 +116,8 @@ export function continuityDocument(tenantId: string, entries: ContinuityEntry[],
     const status = e.rpo.breached || e.rto.breached ? '**breached**' : 'within target';
     out.push(`| ${e.name} | ${human(e.rpo.targetSeconds)} | ${human(e.rpo.actualSeconds)} | ${human(e.rto.targetSeconds)} | ${human(e.rto.actualSeconds)} | ${status} |`);
   }
+  out.push('', '## Last proven backup', '');
+  for (const e of entries) out.push(`- **${e.name}**: ${proofOf(e)}`);
   out.push('', '## Last DR drill', '');
   for (const e of entries) {
     out.push(

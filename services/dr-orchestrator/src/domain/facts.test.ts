@@ -66,6 +66,31 @@ describe('continuity document', () => {
     expect(gaps.some((g) => g.startsWith('RPO target 60.0 min is breached'))).toBe(true);
   });
 
+  const proof = { restoreKind: 'drill' as const, provenAt: new Date('2026-05-31T04:00:09Z'), backupStartedAt: new Date('2026-05-31T03:00:00Z'), snapshotAt: new Date('2026-05-31T03:00:01Z') };
+
+  it('names the last proven backup and the restore that proved it', () => {
+    const proven = { ...entry, lastProven: proof };
+    expect(gapsOf(proven, now).join('\n')).not.toMatch(/proven/);
+    const doc = continuityDocument('acme', [proven], now);
+    expect(doc).toContain('## Last proven backup');
+    expect(doc).toContain('- **orders**: the backup of 2026-05-31T03:00:01.000Z was proven by a DR drill that passed on 2026-05-31T04:00:09.000Z.');
+    expect(doc).not.toContain('No backup has ever been proven');
+  });
+
+  it('says a backup was proven once, and what became of it, when none stands proven now', () => {
+    const lapsed = { ...entry, lastPassedRestore: { ...proof, restoreKind: 'verification' as const, backupStatus: 'completed', backupVerification: 'failed' } };
+    const gaps = gapsOf(lapsed, now);
+    expect(gaps).toContain(
+      'No backup stands proven by a restore now: the backup of 2026-05-31T03:00:01.000Z passed a verification restore on 2026-05-31T04:00:09.000Z, but a later verification of it failed.',
+    );
+    expect(gaps).not.toContain('No backup has ever been proven by a restore.');
+    expect(continuityDocument('acme', [lapsed], now)).not.toContain('ever been proven');
+  });
+
+  it('says none has ever been proven only when no restore ever passed', () => {
+    expect(continuityDocument('acme', [entry], now)).toContain('- **orders**: no backup has ever been proven by a restore.');
+  });
+
   it('says so when nothing is covered', () => {
     expect(continuityDocument('acme', [], now)).toContain('No database is covered by a backup policy');
     expect(continuityDocument('acme', [entry], now)).toContain('| orders | 60.0 min | 31.0 d | 10.0 min | not measured | **breached** |');

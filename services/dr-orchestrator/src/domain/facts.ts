@@ -4,8 +4,10 @@ export interface TableFact {
   schema: string;
   name: string;
   rows: number;
-  /** Order-independent sum of per-row 64-bit hashes of the row text, as decimal text. */
+  /** Order-independent sum of per-row 64-bit hashes, as decimal text. */
   checksum: string;
+  /** How each row was hashed: `record` (hash_record_extended) or `text` (the row's text); absent means `text`, as recorded before. */
+  method?: 'record' | 'text';
   bytes: number;
 }
 
@@ -77,3 +79,18 @@ export function tableChecks(expected: TableFact[], actual: TableFact[]): Check[]
 
 export const overall = (checks: Check[]): 'passed' | 'failed' =>
   checks.some((c) => c.outcome === 'passed') && checks.every((c) => c.outcome !== 'failed') ? 'passed' : 'failed';
+
+/** Blocks per range when a large table is checked in parts (16,384 × 8 KiB = 128 MiB). */
+export const CHECK_RANGE_BLOCKS = 16_384;
+
+/**
+ * Splits a table of `blocks` heap blocks into ranges for `sessions` sessions: one whole-table range
+ * when it is small or there is one session, else ranges of about CHECK_RANGE_BLOCKS. The last range
+ * is open-ended, so rows past the size read at planning time are still counted.
+ */
+export function blockRanges(blocks: number, sessions: number, rangeBlocks = CHECK_RANGE_BLOCKS): { from: number; to?: number }[] {
+  if (sessions <= 1 || blocks <= rangeBlocks) return [{ from: 0 }];
+  const n = Math.ceil(blocks / rangeBlocks);
+  const size = Math.ceil(blocks / n);
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? { from: i * size } : { from: i * size, to: (i + 1) * size }));
+}

@@ -4,8 +4,8 @@ import { decodeCursor, type PageRequest } from '@vigil/service-kit';
 import { getBackup, lastVerifiedSnapshotAt, listBackups, pageBackups, type Backup } from '../db/backups.js';
 import { listBreaches, openBreaches } from '../db/breaches.js';
 import { listPolicies, type Policy } from '../db/policies.js';
-import { getVerification, lastFinished, listVerifications, pageVerifications, type Verification, type VerificationKind } from '../db/verifications.js';
-import { continuityDocument, type ContinuityEntry } from '../domain/continuity.js';
+import { getVerification, lastFinished, lastPassedRestore, lastProvenBackup, listVerifications, pageVerifications, type PassedRestore, type Verification, type VerificationKind } from '../db/verifications.js';
+import { continuityDocument, type ContinuityEntry, type Proof } from '../domain/continuity.js';
 import { rpoState, rtoState } from '../domain/objectives.js';
 import { buildTrends } from '../domain/trends.js';
 import { backupNotFound, verificationNotFound } from '../errors.js';
@@ -124,6 +124,8 @@ export async function trendsOf(pool: Pool, tenantId: string, policyId: string, d
   };
 }
 
+const proofFrom = (r: PassedRestore): Proof => ({ restoreKind: r.kind, provenAt: r.finishedAt, backupStartedAt: r.backupStartedAt, snapshotAt: r.snapshotAt });
+
 export async function continuityOf(pool: Pool, tenantId: string, now = new Date()): Promise<string> {
   const entries: ContinuityEntry[] = [];
   for (const p of await listPolicies(pool, tenantId)) {
@@ -131,6 +133,8 @@ export async function continuityOf(pool: Pool, tenantId: string, now = new Date(
     const last = (await listBackups(pool, tenantId, p.id, 1))[0];
     const drill = await lastFinished(pool, p.id, 'drill');
     const verification = p.kind === 'physical' ? await lastFinished(pool, p.id, 'verification') : undefined;
+    const proven = await lastProvenBackup(pool, p.id);
+    const passed = proven ? undefined : await lastPassedRestore(pool, p.id);
     entries.push({
       kind: p.kind,
       verifiedRpoSeconds: verification?.status === 'passed' ? verification.verifiedRpoSeconds : null,
@@ -145,7 +149,8 @@ export async function continuityOf(pool: Pool, tenantId: string, now = new Date(
       rpo: s.rpo,
       rto: s.rto,
       lastBackup: last ? { at: last.startedAt, status: last.status, sizeBytes: last.sizeBytes } : undefined,
-      lastVerified: s.verifiedAt ? { snapshotAt: s.verifiedAt } : undefined,
+      lastProven: proven && proofFrom(proven),
+      lastPassedRestore: !proven && passed ? { ...proofFrom(passed), backupStatus: passed.backupStatus, backupVerification: passed.backupVerification } : undefined,
       lastDrill: drill
         ? { at: drill.finishedAt ?? drill.startedAt, status: drill.status, rtoSeconds: drill.rtoSeconds, failedChecks: drill.checks.filter((c) => c.outcome === 'failed').map((c) => c.name) }
         : undefined,

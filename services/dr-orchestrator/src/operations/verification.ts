@@ -10,9 +10,9 @@ import { hasOpenBreach, openBreach, resolveBreach } from '../db/breaches.js';
 import type { Policy } from '../db/policies.js';
 import { btreeIndexes, checkBtree, createDatabase, dropDatabase, enableAmcheck, withClient } from '../clients/scratch.js';
 import { openSessions, SNAPSHOT_READ, withExternalPool } from '../clients/external-pool.js';
-import { applyFactSettings, schemaFingerprint, tableContent } from '../clients/source-facts.js';
+import { addChecksums, applyFactSettings, schemaFingerprint, tableBlocks, tableContent, type BlockRange } from '../clients/source-facts.js';
 import { finishVerification, type Verification, type VerificationKind } from '../db/verifications.js';
-import { overall, schemaDiffCheck, tableChecks, type Check, type SnapshotFacts, type TableFact } from '../domain/facts.js';
+import { blockRanges, overall, schemaDiffCheck, tableChecks, type Check, type SnapshotFacts, type TableFact } from '../domain/facts.js';
 import { breachTransition, rtoState } from '../domain/objectives.js';
 import { countListEntries, RestoreProgress } from '../domain/progress.js';
 import { libpqEnv, parseSourceUrl, withDatabase } from '../domain/source-url.js';
@@ -131,22 +131,41 @@ export async function checkRestoredDatabase(scratchUrl: string, appName: string,
   const amcheckFailures: string[] = [];
   let indexes: string[] = [];
   let amcheckSchema = 'public';
+  let blocks = new Map<string, number>();
   await withClient(scratchUrl, appName, async (c) => {
     amcheckSchema = await enableAmcheck(c);
     indexes = await btreeIndexes(c);
+    blocks = await tableBlocks(c, facts?.tables ?? []);
   });
-  // Table checksums and index checks are independent: spread them over `jobs` sessions.
-  type Task = { kind: 'table'; t: TableFact } | { kind: 'index'; name: string };
-  const tasks: Task[] = [...(facts?.tables ?? []).map((t) => ({ kind: 'table' as const, t })), ...indexes.map((name) => ({ kind: 'index' as const, name }))];
+  // Table checksums and index checks are independent: spread them over `jobs` sessions. A large table
+  // is checked in block ranges, so one table does not keep one session busy while the others idle.
+  type Task = { kind: 'table'; t: TableFact; range?: BlockRange } | { kind: 'index'; name: string };
+  const tableTasks = (facts?.tables ?? []).flatMap((t): Task[] =>
+    blockRanges(blocks.get(`${t.schema}.${t.name}`) ?? 0, jobs).map((range) => ({ kind: 'table', t, range })),
+  );
+  const tasks: Task[] = [...tableTasks, ...indexes.map((name) => ({ kind: 'index' as const, name }))];
   const sessions = Math.max(1, Math.min(jobs, tasks.length));
+  const parts = new Map<string, { t: TableFact; rows: number; sums: string[]; failed: boolean; left: number }>();
+  for (const task of tableTasks) {
+    if (task.kind !== 'table') continue;
+    const key = `${task.t.schema}.${task.t.name}`;
+    const p = parts.get(key) ?? { t: task.t, rows: 0, sums: [], failed: false, left: 0 };
+    p.left++;
+    parts.set(key, p);
+  }
   let done = 0;
   await withExternalPool(scratchUrl, appName, sessions, async (scratch) => {
     await openSessions(scratch, sessions);
     await inParallel(sessions, tasks, async (task) => {
       if (task.kind === 'table') {
+        const p = parts.get(`${task.t.schema}.${task.t.name}`)!;
         // A table missing from the restore fails its query and shows up in the row-count check.
-        const content = await inCheckTransaction(scratch, (c) => tableContent(c, task.t.schema, task.t.name)).catch(() => undefined);
-        if (content) actual.push({ ...task.t, ...content });
+        const content = await inCheckTransaction(scratch, (c) => tableContent(c, task.t.schema, task.t.name, task.t.method ?? 'text', task.range)).catch(() => undefined);
+        if (content) {
+          p.rows += content.rows;
+          p.sums.push(content.checksum);
+        } else p.failed = true;
+        if (--p.left === 0 && !p.failed) actual.push({ ...p.t, rows: p.rows, checksum: addChecksums(p.sums) });
       } else {
         const problem = await inCheckTransaction(scratch, (c) => checkBtree(c, amcheckSchema, task.name));
         if (problem) amcheckFailures.push(`${task.name}: ${problem}`);

@@ -1,13 +1,17 @@
 // gdpr.request-receipts -> receipts stored, request completed once every holder answered.
-import { handleOnce, SubjectRequestReceipt, type EventBus } from '@vigil/events';
+// Consumed in batches: one transaction holds the inbox rows and every receipt of the batch.
+import { handleOnceBatch, SubjectRequestReceipt, type EventBus } from '@vigil/events';
 import type { Pool } from 'pg';
-import { applyReceipt } from '../operations/requests.js';
+import { applyReceipts } from '../operations/requests.js';
 
 export function subscribeReceipts(bus: EventBus, pool: Pool): void {
-  bus.subscribe(SubjectRequestReceipt, async (event, ctx) => {
-    await handleOnce({ pool, schema: 'gdpr', consumer: 'request-receipts' }, event, async (tx) => {
-      const r = await applyReceipt(tx, event);
-      if (!r) ctx.log.warn({ requestId: event.data.requestId, service: event.data.service }, 'receipt for an unknown request');
-    });
-  });
+  bus.subscribeBatch(
+    SubjectRequestReceipt,
+    async (events, ctx) => {
+      await handleOnceBatch({ pool, schema: 'gdpr', consumer: 'request-receipts' }, events, async (tx, fresh) => {
+        for (const e of await applyReceipts(tx, fresh)) ctx.log.warn({ requestId: e.data.requestId, service: e.data.service, eventId: e.id }, 'receipt for an unknown request');
+      });
+    },
+    { maxBatch: 500 },
+  );
 }

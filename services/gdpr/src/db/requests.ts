@@ -181,6 +181,25 @@ export async function openRequestsNearDeadline(tx: PoolClient, until: Date): Pro
   return rows.map(toRequest);
 }
 
+/** Locks the requests that exist among `ids` (in id order, so concurrent lockers cannot deadlock); returns their ids. */
+export async function lockRequests(tx: PoolClient, ids: string[]): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>(`SELECT id FROM gdpr.subject_requests WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Completes the requests among `ids` that are in progress and have a completed receipt from every expected service. */
+export async function completeAnswered(tx: PoolClient, ids: string[], completedAt: string): Promise<string[]> {
+  const { rows } = await tx.query<{ id: string }>(
+    `UPDATE gdpr.subject_requests r SET state = 'completed', completed_at = $2
+     WHERE r.id = ANY($1::uuid[]) AND r.state = 'in_progress'
+       AND NOT EXISTS (SELECT 1 FROM unnest(r.expected_services) s
+                       WHERE NOT EXISTS (SELECT 1 FROM gdpr.request_receipts x WHERE x.request_id = r.id AND x.service = s AND x.status = 'completed'))
+     RETURNING r.id`,
+    [ids, completedAt],
+  );
+  return rows.map((r) => r.id);
+}
+
 export async function missingServices(tx: PoolClient, requestId: string): Promise<string[]> {
   const { rows } = await tx.query(
     `SELECT s AS service FROM gdpr.subject_requests r, unnest(r.expected_services) s

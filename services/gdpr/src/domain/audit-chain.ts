@@ -1,11 +1,14 @@
 // The hash chain and its signed checkpoints, as pure functions: each entry's hash covers
 // the previous entry's hash and the entry's own canonical content.
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, hash, sign, verify, type KeyObject } from 'node:crypto';
+import type { ChainPageResult } from './chain-page.mjs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** sha256 over the UTF-8 of `prevHash + "\n" + seq + "\n" + content`, as lower-case hex (one call, no Hash object). */
 export function entryHash(prevHash: string, seq: number, content: string): string {
-  return createHash('sha256').update(`${prevHash}\n${seq}\n`).update(content).digest('hex');
+  const text = `${prevHash}\n${seq}\n${content}`;
+  return typeof hash === 'function' ? hash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex');
 }
 
 export interface ChainEntry {
@@ -98,6 +101,70 @@ export interface StoredCheckpoint {
   seq: number;
   hash: string;
   signature: string;
+}
+
+/**
+ * Joins pages checked on their own (chain-page.mjs, possibly in worker threads) into one
+ * verification, in seq order: each page's first entry must follow the previous page's last, and
+ * every signed checkpoint is checked once the intact part of the chain reaches it. Same verdicts
+ * as ChainVerifier plus the checkpoint checks; a checkpoint that fails is earlier than a broken
+ * entry after it.
+ */
+export class ChainJoin {
+  checked = 0;
+  verified = 0;
+  broken?: BrokenLink;
+  private prevHash = GENESIS_HASH;
+  private next = 0;
+  private readonly stored = new Map<number, string>();
+
+  constructor(
+    private readonly key: SigningKey,
+    private readonly tenantId: string,
+    private readonly checkpoints: readonly StoredCheckpoint[],
+  ) {}
+
+  /** Checkpoint seqs among entries [from, from + count): the stored hashes a page must report. */
+  wanted(from: number, count: number): number[] {
+    const out: number[] = [];
+    for (const c of this.checkpoints) if (c.seq >= from && c.seq < from + count) out.push(c.seq);
+    return out;
+  }
+
+  /** Returns false once the chain is broken (then `broken` says where and why). */
+  feed(page: ChainPageResult): boolean {
+    if (this.broken) return false;
+    if (!page.count) return true;
+    const expected = this.checked + 1;
+    let entryBreak: BrokenLink | undefined;
+    if (page.firstSeq !== expected) entryBreak = { seq: expected, reason: 'sequence-gap', expected: String(expected), found: String(page.firstSeq) };
+    else if (page.firstPrev !== this.prevHash) entryBreak = { seq: page.firstSeq, reason: 'prev-hash-mismatch', expected: this.prevHash, found: page.firstPrev };
+    else {
+      this.checked += page.checked;
+      if (page.checked) this.prevHash = page.lastHash;
+      for (const s of page.stored) this.stored.set(s.seq, s.hash);
+      entryBreak = page.broken ?? undefined;
+    }
+    for (; this.next < this.checkpoints.length && this.checkpoints[this.next]!.seq <= this.checked; this.next++) {
+      const c = this.checkpoints[this.next]!;
+      const bad = checkCheckpoint(this.key, this.tenantId, c, this.stored.get(c.seq) ?? '');
+      this.stored.delete(c.seq);
+      if (bad) {
+        this.broken = bad;
+        return false;
+      }
+      this.verified++;
+    }
+    this.broken = entryBreak;
+    return !entryBreak;
+  }
+
+  /** After the last page: entries missing after the latest checkpoint are a break too. */
+  finish(): BrokenLink | undefined {
+    const after = this.checkpoints[this.next];
+    if (!this.broken && after) this.broken = { seq: this.checked + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${after.seq}`, found: `chain ends at ${this.checked}` };
+    return this.broken;
+  }
 }
 
 /** A checkpoint met on the way through an intact chain: its signature, then the stored hash at its seq. */

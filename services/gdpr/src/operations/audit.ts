@@ -1,63 +1,96 @@
 // The Art. 30 processing log: processing-relevant events become hash-chained entries
 // holding only HMAC subject refs, checkpoints are Ed25519-signed, and the chain verifies.
+import { availableParallelism } from 'node:os';
 import type { Pool, PoolClient } from 'pg';
 import type { Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
-import { chainedEventIds, chainHead, chainPage, insertAuditEntries, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
+import { chainedEventIds, chainHead, copyChainSegment, insertAuditEntries, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
 import { getRequest } from '../db/requests.js';
 import { cursorInvalid, decodeCursor, pageInMemory, scopeTransaction, withTransaction, type PageRequest } from '@vigil/service-kit';
 import { asTenant, tenantScope } from './tenant-scope.js';
-import { ChainVerifier, checkCheckpoint, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
-import { auditContent, redactForAudit } from '../domain/audit-entry.js';
+import { ChainJoin, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
+import type { ChainPageResult } from '../domain/chain-page.mjs';
+import { ChainHashers } from './chain-hashers.js';
+import { auditContent, redactForAudit, type RedactedEvent } from '../domain/audit-entry.js';
 
 export interface AuditDeps {
   pool: Pool;
   pseudonymKey: string;
   signingKey: SigningKey;
+  /** Worker threads for verification (default: CPUs - 1, between 1 and 2, shared in the process; size 0: this thread). */
+  hashers?: ChainHashers;
+}
+
+interface NewEntry {
+  eventId: string;
+  topic: string;
+  subjectRef: string | null;
+  content: string;
+}
+
+function entryOf(event: Envelope, topic: string, redacted: RedactedEvent, requestRef?: string | null): NewEntry {
+  return { eventId: event.id, topic, subjectRef: redacted.requestId ? (requestRef ?? null) : redacted.subjectRef, content: auditContent(event, redacted.data) };
+}
+
+type ChainHead = { seq: number; hash: string } | undefined;
+
+/** Appends `entries` in order after the chain head (locked by the caller's transaction: lockChainHead). */
+async function appendEntries(tx: PoolClient, tenantId: string, entries: NewEntry[], head: ChainHead): Promise<number> {
+  let seq = head?.seq ?? 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const rows = entries.map((e) => {
+    seq++;
+    const hash = entryHash(prevHash, seq, e.content);
+    const row = { ...e, seq, prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  await insertAuditEntries(tx, tenantId, rows);
+  return rows.length;
 }
 
 /**
- * Appends events to their tenants' chains inside the caller's transaction (the consumer's inbox
- * one, or the consent writer's), in the order given: per tenant, one chain lock, one multi-row
- * insert. Events already in the chain are skipped (a ConsentChanged is appended by the consent
- * writer in its own transaction and arrives again through the feed). Leaves the transaction
- * scoped to the last tenant. Returns how many entries were appended.
+ * Appends events to their tenants' chains inside the caller's transaction (the audit feed's
+ * inbox one), in the order given: per tenant, one chain lock, one multi-row insert. Events
+ * already in the chain are skipped (a ConsentChanged is appended by the consent writer in its own
+ * transaction and arrives again through the feed). Leaves the transaction scoped to the last
+ * tenant. Returns how many entries were appended.
  */
 export async function appendToChains(tx: PoolClient, key: string, events: readonly { event: Envelope; topic: string }[]): Promise<number> {
   const byTenant = new Map<string, { event: Envelope; topic: string }[]>();
-  for (const e of events) byTenant.set(e.event.tenantId, [...(byTenant.get(e.event.tenantId) ?? []), e]);
+  for (const e of events) {
+    const list = byTenant.get(e.event.tenantId);
+    if (list) list.push(e);
+    else byTenant.set(e.event.tenantId, [e]);
+  }
   let appended = 0;
-  for (const [tenantId, list] of byTenant) {
+  for (const [tenantId, all] of byTenant) {
     await scopeTransaction(tx, tenantScope(tenantId));
-    const refs = new Map<string, string | null>();
-    const entries = [];
-    for (const { event, topic } of list) {
-      const redacted = redactForAudit(key, event, topic);
-      let ref = redacted.subjectRef;
-      if (redacted.requestId) {
-        if (!refs.has(redacted.requestId)) refs.set(redacted.requestId, (await getRequest(tx, redacted.requestId))?.subjectRef ?? null);
-        ref = refs.get(redacted.requestId)!;
-      }
-      entries.push({ eventId: event.id, topic, subjectRef: ref, content: auditContent(event, redacted.data) });
-    }
-    const head = await lockChainHead(tx, tenantId);
-    const chained = await chainedEventIds(tx, tenantId, entries.map((e) => e.eventId));
-    let seq = head?.seq ?? 0;
-    let prevHash = head?.hash ?? GENESIS_HASH;
-    const rows = [];
+    // Already chained (by the writer that produced them): skipped before any redaction work.
+    const chained = await chainedEventIds(tx, tenantId, all.map((e) => e.event.id));
     const seen = new Set<string>();
-    for (const e of entries) {
-      if (chained.has(e.eventId) || seen.has(e.eventId)) continue;
-      seen.add(e.eventId);
-      seq++;
-      const hash = entryHash(prevHash, seq, e.content);
-      rows.push({ ...e, seq, prevHash, hash });
-      prevHash = hash;
-    }
-    await insertAuditEntries(tx, tenantId, rows);
-    appended += rows.length;
+    const list = all.filter(({ event }) => !chained.has(event.id) && !seen.has(event.id) && !!seen.add(event.id));
+    if (!list.length) continue;
+    // A request or receipt event carries no subject ref: it is the request's.
+    const refs = new Map<string, string | null>();
+    const redacted = list.map(({ event, topic }) => redactForAudit(key, event, topic));
+    for (const r of redacted) if (r.requestId && !refs.has(r.requestId)) refs.set(r.requestId, (await getRequest(tx, r.requestId))?.subjectRef ?? null);
+    const head = await lockChainHead(tx, tenantId);
+    appended += await appendEntries(tx, tenantId, list.map(({ event, topic }, i) => entryOf(event, topic, redacted[i]!, refs.get(redacted[i]!.requestId ?? ''))), head);
   }
   return appended;
+}
+
+/** Locks the tenant's chain until the transaction ends; returns its head (for appendNewToChain). */
+export const lockChain = (tx: PoolClient, tenantId: string): Promise<ChainHead> => lockChainHead(tx, tenantId);
+
+/**
+ * Appends events created in this transaction (so not in the chain yet) of the tenant the
+ * transaction is scoped to, after `head` (from lockChain in the same transaction): one insert,
+ * no look-ups (the consent writer's path).
+ */
+export async function appendNewToChain(tx: PoolClient, key: string, tenantId: string, head: ChainHead, events: readonly { event: Envelope; topic: string }[]): Promise<void> {
+  await appendEntries(tx, tenantId, events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic))), head);
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
@@ -87,56 +120,71 @@ export interface VerifyResult {
   verifiedAt: string;
 }
 
-const PAGE = 5_000;
+/** Hashing workers shared by every verification of this process (idle ones hold nothing open). */
+let sharedHashers: ChainHashers | undefined;
+// One CPU is left to this thread (it reads the pages) and PostgreSQL; at most two hash.
+const defaultHashers = () => (sharedHashers ??= new ChainHashers(Math.max(1, Math.min(2, availableParallelism() - 1))));
+
+/** Entries per COPY: with the pages queued at the hashers, the most one verification holds. */
+const SEGMENT = 50_000;
+/** Below this many entries the pages are checked on this thread (no hand-over to a worker). */
+const IN_THREAD_BELOW = 20_000;
+/** Pages handed to the hashers and not yet joined, before the next segment is read. */
+const MAX_IN_FLIGHT = 8;
 
 /**
- * Streams the tenant's chain in seq order (keyset pages of PAGE rows from one repeatable-read
- * snapshot; the next page is requested before the current one is hashed, so PostgreSQL reads
- * while Node hashes) and checks each signed checkpoint when the stream reaches it. Memory holds
- * two pages whatever the chain length. The first broken link is the earliest of: a bad entry, a
- * checkpoint whose signature or hash does not hold, or entries missing after the latest checkpoint.
+ * Streams the tenant's chain in seq order from one repeatable-read snapshot: COPY segments of
+ * binary tuples (no row objects), cut into pages that the hashing workers check on their own
+ * while this thread reads the next ones; the pages are then joined in order (ChainJoin), which
+ * checks each signed checkpoint when the intact chain reaches it. Memory holds one segment and
+ * the pages in flight, whatever the chain length. The first broken link is the earliest of: a
+ * bad entry, a checkpoint whose signature or hash does not hold, or entries missing after the
+ * latest checkpoint. `o` (for tests): entries per COPY, and the chain length from which workers hash.
  */
-export async function verifyChain(deps: AuditDeps, tenantId: string): Promise<VerifyResult> {
+export async function verifyChain(deps: AuditDeps, tenantId: string, o: { segment?: number; inThreadBelow?: number } = {}): Promise<VerifyResult> {
+  const segment = o.segment ?? SEGMENT;
   return withTransaction(
     deps.pool,
     async (tx) => {
       const head = (await chainHead(tx, tenantId)) ?? null;
       const checkpoints = await listCheckpoints(tx, tenantId);
-      const chain = new ChainVerifier();
-      let broken: BrokenLink | undefined;
-      let verified = 0;
-      let nextCheckpoint = 0;
-      let pending: Promise<[number, string, string, string][]> | undefined = chainPage(tx, tenantId, 0, PAGE);
-      while (pending && !broken) {
-        const rows: [number, string, string, string][] = await pending;
-        pending = rows.length === PAGE ? chainPage(tx, tenantId, rows[rows.length - 1]![0], PAGE) : undefined;
-        const firstSeq = chain.checked + 1;
-        let intact = true;
-        for (const r of rows) if (!(intact = chain.feedRow(r[0], r[1], r[2], r[3]))) break;
-        // Checkpoints inside the intact part of this page; one that fails is earlier than any later break.
-        for (; nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.seq <= chain.checked; nextCheckpoint++) {
-          const c = checkpoints[nextCheckpoint]!;
-          const bad = checkCheckpoint(deps.signingKey, tenantId, c, rows[c.seq - firstSeq]![2]);
-          if (bad) {
-            broken = bad;
-            break;
-          }
-          verified++;
+      const join = new ChainJoin(deps.signingKey, tenantId, checkpoints);
+      const hashers = deps.hashers ?? defaultHashers();
+      const inThread = (head?.seq ?? 0) < (o.inThreadBelow ?? IN_THREAD_BELOW);
+      const inFlight: Promise<ChainPageResult>[] = [];
+      const joinUntil = async (left: number) => {
+        while (inFlight.length > left) {
+          const page = await inFlight.shift()!;
+          if (!join.broken) join.feed(page);
         }
-        if (!broken && !intact) broken = chain.broken;
+      };
+      let dispatched = 0;
+      const end = head?.seq ?? 0;
+      try {
+        for (let after = 0; after < end && !join.broken; after += segment) {
+          await copyChainSegment(tx, tenantId, after, Math.min(after + segment, end), (page, entries) => {
+            if (join.broken) return;
+            const checked = hashers.check(page, join.wanted(dispatched + 1, entries), { inThread });
+            checked.catch(() => undefined); // awaited in order by joinUntil
+            inFlight.push(checked);
+            dispatched += entries;
+          });
+          await joinUntil(MAX_IN_FLIGHT);
+        }
+        await joinUntil(0);
+      } finally {
+        await Promise.allSettled(inFlight);
       }
-      if (pending) await pending.catch(() => undefined); // stopped early: let the prefetch finish before COMMIT
-      const after = checkpoints[nextCheckpoint];
-      if (!broken && after) broken = { seq: chain.checked + 1, reason: 'sequence-gap', expected: `entries up to checkpoint ${after.seq}`, found: `chain ends at ${chain.checked}` };
+      const broken = join.finish();
       const latest = checkpoints[checkpoints.length - 1];
-      const latestVerified = verified ? checkpoints[verified - 1] : undefined;
+      const latestVerified = join.verified ? checkpoints[join.verified - 1] : undefined;
       return {
         valid: !broken,
-        entries: broken ? Math.min(chain.checked, broken.seq - 1) : chain.checked,
+        entries: broken ? Math.min(join.checked, broken.seq - 1) : join.checked,
         head,
         checkpoints: {
           total: checkpoints.length,
-          verified,
+          verified: join.verified,
           latestSeq: latest?.seq ?? null,
           latestVerifiedSeq: latestVerified?.seq ?? null,
           latestSignedAt: latestVerified?.signedAt ?? null,

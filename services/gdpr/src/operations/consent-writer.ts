@@ -1,77 +1,57 @@
-// Group commit for consent writes: concurrent writes of one tenant share a transaction
-// (one multi-row ledger append, one outbox insert, the hash-chain appends, one commit). A write
-// resolves only after its batch committed, so nothing is acknowledged before it is durable. No
-// timer: a batch starts as soon as the previous one of its tenant finished, so an idle writer adds
-// no delay. One lane per tenant: the transaction runs in the tenant's RLS scope, its batches commit
-// one at a time in arrival order, so the ledger, the outbox and the tenant's chain keep call order.
-import type { Pool } from 'pg';
-import { ConsentChanged, type Outbox } from '@vigil/events';
+// Group commit for consent writes (the kit's GroupCommit): concurrent writes of one tenant share
+// a transaction — one multi-row ledger append, one outbox insert, one hash-chain append, one
+// commit. A write resolves only after its batch committed, so nothing is acknowledged before it
+// is durable. One lane per tenant, in the tenant's RLS scope. Two transactions of a lane overlap:
+// the stage (ledger rows, outbox rows, then the chain lock) of the next batch runs while this one
+// hashes and commits, and its chain lock waits for this commit. Stages run in arrival order and
+// each ends holding the chain lock, so the ledger, the outbox and the tenant's chain keep call order.
+import type { Pool, PoolClient } from 'pg';
+import { ConsentChanged, type Envelope, type Outbox } from '@vigil/events';
+import { GroupCommit } from '@vigil/service-kit';
 import { appendConsents, type ConsentRow } from '../db/consents.js';
-import { appendToChains } from './audit.js';
-import { withTransaction } from '@vigil/service-kit';
+import { appendNewToChain, lockChain } from './audit.js';
 import { asTenant } from './tenant-scope.js';
 
 type NewConsent = Omit<ConsentRow, 'recordedAt'>;
-
-interface Pending {
-  row: NewConsent;
-  resolve: (row: ConsentRow) => void;
-  reject: (err: unknown) => void;
-}
-
-const MAX_BATCH = 500;
+type Staged = { stored: ConsentRow[]; events: Envelope[]; head: Awaited<ReturnType<typeof lockChain>> };
 
 export class ConsentWriter {
-  private readonly queues = new Map<string, Pending[]>();
-  private readonly busy = new Set<string>();
+  private readonly commits: GroupCommit<NewConsent, ConsentRow, Staged>;
 
   constructor(
-    private readonly pool: Pool,
+    pool: Pool,
     private readonly outbox: Outbox,
-    /** Given: each ConsentChanged is appended to the tenant's audit chain in the same transaction
-     *  (the audit feed then skips it). Without: the audit feed appends it when it arrives. */
-    private readonly chain?: { pseudonymKey: string },
-  ) {}
-
-  write(row: NewConsent): Promise<ConsentRow> {
-    return new Promise((resolve, reject) => {
-      const lane = row.tenantId;
-      const queue = this.queues.get(lane) ?? [];
-      queue.push({ row, resolve, reject });
-      this.queues.set(lane, queue);
-      if (!this.busy.has(lane)) void this.drain(lane, row.tenantId);
+    /** Each ConsentChanged is appended to the tenant's audit chain in the same transaction (the audit feed then skips it). */
+    private readonly chain: { pseudonymKey: string },
+  ) {
+    this.commits = new GroupCommit({
+      pool,
+      laneOf: (row) => row.tenantId,
+      transaction: (tenantId) => asTenant(tenantId),
+      stage: (tx, rows, tenantId) => this.stage(tx, rows, tenantId),
+      apply: async (tx, _rows, tenantId, staged) => {
+        await appendNewToChain(tx, this.chain.pseudonymKey, tenantId, staged.head, staged.events.map((event) => ({ event, topic: ConsentChanged.topic })));
+        return staged.stored;
+      },
+      maxBatch: 500,
     });
   }
 
-  private async drain(lane: string, tenantId: string): Promise<void> {
-    this.busy.add(lane);
-    try {
-      for (;;) {
-        const queue = this.queues.get(lane);
-        if (!queue?.length) break;
-        const batch = queue.splice(0, MAX_BATCH);
-        try {
-          const rows = await withTransaction(this.pool, async (tx) => {
-            const stored = await appendConsents(tx, batch.map((p) => p.row));
-            const events = await this.outbox.enqueueMany(
-              tx,
-              ConsentChanged,
-              stored.map((r) => ({
-                data: { consentId: r.id, subjectRef: r.subjectRef, purpose: r.purpose, granted: r.granted, method: r.method, noticeVersion: r.noticeVersion, recordedAt: r.recordedAt },
-                opts: { tenantId },
-              })),
-            );
-            if (this.chain) await appendToChains(tx, this.chain.pseudonymKey, events.map((event) => ({ event, topic: ConsentChanged.topic })));
-            return stored;
-          }, asTenant(tenantId));
-          batch.forEach((p, i) => p.resolve(rows[i]!));
-        } catch (err) {
-          for (const p of batch) p.reject(err);
-        }
-      }
-    } finally {
-      this.busy.delete(lane);
-      this.queues.delete(lane);
-    }
+  /** Resolves with the stored row once its transaction committed. */
+  write(row: NewConsent): Promise<ConsentRow> {
+    return this.commits.submit(row);
+  }
+
+  private async stage(tx: PoolClient, rows: NewConsent[], tenantId: string): Promise<Staged> {
+    const stored = await appendConsents(tx, rows);
+    const events = await this.outbox.enqueueMany(
+      tx,
+      ConsentChanged,
+      stored.map((r) => ({
+        data: { consentId: r.id, subjectRef: r.subjectRef, purpose: r.purpose, granted: r.granted, method: r.method, noticeVersion: r.noticeVersion, recordedAt: r.recordedAt },
+        opts: { tenantId },
+      })),
+    );
+    return { stored, events, head: await lockChain(tx, tenantId) };
   }
 }

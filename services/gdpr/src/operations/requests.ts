@@ -10,6 +10,8 @@ import {
   getRequest,
   insertReceipt,
   insertRequest,
+  completeAnswered,
+  lockRequests,
   listReceipts,
   missingServices,
   setRequestHolds,
@@ -183,26 +185,47 @@ export async function requestDetail(deps: RequestDeps, tenantId: string, id: str
   }, asTenant(tenantId));
 }
 
-/** A holder's receipt (inside the consumer's inbox transaction, scoped here to its tenant). Completes the request when all are in. */
-export async function applyReceipt(tx: PoolClient, event: EnvelopeOf<typeof SubjectRequestReceipt>, now = new Date()): Promise<RequestRow | undefined> {
-  await scopeTransaction(tx, tenantScope(event.tenantId));
-  const d = event.data;
-  const r = await getRequest(tx, d.requestId, true);
-  if (!r) return undefined;
-  await insertReceipt(tx, event.tenantId, {
-    requestId: d.requestId,
-    service: d.service,
-    status: d.status,
-    tables: d.tables,
-    exportSha256: d.exportPart?.sha256 ?? null,
-    exportData: d.exportPart?.data,
-    error: d.error ?? null,
-    completedAt: d.completedAt,
-  });
-  if (r.state !== 'in_progress') return r;
-  const missing = await missingServices(tx, r.id);
-  if (missing.length) return r;
-  return updateRequest(tx, r.id, { state: 'completed', completedAt: now.toISOString() });
+/**
+ * Holders' receipts, many at once inside the consumer's inbox transaction: per tenant (the
+ * transaction is scoped to each in turn), the requests are locked in id order, the receipts stored
+ * in arrival order, then every request whose expected services have all answered is completed
+ * in one statement. Returns the receipts whose request is unknown.
+ */
+export async function applyReceipts(
+  tx: PoolClient,
+  events: readonly EnvelopeOf<typeof SubjectRequestReceipt>[],
+  now = new Date(),
+): Promise<EnvelopeOf<typeof SubjectRequestReceipt>[]> {
+  const byTenant = new Map<string, EnvelopeOf<typeof SubjectRequestReceipt>[]>();
+  for (const e of events) {
+    const list = byTenant.get(e.tenantId);
+    if (list) list.push(e);
+    else byTenant.set(e.tenantId, [e]);
+  }
+  const unknown: EnvelopeOf<typeof SubjectRequestReceipt>[] = [];
+  for (const [tenantId, list] of byTenant) {
+    await scopeTransaction(tx, tenantScope(tenantId));
+    const known = await lockRequests(tx, [...new Set(list.map((e) => e.data.requestId))]);
+    for (const e of list) {
+      const d = e.data;
+      if (!known.has(d.requestId)) {
+        unknown.push(e);
+        continue;
+      }
+      await insertReceipt(tx, tenantId, {
+        requestId: d.requestId,
+        service: d.service,
+        status: d.status,
+        tables: d.tables,
+        exportSha256: d.exportPart?.sha256 ?? null,
+        exportData: d.exportPart?.data,
+        error: d.error ?? null,
+        completedAt: d.completedAt,
+      });
+    }
+    if (known.size) await completeAnswered(tx, [...known], now.toISOString());
+  }
+  return unknown;
 }
 
 /**

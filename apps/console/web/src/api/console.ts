@@ -79,8 +79,14 @@ export async function call<T>(method: string, path: string, body?: unknown, { qu
   return parsed as T;
 }
 
-/** Lists may come back bare or wrapped in {items}; accept both so the screens do not care. */
-const asList = <T>(v: T[] | { items: T[] } | undefined): T[] => (Array.isArray(v) ? v : (v?.items ?? []));
+/** A page of a list (docs/API.md): pass `nextCursor` back as `cursor` for the next one; null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+/** The console's screens page at 25. */
+export const PAGE_SIZE = 25;
+const pageQuery = (cursor: string | undefined, limit: number) => new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) }).toString();
 
 export const consoleApi = {
   session: () => call<Session>('GET', '/api/session', undefined, { quiet401: true }),
@@ -91,11 +97,11 @@ export const consoleApi = {
   preferences: () => call<Preferences>('GET', '/api/preferences'),
   savePreferences: (p: Preferences) => call<Preferences | undefined>('PUT', '/api/preferences', p),
   health: () => call<{ services: Record<string, ServiceHealth> }>('GET', '/api/health'),
-  users: async () => asList(await call<AdminUser[] | { items: AdminUser[] }>('GET', '/api/admin/users')),
+  users: (cursor?: string, limit = PAGE_SIZE) => call<Page<AdminUser>>('GET', `/api/admin/users?${pageQuery(cursor, limit)}`),
   createUser: (u: { email: string; name: string; role: Role; password?: string }) => call<CreatedUser>('POST', '/api/admin/users', u),
   updateUser: (userId: string, patch: { role?: Role; disabled?: boolean }) =>
     call<AdminUser>('PATCH', `/api/admin/users/${encodeURIComponent(userId)}`, patch),
-  apiKeys: async () => asList(await call<ApiKey[] | { items: ApiKey[] }>('GET', '/api/admin/api-keys')),
+  apiKeys: (cursor?: string, limit = PAGE_SIZE) => call<Page<ApiKey>>('GET', `/api/admin/api-keys?${pageQuery(cursor, limit)}`),
   createApiKey: (k: { name: string; role: Role }) => call<CreatedApiKey>('POST', '/api/admin/api-keys', k),
   revokeApiKey: (keyId: string) => call<void>('DELETE', `/api/admin/api-keys/${encodeURIComponent(keyId)}`),
   savedViews: async (area: string) => (await call<{ items: SavedView[] }>('GET', `/api/saved-views?area=${encodeURIComponent(area)}`)).items,

@@ -62,6 +62,8 @@ export interface SettingsSearch {
   /** Selected error project (projects tab). */
   project?: string;
   page?: number;
+  /** Users and API keys: the keyset cursor of the page shown (with `page`, its number). */
+  cursor?: string;
 }
 
 export const settingsRoute = createRoute({
@@ -71,6 +73,7 @@ export const settingsRoute = createRoute({
     tab: SETTINGS_TABS.find((t) => t === s.tab),
     project: str(s.project),
     page: int(s.page),
+    cursor: str(s.cursor),
   }),
   component: lazyRouteComponent(() => import('../routes/settings/settings-page'), 'SettingsPage'),
 });

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useTimezone } from '../app/preferences';
-import { axisTimeFormat } from './time';
+import { axisLabelFormat, timeTicks, zoneOffset, type AxisUnit, type TimeTicks } from './time-axis';
 
 export interface Point {
   /** ms epoch */
@@ -31,6 +31,18 @@ function useSchemeKey(): string {
 }
 
 const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+
+/** uPlot's axis font, set explicitly so labels are measured in the font they are drawn in. */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+/** A wide time of each unit (two-digit day, late hour): the labels of an axis are no wider than it. */
+const WIDEST = new Date(2026, 11, 28, 23, 58, 58);
+let measure: CanvasRenderingContext2D | null | undefined;
+function textWidth(text: string): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure) return text.length * 7;
+  measure.font = AXIS_FONT;
+  return measure.measureText(text).width;
+}
 
 export interface ChartTarget {
   /** A horizontal line (e.g. an objective's target) drawn dashed across the whole chart. */
@@ -65,6 +77,10 @@ export function TimeSeriesChart({
     if (!el || points.length < 2) return;
     const text = cssVar('--muted');
     const grid = cssVar('--border');
+    const formats = new Map<AxisUnit, Intl.DateTimeFormat>();
+    const format = (unit: AxisUnit) => formats.get(unit) ?? formats.set(unit, axisLabelFormat(zone, unit)).get(unit)!;
+    let width = el.clientWidth || 600;
+    let xTicks: TimeTicks | undefined;
     const opts: uPlot.Options = {
       width: el.clientWidth || 600,
       height,
@@ -79,13 +95,21 @@ export function TimeSeriesChart({
       axes: [
         {
           stroke: text,
+          font: AXIS_FONT,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
-          // Room for a 24-hour time label between ticks, so narrow charts do not run them together.
-          space: 72,
-          // uPlot's own labels are 12-hour; the console's times are 24-hour in the chosen timezone.
-          values: (_u, splits, _axis, _space, increment) => {
-            const f = axisTimeFormat(zone, increment);
+          // uPlot hands the plot's width to `space` first; the ticks are then chosen for it (time-axis.ts), and
+          // labelled 24-hour in the chosen timezone, in the unit the ticks need.
+          space: (_u, _axis, _min, _max, plotWidth) => {
+            width = plotWidth;
+            return 1;
+          },
+          splits: (_u, _axis, min, max) => {
+            xTicks = timeTicks(min, max, width, { labelWidth: (unit) => textWidth(format(unit).format(WIDEST)), offsetSeconds: zoneOffset(zone) });
+            return xTicks.splits;
+          },
+          values: (_u, splits) => {
+            const f = format(xTicks?.unit ?? 'second');
             return splits.map((s) => f.format(new Date(s * 1000)));
           },
         },
@@ -97,6 +121,21 @@ export function TimeSeriesChart({
           ...(formatValue ? { values: (_u: uPlot, splits: number[]) => splits.map(formatValue) } : {}),
         },
       ],
+      // The labels as drawn (text, left and right edge in CSS px of the plot), on the element for the browser tests.
+      hooks: {
+        draw: [
+          (u) => {
+            const f = format(xTicks?.unit ?? 'second');
+            const drawn = (xTicks?.splits ?? []).map((t) => {
+              const text = f.format(new Date(t * 1000));
+              const x = u.valToPos(t, 'x');
+              const w = textWidth(text);
+              return { text, left: Math.round(x - w / 2), right: Math.round(x + w / 2) };
+            });
+            el.dataset.xLabels = JSON.stringify(drawn);
+          },
+        ],
+      },
       series: [
         {},
         { label, stroke: cssVar('--accent'), width: 2, points: { show: points.length < 40 } },

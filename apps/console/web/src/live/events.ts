@@ -31,32 +31,40 @@ const n = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
+/**
+ * The console's event history (timeline, its events, what changed): every type the history consumer records
+ * (server/domain/history.ts) makes it stale, so the timeline follows the bus without polling.
+ */
+export const HISTORY_KEY = ['console', 'history'] as const;
+const H = HISTORY_KEY;
+
 // The server forwards a projection of each event (apps/console/server/stream/projection.ts: no personal data,
 // counts instead of sample/event lists); summaries use kinds, names and counts only.
 export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   AlertStateChanged: {
-    invalidates: [['alerting']],
+    invalidates: [['alerting'], H],
     summary: (d) => `${s(d.severity)} alert ${s((d.labels as Record<string, string> | undefined)?.alertname) || s(d.fingerprint)} ${s(d.state)}`,
   },
-  IssueOpened: { invalidates: [['errors']], summary: (d) => `New issue: ${s(d.title)}` },
-  IssueRegressed: { invalidates: [['errors']], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
-  ErrorSpikeDetected: { invalidates: [['errors']], summary: (d) => `Error spike: ${s(d.title)}` },
-  ErrorEventAccepted: { invalidates: [['errors']], summary: (d) => `${num(d.eventCount) || 1} error event(s) accepted for project ${s(d.projectId)}` },
-  HealthScored: { invalidates: [['perf', 'databases']], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
-  SlowQueryDetected: { invalidates: [['perf', 'databases']], summary: (d) => `New slow query on ${s(d.databaseName)}: ${Math.round(num(d.meanMs))} ms mean` },
+  NotificationDeadLettered: { invalidates: [['alerting'], H], summary: (d) => `Notification to ${s(d.receiver)} gave up after ${s(d.attempts)} attempts` },
+  IssueOpened: { invalidates: [['errors'], H], summary: (d) => `New issue: ${s(d.title)}` },
+  IssueRegressed: { invalidates: [['errors'], H], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
+  ErrorSpikeDetected: { invalidates: [['errors'], H], summary: (d) => `Error spike: ${s(d.title)}` },
+  ErrorEventAccepted: { invalidates: [['errors'], H], summary: (d) => `${num(d.eventCount) || 1} error event(s) accepted for project ${s(d.projectId)}` },
+  HealthScored: { invalidates: [['perf', 'databases'], H], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
+  SlowQueryDetected: { invalidates: [['perf', 'databases'], H], summary: (d) => `New slow query on ${s(d.databaseName)}: ${Math.round(num(d.meanMs))} ms mean` },
   MetricsCollected: {
     invalidates: [],
     routine: true,
     summary: (d, ctx) => `${num(d.sampleCount)} metrics collected from ${ctx.databaseName?.(s(d.databaseId)) ?? `database ${s(d.databaseId)}`}`,
   },
   ApmMetricsReceived: { invalidates: [], routine: true, summary: (d) => `${num(d.sampleCount)} APM metrics from ${s(d.service)}` },
-  BackupFinished: { invalidates: [['dr']], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
-  VerificationFinished: { invalidates: [['dr']], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
-  RecoveryObjectiveBreached: { invalidates: [['dr']], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
+  BackupFinished: { invalidates: [['dr'], H], summary: (d) => `Backup of ${s(d.database)} ${s(d.outcome)}` },
+  VerificationFinished: { invalidates: [['dr'], H], summary: (d) => `Restore ${s(d.kind) || 'verification'} of ${s(d.database)}: ${s(d.outcome) || 'finished'}` },
+  RecoveryObjectiveBreached: { invalidates: [['dr'], H], summary: (d) => `${s(d.objective).toUpperCase()} breached for ${s(d.database)}` },
   OperationProgressed: { invalidates: [], summary: (d) => `DR ${s(d.kind)} ${s(d.phase)} ${s(d.percent)}%` },
   SubjectRequestIssued: { invalidates: [['gdpr', 'subject-requests']], summary: (d) => `Subject request (${s(d.kind)}) issued to ${n(d.expectedServices)} service(s)` },
   SubjectRequestReceipt: { invalidates: [['gdpr', 'subject-requests']], summary: (d) => `${s(d.service)}: subject request ${s(d.status)}` },
-  GdprDeadlineWarning: { invalidates: [['gdpr']], summary: (d) => `${s(d.subject) === 'breach' ? 'Breach' : 'Subject request'} deadline ${s(d.state)}: ${s(d.detail)}` },
+  GdprDeadlineWarning: { invalidates: [['gdpr'], H], summary: (d) => `${s(d.subject) === 'breach' ? 'Breach' : 'Subject request'} deadline ${s(d.state)}: ${s(d.detail)}` },
   ConsentChanged: { invalidates: [['gdpr', 'consents']], summary: (d) => `Consent for ${s(d.purpose)} ${d.granted ? 'given' : 'withdrawn'}` },
   DataHolderRegistered: { invalidates: [['gdpr', 'data-holders']], summary: (d) => `Data holder ${s(d.service)} registered` },
   ProcessingRecorded: { invalidates: [['gdpr', 'audit']], summary: (d) => `Audit: ${s(d.service)} ${s(d.activity)}` },

@@ -6,7 +6,8 @@ import { notifyUnauthorized, setCsrfToken } from '../api/csrf';
 import { isProblemError } from '../api/problem';
 import { markStreamStarted, updateLiveState } from '../app/live-state';
 import { sessionKey } from '../app/session';
-import { EVENT_MEANINGS, STREAM_EVENT_TYPES, isRoutine, type StreamEnvelope } from './events';
+import { patchFromStream } from './cache-patches';
+import { EVENT_MEANINGS, HISTORY_KEY, STREAM_EVENT_TYPES, isRoutine, type StreamEnvelope } from './events';
 
 export const recentEventsKey = ['stream', 'recent'] as const;
 /** Routine events (metrics cycles) by type: counted, not listed. */
@@ -14,9 +15,7 @@ export const routineCountsKey = ['stream', 'routine-counts'] as const;
 export type RoutineCounts = Record<string, { count: number; lastAt: number }>;
 export const RECENT_LIMIT = 50;
 
-/** dr.progress events of one backup policy, oldest first, as they arrive (the recovery screens show them live). */
-export const drProgressKey = (policyId: string) => ['stream', 'dr-progress', policyId] as const;
-const DR_PROGRESS_LIMIT = 200;
+export { drProgressKey } from './cache-patches';
 
 export interface TickerEvent {
   streamId: string;
@@ -29,6 +28,7 @@ function coalescer(client: QueryClient, everyMs = 1000) {
   const pending = new Map<string, QueryKey>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   return (keys: QueryKey[]) => {
+    if (!keys.length) return;
     for (const k of keys) pending.set(JSON.stringify(k), k);
     timer ??= setTimeout(() => {
       timer = undefined;
@@ -39,19 +39,20 @@ function coalescer(client: QueryClient, everyMs = 1000) {
   };
 }
 
-function patch(client: QueryClient, e: StreamEnvelope): void {
-  // A new health score goes straight into that database's cached history (newest first).
-  if (e.type === 'HealthScored' && typeof e.data.databaseId === 'string') {
-    const score = { score: e.data.score, status: e.data.status, components: e.data.components, scoredAt: e.data.scoredAt };
-    client.setQueryData<unknown[]>(['perf', 'health', e.data.databaseId], (old) => (Array.isArray(old) ? [score, ...old] : old));
-  }
-  if (e.type === 'OperationProgressed' && typeof e.data.policyId === 'string') {
-    client.setQueryData<Record<string, unknown>[]>(drProgressKey(e.data.policyId), (old = []) => [...old, e.data].slice(-DR_PROGRESS_LIMIT));
-  }
-}
+/**
+ * The event history is written by its own consumer a moment after the stream delivers the event: its queries
+ * are invalidated on a slower beat, which leaves it that moment and costs a busy bus one timeline read per beat.
+ */
+export const HISTORY_COALESCE_MS = 3000;
+const isHistoryKey = (k: QueryKey) => k[0] === HISTORY_KEY[0] && k[1] === HISTORY_KEY[1];
 
 export function connectStream(client: QueryClient, url = '/api/stream'): () => void {
-  const invalidate = coalescer(client);
+  const invalidateNow = coalescer(client);
+  const invalidateHistory = coalescer(client, HISTORY_COALESCE_MS);
+  const invalidate = (keys: QueryKey[]) => {
+    invalidateNow(keys.filter((k) => !isHistoryKey(k)));
+    invalidateHistory(keys.filter(isHistoryKey));
+  };
   markStreamStarted();
   updateLiveState({ status: 'connecting' });
   let source: EventSource | undefined;
@@ -119,7 +120,7 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
       return;
     }
     const meaning = EVENT_MEANINGS[envelope.type];
-    patch(client, envelope);
+    patchFromStream(client, envelope);
     if (meaning?.invalidates.length) invalidate(meaning.invalidates);
     if (isRoutine(envelope.type)) {
       client.setQueryData<RoutineCounts>(routineCountsKey, (old = {}) => ({ ...old, [envelope.type]: { count: (old[envelope.type]?.count ?? 0) + 1, lastAt: Date.now() } }));

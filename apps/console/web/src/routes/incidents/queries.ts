@@ -2,6 +2,10 @@
 // changed) and incidents. Types mirror apps/console/server/operations/{history,incidents}.ts.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { call } from '../../api/console';
+import { liveState } from '../../app/live-state';
+import { HISTORY_KEY } from '../../live/events';
+import type { Range } from './routes';
+import { liveWindowRefreshMs, roundedNow, windowOf } from './timeline-window';
 
 export const LANES = ['alerts', 'errors', 'database', 'recovery', 'privacy'] as const;
 export type Lane = (typeof LANES)[number];
@@ -92,24 +96,43 @@ export interface WindowParams {
   lanes?: string;
 }
 
-export const timelineQuery = (w: WindowParams & { buckets?: number; live?: boolean }) =>
-  queryOptions({
-    queryKey: ['console', 'history', 'timeline', w.from, w.to, w.lanes ?? '', w.buckets ?? 0],
-    queryFn: () => call<Timeline>('GET', `/api/history/timeline?${qs({ from: w.from, to: w.to, lanes: w.lanes, buckets: w.buckets })}`),
+/** The history's queries (timeline, events, what changed) start with the key the stream invalidates. */
+const historyKey = HISTORY_KEY;
+
+/** A window given by from/to, or a range ending now (taken when the timeline is read, so the clock is not in its key). */
+export type TimelineWindow = { from: string; to: string } | { range: Range };
+
+/**
+ * The timeline of a window. It is read again when the stream says the history changed (an event of a lane
+ * arrived: see live/stream.ts), not on a clock; a window ending now also moves on when nothing happens, once
+ * per liveWindowRefreshMs (a minute for the short ranges, 1/60 of the longer ones), and never while paused.
+ */
+export const timelineQuery = (w: TimelineWindow & { lanes?: string; buckets?: number }) => {
+  const ending = 'range' in w;
+  return queryOptions({
+    queryKey: [...historyKey, 'timeline', ...(ending ? ['ending-now', w.range] : [w.from, w.to]), w.lanes ?? '', w.buckets ?? 0],
+    queryFn: () => {
+      const { from, to } = ending ? windowOf({ range: w.range }, roundedNow()) : w;
+      return call<Timeline>('GET', `/api/history/timeline?${qs({ from, to, lanes: w.lanes, buckets: w.buckets })}`);
+    },
     placeholderData: keepPreviousData,
-    refetchInterval: w.live ? 15_000 : false,
+    staleTime: ending ? liveWindowRefreshMs(w.range) : 5 * 60_000,
+    refetchInterval: ending ? () => (liveState().live ? liveWindowRefreshMs(w.range) : false) : false,
   });
+};
 
 export const historyEventsQuery = (w: WindowParams & { cursor?: string; limit?: number }) =>
   queryOptions({
-    queryKey: ['console', 'history', 'events', w.from, w.to, w.lanes ?? '', w.cursor ?? '', w.limit ?? 0],
+    queryKey: [...historyKey, 'events', w.from, w.to, w.lanes ?? '', w.cursor ?? '', w.limit ?? 0],
     queryFn: () => call<Page<HistoryEvent>>('GET', `/api/history/events?${qs({ from: w.from, to: w.to, lanes: w.lanes, cursor: w.cursor, limit: w.limit })}`),
     placeholderData: keepPreviousData,
+    // Read again when the stream says the history changed, like the timeline above it.
+    refetchInterval: false,
   });
 
 export const whatChangedQuery = (alert: { id: string; startsAt: string }) =>
   queryOptions({
-    queryKey: ['console', 'history', 'what-changed', alert.id, alert.startsAt],
+    queryKey: [...historyKey, 'what-changed', alert.id, alert.startsAt],
     queryFn: () => call<{ from: string; to: string; items: Change[] }>('GET', `/api/history/what-changed?${qs({ at: alert.startsAt, alertId: alert.id })}`),
   });
 

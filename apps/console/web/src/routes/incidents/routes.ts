@@ -3,7 +3,7 @@
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute, oneOf, str } from '../../app/app-route';
 import { LANES, timelineQuery, type IncidentStatus } from './queries';
-import { roundedNow, windowOf } from './timeline-window';
+import { DEFAULT_RANGE } from './timeline-window';
 
 export const RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
 export type Range = (typeof RANGES)[number];
@@ -49,8 +49,8 @@ export const timelineRoute = createRoute({
   // The timeline's data starts loading with the screen's chunk, not after it.
   loaderDeps: ({ search }) => ({ from: search.from, to: search.to, range: search.range, lanes: search.lanes }),
   loader: ({ context: { queryClient }, deps }) => {
-    const w = windowOf(deps, roundedNow());
-    void queryClient.prefetchQuery(timelineQuery({ from: w.from, to: w.to, lanes: deps.lanes, live: !w.absolute }));
+    const w = deps.from && deps.to ? { from: deps.from, to: deps.to } : { range: deps.range ?? DEFAULT_RANGE };
+    void queryClient.prefetchQuery(timelineQuery({ ...w, lanes: deps.lanes }));
   },
   component: lazyRouteComponent(() => import('./timeline-page'), 'TimelinePage'),
 });

@@ -30,30 +30,16 @@ function fromInput(v: string, zone: 'local' | 'utc'): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** Now, rounded to 5 s and moving every 15 s while the window ends now. */
-function useNow(live: boolean): number {
-  const [now, setNow] = useState(roundedNow);
-  useEffect(() => {
-    if (!live) return;
-    const t = setInterval(() => setNow(roundedNow()), 15_000);
-    return () => clearInterval(t);
-  }, [live]);
-  return now;
-}
-
 export function TimelinePage() {
   const search = useSearch({ from: '/app/incidents' });
   const navigate = useNavigate({ from: '/incidents' });
   const zone = useTimezone();
   const absolute = !!(search.from && search.to);
   const range = search.range ?? DEFAULT_RANGE;
-  const now = useNow(!absolute);
-  const window = useMemo(() => {
-    const w = windowOf({ from: search.from, to: search.to, range }, now);
-    return { from: w.from, to: w.to };
-  }, [search.from, search.to, now, range]);
   const lanes = (search.lanes?.split(',') as Lane[] | undefined) ?? [...LANES];
-  const { data, error, isPending, isFetching } = useQuery(timelineQuery({ ...window, lanes: search.lanes, live: !absolute }));
+  const { data, error, isPending, isFetching } = useQuery(timelineQuery({ ...(absolute ? { from: search.from!, to: search.to! } : { range }), lanes: search.lanes }));
+  // The window drawn: the one the timeline was read for (a window ending now moves on when it is read again).
+  const window = useMemo(() => (data ? { from: data.from, to: data.to } : windowOf({ from: search.from, to: search.to, range }, roundedNow())), [data, search.from, search.to, range]);
   const pick = search.pick ? Number(search.pick) : undefined;
   const focusAt = search.at ? Date.parse(search.at) : undefined;
   const set = (patch: Partial<TimelineSearch>) => navigate({ search: (s) => ({ ...s, ...patch }), replace: false });

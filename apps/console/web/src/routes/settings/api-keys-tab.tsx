@@ -1,5 +1,5 @@
 // API keys of this tenant: create (the secret is shown once), list with last use, revoke. Admins only.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Loading } from '../../components/loading';
 import { useNavigate } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
@@ -7,7 +7,7 @@ import { consoleApi, ROLES, type ApiKey, type CreatedApiKey, type Role } from '.
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { EmptyState } from '../../components/empty-state';
-import { Pager, pageOf } from '../../components/pager';
+import { CursorPager } from '../../components/cursor-pager';
 import { FormProblem, ProblemMessage, fieldError } from '../../components/problem';
 import { Time } from '../../components/time';
 
@@ -60,10 +60,11 @@ function KeyRow({ apiKey }: { apiKey: ApiKey }) {
   );
 }
 
-export function ApiKeysTab({ page }: { page: number }) {
+/** A page of the tenant's API keys, newest first; the cursor and page number are the URL's. */
+export function ApiKeysTab({ page, cursor }: { page: number; cursor?: string }) {
   const client = useQueryClient();
   const navigate = useNavigate({ from: '/settings' });
-  const { data, error, isPending } = useQuery({ queryKey: keysKey, queryFn: consoleApi.apiKeys });
+  const { data, error, isPending } = useQuery({ queryKey: [...keysKey, cursor ?? ''], queryFn: () => consoleApi.apiKeys(cursor), placeholderData: keepPreviousData });
   const [form, setForm] = useState({ name: '', role: 'read' as Role });
   const [created, setCreated] = useState<CreatedApiKey>();
   const ids = { name: useId(), role: useId() };
@@ -79,8 +80,9 @@ export function ApiKeysTab({ page }: { page: number }) {
     e.preventDefault();
     create.mutate();
   };
-  const active = (data ?? []).filter((k) => !k.revokedAt);
-  const p = pageOf(data ?? [], page);
+  // Counted only when the whole list is on this one page.
+  const onePage = page <= 1 && !data?.nextCursor;
+  const active = (data?.items ?? []).filter((k) => !k.revokedAt);
   return (
     <>
       {created ? (
@@ -124,12 +126,12 @@ export function ApiKeysTab({ page }: { page: number }) {
       </form>
       <section className="panel table-wrap" aria-labelledby="keys-title">
         <h2 id="keys-title">
-          API keys <span className="muted">({active.length} active)</span>
+          API keys {data && onePage ? <span className="muted">({active.length} active)</span> : null}
         </h2>
         <ProblemMessage error={error} title="Could not load API keys" />
         {isPending ? <Loading /> : null}
-        {data && !data.length ? <EmptyState title="No API keys yet.">Create one above for scripts and CI; the console itself needs none.</EmptyState> : null}
-        {p.rows.length ? (
+        {data && !data.items.length && page <= 1 ? <EmptyState title="No API keys yet.">Create one above for scripts and CI; the console itself needs none.</EmptyState> : null}
+        {data?.items.length ? (
           <table>
             <thead>
               <tr>
@@ -143,13 +145,19 @@ export function ApiKeysTab({ page }: { page: number }) {
               </tr>
             </thead>
             <tbody>
-              {p.rows.map((k) => (
+              {data.items.map((k) => (
                 <KeyRow key={k.id} apiKey={k} />
               ))}
             </tbody>
           </table>
         ) : null}
-        <Pager page={p.page} pages={p.pages} total={data?.length ?? 0} label="API keys" onPage={(n) => navigate({ search: (s) => ({ ...s, page: n }) })} />
+        <CursorPager
+          page={page}
+          nextCursor={data?.nextCursor ?? null}
+          label="API keys"
+          onFirst={() => void navigate({ search: (s) => ({ ...s, cursor: undefined, page: undefined }) })}
+          onNext={(next) => void navigate({ search: (s) => ({ ...s, cursor: next, page: page + 1 }) })}
+        />
       </section>
     </>
   );

@@ -36,8 +36,8 @@ export function SettingsPage() {
       </div>
       <div role="tabpanel" id="settings-panel" aria-labelledby={`settings-tab-${tab}`} aria-label={label}>
         {tab === 'preferences' ? <PreferencesTab /> : null}
-        {tab === 'users' ? <UsersTab page={search.page ?? 1} /> : null}
-        {tab === 'api-keys' ? <ApiKeysTab page={search.page ?? 1} /> : null}
+        {tab === 'users' ? <UsersTab page={search.page ?? 1} cursor={search.cursor} /> : null}
+        {tab === 'api-keys' ? <ApiKeysTab page={search.page ?? 1} cursor={search.cursor} /> : null}
         {tab === 'projects' ? <ProjectsTab selected={search.project} page={search.page ?? 1} /> : null}
         {tab === 'receivers' ? <ReceiversTab /> : null}
       </div>

@@ -1,5 +1,5 @@
 // Users of this tenant: create (invite), change role, disable. Admins only.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Loading } from '../../components/loading';
 import { useNavigate } from '@tanstack/react-router';
 import { useId, useState, type FormEvent } from 'react';
@@ -7,7 +7,7 @@ import { consoleApi, ROLES, type AdminUser, type CreatedUser, type Role } from '
 import { sessionQuery } from '../../app/session';
 import { CopyButton } from '../../components/copy-button';
 import { EmptyState } from '../../components/empty-state';
-import { Pager, pageOf } from '../../components/pager';
+import { CursorPager } from '../../components/cursor-pager';
 import { FormProblem, ProblemMessage, fieldError } from '../../components/problem';
 import { Time } from '../../components/time';
 
@@ -114,12 +114,12 @@ function UserRow({ user, self }: { user: AdminUser; self: boolean }) {
   );
 }
 
-export function UsersTab({ page }: { page: number }) {
-  const { data, error, isPending } = useQuery({ queryKey: usersKey, queryFn: consoleApi.users });
+/** A page of the tenant's people by email; the cursor and page number are the URL's. */
+export function UsersTab({ page, cursor }: { page: number; cursor?: string }) {
+  const { data, error, isPending } = useQuery({ queryKey: [...usersKey, cursor ?? ''], queryFn: () => consoleApi.users(cursor), placeholderData: keepPreviousData });
   const { data: session } = useQuery(sessionQuery);
   const navigate = useNavigate({ from: '/settings' });
   const [created, setCreated] = useState<CreatedUser>();
-  const p = pageOf(data ?? [], page);
   return (
     <>
       {created ? (
@@ -146,8 +146,8 @@ export function UsersTab({ page }: { page: number }) {
         <h2 id="users-title">Users of tenant {session?.tenant}</h2>
         <ProblemMessage error={error} title="Could not load users" />
         {isPending ? <Loading /> : null}
-        {data && !data.length ? <EmptyState title="No users yet.">Add one above.</EmptyState> : null}
-        {p.rows.length ? (
+        {data && !data.items.length ? <EmptyState title="No users yet.">Add one above.</EmptyState> : null}
+        {data?.items.length ? (
           <table>
             <thead>
               <tr>
@@ -161,13 +161,19 @@ export function UsersTab({ page }: { page: number }) {
               </tr>
             </thead>
             <tbody>
-              {p.rows.map((u) => (
+              {data.items.map((u) => (
                 <UserRow key={u.id} user={u} self={u.id === session?.user.id} />
               ))}
             </tbody>
           </table>
         ) : null}
-        <Pager page={p.page} pages={p.pages} total={data?.length ?? 0} label="Users" onPage={(n) => navigate({ search: (s) => ({ ...s, page: n }) })} />
+        <CursorPager
+          page={page}
+          nextCursor={data?.nextCursor ?? null}
+          label="Users"
+          onFirst={() => void navigate({ search: (s) => ({ ...s, cursor: undefined, page: undefined }) })}
+          onNext={(next) => void navigate({ search: (s) => ({ ...s, cursor: next, page: page + 1 }) })}
+        />
       </section>
     </>
   );
