@@ -1,19 +1,27 @@
 // bench:ingest — Sentry envelope ingest under load (autocannon, concurrency 50), 5 KB and
-// 50 KB events, side by side with a bare fastify route that only parses the same body;
-// then how long the processing consumer takes to drain the backlog.
-// The servers run in child processes (this file with `serve-…`), so the load generator
-// does not share their event loop; on this machine they still share its CPUs.
+// 50 KB events sustained for BENCH_SECONDS (60 by default), side by side with a bare fastify route
+// that only parses the same body; whether processing keeps pace (backlog at the end of the load,
+// time to drain it); then a paced run at BENCH_PACED_RATE events/s (1,000) for the p99 from request
+// to 200 and from request to the event being queryable in its issue; and each process's peak RSS.
+// error-ingest runs as two processes, ERRORS_ROLE=ingest (the HTTP loop only validates and produces
+// to Kafka) and ERRORS_ROLE=process (the batch consumer), each a child of this file (`serve-…`), so
+// the load generator does not share their event loops; on this machine they all share its CPUs.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { createTestEnv } from '@vigil/service-kit/testing';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 60);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 1000);
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 15);
 const CONNECTIONS = 50;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A realistic Node error event of about `bytes` bytes: frames with context, breadcrumbs, contexts, tags. */
 function sentryEvent(bytes: number): Record<string, unknown> {
@@ -48,18 +56,27 @@ function sentryEvent(bytes: number): Record<string, unknown> {
   return event;
 }
 
-function envelope(event: Record<string, unknown>, dsn?: string): Buffer {
-  const payload = JSON.stringify(event);
-  return Buffer.from(`${JSON.stringify({ sent_at: new Date().toISOString(), ...(dsn ? { dsn } : {}) })}\n${JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) })}\n${payload}\n`);
+function envelope(event: Record<string, unknown>, eventId?: string): Buffer {
+  const payload = JSON.stringify(eventId ? { ...event, event_id: eventId } : event);
+  return Buffer.from(`${JSON.stringify({ sent_at: new Date().toISOString(), ...(eventId ? { event_id: eventId } : {}) })}\n${JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) })}\n${payload}\n`);
 }
 
 // ---- child processes ------------------------------------------------------------------
 
-async function serveIngest(): Promise<void> {
+async function serveService(role: 'ingest' | 'process'): Promise<void> {
   const { buildApp } = await import('../services/error-ingest/src/app.js');
   const { loadServiceConfig } = await import('../services/error-ingest/src/config.js');
   const env = JSON.parse(process.env.BENCH_ENV!) as Record<string, string>;
-  const config = loadServiceConfig({ ...env, LOG_LEVEL: 'error', KAFKA_TOPIC_PARTITIONS: '3', DATABASE_POOL_MAX: '20', ERRORS_RATE_LIMIT_PER_MINUTE: '100000000', ERRORS_KEY_RATE_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadServiceConfig({
+    ...env,
+    ERRORS_ROLE: role,
+    LOG_LEVEL: 'error',
+    KAFKA_TOPIC_PARTITIONS: '3',
+    DATABASE_POOL_MAX: '10',
+    ERRORS_RATE_LIMIT_PER_MINUTE: '100000000',
+    ERRORS_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
+    ERRORS_SPIKE_MIN_COUNT: '1000000',
+  });
   // Topic creation on a busy shared broker sometimes fails transiently: retry the boot.
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   for (let attempt = 1; !app; attempt++) {
@@ -70,7 +87,7 @@ async function serveIngest(): Promise<void> {
     } catch (err) {
       await candidate.close().catch(() => undefined);
       if (attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 2_000));
+      await sleep(2_000);
     }
   }
   const { port } = app.server.address() as { port: number };
@@ -93,11 +110,23 @@ async function serveBare(): Promise<void> {
 }
 
 function spawn(kind: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(process.argv[1]!, [kind], { execArgv: [...process.execArgv, ...(process.env.BENCH_PROFILE_DIR && kind === 'serve-ingest' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])], env: { ...process.env, BENCH_ENV: JSON.stringify(env) }, stdio: 'inherit' });
+  const profile = process.env.BENCH_PROFILE_DIR && kind !== 'serve-bare' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = fork(process.argv[1]!, [kind], { execArgv: [...process.execArgv, ...profile], env: { ...process.env, BENCH_ENV: JSON.stringify(env) }, stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
   });
+}
+
+/** Peak resident set size of a process so far (Linux VmHWM), in MiB. */
+function peakRssMiB(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---- load -----------------------------------------------------------------------------
@@ -116,13 +145,22 @@ async function load(url: string, body: Buffer, headers: Record<string, string>, 
   return { rps: round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 
+const percentile = (xs: number[], p: number) => {
+  if (!xs.length) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!, 1);
+};
+
 async function main(): Promise<void> {
+  const loadStart = loadavg();
   const env = await createTestEnv('benchingest');
   const db = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });
   const children: ChildProcess[] = [];
   try {
     const ingest = await spawn('serve-ingest', env.env);
     children.push(ingest.child);
+    const processor = await spawn('serve-process', env.env);
+    children.push(processor.child);
     const bare = await spawn('serve-bare');
     children.push(bare.child);
     const admin = await env.apiKey('bench', 'admin');
@@ -130,66 +168,190 @@ async function main(): Promise<void> {
       fetch(`http://127.0.0.1:${ingest.port}${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(
         (r) => r.json() as Promise<Record<string, string>>,
       );
-    const project = await api('/v1/projects', { name: `bench-${randomBytes(3).toString('hex')}` });
-    const key = await api(`/v1/projects/${project.id}/keys`, { label: 'bench' });
-    const auth = { 'x-sentry-auth': `Sentry sentry_version=7, sentry_client=bench/1.0, sentry_key=${key.publicKey}` };
-
-    const pending = async () => {
-      const { rows } = await db.query(`SELECT (SELECT count(*) FROM errors.accepted_events)::int AS a, (SELECT count(*) FROM errors.outbox)::int AS o`);
-      return rows[0].a + rows[0].o;
+    const newProject = async () => {
+      const project = await api('/v1/projects', { name: `bench-${randomBytes(3).toString('hex')}` });
+      const key = await api(`/v1/projects/${project.id}/keys`, { label: 'bench' });
+      return { id: project.id!, auth: { 'x-sentry-auth': `Sentry sentry_version=7, sentry_client=bench/1.0, sentry_key=${key.publicKey}` } };
     };
-    const processed = async () => Number((await db.query('SELECT count(*) FROM errors.events')).rows[0].count);
+    const project = await newProject();
 
-    const results: Record<string, unknown> = {};
+    // Accepted so far (both paths), from the ingest process's own counter; processed = rows in errors.events.
+    const acceptedTotal = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((l) => l.startsWith('vigil_errors_accepted_total{'))
+        .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+    };
+    const spooled = async () => Number((await db.query('SELECT count(*) FROM errors.accepted_events')).rows[0].count);
+    const processed = async () => Number((await db.query('SELECT count(*) FROM errors.events')).rows[0].count);
+    const backlog = async () => (await acceptedTotal()) - (await processed());
+    const drain = async (timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await backlog()) > 0 || (await spooled()) > 0) {
+        if (Date.now() > deadline) return false;
+        await sleep(100);
+      }
+      return true;
+    };
+
+    const results: Record<string, Record<string, unknown>> = {};
     for (const size of [5, 50]) {
       const body = envelope(sentryEvent(size * 1024));
       console.log(`-- ${size} KB events (${body.length} bytes per envelope), ${CONNECTIONS} connections, ${DURATION} s`);
       // warm-up: JIT, pools, Kafka producer, consumer group
-      await load(`http://127.0.0.1:${ingest.port}/api/${project.id}/envelope/`, body, auth, 3);
+      await load(`http://127.0.0.1:${ingest.port}/api/${project.id}/envelope/`, body, project.auth, 3);
       await load(`http://127.0.0.1:${bare.port}/api/1/envelope/`, body, {}, 2);
-      while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 500));
-      const before = await processed();
+      await drain(300_000);
 
       const base = await load(`http://127.0.0.1:${bare.port}/api/1/envelope/`, body, {});
       console.log(`bare fastify route: ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms`);
+      const before = await processed();
       const t0 = performance.now();
-      const ing = await load(`http://127.0.0.1:${ingest.port}/api/${project.id}/envelope/`, body, auth);
+      const ing = await load(`http://127.0.0.1:${ingest.port}/api/${project.id}/envelope/`, body, project.auth);
       const loadEnd = performance.now();
-      const backlogAtEnd = await pending();
-      while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 200));
+      const processedDuringLoad = (await processed()) - before;
+      const backlogAtEnd = await backlog();
+      const spoolAtEnd = await spooled();
+      const drainedInTime = await drain(600_000);
       const drained = performance.now();
-      const done = (await processed()) - before;
+      const loadSeconds = (loadEnd - t0) / 1000;
       const drainSeconds = round((drained - loadEnd) / 1000, 2);
-      const processingRate = round(done / ((drained - t0) / 1000));
+      const processedPerS = round(processedDuringLoad / loadSeconds);
+      const ratio = round(ing.rps / base.rps, 2);
       console.log(`error-ingest:       ${ing.rps} events/s, p50 ${ing.p50} ms, p99 ${ing.p99} ms, 2xx ${ing.ok}, non-2xx ${ing.non2xx}, errors ${ing.errors}`);
-      console.log(`ratio to bare: ${round(ing.rps / base.rps, 2)}; backlog at end of load ${backlogAtEnd}, drained in ${drainSeconds} s; processed ${done} events (${processingRate}/s overall)`);
+      console.log(
+        `ratio to bare: ${ratio}; processed during the load ${processedDuringLoad} (${processedPerS}/s); backlog at end of load ${backlogAtEnd} (spool ${spoolAtEnd}), ` +
+          `${drainedInTime ? `drained in ${drainSeconds} s` : `NOT drained after ${drainSeconds} s`}`,
+      );
       results[`kb${size}`] = {
         envelopeBytes: body.length,
-        ingestRps: ing.rps,
-        ingestP50Ms: ing.p50,
-        ingestP99Ms: ing.p99,
-        bareRps: base.rps,
-        bareP50Ms: base.p50,
-        bareP99Ms: base.p99,
-        ratio: round(ing.rps / base.rps, 2),
+        events_per_s: ing.rps,
+        ratio,
+        processed_per_s: processedPerS,
+        backlog_end: backlogAtEnd,
+        drain_s: drainSeconds,
+        p99_ms: ing.p99,
+        p50_ms: ing.p50,
+        bare_rps: base.rps,
+        bare_p99_ms: base.p99,
         accepted: ing.ok,
         rejected: ing.non2xx + ing.errors,
-        processed: done,
-        backlogAtEnd,
-        drainSeconds,
-        processingRate,
+        spool_end: spoolAtEnd,
       };
     }
-    console.log(JSON.stringify({ bench: 'ingest', connections: CONNECTIONS, seconds: DURATION, ...results }));
+
+    // Paced: BENCH_PACED_RATE events/s of 5 KB, each with its own event id, on a project of its own.
+    console.log(`-- paced: ${PACED_RATE} events/s of 5 KB for ${PACED_SECONDS} s`);
+    const paced = await newProject();
+    const template = sentryEvent(5 * 1024);
+    const sentAt = new Map<string, number>();
+    const toOk: number[] = [];
+    const toQueryable: number[] = [];
+    let failures = 0;
+    const url = `http://127.0.0.1:${ingest.port}/api/${paced.id}/envelope/`;
+    const sendOne = async () => {
+      const id = randomUUID();
+      const started = performance.now();
+      sentAt.set(id, started);
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-sentry-envelope', ...paced.auth }, body: new Uint8Array(envelope(template, id.replace(/-/g, ''))) }).catch(() => undefined);
+      if (res?.ok) toOk.push(performance.now() - started);
+      else {
+        failures++;
+        sentAt.delete(id);
+      }
+      await res?.arrayBuffer().catch(() => undefined);
+    };
+    let polling = true;
+    let pacedEnd = Number.POSITIVE_INFINITY;
+    const poller = (async () => {
+      while (polling || sentAt.size) {
+        const ids = [...sentAt.keys()];
+        if (ids.length) {
+          const { rows } = await db.query<{ event_id: string }>('SELECT event_id FROM errors.events WHERE project_id = $1 AND event_id = ANY($2::uuid[])', [paced.id, ids]);
+          const now = performance.now();
+          for (const r of rows) {
+            const at = sentAt.get(r.event_id);
+            if (at !== undefined) toQueryable.push(now - at);
+            sentAt.delete(r.event_id);
+          }
+        }
+        if (!polling && performance.now() > pacedEnd + 60_000) break;
+        await sleep(20);
+      }
+    })();
+    const inflight: Promise<void>[] = [];
+    const pacedStart = performance.now();
+    for (let sent = 0; sent < PACED_RATE * PACED_SECONDS; ) {
+      const due = Math.min(PACED_RATE * PACED_SECONDS, Math.floor(((performance.now() - pacedStart) / 1000) * PACED_RATE));
+      for (; sent < due; sent++) inflight.push(sendOne());
+      await sleep(2);
+    }
+    await Promise.all(inflight);
+    pacedEnd = performance.now();
+    polling = false;
+    await poller;
+    const pacedResult = {
+      rate: PACED_RATE,
+      seconds: PACED_SECONDS,
+      sent: PACED_RATE * PACED_SECONDS,
+      failures,
+      p50_ok_ms: percentile(toOk, 50),
+      p99_ok_ms: percentile(toOk, 99),
+      p99_queryable_ms: percentile(toQueryable, 99),
+      not_queryable: sentAt.size,
+    };
+    console.log(
+      `paced: ${pacedResult.sent} sent, ${failures} failed; p50 to 200 ${pacedResult.p50_ok_ms} ms, p99 to 200 ${pacedResult.p99_ok_ms} ms; ` +
+        `p99 to queryable in its issue ${pacedResult.p99_queryable_ms} ms; not queryable within 60 s: ${pacedResult.not_queryable}`,
+    );
+
+    const rss = { ingest_mib: peakRssMiB(ingest.child.pid), process_mib: peakRssMiB(processor.child.pid), bare_mib: peakRssMiB(bare.child.pid), bench_mib: peakRssMiB(process.pid) };
+    console.log(`peak RSS: ingest ${rss.ingest_mib} MiB, process ${rss.process_mib} MiB, bare route ${rss.bare_mib} MiB, load generator ${rss.bench_mib} MiB`);
+    console.log('published, not measured here: Bugsink — 30 events/s of 50 KB on 2 vCPU; self-hosted Sentry — asks for 4 CPU cores and 16 GB RAM');
+    const kb5 = results.kb5!;
+    const kb50 = results.kb50!;
+    const goals = {
+      kb5_3000_per_s: Number(kb5.events_per_s) >= 3000,
+      kb5_ratio_half: Number(kb5.ratio) >= 0.5,
+      keeps_pace: Number(kb5.backlog_end) <= Number(kb5.events_per_s) && Number(kb5.drain_s) <= 5,
+      kb50_1000_per_s: Number(kb50.events_per_s) >= 1000 && Number(kb50.processed_per_s) >= 1000,
+      paced_p99_ok_100ms: (pacedResult.p99_ok_ms ?? Infinity) <= 100,
+      paced_p99_queryable_2s: (pacedResult.p99_queryable_ms ?? Infinity) <= 2000 && pacedResult.not_queryable === 0,
+      rss_512mib: [rss.ingest_mib, rss.process_mib].every((m) => m !== null && m <= 512),
+    };
+    console.log(`goals (issue 11 §3): ${Object.entries(goals).map(([k, v]) => `${k} ${v ? 'met' : 'NOT met'}`).join(', ')}`);
+    const loadEnd = loadavg();
+    console.log(`load average: start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, end ${loadEnd.map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        connections: CONNECTIONS,
+        seconds: DURATION,
+        events_per_s: kb5.events_per_s,
+        ratio: kb5.ratio,
+        processed_per_s: kb5.processed_per_s,
+        backlog_end: kb5.backlog_end,
+        drain_s: kb5.drain_s,
+        p99_ms: kb5.p99_ms,
+        kb5,
+        kb50,
+        paced: pacedResult,
+        peak_rss: rss,
+        goals,
+        loadavg: { start: loadStart.map((x) => round(x, 2)), end: loadEnd.map((x) => round(x, 2)) },
+      }),
+    );
   } finally {
     for (const c of children) if (c.connected) c.disconnect();
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     await db.end();
     await env.cleanup();
   }
 }
 
 const role = process.argv[2];
-if (role === 'serve-ingest') await serveIngest();
+if (role === 'serve-ingest') await serveService('ingest');
+else if (role === 'serve-process') await serveService('process');
 else if (role === 'serve-bare') await serveBare();
 else await main();

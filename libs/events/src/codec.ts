@@ -78,6 +78,8 @@ export interface WireMessage {
   key: string;
   value: string;
   headers: Record<string, string>;
+  /** Compress the produce request (from the definition; outbox rows are sent uncompressed). */
+  compress?: boolean;
 }
 
 /** The Kafka headers of every message of `def`: the caller's, then type and version (which win). */
@@ -92,5 +94,5 @@ export function encodeWire<S extends TSchema>(def: EventDefinition<S>, envelope:
 
 /** encodeWire with headers already built by wireHeaders (publishMany shares one object among its messages). */
 export function encodeWireWith<S extends TSchema>(def: EventDefinition<S>, envelope: Envelope<Static<S>>, headers: Record<string, string>): WireMessage {
-  return { topic: def.topic, key: def.key(envelope.data), value: JSON.stringify(envelope), headers };
+  return { topic: def.topic, key: def.key(envelope.data), value: JSON.stringify(envelope), headers, ...(def.compression ? { compress: true } : {}) };
 }

@@ -16,6 +16,13 @@ export interface EventDefinition<S extends TSchema = TSchema> {
   readonly key: (data: Static<S>) => string;
   /** Compacted topics keep the latest event per key (state topics). */
   readonly compacted: boolean;
+  /** The topic's `max.message.bytes`, when its messages may exceed the broker default (about 1 MiB). */
+  readonly maxMessageBytes?: number;
+  /** Produce requests carrying this event are gzip-compressed (large, repetitive payloads). */
+  readonly compression?: 'gzip';
+  /** A data stream (one message per ingested item, with its payload) for its owner's consumer only:
+   *  generic listeners of the whole catalog (the console's stream and history) skip its topic. */
+  readonly firehose?: boolean;
   /** Compiled validator, built once. */
   readonly check: TypeCheck<S>;
 }
@@ -28,6 +35,9 @@ export interface EventSpec<S extends TSchema> {
   schema: S;
   key: (data: Static<S>) => string;
   compacted?: boolean;
+  maxMessageBytes?: number;
+  compression?: 'gzip';
+  firehose?: boolean;
 }
 
 export function defineEvent<S extends TSchema>(spec: EventSpec<S>): EventDefinition<S> {

@@ -1,7 +1,7 @@
 // The sending side: one idempotent kafkajs producer (acks=all, one request in flight per
 // connection to keep order). Sends that arrive while a request is in flight are coalesced into
 // the next one (like librdkafka's linger): latency stays low under load without giving up order.
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { WireMessage } from './codec.js';
 import { BATCH_BYTES_BUDGET } from './connection.js';
 import type { EventMetrics } from './metrics.js';
@@ -71,9 +71,13 @@ export class EventProducer {
         try {
           await this.ensureConnected();
           // Requests stay under managed Kafka's request size limit (connection.ts); order per topic is kept.
-          for (const byTopic of requestsOf(pending.length === 1 ? pending[0]!.messages : pending.flatMap((p) => p.messages))) {
+          const messages = pending.length === 1 ? pending[0]!.messages : pending.flatMap((p) => p.messages);
+          // A definition that asks for compression (large payloads) compresses the requests it is in.
+          const compress = messages.some((m) => m.compress);
+          for (const byTopic of requestsOf(messages)) {
             await this.producer.sendBatch({
               acks: -1,
+              ...(compress ? { compression: CompressionTypes.GZIP } : {}),
               topicMessages: [...byTopic].map(([topic, list]) => ({ topic: this.names.physical(topic), messages: list })),
             });
             for (const [topic, list] of byTopic) this.metrics.published.inc({ topic }, list.length);

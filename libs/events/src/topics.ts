@@ -1,7 +1,10 @@
 // Topic names (with the test namespace) and topic creation. After creating topics, wait until
 // every partition has a leader: a consumer that joins (or a producer that sends) before that
 // gets "not the leader for that topic-partition" and retries noisily, or fails its first join.
-import type { Admin } from 'kafkajs';
+import kafkajs, { type Admin, type IResourceConfig } from 'kafkajs';
+
+// Not named imports: Node's ESM loader sees only some of kafkajs' CommonJS exports by name.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 import type { AnyEventDefinition } from './define.js';
 
 export const DLQ_SUFFIX = '.dlq';
@@ -39,10 +42,14 @@ export class MissingTopicsError extends Error {
 /** Creates every topic of `defs` and its DLQ if missing, then waits for their partition leaders. */
 export async function ensureTopics(admin: Admin, names: TopicNames, defs: readonly AnyEventDefinition[], settings: TopicSettings, timeoutMs: number): Promise<void> {
   const existing = new Set(await admin.listTopics());
-  const wanted = new Map<string, boolean>();
+  const wanted = new Map<string, { compacted: boolean; maxMessageBytes?: number }>();
   for (const d of defs) {
-    wanted.set(names.physical(d.topic), d.compacted);
-    wanted.set(names.physical(d.topic + DLQ_SUFFIX), false);
+    // Several versions share a topic: the largest message size any of them declares wins.
+    const prior = wanted.get(names.physical(d.topic))?.maxMessageBytes;
+    const maxMessageBytes = Math.max(prior ?? 0, d.maxMessageBytes ?? 0) || undefined;
+    wanted.set(names.physical(d.topic), { compacted: d.compacted, maxMessageBytes });
+    // A message too large for its topic is also too large for a DLQ with the broker default.
+    wanted.set(names.physical(d.topic + DLQ_SUFFIX), { compacted: false, maxMessageBytes });
   }
   if (settings.create === false) {
     const missing = [...wanted.keys()].filter((t) => !existing.has(t));
@@ -50,15 +57,38 @@ export async function ensureTopics(admin: Admin, names: TopicNames, defs: readon
   }
   const topics = [...wanted]
     .filter(([t]) => !existing.has(t))
-    .map(([topic, compacted]) => ({
+    .map(([topic, t]) => ({
       topic,
       numPartitions: settings.partitions,
       replicationFactor: settings.replicationFactor,
-      configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      configEntries: [
+        ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+        ...(t.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(t.maxMessageBytes) }] : []),
+      ],
     }));
   // Another instance may create the same topics at the same time: createTopics then resolves false.
   if (topics.length) await admin.createTopics({ topics, waitForLeaders: false });
+  if (settings.create !== false) await raiseMessageLimits(admin, [...wanted].filter(([t, w]) => existing.has(t) && w.maxMessageBytes));
   await waitForLeaders(admin, [...wanted.keys()], timeoutMs);
+}
+
+/**
+ * Topics created before a definition declared `maxMessageBytes` (an upgrade) get the larger
+ * `max.message.bytes`; a limit already at or above it is left alone. kafkajs' alterConfigs
+ * replaces the topic's dynamic configs, so the ones it has are sent back with the new value.
+ */
+async function raiseMessageLimits(admin: Admin, topics: [string, { compacted: boolean; maxMessageBytes?: number }][]): Promise<void> {
+  if (!topics.length) return;
+  const { resources } = await admin.describeConfigs({ resources: topics.map(([name]) => ({ type: ConfigResourceTypes.TOPIC, name })), includeSynonyms: false });
+  const changes: IResourceConfig[] = [];
+  for (const r of resources) {
+    const want = topics.find(([name]) => name === r.resourceName)?.[1].maxMessageBytes ?? 0;
+    const current = Number(r.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue ?? 0);
+    if (current >= want) continue;
+    const dynamic = r.configEntries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configName !== 'max.message.bytes').map((e) => ({ name: e.configName, value: e.configValue }));
+    changes.push({ type: ConfigResourceTypes.TOPIC, name: r.resourceName, configEntries: [...dynamic, { name: 'max.message.bytes', value: String(want) }] });
+  }
+  if (changes.length) await admin.alterConfigs({ validateOnly: false, resources: changes });
 }
 
 /** Polls topic metadata until every partition of `topics` has a leader (or the timeout passes). */

@@ -8,7 +8,9 @@ import type { Config } from './config.js';
 import { subscribeAcceptedEvents } from './consumers/error-event-accepted.js';
 import { answerSubjectRequests } from './consumers/subject-requests.js';
 import { retentionTask } from './jobs/retention.js';
+import { createIntakeMetrics } from './metrics.js';
 import { AcceptQueue } from './operations/accept-queue.js';
+import { EventIntake } from './operations/event-intake.js';
 import { Ingest } from './operations/ingest.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { issueInsightRoutes } from './routes/issue-insights.js';
@@ -30,7 +32,8 @@ export async function buildApp(config: Config) {
         {
           category: 'error-events',
           tables: ['errors.events', 'errors.accepted_events'],
-          description: 'Error events (scrubbed) with user context as pseudonyms, tags and request data; raw events wait in accepted_events until processed',
+          description:
+            'Error events (scrubbed) with user context as pseudonyms, tags and request data; raw events travel on Kafka (errors.events, topic retention) or wait in the accepted_events spool until processed',
         },
         { category: 'subject-pseudonyms', tables: ['errors.event_subjects', 'errors.issue_users'], description: 'HMAC pseudonyms of user id, email, username and IP per event and per issue' },
       ],
@@ -39,20 +42,30 @@ export async function buildApp(config: Config) {
   });
   const { pool, bus, outbox, redis } = app.infra;
 
-  const queue = new AcceptQueue({ pool, outbox, maxBatch: config.ERRORS_INGEST_BATCH_MAX, maxBytes: config.ERRORS_INGEST_BATCH_BYTES });
+  const spool = new AcceptQueue({ pool, outbox, maxBatch: config.ERRORS_INGEST_BATCH_MAX, maxBytes: config.ERRORS_INGEST_BATCH_BYTES });
+  const intake = new EventIntake({
+    bus,
+    spool,
+    metrics: createIntakeMetrics(app.infra.registry, pool),
+    log: app.log,
+    deadlineMs: config.ERRORS_KAFKA_ACK_DEADLINE_MS,
+    holdMs: config.ERRORS_SPOOL_HOLD_MS,
+    maxPending: config.ERRORS_KAFKA_MAX_PENDING,
+  });
   const limiter = new RateLimiter({ redis, burstSeconds: config.ERRORS_RATE_BURST_SECONDS, warn: (err) => app.log.warn({ err: err.message }, 'rate limiter unavailable; admitting') });
-  const ingest = new Ingest(pool, queue, limiter, {
+  const ingest = new Ingest(pool, intake, limiter, {
     maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES,
     maxEventBytes: config.ERRORS_MAX_EVENT_BYTES,
     defaultProjectPerMinute: config.ERRORS_RATE_LIMIT_PER_MINUTE,
     defaultKeyPerMinute: config.ERRORS_KEY_RATE_LIMIT_PER_MINUTE,
     keyCacheMs: config.ERRORS_KEY_CACHE_MS,
+    keyStaleMs: config.ERRORS_KEY_STALE_MS,
   });
 
   // ERRORS_ROLE splits intake from processing, so each scales on its own behind the same topic.
-  const intake = config.ERRORS_ROLE !== 'process';
+  const serving = config.ERRORS_ROLE !== 'process';
   const processing = config.ERRORS_ROLE !== 'ingest';
-  if (intake) await app.register(ingestRoutes, { ingest, maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES });
+  if (serving) await app.register(ingestRoutes, { ingest, maxEnvelopeBytes: config.ERRORS_MAX_ENVELOPE_BYTES });
   await app.register(projectRoutes, { prefix: '/v1', pool, publicUrl: config.ERRORS_PUBLIC_URL, onKeysChanged: () => ingest.invalidateKeys() });
   await app.register(issueRoutes, { prefix: '/v1', pool });
   await app.register(issueInsightRoutes, { prefix: '/v1', pool });
@@ -69,9 +82,10 @@ export async function buildApp(config: Config) {
     // Started by the kit once consumers and the relay run, stopped first on close.
     app.infra.scheduler.add(retentionTask(pool, config.ERRORS_RETENTION_INTERVAL_MS));
   }
-  // Before the kit's onClose: in-flight accepts commit while the pool is still open.
+  // Before the kit's onClose: in-flight accepts commit while the pool is still open (Kafka sends
+  // in flight finish before the producer disconnects: the kit's producer drains its queue).
   app.addHook('preClose', async () => {
-    await queue.drained();
+    await intake.drained();
   });
   return app;
 }

@@ -23,6 +23,27 @@ export const ConfigSchema = {
   ERRORS_INGEST_BATCH_MAX: Type.Integer({ default: 256, minimum: 1, maximum: 5000, description: 'Accepted events written to PostgreSQL per transaction' }),
   ERRORS_INGEST_BATCH_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
   ERRORS_KEY_CACHE_MS: Type.Integer({ default: 10_000, minimum: 0, description: 'How long a DSN key lookup is cached (revocation delay across instances)' }),
+  ERRORS_KEY_STALE_MS: Type.Integer({
+    default: 600_000,
+    minimum: 0,
+    description: 'How long an expired cached DSN key is still honoured while PostgreSQL is unreachable (a key never seen then gets 503)',
+  }),
+  ERRORS_KAFKA_ACK_DEADLINE_MS: Type.Integer({
+    default: 1_000,
+    minimum: 10,
+    maximum: 60_000,
+    description: 'How long an accept waits for the Kafka acknowledgement before the event goes to the PostgreSQL spool instead',
+  }),
+  ERRORS_SPOOL_HOLD_MS: Type.Integer({
+    default: 2_000,
+    minimum: 0,
+    description: 'After Kafka failed or missed the deadline, events go straight to the spool this long before Kafka is tried again',
+  }),
+  ERRORS_KAFKA_MAX_PENDING: Type.Integer({
+    default: 2_000,
+    minimum: 1,
+    description: 'Accepts waiting for a Kafka acknowledgement at once; beyond that they go to the spool (bounds memory when the broker is slow)',
+  }),
   ERRORS_SPIKE_MIN_COUNT: Type.Integer({ default: 20, minimum: 1, description: 'Events in one minute below which no spike is reported' }),
   ERRORS_SPIKE_Z: Type.Number({ default: 4, minimum: 1, description: 'z-score of the current minute against the baseline that counts as a spike' }),
   ERRORS_SPIKE_COOLDOWN_MINUTES: Type.Integer({ default: 30, minimum: 1 }),

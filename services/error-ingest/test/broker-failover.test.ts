@@ -10,7 +10,7 @@ import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { createProject, errorEvent, sendEnvelope, type Fixture } from './fixtures.js';
 
-const cluster = dedicatedKafkaCluster(29192);
+const cluster = dedicatedKafkaCluster(29510);
 let env: TestEnv;
 const apps: FastifyInstance[] = [];
 let f: Fixture;

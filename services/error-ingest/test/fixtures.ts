@@ -138,3 +138,17 @@ export async function listen(f: Pick<Fixture, 'env'>, defs: AnyEventDefinition[]
   await bus.start();
   return { events, stop: () => bus.stop() };
 }
+
+/** A sample of the app's /metrics carrying `label` (0 when absent). */
+export async function metric(app: FastifyInstance, name: string, label = ''): Promise<number> {
+  const text = (await app.inject({ url: '/metrics' })).body;
+  const line = text.split('\n').find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(label));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+/** Events in every issue of the project (the sum of issue counts), through `app`. */
+export async function issueEventCount(app: FastifyInstance, f: Pick<Fixture, 'auth' | 'project'>): Promise<number> {
+  const res = await app.inject({ url: `/v1/projects/${f.project.id}/issues?limit=200`, headers: f.auth });
+  if (res.statusCode !== 200) throw new Error(`issues: ${res.statusCode} ${res.body}`);
+  return (res.json().items as { count: number }[]).reduce((a, i) => a + i.count, 0);
+}

@@ -1,18 +1,19 @@
-// Kafka stopped during ingest and restarted: ingest keeps answering 200 (the outbox holds
-// the events) and every accepted event is processed once the broker is back.
-// Runs on a private broker (port 19192), never the shared one.
+// Kafka stopped during ingest and restarted: ingest keeps answering 200 (the events go to the
+// PostgreSQL spool, shown by its depth and the accepted-by-path counter) and every accepted
+// event becomes part of an issue exactly once after the broker is back.
+// Runs on a private broker (port 29500), never the shared one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dedicatedKafka, eventually } from '@vigil/service-kit/testing';
-import { errorEvent, sendEnvelope, startFixture, type Fixture } from './fixtures.js';
+import { errorEvent, metric, sendEnvelope, startFixture, type Fixture } from './fixtures.js';
 
-const kafka = dedicatedKafka(19192);
+const kafka = dedicatedKafka(29500);
 let f: Fixture & { close(): Promise<void> };
 
 // Not serviceTest: its app fixture is closed after every afterAll hook, and this file's private
 // broker must start before the app is built and go away only after the app has closed.
 beforeAll(async () => {
   await kafka.start();
-  f = await startFixture({ KAFKA_BROKERS: kafka.brokers });
+  f = await startFixture({ KAFKA_BROKERS: kafka.brokers, ERRORS_KAFKA_ACK_DEADLINE_MS: '500', ERRORS_SPOOL_HOLD_MS: '1000' });
 }, 180_000);
 
 afterAll(async () => {
@@ -32,6 +33,9 @@ describe('broker outage', () => {
     // A fresh broker first creates its offsets topic and the group: allow a loaded machine time for that.
     for (let n = 0; n < 10; n++) expect((await sendEnvelope(f, errorEvent({ exception: ex(n) }))).statusCode).toBe(200);
     await eventually(async () => (await processedCount(f)) === 10, 150_000, 250);
+    // The fast path took them: nothing was spooled.
+    expect(await metric(f.app, 'vigil_errors_accepted_total', 'path="kafka"')).toBe(10);
+    expect(await metric(f.app, 'vigil_errors_accepted_total', 'path="spool"')).toBe(0);
 
     await kafka.stop();
     for (let n = 0; n < 30; n++) {
@@ -39,9 +43,12 @@ describe('broker outage', () => {
       expect(res.statusCode, res.body).toBe(200);
     }
     expect(await processedCount(f)).toBe(10);
+    expect(await metric(f.app, 'vigil_errors_accepted_total', 'path="spool"')).toBe(30);
+    expect(await metric(f.app, 'vigil_errors_spool_depth')).toBe(30);
 
     await kafka.start();
     await eventually(async () => (await processedCount(f)) === 40, 150_000, 500);
+    await eventually(async () => (await metric(f.app, 'vigil_errors_spool_depth')) === 0, 30_000, 250);
     // Nothing twice. A marker event for the same project (the message key, so the same
     // partition) is processed only after everything queued before it; once it is in, the
     // total is exactly 40 + 1.

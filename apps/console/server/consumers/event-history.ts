@@ -1,14 +1,14 @@
 // The console's event history: one consumer group shared by every console instance
 // ('console-history', so each event is recorded once), batch consumption of the catalog topics
 // the timeline shows, at-least-once with an idempotent insert keyed on the event id.
-import { catalog, type EventBus } from '@vigil/events';
+import { broadcastCatalog, type EventBus } from '@vigil/events';
 import { HISTORY_TYPES } from '../domain/history.js';
 import type { HistoryRecorder } from '../operations/history.js';
 
 export const HISTORY_GROUP = 'console-history';
 
 /** The catalog definitions the history records. */
-export const historyTopics = () => catalog.filter((d) => HISTORY_TYPES.includes(d.type));
+export const historyTopics = () => broadcastCatalog.filter((d) => HISTORY_TYPES.includes(d.type));
 
 export function subscribeEventHistory(bus: EventBus, recorder: HistoryRecorder): string {
   for (const def of historyTopics()) {

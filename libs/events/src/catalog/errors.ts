@@ -8,8 +8,8 @@ export const ErrorEventAccepted = defineEvent({
   topic: 'errors.events',
   version: 1,
   description:
-    'Sentry events of one project accepted by ingest and durable in its accepted-event store. Carries references, not payloads: ' +
-    'an event may be up to 1 MiB, larger than a Kafka message should be.',
+    'Sentry events of one project spooled by ingest in PostgreSQL (accepted_events) while Kafka was unreachable or slow. Carries references, not payloads: ' +
+    'the processor reads them from the spool. The fast path sends version 2 instead.',
   key: (d) => d.projectId,
   schema: Type.Object({
     projectId: Id,
@@ -17,6 +17,34 @@ export const ErrorEventAccepted = defineEvent({
       Type.Object({ eventId: Id, keyId: Type.Optional(Id), receivedAt: Timestamp, bytes: Type.Optional(Type.Integer({ minimum: 0 })) }),
       { minItems: 1, maxItems: 5000 },
     ),
+  }),
+});
+
+// Not exported (every export of a catalog file is a definition): the largest message on errors.events, a 1 MiB event (ERRORS_MAX_EVENT_BYTES) plus its envelope, with room for re-serialisation.
+const ERROR_EVENT_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Version 2 of ErrorEventAccepted: ONE accepted event with its payload, produced by ingest straight
+ * onto Kafka (the fast path) — no PostgreSQL write before processing. Version 1 (references to
+ * rows in ingest's spool) is still produced when Kafka was unreachable at accept time.
+ */
+export const ErrorEventAcceptedV2 = defineEvent({
+  type: 'ErrorEventAccepted',
+  topic: 'errors.events',
+  version: 2,
+  description:
+    'One Sentry event accepted by ingest, with its raw payload (the parsed event JSON, at most 1 MiB). The topic allows messages of ' +
+    `${ERROR_EVENT_MAX_MESSAGE_BYTES} bytes; produce requests are gzip-compressed.`,
+  key: (d) => d.projectId,
+  maxMessageBytes: ERROR_EVENT_MAX_MESSAGE_BYTES,
+  compression: 'gzip',
+  firehose: true,
+  schema: Type.Object({
+    projectId: Id,
+    eventId: Id,
+    keyId: Type.Optional(Id),
+    receivedAt: Timestamp,
+    event: Type.Record(Type.String(), Type.Unknown()),
   }),
 });
 

@@ -22,3 +22,12 @@ export const catalog: readonly AnyEventDefinition[] = [
   ...Object.values(audit),
   ...Object.values(dr),
 ];
+
+const firehoseTopics = new Set(catalog.filter((d) => d.firehose).map((d) => d.topic));
+
+/**
+ * The catalog without the topics that carry a firehose event (errors.events: one message per
+ * Sentry event, with its payload). For listeners of "everything" such as the console's stream and
+ * history: they would otherwise read every ingested event.
+ */
+export const broadcastCatalog: readonly AnyEventDefinition[] = catalog.filter((d) => !firehoseTopics.has(d.topic));

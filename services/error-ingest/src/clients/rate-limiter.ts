@@ -1,5 +1,7 @@
 // Quotas as token buckets in Redis, per project and per DSN key, checked together in one
-// Lua script so that a refused event takes a token from neither bucket.
+// Lua script so that a refused event takes a token from neither bucket. Redis unreachable: the
+// same buckets are kept in this process (per instance, so N instances admit up to N× the quota)
+// until Redis answers again; ingest is worth more than exact quotas.
 import type { Redis } from 'ioredis';
 
 // KEYS: bucket keys. ARGV: now_ms, then per bucket: rate_per_ms, capacity. Returns 0 if
@@ -43,24 +45,52 @@ export interface RateLimiterOptions {
   warn: (err: Error) => void;
 }
 
+// After a Redis failure, the local buckets answer this long before Redis is tried again.
+const REDIS_RETRY_MS = 1_000;
+
 export class RateLimiter {
+  private readonly local = new Map<string, { tokens: number; ts: number }>();
+  private redisDownUntil = 0;
+
   constructor(private readonly o: RateLimiterOptions) {
     o.redis.defineCommand('vigilTokenBuckets', { lua: SCRIPT });
   }
 
-  /** Ms to wait before retrying, or 0 when admitted. A Redis outage admits (ingest is worth more than quotas). */
+  /** Ms to wait before retrying, or 0 when admitted. */
   async take(quotas: Quota[]): Promise<number> {
-    const args: (string | number)[] = [Date.now()];
-    for (const q of quotas) {
-      const perMs = q.perMinute / 60_000;
-      args.push(perMs, Math.max(1, (q.perMinute / 60) * this.o.burstSeconds));
-    }
+    const now = Date.now();
+    if (now < this.redisDownUntil) return this.takeLocal(quotas, now);
+    const args: (string | number)[] = [now];
+    for (const q of quotas) args.push(q.perMinute / 60_000, this.capacity(q));
     try {
       const cmd = (this.o.redis as unknown as Record<string, (...a: unknown[]) => Promise<number>>).vigilTokenBuckets!;
-      return Number(await cmd.call(this.o.redis, quotas.length, ...quotas.map((q) => q.key), ...args));
+      const wait = Number(await cmd.call(this.o.redis, quotas.length, ...quotas.map((q) => q.key), ...args));
+      if (this.local.size) this.local.clear();
+      return wait;
     } catch (err) {
       this.o.warn(err as Error);
-      return 0;
+      this.redisDownUntil = Date.now() + REDIS_RETRY_MS;
+      return this.takeLocal(quotas, now);
     }
+  }
+
+  private capacity(q: Quota): number {
+    return Math.max(1, (q.perMinute / 60) * this.o.burstSeconds);
+  }
+
+  /** The Lua script's rule on in-process buckets. */
+  private takeLocal(quotas: Quota[], now: number): number {
+    let wait = 0;
+    const state = quotas.map((q) => {
+      const rate = q.perMinute / 60_000;
+      const cap = this.capacity(q);
+      const b = this.local.get(q.key) ?? { tokens: cap, ts: now };
+      const tokens = Math.min(cap, b.tokens + Math.max(0, now - b.ts) * rate);
+      if (tokens < 1) wait = Math.max(wait, Math.ceil((1 - tokens) / rate));
+      return { key: q.key, tokens };
+    });
+    if (this.local.size > 100_000) this.local.clear();
+    for (const s of state) this.local.set(s.key, { tokens: wait === 0 ? s.tokens - 1 : s.tokens, ts: now });
+    return wait;
   }
 }

@@ -1,19 +1,37 @@
 // errors.events -> issues, events, buckets; IssueOpened / IssueRegressed / ErrorSpikeDetected out.
-// Consumed in batches: one transaction per batch (inbox rows for every message, then one
-// processing pass per project over the events of all its messages in the batch).
+// Consumed in batches, one transaction per batch:
+// - v2 (the fast path, the payload in the message): idempotent per event id (the events table,
+//   under a per-project lock), no inbox row — one write path per event;
+// - v1 (references into the spool): inbox rows for the messages, then the events taken from the spool.
 import type { Pool } from 'pg';
-import { ErrorEventAccepted, handleOnceBatch, type EventBus } from '@vigil/events';
-import { processAcceptedBatch, type ProcessingOptions } from '../operations/process-accepted.js';
+import { ErrorEventAccepted, ErrorEventAcceptedV2, handleOnceBatch, type EventBus } from '@vigil/events';
+import { withTransaction } from '@vigil/service-kit';
+import { EventMonths } from '../operations/event-months.js';
+import { processAcceptedBatch, processReceivedBatch, type ProcessingOptions } from '../operations/process-accepted.js';
+
+const BATCH = { maxBatch: 500, maxWaitMs: 50 };
 
 export function subscribeAcceptedEvents(bus: EventBus, pool: Pool, o: ProcessingOptions): void {
+  // errors.events is partitioned by month of received_at: the batch's months exist before its transaction.
+  const months = new EventMonths(pool);
+  bus.subscribeBatch(
+    ErrorEventAcceptedV2,
+    async (events, ctx) => {
+      await months.ensure(events.map((e) => new Date(e.data.receivedAt)));
+      const n = await withTransaction(pool, (tx) => processReceivedBatch(tx, o, events, ctx.log));
+      ctx.log.debug({ processed: n, messages: events.length, firstOffset: ctx.offsets[0] }, 'accepted events processed');
+    },
+    BATCH,
+  );
   bus.subscribeBatch(
     ErrorEventAccepted,
     async (events, ctx) => {
+      await months.ensure(events.flatMap((e) => e.data.events.map((x) => new Date(x.receivedAt))));
       await handleOnceBatch({ pool, schema: 'errors', consumer: 'error-event-accepted' }, events, async (tx, fresh) => {
         const n = await processAcceptedBatch(tx, o, fresh, ctx.log);
-        ctx.log.debug({ processed: n, messages: fresh.length, firstOffset: ctx.offsets[0] }, 'accepted events processed');
+        ctx.log.debug({ processed: n, messages: fresh.length, firstOffset: ctx.offsets[0] }, 'spooled events processed');
       });
     },
-    { maxBatch: 200, maxWaitMs: 100 },
+    { maxBatch: 200, maxWaitMs: 50 },
   );
 }

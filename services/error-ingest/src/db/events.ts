@@ -1,8 +1,13 @@
-// SQL for errors.events and errors.event_subjects.
+// SQL for errors.events (partitioned by month of received_at: db/event-partitions.ts) and errors.event_subjects.
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { ProcessedEvent } from '../domain/normalise.js';
 import { storableText } from '../domain/text.js';
+
+/** Transaction-scoped lock on one project's processing (released at COMMIT or ROLLBACK). */
+export async function lockProject(tx: PoolClient, projectId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('errors.process'), hashtext($1))`, [projectId]);
+}
 
 export async function existingEventIds(tx: PoolClient, ids: string[]): Promise<Set<string>> {
   const { rows } = await tx.query(`SELECT event_id FROM errors.events WHERE event_id = ANY($1::uuid[])`, [ids]);
@@ -59,11 +64,12 @@ export async function insertEvents(tx: PoolClient, list: StoredEvent[]): Promise
       ]),
     );
   }
-  const subjects = list.flatMap((s) => s.event.subjects.map((x) => ({ eventId: s.event.eventId, tenantId: s.tenantId, ...x })));
+  const subjects = list.flatMap((s) => s.event.subjects.map((x) => ({ eventId: s.event.eventId, tenantId: s.tenantId, receivedAt: s.receivedAt, ...x })));
   if (subjects.length) {
     await tx.query(
-      `INSERT INTO errors.event_subjects (event_id, tenant_id, id_type, ref) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-      [subjects.map((s) => s.eventId), subjects.map((s) => s.tenantId), subjects.map((s) => s.idType), subjects.map((s) => s.ref)],
+      `INSERT INTO errors.event_subjects (event_id, tenant_id, id_type, ref, received_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
+      [subjects.map((s) => s.eventId), subjects.map((s) => s.tenantId), subjects.map((s) => s.idType), subjects.map((s) => s.ref), subjects.map((s) => s.receivedAt)],
     );
   }
 }

@@ -11,7 +11,7 @@ export function retentionTask(pool: Pool, everyMs: number): TaskSpec {
     singleton: true,
     async run({ signal, log }) {
       const purged = await purgeExpired(pool, signal);
-      if (purged) log.info({ purged }, 'retention purge');
+      if (purged.deleted || purged.droppedMonths.length) log.info(purged, 'retention purge');
     },
   };
 }

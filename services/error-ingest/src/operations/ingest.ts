@@ -1,6 +1,7 @@
 // The ingest pipeline of one request: decompress (bounded), frame, authenticate the DSN
-// key, apply quotas, validate the event, then make it durable. Every refusal is an
-// AppError (src/errors.ts) with a precise 4xx (or 503 when PostgreSQL cannot keep the event).
+// key (cached; stale while PostgreSQL is down), apply quotas, validate the event, then make it
+// durable (event-intake.ts: Kafka, else the PostgreSQL spool). Every refusal is an AppError
+// (src/errors.ts) with a precise 4xx (or 503 when neither Kafka nor PostgreSQL can keep the event).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { isInfrastructureError } from '@vigil/events';
@@ -13,7 +14,7 @@ import type { RateLimiter } from '../clients/rate-limiter.js';
 import { decompressBody } from '../domain/decompress.js';
 import { assertEventShape, normaliseEventId, sentryId } from '../domain/event-shape.js';
 import { forbidden, malformed, rateLimited, storageUnavailable, tooLarge } from '../errors.js';
-import type { AcceptQueue } from './accept-queue.js';
+import type { EventIntake } from './event-intake.js';
 
 export interface IngestLimits {
   maxEnvelopeBytes: number;
@@ -21,7 +22,20 @@ export interface IngestLimits {
   defaultProjectPerMinute: number;
   defaultKeyPerMinute: number;
   keyCacheMs: number;
+  /** How long an expired cached key still serves while PostgreSQL is unreachable. */
+  keyStaleMs: number;
 }
+
+interface CachedKey {
+  key?: ActiveKey;
+  /** Fresh until: then looked up again. */
+  until: number;
+  /** Usable until, when the lookup fails because PostgreSQL is unreachable. */
+  staleUntil: number;
+}
+
+// While PostgreSQL is unreachable, a stale key is looked up again at most this often (one probe per key, not one per request).
+const RETRY_LOOKUP_MS = 1_000;
 
 export interface IngestRequest extends PresentedCredentials {
   projectId: string;
@@ -30,11 +44,12 @@ export interface IngestRequest extends PresentedCredentials {
 }
 
 export class Ingest {
-  private readonly keys = new Map<string, { key?: ActiveKey; until: number }>();
+  private readonly keys = new Map<string, CachedKey>();
+  private readonly lookups = new Map<string, Promise<CachedKey>>();
 
   constructor(
     private readonly pool: Pool,
-    private readonly queue: AcceptQueue,
+    private readonly intake: EventIntake,
     private readonly limiter: RateLimiter,
     private readonly limits: IngestLimits,
   ) {}
@@ -79,16 +94,37 @@ export class Ingest {
     const publicKey = presentedKey(req, req.projectId);
     const cacheKey = `${req.projectId}:${publicKey}`;
     let entry = this.keys.get(cacheKey);
-    if (!entry || entry.until < Date.now()) {
-      const key = await findActiveKey(this.pool, req.projectId, publicKey).catch((err: unknown) => {
-        throw unavailable(err);
-      });
-      entry = { key, until: Date.now() + this.limits.keyCacheMs };
-      if (this.keys.size > 10_000) this.keys.clear();
-      this.keys.set(cacheKey, entry);
-    }
+    if (!entry || entry.until < Date.now()) entry = await this.lookup(cacheKey, req.projectId, publicKey, entry);
     if (!entry.key) throw forbidden('unknown or revoked DSN key for this project');
     return entry.key;
+  }
+
+  /**
+   * One lookup per key at a time. PostgreSQL unreachable: a key seen within ERRORS_KEY_STALE_MS keeps
+   * working from the cache (probed again every second); a key not known then is refused with 503, not 403.
+   */
+  private lookup(cacheKey: string, projectId: string, publicKey: string, prior: CachedKey | undefined): Promise<CachedKey> {
+    const running = this.lookups.get(cacheKey);
+    if (running) return running;
+    const promise = findActiveKey(this.pool, projectId, publicKey)
+      .then(
+        (key) => {
+          const now = Date.now();
+          const entry = { key, until: now + this.limits.keyCacheMs, staleUntil: now + this.limits.keyCacheMs + this.limits.keyStaleMs };
+          if (this.keys.size > 10_000) this.keys.clear();
+          this.keys.set(cacheKey, entry);
+          return entry;
+        },
+        (err: unknown) => {
+          const failure = unavailable(err);
+          if (!prior?.key || prior.staleUntil < Date.now()) throw failure;
+          prior.until = Date.now() + RETRY_LOOKUP_MS;
+          return prior;
+        },
+      )
+      .finally(() => this.lookups.delete(cacheKey));
+    this.lookups.set(cacheKey, promise);
+    return promise;
   }
 
   private async accept(key: ActiveKey, event: Record<string, unknown>, raw: Buffer, headerEventId: unknown): Promise<{ id: string }> {
@@ -105,7 +141,7 @@ export class Ingest {
       throw rateLimited(key.projectId, seconds);
     }
     try {
-      await this.queue.accept({ eventId, projectId: key.projectId, keyId: key.keyId, tenantId: key.tenantId, receivedAt: new Date(), payload: raw.toString('utf8') });
+      await this.intake.accept({ eventId, projectId: key.projectId, keyId: key.keyId, tenantId: key.tenantId, receivedAt: new Date(), event, raw });
     } catch (err) {
       throw unavailable(err);
     }

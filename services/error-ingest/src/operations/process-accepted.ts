@@ -1,11 +1,12 @@
-// Processing of one ErrorEventAccepted message, in the consumer's transaction: take the
-// raw events, normalise/scrub/pseudonymise, group into issues, store events, count
-// buckets, detect spikes, and publish issue lifecycle events through the outbox.
+// Processing of accepted events in the consumer's transaction — from ErrorEventAccepted v2 (the
+// payload in the message) or v1 (references into the spool): normalise/scrub/pseudonymise, group
+// into issues, store events, count buckets, detect spikes, and publish issue lifecycle events
+// through the outbox. One pass per project per batch: one events insert, one upsert per issue.
 import type { PoolClient } from 'pg';
-import { ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepted, type EventData, type EventLogger, type Outbox } from '@vigil/events';
+import { ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepted, type ErrorEventAcceptedV2, type EventData, type EventLogger, type Outbox } from '@vigil/events';
 import { takeAccepted } from '../db/accepted.js';
 import { addCounts, minuteCounts, type BucketIncrement } from '../db/counts.js';
-import { existingEventIds, insertEvents, type StoredEvent } from '../db/events.js';
+import { existingEventIds, insertEvents, lockProject, type StoredEvent } from '../db/events.js';
 import { addActivity } from '../db/issue-activity.js';
 import { addIssueTags, addIssueUsers, addOccurrences, insertIssue, lockIssues, markSpiked, type IssueOccurrences, type IssueRow } from '../db/issues.js';
 import { scrubbingOf } from '../db/projects.js';
@@ -58,22 +59,57 @@ export async function processAccepted(
   tenantId: string,
   log: EventLogger,
 ): Promise<number> {
-  const { projectId } = message;
   const taken = await takeAccepted(tx, message.events.map((e) => e.eventId));
-  if (!taken.length) return 0;
-  const seen = await existingEventIds(tx, taken.map((t) => t.eventId));
+  return processEvents(tx, o, message.projectId, tenantId, taken.map((t) => ({ eventId: t.eventId, receivedAt: t.receivedAt, event: t.payload })), log);
+}
+
+type Received = EventData<typeof ErrorEventAcceptedV2>;
+
+/**
+ * A batch of ErrorEventAccepted v2 messages (the fast path: one event with its payload each) in one
+ * transaction: one processing pass per project, events in offset order. Idempotent per event id (an
+ * event both produced and spooled, or re-sent by its SDK, is applied once). Returns the events processed.
+ */
+export async function processReceivedBatch(tx: PoolClient, o: ProcessingOptions, messages: readonly { tenantId: string; data: Received }[], log: EventLogger): Promise<number> {
+  const byProject = new Map<string, { tenantId: string; projectId: string; events: RawEvent[] }>();
+  for (const m of messages) {
+    const k = `${m.tenantId}\u0000${m.data.projectId}`;
+    const group = byProject.get(k) ?? { tenantId: m.tenantId, projectId: m.data.projectId, events: [] };
+    group.events.push({ eventId: m.data.eventId, receivedAt: new Date(m.data.receivedAt), event: m.data.event });
+    byProject.set(k, group);
+  }
+  let processed = 0;
+  for (const g of byProject.values()) processed += await processEvents(tx, o, g.projectId, g.tenantId, g.events, log);
+  return processed;
+}
+
+interface RawEvent {
+  eventId: string;
+  receivedAt: Date;
+  /** The event as parsed JSON (fast path) or as received text (spool). */
+  event: Record<string, unknown> | string;
+}
+
+async function processEvents(tx: PoolClient, o: ProcessingOptions, projectId: string, tenantId: string, rows: RawEvent[], log: EventLogger): Promise<number> {
+  if (!rows.length) return 0;
+  // Processors of one project's events take turns (a rebalance can briefly give a partition to two
+  // consumers): with the lock held, "not stored yet" below stays true until this transaction commits.
+  await lockProject(tx, projectId);
+  const seen = await existingEventIds(tx, rows.map((t) => t.eventId));
   const project = (await scrubbingOf(tx, [projectId])).get(projectId);
   if (!project) return 0; // project deleted meanwhile: its events go with it
   const pseudonymise = (value: string) => o.subjectRef(o.pseudonymKey, project.tenantId, value);
 
   const processed: { event: ProcessedEvent; receivedAt: Date }[] = [];
-  for (const [n, row] of taken.entries()) {
+  for (const [n, row] of rows.entries()) {
     if (seen.has(row.eventId)) continue;
+    seen.add(row.eventId); // the same event twice in one batch (produced and spooled): once
     // Normalising is CPU work; yield now and then so that ingest requests sharing this
-    // event loop are not held up behind a large batch.
+    // event loop (ERRORS_ROLE=all) are not held up behind a large batch.
     if (n % 8 === 7) await new Promise((r) => setImmediate(r));
     try {
-      processed.push({ event: processEvent(row.eventId, JSON.parse(row.payload) as Record<string, unknown>, row.receivedAt, project.scrubbing, pseudonymise), receivedAt: row.receivedAt });
+      const raw = typeof row.event === 'string' ? (JSON.parse(row.event) as Record<string, unknown>) : row.event;
+      processed.push({ event: processEvent(row.eventId, raw, row.receivedAt, project.scrubbing, pseudonymise), receivedAt: row.receivedAt });
     } catch (err) {
       // Ingest validated the JSON; anything failing here is logged and dropped, never retried forever.
       log.error({ eventId: row.eventId, err: (err as Error).message }, 'event could not be processed; dropped');
@@ -82,7 +118,11 @@ export async function processAccepted(
   if (!processed.length) return 0;
 
   const groups = new Map<string, typeof processed>();
-  for (const p of processed) groups.set(p.event.fingerprint, [...(groups.get(p.event.fingerprint) ?? []), p]);
+  for (const p of processed) {
+    const list = groups.get(p.event.fingerprint);
+    if (list) list.push(p);
+    else groups.set(p.event.fingerprint, [p]);
+  }
   const existing = await lockIssues(tx, projectId, [...groups.keys()]);
   const issues = new Map<string, IssueRow>();
   const opened: IssueRow[] = [];
