@@ -29,6 +29,17 @@ async function topicConfig(topic: string, name: string): Promise<string | undefi
   return resources[0]?.configEntries.find((e) => e.configName === name)?.configValue;
 }
 
+/** The value once the brokers report it (a config change reaches describeConfigs a moment after alterConfigs returns). */
+async function settledConfig(topic: string, name: string, want: string): Promise<string | undefined> {
+  const end = Date.now() + 15_000;
+  let value = await topicConfig(topic, name);
+  while (value !== want && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await topicConfig(topic, name);
+  }
+  return value;
+}
+
 afterAll(async () => {
   await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(`${ns}.`)) }).catch(() => undefined);
   await admin.disconnect();
@@ -47,11 +58,11 @@ describe('topic max.message.bytes from the catalog', () => {
   });
 
   it('raises the limit of an existing topic and keeps its other settings', async () => {
-    await admin.createTopics({ topics: [{ topic: `${ns}.test.ping`, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] });
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: `${ns}.test.ping`, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] });
     await bus.ensureTopics([Ping]);
     expect(await topicConfig('test.ping', 'max.message.bytes')).not.toBe(String(3 * 1024 * 1024));
     await bus.ensureTopics([Ping, PingV2]);
-    expect(await topicConfig('test.ping', 'max.message.bytes')).toBe(String(3 * 1024 * 1024));
-    expect(await topicConfig('test.ping', 'retention.ms')).toBe('3600000');
+    expect(await settledConfig('test.ping', 'max.message.bytes', String(3 * 1024 * 1024))).toBe(String(3 * 1024 * 1024));
+    expect(await settledConfig('test.ping', 'retention.ms', '3600000')).toBe('3600000');
   });
 });
