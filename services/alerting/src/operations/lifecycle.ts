@@ -2,7 +2,7 @@
 // kept in history, published (outbox), routed into groups and escalations.
 import type { PoolClient } from 'pg';
 import { AlertStateChanged, type Outbox } from '@vigil/events';
-import { lockAlert, markAcknowledged, openAlertsContaining, recordHistory, resolveOpen, upsertFiringMany, type AlertRow, type AlertState, type FiringInput } from '../db/alerts.js';
+import { lockAlert, markAcknowledged, openAlertsContaining, recordHistory, resolveOpenMany, upsertFiringMany, type AlertRow, type AlertState, type FiringInput } from '../db/alerts.js';
 import { startEscalation, stopEscalations } from '../db/escalations.js';
 import { joinGroups, touchGroupsOf, type GroupJoin } from '../db/groups.js';
 import { expireSilence, liveSilences } from '../db/silences.js';
@@ -28,10 +28,10 @@ interface Change {
   note?: string;
 }
 
-/** History rows and AlertStateChanged events for a set of state changes. */
-async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes: Change[]): Promise<void> {
+/** History rows (unless the statement that made the changes wrote them) and AlertStateChanged events. */
+async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes: Change[], historyRecorded = false): Promise<void> {
   if (!changes.length) return;
-  await recordHistory(tx, tenantId, changes.map((c) => ({ alertId: c.alert.id, from: c.from, to: c.alert.state, actor: c.actor, note: c.note })));
+  if (!historyRecorded) await recordHistory(tx, tenantId, changes.map((c) => ({ alertId: c.alert.id, from: c.from, to: c.alert.state, actor: c.actor, note: c.note })));
   const changedAt = new Date().toISOString();
   await lc.outbox.enqueueMany(
     tx,
@@ -49,7 +49,7 @@ export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, 
   const results = await upsertFiringMany(tx, tenantId, unique);
   const opened = results.filter((r) => r.opened).map((r) => r.alert);
   if (!opened.length) return results.map((r) => r.alert);
-  await changed(tx, lc, tenantId, opened.map((alert) => ({ alert, from: null, actor: alert.source })));
+  await changed(tx, lc, tenantId, opened.map((alert) => ({ alert, from: null, actor: alert.source })), true);
   const routing = await lc.routing.get(tenantId, tx);
   const joins: GroupJoin[] = [];
   for (const alert of opened) {
@@ -71,14 +71,21 @@ export async function fire(tx: PoolClient, lc: Lifecycle, tenantId: string, draf
 }
 
 export async function resolve(tx: PoolClient, lc: Lifecycle, tenantId: string, fingerprint: string, actor: string, at = new Date(), note?: string): Promise<AlertRow | undefined> {
-  const done = await resolveOpen(tx, tenantId, fingerprint, at);
-  if (!done) return undefined;
-  await changed(tx, lc, tenantId, [{ alert: done.alert, from: done.from, actor, note }]);
-  await stopEscalations(tx, done.alert.id);
-  await touchGroupsOf(tx, done.alert.id);
-  await expireUntilResolvedSilences(tx, tenantId, done.alert);
+  return (await resolveMany(tx, lc, tenantId, [{ fingerprint, at }], actor, note))[0];
+}
+
+/** Resolves open alerts by fingerprint, each at its own time, with multi-row statements. */
+export async function resolveMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: { fingerprint: string; at: Date }[], actor: string, note?: string): Promise<AlertRow[]> {
+  const unique = [...new Map(items.map((i) => [i.fingerprint, i])).values()];
+  const done = await resolveOpenMany(tx, tenantId, unique);
+  if (!done.length) return [];
+  const ids = done.map((d) => d.alert.id);
+  await changed(tx, lc, tenantId, done.map((d) => ({ alert: d.alert, from: d.from, actor, note })));
+  await stopEscalations(tx, ids);
+  await touchGroupsOf(tx, ids);
+  await expireUntilResolvedSilences(tx, tenantId, done.map((d) => d.alert));
   lc.wake();
-  return done.alert;
+  return done.map((d) => d.alert);
 }
 
 export async function acknowledge(tx: PoolClient, lc: Lifecycle, tenantId: string, id: string, actor: string, note?: string): Promise<AlertRow | undefined> {
@@ -100,11 +107,11 @@ export async function applyOutcomes(tx: PoolClient, lc: Lifecycle, tenantId: str
 }
 
 /** "Silence until resolved": once nothing open matches it any more, it ends. */
-async function expireUntilResolvedSilences(tx: PoolClient, tenantId: string, resolved: AlertRow): Promise<void> {
+async function expireUntilResolvedSilences(tx: PoolClient, tenantId: string, resolved: AlertRow[]): Promise<void> {
   const silences = (await liveSilences(tx, tenantId)).filter((s) => s.untilResolved);
   for (const s of silences) {
     const matchers = s.matchers.map(parseMatcher);
-    if (!matchesAll(matchers, resolved.labels)) continue;
+    if (!resolved.some((a) => matchesAll(matchers, a.labels))) continue;
     const equal = Object.fromEntries(matchers.filter((m) => m.op === '=' && m.value !== '').map((m) => [m.name, m.value]));
     const stillOpen = (await openAlertsContaining(tx, tenantId, equal)).some((a) => matchesAll(matchers, a.labels));
     if (!stillOpen) await expireSilence(tx, tenantId, s.id, 'until-resolved');
