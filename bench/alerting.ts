@@ -387,7 +387,10 @@ async function cleanup(): Promise<void> {
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`).finally(() => client.end());
+  // BENCH_KEEP_DB=1 leaves the database for a look at its plans afterwards.
+  if (process.env.BENCH_KEEP_DB) console.log(`kept database ${DB_NAME}`);
+  else await client.query(`DROP DATABASE IF EXISTS "${DB_NAME}" WITH (FORCE)`);
+  await client.end();
   const kafka = new Kafka({ clientId: 'bench-alerting-cleanup', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
   await kafka.connect();
   const topics = (await kafka.listTopics()).filter((t) => t.startsWith(`${NAMESPACE}.`));

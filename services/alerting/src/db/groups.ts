@@ -41,12 +41,12 @@ export interface GroupJoin {
  * Puts alerts into their groups in one statement: a new group flushes after group_wait, a known one
  * at its next group_interval. Groups are written in (receiver, key) order, the same in every transaction.
  */
-export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<void> {
-  if (!joins.length) return;
+export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<string[]> {
+  if (!joins.length) return [];
   const groups = new Map<string, GroupJoin>();
   for (const j of joins) groups.set(`${j.receiver}\u0000${j.groupKey}`, j);
   const list = [...groups.values()].sort((a, b) => (a.receiver + a.groupKey < b.receiver + b.groupKey ? -1 : 1));
-  await tx.query(
+  const { rows } = await tx.query(
     `WITH g AS (
        INSERT INTO alerting.alert_groups (id, tenant_id, receiver, group_key, group_labels, group_interval_ms, repeat_interval_ms, next_flush_at)
        SELECT t.id, $1, t.receiver, t.key, t.labels, t.gi, t.ri, now() + make_interval(secs => t.gw::double precision / 1000)
@@ -56,39 +56,39 @@ export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJ
          group_interval_ms = EXCLUDED.group_interval_ms, repeat_interval_ms = EXCLUDED.repeat_interval_ms,
          next_flush_at = least(coalesce(alert_groups.next_flush_at, 'infinity'),
                                greatest(now(), coalesce(alert_groups.last_flush_at, now()) + make_interval(secs => EXCLUDED.group_interval_ms::double precision / 1000)))
-       RETURNING id, receiver, group_key)
-     INSERT INTO alerting.group_alerts (group_id, alert_id)
-     SELECT g.id, m.alert_id FROM json_to_recordset($3::json) AS m(receiver text, key text, alert_id uuid) JOIN g ON g.receiver = m.receiver AND g.group_key = m.key
-     ON CONFLICT DO NOTHING`,
+       RETURNING id, receiver, group_key),
+     m AS (
+       INSERT INTO alerting.group_alerts (group_id, alert_id)
+       SELECT g.id, m.alert_id FROM json_to_recordset($3::json) AS m(receiver text, key text, alert_id uuid) JOIN g ON g.receiver = m.receiver AND g.group_key = m.key
+       ON CONFLICT DO NOTHING)
+     SELECT id FROM g`,
     [
       tenantId,
       JSON.stringify(list.map((g) => ({ id: randomUUID(), receiver: g.receiver, key: g.groupKey, labels: g.groupLabels, gi: g.groupIntervalMs, ri: g.repeatIntervalMs, gw: g.groupWaitMs }))),
       JSON.stringify(joins.map((j) => ({ receiver: j.receiver, key: j.groupKey, alert_id: j.alertId }))),
     ],
   );
+  return rows.map((r) => r.id as string);
 }
 
 /** A member changed (resolved, acknowledged): flush its groups at their next group_interval. */
-export async function touchGroupsOf(tx: PoolClient, alertIds: string | string[]): Promise<void> {
-  await tx.query(
+export async function touchGroupsOf(tx: PoolClient, alertIds: string | string[]): Promise<string[]> {
+  const { rows } = await tx.query(
     `UPDATE alerting.alert_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
         greatest(now(), coalesce(g.last_flush_at, now()) + make_interval(secs => g.group_interval_ms::double precision / 1000)))
-     WHERE g.id IN (SELECT m.group_id FROM alerting.group_alerts m WHERE m.alert_id = ANY($1::uuid[]))`,
+     WHERE g.id IN (SELECT m.group_id FROM alerting.group_alerts m WHERE m.alert_id = ANY($1::uuid[])) RETURNING g.id`,
     [typeof alertIds === 'string' ? [alertIds] : alertIds],
   );
+  return rows.map((r) => r.id as string);
 }
 
 /**
- * The due groups of these alerts, locked: those this transaction just joined or touched it holds
- * already; one the flush job holds is skipped (the job flushes it).
+ * These groups, if due, locked: those this transaction just joined or touched it holds already; one
+ * the flush job holds is skipped (the job flushes it). By primary key, whatever the statistics say.
  */
-export async function claimDueGroupsOf(tx: PoolClient, alertIds: string[]): Promise<GroupRow[]> {
-  if (!alertIds.length) return [];
-  const { rows } = await tx.query(
-    `SELECT * FROM alerting.alert_groups WHERE id IN (SELECT group_id FROM alerting.group_alerts WHERE alert_id = ANY($1::uuid[]))
-       AND next_flush_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED`,
-    [alertIds],
-  );
+export async function claimDueGroupsById(tx: PoolClient, groupIds: string[]): Promise<GroupRow[]> {
+  if (!groupIds.length) return [];
+  const { rows } = await tx.query(`SELECT * FROM alerting.alert_groups WHERE id = ANY($1::uuid[]) AND next_flush_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED`, [groupIds]);
   return rows.map(toGroup);
 }
 
@@ -102,7 +102,10 @@ export async function claimDueGroups(tx: PoolClient, limit: number): Promise<Gro
 
 export async function groupMembers(tx: PoolClient, groupIds: string[]): Promise<Map<string, AlertRow[]>> {
   const { rows } = await tx.query(
-    `SELECT m.group_id, a.* FROM alerting.group_alerts m JOIN alerting.alerts a ON a.id = m.alert_id WHERE m.group_id = ANY($1) ORDER BY a.starts_at, a.id`,
+    // Each member by primary key (OFFSET 0 keeps the subquery a nested loop): in a table that grew faster
+    // than its statistics the planner would otherwise hash-join a sequential scan of every alert.
+    `SELECT m.group_id, a.* FROM alerting.group_alerts m CROSS JOIN LATERAL (SELECT * FROM alerting.alerts x WHERE x.id = m.alert_id OFFSET 0) a
+     WHERE m.group_id = ANY($1::uuid[]) ORDER BY a.starts_at, a.id`,
     [groupIds],
   );
   const out = new Map<string, AlertRow[]>();

@@ -146,7 +146,7 @@ export class Deliverer implements LocalSender {
 
   /** Rows waiting here at most: at a few thousand sends a second, well inside any lease. */
   private get capacity(): number {
-    return this.deps.options.concurrency * 64;
+    return this.deps.options.concurrency * 128;
   }
 
   leaseFor(count: number): number | undefined {

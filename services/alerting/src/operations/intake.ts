@@ -2,7 +2,7 @@
 // are applied together in the next one, with multi-row statements. Each response still waits for
 // the commit that holds its alerts (synchronous commit), so an acknowledged alert is durable.
 import type { Pool, PoolClient } from 'pg';
-import { claimDueGroupsOf } from '../db/groups.js';
+import { claimDueGroupsById } from '../db/groups.js';
 import type { AmAction } from '../domain/am-alerts.js';
 import type { DispatchDeps } from './deps.js';
 import { flushLockedGroups, inFlushTransaction } from './flush-groups.js';
@@ -27,14 +27,13 @@ export interface IntakeOptions {
  * "resolve, then fire again" and "fire, then resolve" keep the order they were sent in; within a
  * phase every fingerprint is distinct and fires and resolves are each one multi-row statement.
  */
-export async function applyActions(tx: PoolClient, lc: Lifecycle, tenantId: string, actions: AmAction[], source: string): Promise<string[]> {
-  const touched: string[] = [];
+export async function applyActions(tx: PoolClient, lc: Lifecycle, tenantId: string, actions: AmAction[], source: string, touched: Set<string>): Promise<void> {
   let fires: Extract<AmAction, { action: 'fire' }>[] = [];
   let resolves: Extract<AmAction, { action: 'resolve' }>[] = [];
   const seen = new Set<string>();
   const flush = async () => {
-    for (const a of await fireMany(tx, lc, tenantId, fires.map((f) => ({ draft: f.alert, source, startsAt: f.startsAt })))) touched.push(a.id);
-    for (const a of await resolveMany(tx, lc, tenantId, resolves.map((r) => ({ fingerprint: r.fingerprint, at: r.at })), source)) touched.push(a.id);
+    await fireMany(tx, lc, tenantId, fires.map((f) => ({ draft: f.alert, source, startsAt: f.startsAt })), touched);
+    await resolveMany(tx, lc, tenantId, resolves.map((r) => ({ fingerprint: r.fingerprint, at: r.at })), source, undefined, touched);
     fires = [];
     resolves = [];
     seen.clear();
@@ -47,7 +46,6 @@ export async function applyActions(tx: PoolClient, lc: Lifecycle, tenantId: stri
     else resolves.push(a);
   }
   await flush();
-  return touched;
 }
 
 export class AlertIntake {
@@ -111,9 +109,9 @@ export class AlertIntake {
       byTenant.set(p.tenantId, list);
     }
     await inFlushTransaction({ ...this.deps, pool: this.pool }, async (tx, leaseMs) => {
-      const touched: string[] = [];
-      for (const [tenantId, actions] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) touched.push(...(await applyActions(tx, this.deps.lifecycle, tenantId, actions, 'alertmanager-api')));
-      return { ...(await flushLockedGroups(tx, this.deps, await claimDueGroupsOf(tx, touched), leaseMs)), n: touched.length };
+      const touched = new Set<string>();
+      for (const [tenantId, actions] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) await applyActions(tx, this.deps.lifecycle, tenantId, actions, 'alertmanager-api', touched);
+      return { ...(await flushLockedGroups(tx, this.deps, await claimDueGroupsById(tx, [...touched]), leaseMs)), n: touched.size };
     });
   }
 }

@@ -43,8 +43,11 @@ async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes:
   );
 }
 
-/** Opens or refreshes alerts; new ones are recorded, published, grouped and escalated. */
-export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[]): Promise<AlertRow[]> {
+/**
+ * Opens or refreshes alerts; new ones are recorded, published, grouped and escalated. The groups they
+ * joined are added to `touched` (the intake flushes the due ones in the same transaction).
+ */
+export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[], touched?: Set<string>): Promise<AlertRow[]> {
   const unique = [...new Map(items.map((i) => [i.draft.fingerprint, i])).values()];
   const results = await upsertFiringMany(tx, tenantId, unique);
   const opened = results.filter((r) => r.opened).map((r) => r.alert);
@@ -60,7 +63,7 @@ export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, 
       if (policy?.steps[0]) await startEscalation(tx, tenantId, alert.id, policy.name, policy.steps[0].afterMinutes * 60_000);
     }
   }
-  await joinGroups(tx, tenantId, joins);
+  for (const id of await joinGroups(tx, tenantId, joins)) touched?.add(id);
   lc.wake();
   return results.map((r) => r.alert);
 }
@@ -75,14 +78,14 @@ export async function resolve(tx: PoolClient, lc: Lifecycle, tenantId: string, f
 }
 
 /** Resolves open alerts by fingerprint, each at its own time, with multi-row statements. */
-export async function resolveMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: { fingerprint: string; at: Date }[], actor: string, note?: string): Promise<AlertRow[]> {
+export async function resolveMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: { fingerprint: string; at: Date }[], actor: string, note?: string, touched?: Set<string>): Promise<AlertRow[]> {
   const unique = [...new Map(items.map((i) => [i.fingerprint, i])).values()];
   const done = await resolveOpenMany(tx, tenantId, unique);
   if (!done.length) return [];
   const ids = done.map((d) => d.alert.id);
   await changed(tx, lc, tenantId, done.map((d) => ({ alert: d.alert, from: d.from, actor, note })));
   await stopEscalations(tx, ids);
-  await touchGroupsOf(tx, ids);
+  for (const id of await touchGroupsOf(tx, ids)) touched?.add(id);
   await expireUntilResolvedSilences(tx, tenantId, done.map((d) => d.alert));
   lc.wake();
   return done.map((d) => d.alert);
