@@ -90,8 +90,9 @@ export class AlertIntake {
       await this.apply(batch);
       batch.forEach((p) => p.resolve());
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
-      // One request's failure must not fail the others: each is retried alone, in order.
+      // A statement's failure (an SQLSTATE: a deadlock, a value one request carried) must not fail the other
+      // requests: each is retried alone, in order. Anything else (the pool saturated) fails them all at once.
+      if (batch.length === 1 || typeof (err as { code?: unknown }).code !== 'string') return batch.forEach((p) => p.reject(err));
       for (const p of batch) await this.apply([p]).then(p.resolve, p.reject);
     }
   }
