@@ -41,7 +41,7 @@ export interface GroupJoin {
  * Puts alerts into their groups in one statement: a new group flushes after group_wait, a known one
  * at its next group_interval. Groups are written in (receiver, key) order, the same in every transaction.
  */
-export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<string[]> {
+export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<{ id: string; created: boolean; alertIds: string[] }[]> {
   if (!joins.length) return [];
   const groups = new Map<string, GroupJoin>();
   for (const j of joins) groups.set(`${j.receiver}\u0000${j.groupKey}`, j);
@@ -56,19 +56,21 @@ export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJ
          group_interval_ms = EXCLUDED.group_interval_ms, repeat_interval_ms = EXCLUDED.repeat_interval_ms,
          next_flush_at = least(coalesce(alert_groups.next_flush_at, 'infinity'),
                                greatest(now(), coalesce(alert_groups.last_flush_at, now()) + make_interval(secs => EXCLUDED.group_interval_ms::double precision / 1000)))
-       RETURNING id, receiver, group_key),
+       RETURNING id, receiver, group_key, (xmax = 0) AS created),
      m AS (
        INSERT INTO alerting.group_alerts (group_id, alert_id)
        SELECT g.id, m.alert_id FROM json_to_recordset($3::json) AS m(receiver text, key text, alert_id uuid) JOIN g ON g.receiver = m.receiver AND g.group_key = m.key
        ON CONFLICT DO NOTHING)
-     SELECT id FROM g`,
+     SELECT id, receiver, group_key, created FROM g`,
     [
       tenantId,
       JSON.stringify(list.map((g) => ({ id: randomUUID(), receiver: g.receiver, key: g.groupKey, labels: g.groupLabels, gi: g.groupIntervalMs, ri: g.repeatIntervalMs, gw: g.groupWaitMs }))),
       JSON.stringify(joins.map((j) => ({ receiver: j.receiver, key: j.groupKey, alert_id: j.alertId }))),
     ],
   );
-  return rows.map((r) => r.id as string);
+  const members = new Map<string, string[]>();
+  for (const j of joins) members.set(`${j.receiver}\u0000${j.groupKey}`, [...(members.get(`${j.receiver}\u0000${j.groupKey}`) ?? []), j.alertId]);
+  return rows.map((r) => ({ id: r.id as string, created: r.created as boolean, alertIds: members.get(`${r.receiver}\u0000${r.group_key}`) ?? [] }));
 }
 
 /** A member changed (resolved, acknowledged): flush its groups at their next group_interval. */
@@ -101,6 +103,7 @@ export async function claimDueGroups(tx: PoolClient, limit: number): Promise<Gro
 }
 
 export async function groupMembers(tx: PoolClient, groupIds: string[]): Promise<Map<string, AlertRow[]>> {
+  if (!groupIds.length) return new Map();
   const { rows } = await tx.query(
     // Each member by primary key (OFFSET 0 keeps the subquery a nested loop): in a table that grew faster
     // than its statistics the planner would otherwise hash-join a sequential scan of every alert.

@@ -103,9 +103,20 @@ const FLUSH_BATCH = 500;
  * With `leaseMs` the notifications are committed leased to this process (`leased`, for its sender);
  * else queued (`queued` counts them; the caller wakes delivery after its commit).
  */
-export async function flushLockedGroups(tx: PoolClient, deps: FlushDeps, groups: GroupRow[], leaseMs?: number): Promise<{ queued: number; leased: NotificationRow[] }> {
+export async function flushLockedGroups(
+  tx: PoolClient,
+  deps: FlushDeps,
+  groups: GroupRow[],
+  leaseMs?: number,
+  /** Members of groups this transaction created and left alone since: not read back. */
+  known: ReadonlyMap<string, AlertRow[]> = new Map(),
+): Promise<{ queued: number; leased: NotificationRow[] }> {
   if (!groups.length) return { queued: 0, leased: [] };
-  const members = await groupMembers(tx, groups.map((g) => g.id));
+  const members = await groupMembers(tx, groups.filter((g) => !known.has(g.id)).map((g) => g.id));
+  for (const g of groups) {
+    const list = known.get(g.id);
+    if (list) members.set(g.id, [...list].sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : a.id < b.id ? -1 : 1)));
+  }
   const c: FlushContext = { tx, deps, silences: new Map(), receivers: new Map(), now: new Date() };
   const results: FlushResult[] = [];
   const notifications: QueuedNotification[] = [];

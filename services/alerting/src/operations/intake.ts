@@ -6,7 +6,7 @@ import { claimDueGroupsById } from '../db/groups.js';
 import type { AmAction } from '../domain/am-alerts.js';
 import type { DispatchDeps } from './deps.js';
 import { flushLockedGroups, inFlushTransaction } from './flush-groups.js';
-import { fireMany, resolveMany, type Lifecycle } from './lifecycle.js';
+import { fireMany, resolveMany, TouchedGroups, type Lifecycle } from './lifecycle.js';
 
 interface Pending {
   tenantId: string;
@@ -27,7 +27,7 @@ export interface IntakeOptions {
  * "resolve, then fire again" and "fire, then resolve" keep the order they were sent in; within a
  * phase every fingerprint is distinct and fires and resolves are each one multi-row statement.
  */
-export async function applyActions(tx: PoolClient, lc: Lifecycle, tenantId: string, actions: AmAction[], source: string, touched: Set<string>): Promise<void> {
+export async function applyActions(tx: PoolClient, lc: Lifecycle, tenantId: string, actions: AmAction[], source: string, touched: TouchedGroups): Promise<void> {
   let fires: Extract<AmAction, { action: 'fire' }>[] = [];
   let resolves: Extract<AmAction, { action: 'resolve' }>[] = [];
   const seen = new Set<string>();
@@ -55,7 +55,7 @@ export class AlertIntake {
   constructor(
     private readonly pool: Pool,
     private readonly deps: Omit<DispatchDeps, 'pool'>,
-    private readonly o: IntakeOptions = { maxInFlight: 2, maxAlerts: 2_000 },
+    private readonly o: IntakeOptions = { maxInFlight: 3, maxAlerts: 2_000 },
   ) {}
 
   /** Resolves once the transaction that applied these actions has committed. */
@@ -110,9 +110,9 @@ export class AlertIntake {
       byTenant.set(p.tenantId, list);
     }
     await inFlushTransaction({ ...this.deps, pool: this.pool }, async (tx, leaseMs) => {
-      const touched = new Set<string>();
+      const touched = new TouchedGroups();
       for (const [tenantId, actions] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) await applyActions(tx, this.deps.lifecycle, tenantId, actions, 'alertmanager-api', touched);
-      return { ...(await flushLockedGroups(tx, this.deps, await claimDueGroupsById(tx, [...touched]), leaseMs)), n: touched.size };
+      return { ...(await flushLockedGroups(tx, this.deps, await claimDueGroupsById(tx, [...touched.ids]), leaseMs, touched.created)), n: touched.ids.size };
     });
   }
 }

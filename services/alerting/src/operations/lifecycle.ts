@@ -19,6 +19,34 @@ export interface Lifecycle {
   wake(): void;
 }
 
+/**
+ * The groups a transaction joined or touched; for those it created and did not change afterwards, their
+ * members as inserted (a flush in the same transaction need not read them back).
+ */
+export class TouchedGroups {
+  readonly ids = new Set<string>();
+  readonly created = new Map<string, AlertRow[]>();
+  private readonly groupsOf = new Map<string, string[]>();
+
+  joined(id: string, created: boolean, members: AlertRow[]): void {
+    if (created && !this.ids.has(id)) {
+      this.created.set(id, members);
+      for (const a of members) this.groupsOf.set(a.id, [...(this.groupsOf.get(a.id) ?? []), id]);
+    } else this.created.delete(id);
+    this.ids.add(id);
+  }
+
+  /** These alerts were written again (a later phase refreshed them): their groups are read back. */
+  refreshed(alertIds: string[]): void {
+    for (const a of alertIds) for (const g of this.groupsOf.get(a) ?? []) this.created.delete(g);
+  }
+
+  touched(id: string): void {
+    this.created.delete(id);
+    this.ids.add(id);
+  }
+}
+
 const severityOf = (s: string) => (s === 'critical' || s === 'info' ? s : 'warning');
 
 interface Change {
@@ -47,10 +75,11 @@ async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes:
  * Opens or refreshes alerts; new ones are recorded, published, grouped and escalated. The groups they
  * joined are added to `touched` (the intake flushes the due ones in the same transaction).
  */
-export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[], touched?: Set<string>): Promise<AlertRow[]> {
+export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[], touched?: TouchedGroups): Promise<AlertRow[]> {
   const unique = [...new Map(items.map((i) => [i.draft.fingerprint, i])).values()];
   const results = await upsertFiringMany(tx, tenantId, unique);
   const opened = results.filter((r) => r.opened).map((r) => r.alert);
+  touched?.refreshed(results.filter((r) => !r.opened).map((r) => r.alert.id));
   if (!opened.length) return results.map((r) => r.alert);
   await changed(tx, lc, tenantId, opened.map((alert) => ({ alert, from: null, actor: alert.source })), true);
   const routing = await lc.routing.get(tenantId, tx);
@@ -63,7 +92,8 @@ export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, 
       if (policy?.steps[0]) await startEscalation(tx, tenantId, alert.id, policy.name, policy.steps[0].afterMinutes * 60_000);
     }
   }
-  for (const id of await joinGroups(tx, tenantId, joins)) touched?.add(id);
+  const byId = new Map(opened.map((a) => [a.id, a]));
+  for (const g of await joinGroups(tx, tenantId, joins)) touched?.joined(g.id, g.created, g.alertIds.map((id) => byId.get(id)!));
   lc.wake();
   return results.map((r) => r.alert);
 }
@@ -78,14 +108,14 @@ export async function resolve(tx: PoolClient, lc: Lifecycle, tenantId: string, f
 }
 
 /** Resolves open alerts by fingerprint, each at its own time, with multi-row statements. */
-export async function resolveMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: { fingerprint: string; at: Date }[], actor: string, note?: string, touched?: Set<string>): Promise<AlertRow[]> {
+export async function resolveMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: { fingerprint: string; at: Date }[], actor: string, note?: string, touched?: TouchedGroups): Promise<AlertRow[]> {
   const unique = [...new Map(items.map((i) => [i.fingerprint, i])).values()];
   const done = await resolveOpenMany(tx, tenantId, unique);
   if (!done.length) return [];
   const ids = done.map((d) => d.alert.id);
   await changed(tx, lc, tenantId, done.map((d) => ({ alert: d.alert, from: d.from, actor, note })));
   await stopEscalations(tx, ids);
-  for (const id of await touchGroupsOf(tx, ids)) touched?.add(id);
+  for (const id of await touchGroupsOf(tx, ids)) touched?.touched(id);
   await expireUntilResolvedSilences(tx, tenantId, done.map((d) => d.alert));
   lc.wake();
   return done.map((d) => d.alert);
