@@ -55,7 +55,7 @@ export class AlertIntake {
   constructor(
     private readonly pool: Pool,
     private readonly deps: Omit<DispatchDeps, 'pool'>,
-    private readonly o: IntakeOptions = { maxInFlight: 3, maxAlerts: 2_000 },
+    private readonly o: IntakeOptions = { maxInFlight: 2, maxAlerts: 2_000 },
   ) {}
 
   /** Resolves once the transaction that applied these actions has committed. */
