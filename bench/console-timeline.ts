@@ -3,7 +3,7 @@
 // Figures (median of runs): navigation → every lane drawn, the timeline API's time, and data arrival → drawn.
 import { Registry } from 'prom-client';
 import type { Browser } from 'playwright-core';
-import { AlertStateChanged, BackupFinished, ErrorEventAccepted, ErrorSpikeDetected, EventBus, GdprDeadlineWarning, HealthScored, IssueOpened, type AnyEventDefinition } from '@vigil/events';
+import { AlertStateChanged, BackupFinished, ErrorEventsProcessed, ErrorSpikeDetected, EventBus, GdprDeadlineWarning, HealthScored, IssueOpened, type AnyEventDefinition } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
 import { newUserPage } from '../apps/console/test/fixtures/browser.js';
 import type { Platform } from '../apps/console/test/fixtures/platform.js';
@@ -20,7 +20,7 @@ async function publishDay(p: Platform, tenantId: string, total: number): Promise
   const at = (i: number) => new Date(end - DAY + Math.floor(((i + 0.5) / total) * DAY));
   const mix: [number, AnyEventDefinition, (i: number, when: Date) => Record<string, unknown>][] = [
     [0.4, HealthScored, (i, when) => ({ databaseId: `bench-db-${i % 5}`, databaseName: `bench-db-${i % 5}`, score: 60 + ((i * 7) % 41), status: 'healthy', components: [], scoredAt: when.toISOString() })],
-    [0.4, ErrorEventAccepted, (i, when) => ({ projectId: '1', events: Array.from({ length: 1 + (i % 5) }, (_, k) => ({ eventId: `${i}-${k}`, receivedAt: when.toISOString() })) })],
+    [0.4, ErrorEventsProcessed, (i, when) => ({ projectId: '1', eventCount: 1 + (i % 5), issueCount: 1, firstReceivedAt: when.toISOString(), lastReceivedAt: when.toISOString() })],
     [0.12, AlertStateChanged, (i, when) => ({ alertId: `bench-${i}`, fingerprint: `fp-${i % 300}`, state: (['firing', 'acknowledged', 'resolved'] as const)[i % 3], severity: (['critical', 'warning', 'info'] as const)[i % 3], labels: { alertname: `BenchAlert${i % 40}` }, annotations: {}, changedAt: when.toISOString() })],
     [0.04, IssueOpened, (i, when) => ({ projectId: '1', issueId: `issue-${i}`, title: `BenchError${i}`, level: 'error', count: 1, firstSeen: when.toISOString() })],
     [0.02, ErrorSpikeDetected, (i, when) => ({ projectId: '1', issueId: `issue-${i}`, title: `BenchError${i}`, level: 'error', count: 40, windowStart: when.toISOString(), windowMinutes: 1, baseline: 1, zScore: 12 })],

@@ -4,7 +4,7 @@
 // shown on /incidents around the alert.  Run: npx tsx apps/console/test/docs-timeline-screenshot.ts
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
-import { AlertStateChanged, BackupFinished, ErrorEventAccepted, ErrorSpikeDetected, EventBus, GdprDeadlineWarning, HealthScored, IssueOpened, IssueRegressed, SlowQueryDetected, VerificationFinished } from '@vigil/events';
+import { AlertStateChanged, BackupFinished, ErrorEventsProcessed, ErrorSpikeDetected, EventBus, GdprDeadlineWarning, HealthScored, IssueOpened, IssueRegressed, SlowQueryDetected, VerificationFinished } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
 import { launchBrowser, newUserPage } from './fixtures/browser.js';
 import { adminOverHttp, startPlatform } from './fixtures/platform.js';
@@ -34,13 +34,13 @@ for (const [id, name] of [['db-orders', 'orders'], ['db-catalog', 'catalog']] as
   await bus.publishMany(HealthScored, items);
   count += items.length;
 }
-// Error events accepted every minute: a low baseline, climbing from 46 minutes ago, back down after the rollback.
+// Error events processed every minute: a low baseline, climbing from 46 minutes ago, back down after the rollback.
 const rate = Array.from({ length: 180 }, (_, k) => {
   const ago = 180 - k;
   const n = ago <= 46 && ago > 12 ? 40 + ((ago * 7) % 35) : 2 + ((ago * 5) % 4);
-  return { data: { projectId: '1', events: Array.from({ length: n }, (_, e) => ({ eventId: `${ago}-${e}`, receivedAt: iso(ago) })) }, opts: opts(ago) };
+  return { data: { projectId: '1', eventCount: n, issueCount: 1, firstReceivedAt: iso(ago), lastReceivedAt: iso(ago) }, opts: opts(ago) };
 });
-await bus.publishMany(ErrorEventAccepted, rate);
+await bus.publishMany(ErrorEventsProcessed, rate);
 count += rate.length;
 const issue = { projectId: '1', level: 'error', count: 1, release: 'shop@2.4.1' };
 await bus.publish(IssueRegressed, { ...issue, issueId: '17', title: "TypeError: Cannot read properties of undefined (reading 'total')", resolvedInRelease: 'shop@2.4.0' }, opts(150));

@@ -1,7 +1,7 @@
 // Ingest to issue: envelope and store endpoints, DSN auth, grouping, scrubbing and
 // pseudonyms, regression, spikes, quotas, key rotation and the query API.
 import { describe, expect } from 'vitest';
-import { ErrorSpikeDetected, IssueOpened, IssueRegressed, type Envelope } from '@vigil/events';
+import { ErrorEventsProcessed, ErrorSpikeDetected, IssueOpened, IssueRegressed, type Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
 import { eventually } from '@vigil/service-kit/testing';
 import { createProject, envelopeOf, errorEvent, errorIngestTest, eventId, listen, sendEnvelope, sentryAuth, type Fixture } from './fixtures.js';
@@ -9,7 +9,7 @@ import { createProject, envelopeOf, errorEvent, errorIngestTest, eventId, listen
 const it = errorIngestTest().extend<{ listener: Awaited<ReturnType<typeof listen>> }>({
   listener: [
     async ({ f }, use) => {
-      const listener = await listen(f, [IssueOpened, IssueRegressed, ErrorSpikeDetected]);
+      const listener = await listen(f, [IssueOpened, IssueRegressed, ErrorSpikeDetected, ErrorEventsProcessed]);
       await use(listener);
       await listener.stop();
     },
@@ -44,6 +44,11 @@ describe('ingest and processing', () => {
     const opened = await eventually(async () => listener.events.find((e) => e.type === 'IssueOpened' && (e.data as { issueId: string }).issueId === issue.id));
     expect(opened.data).toMatchObject({ projectId: f.project.id, title: issue.title, release: 'shop@1.0.0', count: 1 });
     expect((opened.data as { link: string }).link).toContain(`/v1/projects/${f.project.id}/issues/${issue.id}`);
+    // The batch's summary (what the console's timeline counts, errors.events itself being a firehose).
+    const summary = await eventually(async () => listener.events.find((e) => e.type === 'ErrorEventsProcessed' && (e.data as { projectId: string }).projectId === f.project.id));
+    expect(summary.data).toMatchObject({ projectId: f.project.id, eventCount: 1, issueCount: 1 });
+    const d = summary.data as { firstReceivedAt: string; lastReceivedAt: string };
+    expect(Date.parse(d.lastReceivedAt)).toBeGreaterThanOrEqual(Date.parse(d.firstReceivedAt));
   });
 
   it('groups events that differ only in variable parts, and separates different messages', async ({ f }) => {

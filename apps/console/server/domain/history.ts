@@ -65,7 +65,7 @@ const READERS: Record<string, (d: Data) => Reading | undefined> = {
   IssueOpened: (d) => ({ lane: 'errors', kind: 'issue.opened', severity: d.level === 'fatal' ? 'critical' : 'warning', subjectId: s(d.issueId), title: `New issue: ${s(d.title)}`, value: n(d.count), link: issueLink(d), at: d.firstSeen }),
   IssueRegressed: (d) => ({ lane: 'errors', kind: 'issue.regressed', severity: 'warning', subjectId: s(d.issueId), title: `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}`, value: n(d.count), link: issueLink(d) }),
   ErrorSpikeDetected: (d) => ({ lane: 'errors', kind: 'error.spike', severity: 'critical', subjectId: s(d.issueId), title: `Error spike (z ${s(d.zScore)}): ${s(d.title)}`, value: n(d.zScore), link: issueLink(d), at: d.windowStart }),
-  ErrorEventAccepted: (d) => ({ lane: 'errors', kind: 'errors.accepted', severity: 'info', subjectId: s(d.projectId), title: `${s(d.eventCount)} error events`, value: n(d.eventCount), link: `/errors?${q({ project: s(d.projectId) })}` }),
+  ErrorEventsProcessed: (d) => ({ lane: 'errors', kind: 'errors.accepted', severity: 'info', subjectId: s(d.projectId), title: `${s(d.eventCount)} error events`, value: n(d.eventCount), link: `/errors?${q({ project: s(d.projectId) })}`, at: d.lastReceivedAt }),
   HealthScored: (d) => ({
     lane: 'database',
     kind: 'health.scored',

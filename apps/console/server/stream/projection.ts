@@ -33,7 +33,7 @@ export const STREAM_PROJECTIONS: Readonly<Record<string, Projection>> = {
   IssueOpened: pick(...ISSUE, 'firstSeen'),
   IssueRegressed: pick(...ISSUE, 'resolvedInRelease'),
   ErrorSpikeDetected: pick(...ISSUE, 'windowStart', 'windowMinutes', 'baseline', 'zScore'),
-  ErrorEventAccepted: (d) => ({ projectId: d.projectId, eventCount: count(d.events) }),
+  ErrorEventsProcessed: pick('projectId', 'eventCount', 'issueCount', 'firstReceivedAt', 'lastReceivedAt'),
   MetricsCollected: (d) => ({ databaseId: d.databaseId, collectedAt: d.collectedAt, sampleCount: count(d.samples) }),
   ApmMetricsReceived: (d) => ({ service: d.service, receivedAt: d.receivedAt, sampleCount: count(d.samples) }),
   HealthScored: pick('databaseId', 'databaseName', 'score', 'status', 'components', 'scoredAt'),

@@ -3,7 +3,7 @@
 // timeline, events and what-changed reads; incidents opened, resolved, and their durations.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertStateChanged, buildEnvelope, encodeWire, ErrorSpikeDetected, HealthScored, type EventBus } from '@vigil/events';
+import { AlertStateChanged, buildEnvelope, encodeWire, ErrorEventsProcessed, ErrorSpikeDetected, HealthScored, type EventBus } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
 import type pg from 'pg';
 import { listPartitions } from '../db/history.js';
@@ -113,6 +113,9 @@ describe('event history', () => {
       { projectId: '7', issueId, title: 'TypeError: cart vanished', level: 'error', count: 120, windowStart: new Date(t - 3 * MIN).toISOString(), windowMinutes: 1, baseline: 0.5, zScore: 30 },
       { tenantId: 'default' },
     );
+    // error-ingest's per-batch summary: the errors lane's counts (errors.events itself is a firehose the console skips).
+    const at = new Date(t - 2 * MIN).toISOString();
+    await producer.bus.publish(ErrorEventsProcessed, { projectId: '7', eventCount: 37, issueCount: 2, firstReceivedAt: at, lastReceivedAt: at }, { tenantId: 'default' });
     const fired = await producer.bus.publish(
       AlertStateChanged,
       { alertId, fingerprint: 'fp-1', state: 'firing', severity: 'critical', labels: { alertname: 'CheckoutDown' }, annotations: {}, changedAt: new Date(t).toISOString() },
@@ -121,6 +124,9 @@ describe('event history', () => {
     await eventually(async () => (await rows(fired.id)).length === 1, 60_000, 200);
     await eventually(async () => (await pool.query(`SELECT 1 FROM console.event_history WHERE subject_id = $1 AND value = 40`, [databaseId])).rowCount === 1, 30_000, 200);
     await eventually(async () => (await pool.query(`SELECT 1 FROM console.event_history WHERE subject_id = $1`, [issueId])).rowCount === 1, 30_000, 200);
+    const counted = await eventually(async () => (await pool.query(`SELECT lane, kind, value, occurred_at FROM console.event_history WHERE subject_id = '7' AND kind = 'errors.accepted'`)).rows[0], 30_000, 200);
+    expect(counted).toMatchObject({ lane: 'errors', kind: 'errors.accepted', value: 37 });
+    expect(new Date(counted.occurred_at).toISOString()).toBe(at);
 
     const changes = json<{ items: { kind: string; title: string; link: string; health?: { before: number; after: number; check: { name: string } } }[] }>(
       await admin.call({ method: 'GET', url: `/api/history/what-changed?alertId=${alertId}` }),

@@ -48,6 +48,26 @@ export const ErrorEventAcceptedV2 = defineEvent({
   }),
 });
 
+/**
+ * What one processing batch did for one project: how many events it stored and into how many issues, and when
+ * they were received. The per-event topic (errors.events) is a firehose that generic listeners skip; this is
+ * its summary for dashboards and the timeline, at most one per project per batch.
+ */
+export const ErrorEventsProcessed = defineEvent({
+  type: 'ErrorEventsProcessed',
+  topic: 'errors.processed',
+  version: 1,
+  description: 'A summary of one processing batch of one project: events stored, issues they went to, and the span of their receipt times.',
+  key: (d) => d.projectId,
+  schema: Type.Object({
+    projectId: Id,
+    eventCount: Type.Integer({ minimum: 1 }),
+    issueCount: Type.Integer({ minimum: 1 }),
+    firstReceivedAt: Timestamp,
+    lastReceivedAt: Timestamp,
+  }),
+});
+
 const IssueContext = {
   projectId: Id,
   issueId: Id,

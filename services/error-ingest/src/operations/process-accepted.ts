@@ -3,7 +3,7 @@
 // into issues, store events, count buckets, detect spikes, and publish issue lifecycle events
 // through the outbox. One pass per project per batch: one events insert, one upsert per issue.
 import type { PoolClient } from 'pg';
-import { ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepted, type ErrorEventAcceptedV2, type EventData, type EventLogger, type Outbox } from '@vigil/events';
+import { ErrorEventsProcessed, ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepted, type ErrorEventAcceptedV2, type EventData, type EventLogger, type Outbox } from '@vigil/events';
 import { takeAccepted } from '../db/accepted.js';
 import { addCounts, minuteCounts, type BucketIncrement } from '../db/counts.js';
 import { existingEventIds, insertEvents, lockProject, type StoredEvent } from '../db/events.js';
@@ -171,6 +171,13 @@ async function processEvents(tx: PoolClient, o: ProcessingOptions, projectId: st
     regressed.map((r) => ({ data: { ...context(r.issue), ...(r.resolvedInRelease ? { resolvedInRelease: r.resolvedInRelease } : {}) }, opts })),
   );
   await o.outbox.enqueueMany(tx, ErrorSpikeDetected, spikes.map((s) => ({ data: { ...context(s.issue), windowStart: s.windowStart, windowMinutes: 1, baseline: s.baseline, zScore: s.zScore }, opts })));
+  const times = stored.map((s) => s.receivedAt.getTime());
+  await o.outbox.enqueue(
+    tx,
+    ErrorEventsProcessed,
+    { projectId, eventCount: stored.length, issueCount: issues.size, firstReceivedAt: new Date(Math.min(...times)).toISOString(), lastReceivedAt: new Date(Math.max(...times)).toISOString() },
+    opts,
+  );
   return processed.length;
 }
 

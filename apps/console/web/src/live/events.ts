@@ -49,7 +49,7 @@ export const EVENT_MEANINGS: Record<string, EventMeaning> = {
   IssueOpened: { invalidates: [['errors'], H], summary: (d) => `New issue: ${s(d.title)}` },
   IssueRegressed: { invalidates: [['errors'], H], summary: (d) => `Regressed${d.release ? ` in ${s(d.release)}` : ''}: ${s(d.title)}` },
   ErrorSpikeDetected: { invalidates: [['errors'], H], summary: (d) => `Error spike: ${s(d.title)}` },
-  ErrorEventAccepted: { invalidates: [['errors'], H], summary: (d) => `${num(d.eventCount) || 1} error event(s) accepted for project ${s(d.projectId)}` },
+  ErrorEventsProcessed: { invalidates: [['errors'], H], summary: (d) => `${num(d.eventCount) || 1} error event(s) processed for project ${s(d.projectId)}` },
   HealthScored: { invalidates: [['perf', 'databases'], H], summary: (d) => `${s(d.databaseName)} health ${s(d.score)} (${s(d.status)})` },
   SlowQueryDetected: { invalidates: [['perf', 'databases'], H], summary: (d) => `New slow query on ${s(d.databaseName)}: ${Math.round(num(d.meanMs))} ms mean` },
   MetricsCollected: {
