@@ -175,6 +175,10 @@ describe('scenario 6: two tenants', () => {
 
     const markerA = `a${randomBytes(4).toString('hex')}`;
     const markerB = `b${randomBytes(4).toString('hex')}`;
+    // A first event of tenant A, so the replay below has an id to resume from that precedes the marker.
+    const earlierA = `e${randomBytes(4).toString('hex')}`;
+    await sendWithSentrySdk(dsnA, earlierA);
+    await expect.poll(() => streamA.text(), { timeout: 20_000 }).toContain(earlierA);
     await sendWithSentrySdk(dsnA, markerA);
     // Positive signal: tenant A's own user gets tenant A's event ...
     await expect.poll(() => streamA.text(), { timeout: 20_000 }).toContain(markerA);

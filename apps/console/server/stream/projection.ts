@@ -33,6 +33,8 @@ export const STREAM_PROJECTIONS: Readonly<Record<string, Projection>> = {
   IssueOpened: pick(...ISSUE, 'firstSeen'),
   IssueRegressed: pick(...ISSUE, 'resolvedInRelease'),
   ErrorSpikeDetected: pick(...ISSUE, 'windowStart', 'windowMinutes', 'baseline', 'zScore'),
+  // errors.events is a firehose the stream does not subscribe to; a decision is kept for every catalog type all the same.
+  ErrorEventAccepted: (d) => ({ projectId: d.projectId, eventCount: count(d.events) }),
   ErrorEventsProcessed: pick('projectId', 'eventCount', 'issueCount', 'firstReceivedAt', 'lastReceivedAt'),
   MetricsCollected: (d) => ({ databaseId: d.databaseId, collectedAt: d.collectedAt, sampleCount: count(d.samples) }),
   ApmMetricsReceived: (d) => ({ service: d.service, receivedAt: d.receivedAt, sampleCount: count(d.samples) }),
