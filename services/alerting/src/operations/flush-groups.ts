@@ -1,12 +1,12 @@
 // Flushes due aggregation groups: applies silences and inhibition, decides whether the group
 // changed or is due a repeat, and enqueues the notification in the same transaction.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { withTransaction } from '@vigil/service-kit';
 import { openAlertsContaining, type AlertRow } from '../db/alerts.js';
 import { getReceiver } from '../db/config.js';
 import { claimDueGroups, finishFlushes, groupMembers, type FlushResult, type GroupRow } from '../db/groups.js';
-import { enqueueNotifications, type NotificationRow, type QueuedNotification } from '../db/notifications.js';
+import { enqueueNotifications, type QueuedNotification } from '../db/notifications.js';
 import { liveSilences } from '../db/silences.js';
 import { matchesAll, parseMatcher, type Labels } from '../domain/labels.js';
 import { renderRequest, type GroupNotice, type NoticeAlert } from '../domain/notify-formats.js';
@@ -37,28 +37,9 @@ async function inhibited(tx: PoolClient, tenantId: string, a: AlertRow, rules: I
   return false;
 }
 
-/**
- * The notification's idempotency key, derived from the change it announces: the group, when it last
- * notified (never, or that time), what it says now (each visible alert occurrence with its state) and the
- * PagerDuty action. A flush done again from the same group state (its commit lost: background work
- * commits asynchronously, so a PostgreSQL crash can lose it after the request went out; or any replica
- * flushing the same change) derives the same key: the queue adds nothing (ON CONFLICT) and a receiver that
- * already got the first request drops the second by its Idempotency-Key. A repeat or any later change
- * starts from a later last notification, hence a new key. UUID-shaped, as the keys always were.
- */
-export function notificationKey(g: Pick<GroupRow, 'tenantId' | 'receiver' | 'groupKey' | 'lastFlushAt'>, visible: Pick<AlertRow, 'id' | 'state'>[], action: string): string {
-  const h = createHash('sha256')
-    .update([g.tenantId, g.receiver, g.groupKey, g.lastFlushAt?.toISOString() ?? 'never', action, ...visible.map((a) => `${a.id}:${a.state}`).sort()].join('\u0000'))
-    .digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** What a flush needs besides its transaction. */
-export type FlushDeps = Pick<DispatchDeps, 'lifecycle' | 'externalUrl'>;
-
 interface FlushContext {
   tx: PoolClient;
-  deps: FlushDeps;
+  deps: DispatchDeps;
   silences: Map<string, Silence[]>;
   receivers: Map<string, ReceiverConfig | undefined>;
   now: Date;
@@ -89,61 +70,32 @@ async function flushGroup(c: FlushContext, g: GroupRow, members: AlertRow[]): Pr
   if (!receiver || !worthSaying || (digest === g.lastDigest && !(repeatDue && firing.length > 0))) return { result: { groupId: g.id } };
   const notice: GroupNotice = { tenantId: g.tenantId, receiver: g.receiver, groupKey: g.groupKey, groupLabels: g.groupLabels, alerts: visible.map(toNotice), externalUrl: c.deps.externalUrl };
   const allAcked = firing.length > 0 && firing.every((a) => a.state === 'acknowledged');
-  const pdAction = pd && allAcked ? 'acknowledge' : undefined;
-  const key = notificationKey(g, visible, pdAction ?? 'notify');
-  const req = renderRequest(notice, receiver, key, pdAction);
+  const key = randomUUID();
+  const req = renderRequest(notice, receiver, key, pd && allAcked ? 'acknowledge' : undefined);
   return { result: { groupId: g.id, notifiedDigest: digest }, notification: { tenantId: g.tenantId, receiver: g.receiver, kind: receiver.kind, idempotencyKey: key, ...req, alertIds: visible.map((a) => a.id) } };
 }
 
-const FLUSH_BATCH = 500;
+const FLUSH_BATCH = 200;
 
-/**
- * Flushes groups this transaction holds locked (claimed by the flush job, or just joined or touched by
- * an intake batch): decides each, enqueues the notifications and records the flushes, all in `tx`.
- * With `leaseMs` the notifications are committed leased to this process (`leased`, for its sender);
- * else queued (`queued` counts them; the caller wakes delivery after its commit).
- */
-export async function flushLockedGroups(
-  tx: PoolClient,
-  deps: FlushDeps,
-  groups: GroupRow[],
-  leaseMs?: number,
-  /** Members of groups this transaction created and left alone since: not read back. */
-  known: ReadonlyMap<string, AlertRow[]> = new Map(),
-): Promise<{ queued: number; leased: NotificationRow[] }> {
-  if (!groups.length) return { queued: 0, leased: [] };
-  const members = await groupMembers(tx, groups.filter((g) => !known.has(g.id)).map((g) => g.id));
-  for (const g of groups) {
-    const list = known.get(g.id);
-    if (list) members.set(g.id, [...list].sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : a.id < b.id ? -1 : 1)));
-  }
-  const c: FlushContext = { tx, deps, silences: new Map(), receivers: new Map(), now: new Date() };
-  const results: FlushResult[] = [];
-  const notifications: QueuedNotification[] = [];
-  for (const g of groups) {
-    const out = await flushGroup(c, g, members.get(g.id) ?? []);
-    results.push(out.result);
-    if (out.notification) notifications.push(out.notification);
-  }
-  const rows = await enqueueNotifications(tx, notifications, leaseMs);
-  // Members were read in this transaction with the groups locked: no resolved or missing one, nothing to prune.
-  const pruning = groups.some((g) => !(members.get(g.id) ?? []).length || members.get(g.id)!.some((a) => a.state === 'resolved'));
-  await finishFlushes(tx, results, pruning);
-  return leaseMs === undefined ? { queued: rows.length, leased: [] } : { queued: 0, leased: rows };
-}
-
-/** Runs a flush in its own transaction, then hands its notifications to this process's sender or wakes delivery. */
-export async function inFlushTransaction(deps: DispatchDeps, work: (tx: PoolClient, leaseMs: number | undefined) => Promise<{ queued: number; leased: NotificationRow[]; n: number }>): Promise<number> {
-  const since = Date.now();
-  const leaseMs = deps.sender?.leaseFor(FLUSH_BATCH);
-  const out = await withTransaction(deps.pool, (tx) => work(tx, leaseMs));
-  if (out.leased.length) deps.sender!.take(out.leased, since, leaseMs!);
-  if (out.queued) deps.wakeDelivery();
-  return out.n;
-}
-
-export const flushDueGroups = (deps: DispatchDeps): Promise<number> =>
-  inFlushTransaction(deps, async (tx, leaseMs) => {
+export async function flushDueGroups(deps: DispatchDeps): Promise<number> {
+  let notified = 0;
+  const n = await withTransaction(deps.pool, async (tx) => {
     const groups = await claimDueGroups(tx, FLUSH_BATCH);
-    return { ...(await flushLockedGroups(tx, deps, groups, leaseMs)), n: groups.length };
+    if (!groups.length) return 0;
+    const members = await groupMembers(tx, groups.map((g) => g.id));
+    const c: FlushContext = { tx, deps, silences: new Map(), receivers: new Map(), now: new Date() };
+    const results: FlushResult[] = [];
+    const notifications: QueuedNotification[] = [];
+    for (const g of groups) {
+      const out = await flushGroup(c, g, members.get(g.id) ?? []);
+      results.push(out.result);
+      if (out.notification) notifications.push(out.notification);
+    }
+    await enqueueNotifications(tx, notifications);
+    await finishFlushes(tx, results);
+    notified = notifications.length;
+    return groups.length;
   });
+  if (notified) deps.wakeDelivery();
+  return n;
+}
