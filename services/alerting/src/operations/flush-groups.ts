@@ -1,6 +1,6 @@
 // Flushes due aggregation groups: applies silences and inhibition, decides whether the group
 // changed or is due a repeat, and enqueues the notification in the same transaction.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { withTransaction } from '@vigil/service-kit';
 import { openAlertsContaining, type AlertRow } from '../db/alerts.js';
@@ -37,6 +37,22 @@ async function inhibited(tx: PoolClient, tenantId: string, a: AlertRow, rules: I
   return false;
 }
 
+/**
+ * The notification's idempotency key, derived from the change it announces: the group, when it last
+ * notified (never, or that time), what it says now (each visible alert occurrence with its state) and the
+ * PagerDuty action. A flush done again from the same group state (its commit lost: background work
+ * commits asynchronously, so a PostgreSQL crash can lose it after the request went out; or any replica
+ * flushing the same change) derives the same key: the queue adds nothing (ON CONFLICT) and a receiver that
+ * already got the first request drops the second by its Idempotency-Key. A repeat or any later change
+ * starts from a later last notification, hence a new key. UUID-shaped, as the keys always were.
+ */
+export function notificationKey(g: Pick<GroupRow, 'tenantId' | 'receiver' | 'groupKey' | 'lastFlushAt'>, visible: Pick<AlertRow, 'id' | 'state'>[], action: string): string {
+  const h = createHash('sha256')
+    .update([g.tenantId, g.receiver, g.groupKey, g.lastFlushAt?.toISOString() ?? 'never', action, ...visible.map((a) => `${a.id}:${a.state}`).sort()].join('\u0000'))
+    .digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 interface FlushContext {
   tx: PoolClient;
   deps: DispatchDeps;
@@ -70,8 +86,9 @@ async function flushGroup(c: FlushContext, g: GroupRow, members: AlertRow[]): Pr
   if (!receiver || !worthSaying || (digest === g.lastDigest && !(repeatDue && firing.length > 0))) return { result: { groupId: g.id } };
   const notice: GroupNotice = { tenantId: g.tenantId, receiver: g.receiver, groupKey: g.groupKey, groupLabels: g.groupLabels, alerts: visible.map(toNotice), externalUrl: c.deps.externalUrl };
   const allAcked = firing.length > 0 && firing.every((a) => a.state === 'acknowledged');
-  const key = randomUUID();
-  const req = renderRequest(notice, receiver, key, pd && allAcked ? 'acknowledge' : undefined);
+  const pdAction = pd && allAcked ? 'acknowledge' : undefined;
+  const key = notificationKey(g, visible, pdAction ?? 'notify');
+  const req = renderRequest(notice, receiver, key, pdAction);
   return { result: { groupId: g.id, notifiedDigest: digest }, notification: { tenantId: g.tenantId, receiver: g.receiver, kind: receiver.kind, idempotencyKey: key, ...req, alertIds: visible.map((a) => a.id) } };
 }
 
