@@ -99,12 +99,18 @@ const toKey = (r: any): KeyRow => ({
 });
 
 export async function createKey(db: Queryable, tenantId: string, projectId: string, label: string, rateLimitPerMinute: number | null): Promise<KeyRow | undefined> {
-  const { rows } = await db.query(
-    `INSERT INTO errors.project_keys (project_id, tenant_id, public_key, label, rate_limit_per_minute)
-     SELECT id, tenant_id, $3, $4, $5 FROM errors.projects WHERE tenant_id = $1 AND id = $2 RETURNING ${KEY_COLS}`,
-    [tenantId, projectId, randomBytes(16).toString('hex'), label, rateLimitPerMinute],
-  );
-  return rows[0] && toKey(rows[0]);
+  try {
+    const { rows } = await db.query(
+      `INSERT INTO errors.project_keys (project_id, tenant_id, public_key, label, rate_limit_per_minute)
+       SELECT id, tenant_id, $3, $4, $5 FROM errors.projects WHERE tenant_id = $1 AND id = $2 RETURNING ${KEY_COLS}`,
+      [tenantId, projectId, randomBytes(16).toString('hex'), label, rateLimitPerMinute],
+    );
+    return rows[0] && toKey(rows[0]);
+  } catch (err) {
+    // 23503: the project was deleted by a concurrent request after this statement's snapshot saw it.
+    if ((err as { code?: string }).code === '23503') return undefined;
+    throw err;
+  }
 }
 
 export async function listKeys(pool: Pool, tenantId: string, projectId: string): Promise<KeyRow[]> {
