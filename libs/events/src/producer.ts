@@ -3,7 +3,7 @@
 // the next one (like librdkafka's linger): latency stays low under load without giving up order.
 import { promisify } from 'node:util';
 import { gzip, unzip } from 'node:zlib';
-import { CompressionCodecs, CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import kafkajs, { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { WireMessage } from './codec.js';
 import { BATCH_BYTES_BUDGET } from './connection.js';
 import type { EventMetrics } from './metrics.js';
@@ -23,7 +23,8 @@ export const gzipCodec = {
   compress: (encoder: { buffer: Buffer }) => gzipAsync(encoder.buffer, { level: GZIP_LEVEL }),
   decompress: (buffer: Buffer) => unzipAsync(buffer),
 };
-CompressionCodecs[CompressionTypes.GZIP] = () => gzipCodec;
+// kafkajs is CommonJS: its codec table is reached through the module object (not a named ESM export).
+kafkajs.CompressionCodecs[CompressionTypes.GZIP] = () => gzipCodec;
 
 /** The kafkajs producer settings (exported so bench:events' raw kafkajs side runs with the same ones). */
 export const kafkaProducerSettings = { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false } as const;
