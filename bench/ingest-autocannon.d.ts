@@ -5,6 +5,8 @@ declare module 'autocannon' {
     method?: string;
     connections?: number;
     duration?: number;
+    /** Requests per second across all connections (a fixed offered load). */
+    overallRate?: number;
     body?: Buffer | string;
     headers?: Record<string, string>;
   }

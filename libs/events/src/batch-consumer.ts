@@ -31,6 +31,10 @@ export type BatchHandler<S extends TSchema> = (events: Envelope<Static<S>>[], ct
 export interface SubscribeBatchOptions {
   /** Most envelopes per handler call (default 500). */
   maxBatch?: number;
+  /** Most message bytes (Kafka values, as fetched) per handler call (default: no limit). Bounds the
+   *  memory a batch of large payloads holds: envelopes are parsed one budget's worth at a time, and a
+   *  single message larger than the budget is handed over alone. */
+  maxBatchBytes?: number;
   /** Longest the broker holds a fetch open waiting for data (default 100 ms). Batches form from
    *  what accumulated while the previous one ran, so an idle consumer adds no delay. */
   maxWaitMs?: number;
@@ -44,6 +48,7 @@ export interface BatchSubscription {
   handler: BatchHandler<TSchema>;
   maxBatch: number;
   maxWaitMs: number;
+  maxBatchBytes: number;
 }
 
 interface Item {
@@ -54,6 +59,20 @@ interface Item {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The end (exclusive) of the window starting at `from`: at most `most` messages and `budget` value
+ *  bytes, and at least one message (one larger than the budget goes alone). */
+export function windowEnd(messages: readonly Pick<KafkaMessage, 'value'>[], from: number, budget: number, most: number): number {
+  let bytes = 0;
+  let to = from;
+  while (to < messages.length && to - from < most) {
+    const size = messages[to]!.value?.length ?? 0;
+    if (to > from && bytes + size > budget) break;
+    bytes += size;
+    to++;
+  }
+  return to;
+}
 
 export class BatchRunner {
   constructor(
@@ -79,11 +98,40 @@ export class BatchRunner {
     }
     if (!messages.length) return;
 
+    // Windows of at most the smallest byte budget among the topic's subscriptions (and the largest
+    // maxBatch): only one window's envelopes are parsed and held at a time.
+    const budget = Math.min(...subs.map((s) => s.maxBatchBytes));
+    const most = Math.max(...subs.map((s) => s.maxBatch));
+    const settle = (upTo: number) => resolveOffset(messages[upTo]!.offset);
+    let done = -1;
+    for (let from = 0; from < messages.length; ) {
+      if (from > 0 && (!isRunning() || isStale())) break;
+      const to = budget === Infinity ? messages.length : windowEnd(messages, from, budget, most);
+      await this.processWindow(group, topic, partition, subs, messages, from, to, { log, heartbeat, settle, commitOffsetsIfNecessary });
+      done = to - 1;
+      from = to;
+    }
+    if (done >= 0) this.metrics.lag.set({ ...labels, partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(messages[done]!.offset) - 1));
+  }
+
+  /** messages[from, to): parse and validate, then hand over runs of one subscription; settles through to - 1. */
+  private async processWindow(
+    group: string,
+    topic: string,
+    partition: number,
+    subs: readonly BatchSubscription[],
+    messages: KafkaMessage[],
+    from: number,
+    to: number,
+    o: { log: () => EventLogger; heartbeat: () => Promise<void>; settle: (index: number) => void; commitOffsetsIfNecessary: () => Promise<void> },
+  ): Promise<void> {
+    const { log, heartbeat, settle } = o;
+    const labels = { topic, group };
     // Pass 1: parse and validate. Invalid messages are dead-lettered now (their DLQ copy does not
     // depend on the others); their offsets are resolved with the valid messages around them.
     const items: Item[] = [];
     let ignored = 0;
-    for (let index = 0; index < messages.length; index++) {
+    for (let index = from; index < to; index++) {
       const message = messages[index]!;
       try {
         const envelope = parseEnvelope(message.value);
@@ -112,7 +160,6 @@ export class BatchRunner {
     if (ignored) this.metrics.consumed.inc({ ...labels, outcome: 'ignored' }, ignored);
 
     // Pass 2: runs of the same subscription, at most maxBatch each, in offset order.
-    const settle = (upTo: number) => resolveOffset(messages[upTo]!.offset);
     let start = 0;
     while (start < items.length) {
       const first = items[start]!;
@@ -122,13 +169,12 @@ export class BatchRunner {
       this.metrics.batchSize.observe(labels, chunk.length);
       await this.run(group, topic, partition, chunk, { retryWhole: true, log, heartbeat, settle });
       // Invalid or ignored messages between this run and the next are done too.
-      settle(end < items.length ? items[end]!.index - 1 : messages.length - 1);
+      settle(end < items.length ? items[end]!.index - 1 : to - 1);
       await heartbeat();
-      await commitOffsetsIfNecessary();
+      await o.commitOffsetsIfNecessary();
       start = end;
     }
-    if (!items.length) settle(messages.length - 1);
-    this.metrics.lag.set({ ...labels, partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - Number(messages.at(-1)!.offset) - 1));
+    if (!items.length) settle(to - 1);
   }
 
   /** Resolves once every item of `chunk` took effect or went to the DLQ; throws only when stopping. */

@@ -157,8 +157,8 @@ export class EventBus {
   }
 
   /**
-   * The handler gets the validated envelopes of one partition in offset order, up to maxBatch at
-   * a time; failure semantics in the README (DLQ for invalid ones, retry then bisection for a
+   * The handler gets the validated envelopes of one partition in offset order, up to maxBatch (and
+   * maxBatchBytes of messages) at a time; failure semantics in the README (DLQ for invalid ones, retry then bisection for a
    * failing batch, offsets resolved only up to what took effect).
    */
   subscribeBatch<S extends TSchema>(def: EventDefinition<S>, handler: BatchHandler<S>, options: SubscribeBatchOptions = {}): void {
@@ -166,7 +166,9 @@ export class EventBus {
     const maxWaitMs = options.maxWaitMs ?? 100;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`subscribeBatch ${def.type}: maxBatch must be a positive integer (got ${maxBatch})`);
     if (!Number.isInteger(maxWaitMs) || maxWaitMs < 1) throw new Error(`subscribeBatch ${def.type}: maxWaitMs must be a positive integer (got ${maxWaitMs})`);
-    this.consumers.addBatch(options.group ?? this.service, options.fromBeginning ?? true, { def, handler: handler as BatchHandler<TSchema>, maxBatch, maxWaitMs });
+    const maxBatchBytes = options.maxBatchBytes ?? Infinity;
+    if (maxBatchBytes !== Infinity && (!Number.isInteger(maxBatchBytes) || maxBatchBytes < 1)) throw new Error(`subscribeBatch ${def.type}: maxBatchBytes must be a positive integer (got ${maxBatchBytes})`);
+    this.consumers.addBatch(options.group ?? this.service, options.fromBeginning ?? true, { def, handler: handler as BatchHandler<TSchema>, maxBatch, maxWaitMs, maxBatchBytes });
   }
 
   /**

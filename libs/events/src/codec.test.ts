@@ -1,7 +1,7 @@
 // The codec: the one place where typed events become Kafka messages and back.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Type } from '@sinclair/typebox';
-import { buildEnvelope, encodeWire, encodeWireWith, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate, wireHeaders } from './codec.js';
+import { buildEnvelope, encodeWire, encodeWireWith, encodeWireWithJson, HEADER_TYPE, HEADER_VERSION, parseEnvelope, validate, wireHeaders } from './codec.js';
 import { defineEvent } from './define.js';
 import { EventValidationError } from './errors.js';
 import { isUuid, UUID_PATTERN } from './formats.js';
@@ -119,5 +119,32 @@ describe('UUID_PATTERN', () => {
     expect(isUuid(`${data.thingId}0`)).toBe(false);
     expect(Thing.check.Check({ ...data, thingId: 'x' })).toBe(false);
     expect(Thing.check.Check(data)).toBe(true);
+  });
+});
+
+describe('encodeWireWithJson', () => {
+  const Carrier = defineEvent({
+    type: 'Carried',
+    topic: 'test.carried',
+    version: 1,
+    description: 'test',
+    key: (d) => d.key,
+    compression: 'gzip',
+    schema: Type.Object({ key: Type.String(), payload: Type.Record(Type.String(), Type.Unknown()) }),
+  });
+
+  it('puts the JSON text of a field into the message as it is; the message parses to the same envelope as encodeWire', () => {
+    // Whitespace, escapes, a lone surrogate escape, non-ASCII, a big integer literal: all kept as sent.
+    const json = ' { "a" : [1, 2.50, {"b": "x\\u0041y"}], "s": "\\ud800 é€😀", "n": 12345678901234567890 , "q": "\\"" } ';
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    const envelope = buildEnvelope(Carrier, { key: 'k1', payload: parsed }, { tenantId: 'acme', source: 'svc' });
+    const wire = encodeWireWithJson(Carrier, envelope, { traceparent: 't' }, 'payload', json);
+    expect(wire.value).toContain(json);
+    expect(parseEnvelope(Buffer.from(wire.value))).toEqual(parseEnvelope(Buffer.from(encodeWire(Carrier, envelope, {}).value)));
+    expect(wire).toMatchObject({ topic: 'test.carried', key: 'k1', compress: true, headers: { traceparent: 't', [HEADER_TYPE]: 'Carried', [HEADER_VERSION]: '1' } });
+    // The field alone in data.
+    const Only = defineEvent({ type: 'Only', topic: 'test.only', version: 1, description: 'test', key: () => 'k', schema: Type.Object({ payload: Type.Record(Type.String(), Type.Unknown()) }) });
+    const only = buildEnvelope(Only, { payload: parsed }, { tenantId: 'acme', source: 'svc' });
+    expect(parseEnvelope(Buffer.from(encodeWireWithJson(Only, only, {}, 'payload', json).value)).data).toEqual({ payload: parsed });
   });
 });

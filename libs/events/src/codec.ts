@@ -96,3 +96,17 @@ export function encodeWire<S extends TSchema>(def: EventDefinition<S>, envelope:
 export function encodeWireWith<S extends TSchema>(def: EventDefinition<S>, envelope: Envelope<Static<S>>, headers: Record<string, string>): WireMessage {
   return { topic: def.topic, key: def.key(envelope.data), value: JSON.stringify(envelope), headers, ...(def.compression ? { compress: true } : {}) };
 }
+
+/**
+ * encodeWire for an envelope one of whose data fields arrived as JSON text (an ingested payload,
+ * parsed and validated by the caller): `json` goes into the message as it is, instead of the field
+ * being serialised again. `json` must be the text `envelope.data[field]` was parsed from.
+ */
+export function encodeWireWithJson<S extends TSchema>(def: EventDefinition<S>, envelope: Envelope<Static<S>>, headers: Record<string, string>, field: string, json: string): WireMessage {
+  const { [field]: _given, ...rest } = envelope.data as Record<string, unknown>;
+  const { id, type, version, source, tenantId, occurredAt } = envelope;
+  // `data` last, the field last in it: the text ends with `}}` and the field goes before them.
+  const text = JSON.stringify({ id, type, version, source, tenantId, occurredAt, data: rest });
+  const value = `${text.slice(0, -2)}${Object.keys(rest).length ? ',' : ''}${JSON.stringify(field)}:${json}}}`;
+  return { topic: def.topic, key: def.key(envelope.data), value, headers: wireHeaders(def, headers), ...(def.compression ? { compress: true } : {}) };
+}

@@ -1,7 +1,9 @@
 // Produce requests under the request size budget; each value encoded to UTF-8 once, order per topic kept.
 import { describe, expect, it } from 'vitest';
 import type { WireMessage } from './codec.js';
-import { requestsOf } from './producer.js';
+import { gzipSync } from 'node:zlib';
+import kafkajs, { CompressionTypes } from 'kafkajs';
+import { GZIP_LEVEL, gzipCodec, requestsOf } from './producer.js';
 
 const headers = { 'vigil-type': 'Ping', 'vigil-version': '1' };
 const wire = (topic: string, n: number, value: string, h: Record<string, string> = headers): WireMessage => ({ topic, key: `k${n}`, value, headers: h });
@@ -30,5 +32,18 @@ describe('requestsOf', () => {
     const requests = requestsOf([wire('a', 1, 'x'), wire('a', 2, 'y'.repeat(2_000)), wire('a', 3, 'z')], 1_000);
     expect(requests.map((r) => r.get('a')!.map((m) => m.key))).toEqual([['k1'], ['k2'], ['k3']]);
     expect(requestsOf([])).toEqual([]);
+  });
+});
+
+describe('gzip codec', () => {
+  it('is the one kafkajs uses, compresses at GZIP_LEVEL and reads back what it wrote', async () => {
+    expect(kafkajs.CompressionCodecs[CompressionTypes.GZIP]()).toBe(gzipCodec);
+    const data = Buffer.from(JSON.stringify(Array.from({ length: 500 }, (_, n) => ({ n, message: `GET /inventory/${n % 7} [200]` }))));
+    const out = await gzipCodec.compress({ buffer: data });
+    expect(GZIP_LEVEL).toBe(1);
+    expect(out.equals(gzipSync(data, { level: 1 }))).toBe(true);
+    expect(out.equals(gzipSync(data))).toBe(false);
+    expect((await gzipCodec.decompress(out)).equals(data)).toBe(true);
+    expect((await gzipCodec.decompress(gzipSync(data, { level: 9 }))).equals(data)).toBe(true);
   });
 });

@@ -77,7 +77,7 @@ export async function buildApp(config: Config) {
       publicUrl: config.ERRORS_PUBLIC_URL,
       subjectRef,
       spike: { minCount: config.ERRORS_SPIKE_MIN_COUNT, zThreshold: config.ERRORS_SPIKE_Z, cooldownMinutes: config.ERRORS_SPIKE_COOLDOWN_MINUTES },
-    });
+    }, { maxBatch: config.ERRORS_PROCESS_BATCH_MAX, maxBatchBytes: config.ERRORS_PROCESS_BATCH_BYTES });
     answerSubjectRequests(app.infra, config.VIGIL_PSEUDONYM_KEY);
     // Started by the kit once consumers and the relay run, stopped first on close.
     app.infra.scheduler.add(retentionTask(pool, config.ERRORS_RETENTION_INTERVAL_MS));

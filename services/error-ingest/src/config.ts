@@ -22,6 +22,13 @@ export const ConfigSchema = {
   ERRORS_RATE_BURST_SECONDS: Type.Integer({ default: 10, minimum: 1, maximum: 3600, description: 'Bucket capacity, in seconds of quota' }),
   ERRORS_INGEST_BATCH_MAX: Type.Integer({ default: 256, minimum: 1, maximum: 5000, description: 'Accepted events written to PostgreSQL per transaction' }),
   ERRORS_INGEST_BATCH_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+  ERRORS_PROCESS_BATCH_MAX: Type.Integer({ default: 500, minimum: 1, maximum: 5000, description: 'Most events per processing batch (one transaction)' }),
+  ERRORS_PROCESS_BATCH_BYTES: Type.Integer({
+    default: 8 * 1024 * 1024,
+    minimum: 64 * 1024,
+    maximum: 256 * 1024 * 1024,
+    description: 'Most Kafka message bytes per processing batch: bounds the memory of a batch of large events (an event larger than this is processed alone)',
+  }),
   ERRORS_KEY_CACHE_MS: Type.Integer({ default: 10_000, minimum: 0, description: 'How long a DSN key lookup is cached (revocation delay across instances)' }),
   ERRORS_KEY_STALE_MS: Type.Integer({
     default: 600_000,

@@ -68,7 +68,7 @@ describe('errors.events partitioned by month (migration 0004)', () => {
     const p = await project(90);
     before = { p, old: await insertEvent(p, old, false), recent: await insertEvent(p, now, false) };
 
-    expect(await migrate(pool, { schema: 'errors', dir: MIGRATIONS, library: eventsMigrations })).toEqual(['0004_events_partitioned']);
+    expect(await migrate(pool, { schema: 'errors', dir: MIGRATIONS, library: eventsMigrations })).toEqual(['0004_events_partitioned', '0005_payload_lz4']);
     const kind = await pool.query(`SELECT relkind FROM pg_class WHERE oid = 'errors.events'::regclass`);
     expect(kind.rows[0].relkind).toBe('p');
     expect(await partitionOf(before.old)).toBe(`errors.events_${monthOf(old).suffix}`);

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { describe, expect } from 'vitest';
+import { createPool } from '@vigil/service-kit';
 import { eventually, TEST_BROKERS } from '@vigil/service-kit/testing';
-import { envelopeOf, errorEvent, errorIngestTest, issueEventCount, metric, sentryAuth } from './fixtures.js';
+import { envelopeOf, errorEvent, errorIngestTest, eventId, issueEventCount, metric, sendEnvelope, sentryAuth } from './fixtures.js';
 
 const it = errorIngestTest();
 const MIB = 1024 * 1024;
@@ -54,4 +55,38 @@ describe('large events', () => {
     expect(tooBig.statusCode).toBe(413);
     expect(tooBig.headers['x-sentry-error']).toMatch(/limit is 1048576/);
   });
+
+  it('compresses stored payloads with lz4 (migration 0005): every month partition, partitions made later, the spool', async ({ f }) => {
+    const pool = createPool(f.env.databaseUrl, 1);
+    try {
+      const id = eventId();
+      const ev = errorEvent({ event_id: id, exception: { values: [{ type: 'Compressible', value: 'x' }] }, extra: { text: 'lorem ipsum dolor sit amet '.repeat(400) } });
+      expect((await sendEnvelope(f, ev)).statusCode).toBe(200);
+      const dashed = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
+      const method = await eventually(async () => {
+        const { rows } = await pool.query(`SELECT pg_column_compression(payload) AS m FROM errors.events WHERE event_id = $1`, [dashed]);
+        return rows[0]?.m as string | undefined;
+      }, 60_000, 200);
+      expect(method).toBe('lz4');
+      // A partition created from now on (as processing and retention do) inherits it (made and looked at in a transaction rolled back).
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`CREATE TABLE errors.events_209901 PARTITION OF errors.events FOR VALUES FROM ('2099-01-01') TO ('2099-02-01')`);
+        const { rows } = await client.query(
+          `SELECT c.relname, a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'errors' AND a.attname = 'payload' AND c.relkind IN ('r', 'p')`,
+        );
+        expect(rows.map((r) => r.relname)).toEqual(expect.arrayContaining(['events', 'accepted_events', 'events_209901']));
+        expect(rows.length).toBeGreaterThanOrEqual(4); // and at least one month partition
+        expect(rows.filter((r) => r.attcompression !== 'l').map((r) => r.relname)).toEqual([]);
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
 });
+

@@ -77,16 +77,22 @@ export function parseEnvelope(body: Buffer): Envelope {
 
 /** The JSON object in an item payload (event, client_report). */
 export function parseItemJson(item: EnvelopeItem): Record<string, unknown> {
+  return parseItemText(item).value;
+}
+
+/** The JSON object in an item payload and the text it was parsed from (an event travels on as that text). */
+export function parseItemText(item: EnvelopeItem): { value: Record<string, unknown>; text: string } {
   if (!item.payload.length) throw malformed('ERRORS_ITEM_INVALID', `the ${item.type} item is empty`);
   if (nestsDeeperThan(item.payload, MAX_JSON_DEPTH)) {
     throw malformed('ERRORS_EVENT_INVALID', `the ${item.type} item nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; allowed: at most ${MAX_JSON_DEPTH}`);
   }
+  const text = item.payload.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(item.payload.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw malformed('ERRORS_EVENT_INVALID', `the ${item.type} item is not valid JSON: ${(err as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw malformed('ERRORS_EVENT_INVALID', `the ${item.type} item must be a JSON object`);
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, text };
 }

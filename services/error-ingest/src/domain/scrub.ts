@@ -56,9 +56,27 @@ export function scrubString(value: string, s: ScrubSettings): string {
   return out;
 }
 
+// Field names repeat across events (breadcrumbs: thousands of `message`, `data`, `level` per event):
+// whether a name holds one of the built-in sensitive words is remembered (bounded; names are client input).
+const builtinVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED = 10_000;
+
+function builtinSensitive(key: string): boolean {
+  let verdict = builtinVerdicts.get(key);
+  if (verdict === undefined) {
+    const k = key.toLowerCase();
+    verdict = SENSITIVE_KEYS.some((n) => k.includes(n));
+    if (builtinVerdicts.size >= MAX_REMEMBERED) builtinVerdicts.clear();
+    builtinVerdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 function isSensitiveKey(key: string, s: ScrubSettings): boolean {
+  if (builtinSensitive(key)) return true;
+  if (!s.sensitiveFields.length) return false;
   const k = key.toLowerCase();
-  return SENSITIVE_KEYS.some((n) => k.includes(n)) || s.sensitiveFields.some((n) => n && k.includes(n.toLowerCase()));
+  return s.sensitiveFields.some((n) => n && k.includes(n.toLowerCase()));
 }
 
 function scrubValue(value: unknown, s: ScrubSettings, depth: number): unknown {
@@ -67,10 +85,17 @@ function scrubValue(value: unknown, s: ScrubSettings, depth: number): unknown {
   if (Array.isArray(value)) {
     // Header and tag lists come as [name, value] pairs.
     if (value.length === 2 && typeof value[0] === 'string' && isSensitiveKey(value[0], s)) return [value[0], FILTERED];
-    return value.map((v) => scrubValue(v, s, depth + 1));
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = scrubValue(value[i], s, depth + 1);
+    return out;
   }
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSensitiveKey(k, s) && v !== null && v !== '' ? FILTERED : scrubValue(v, s, depth + 1);
+  const o = value as Record<string, unknown>;
+  // for…in, not Object.entries: no pair arrays per field (parsed JSON has no inherited enumerable keys).
+  for (const k in o) {
+    const v = o[k];
+    out[k] = v !== null && v !== '' && isSensitiveKey(k, s) ? FILTERED : scrubValue(v, s, depth + 1);
+  }
   return out;
 }
 
@@ -98,15 +123,18 @@ export function scrubEvent(event: Record<string, unknown>, s: ScrubSettings): Re
 }
 
 // Exception values, frame vars and source context are scrubbed; file names and functions are not.
+const FRAME_FIELDS_AS_IS = new Set(['filename', 'abs_path', 'module', 'function', 'type', 'lineno', 'colno', 'in_app']);
 function scrubFrames(value: unknown, s: ScrubSettings): unknown {
   if (value === null || typeof value !== 'object') return value;
   const walk = (v: unknown, depth: number): unknown => {
     if (v === null || typeof v !== 'object' || depth > 12) return typeof v === 'string' ? scrubString(v, s) : v;
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
+    const from = v as Record<string, unknown>;
+    for (const k in from) {
+      const x = from[k];
       if (k === 'vars') o[k] = scrubValue(x, s, depth + 1);
-      else if (['filename', 'abs_path', 'module', 'function', 'type', 'lineno', 'colno', 'in_app'].includes(k)) o[k] = x;
+      else if (FRAME_FIELDS_AS_IS.has(k)) o[k] = x;
       else o[k] = walk(x, depth + 1);
     }
     return o;

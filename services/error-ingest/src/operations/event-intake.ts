@@ -4,7 +4,7 @@
 // pending, the event goes to the PostgreSQL spool instead (accepted_events + an outbox reference,
 // group commit: accept-queue.ts); for ERRORS_SPOOL_HOLD_MS after a miss every event goes straight
 // there, so a dead broker costs one deadline, not one per request. Both paths end on errors.events.
-import { buildEnvelope, encodeWire, ErrorEventAcceptedV2, injectTraceHeaders, type EventBus, type EventLogger, type WireMessage } from '@vigil/events';
+import { buildEnvelope, encodeWireWithJson, ErrorEventAcceptedV2, injectTraceHeaders, type EventBus, type EventLogger, type WireMessage } from '@vigil/events';
 import type { AcceptQueue } from './accept-queue.js';
 import type { IntakeMetrics } from '../metrics.js';
 
@@ -14,10 +14,11 @@ export interface AcceptedEvent {
   keyId: string;
   tenantId: string;
   receivedAt: Date;
-  /** The parsed event (travels in the Kafka message). */
+  /** The parsed event (validated; checked against the v2 schema). */
   event: Record<string, unknown>;
-  /** The event item as received (kept in the spool). */
-  raw: Buffer;
+  /** The event item's text as received, which `event` was parsed from: it travels in the Kafka message
+   *  as it is (not serialised again) and is what the spool keeps. */
+  json: string;
 }
 
 export interface EventIntakeOptions {
@@ -56,7 +57,7 @@ export class EventIntake {
         return 'kafka';
       }
     }
-    await this.o.spool.accept({ eventId: e.eventId, projectId: e.projectId, keyId: e.keyId, tenantId: e.tenantId, receivedAt: e.receivedAt, payload: e.raw.toString('utf8') });
+    await this.o.spool.accept({ eventId: e.eventId, projectId: e.projectId, keyId: e.keyId, tenantId: e.tenantId, receivedAt: e.receivedAt, payload: e.json });
     this.o.metrics.accepted.inc({ path: 'spool' });
     return 'spool';
   }
@@ -69,7 +70,7 @@ export class EventIntake {
   private wireOf(e: AcceptedEvent): WireMessage {
     const data = { projectId: e.projectId, eventId: e.eventId, keyId: e.keyId, receivedAt: e.receivedAt.toISOString(), event: e.event };
     const envelope = buildEnvelope(ErrorEventAcceptedV2, data, { tenantId: e.tenantId, source: this.o.bus.service, occurredAt: e.receivedAt });
-    return encodeWire(ErrorEventAcceptedV2, envelope, injectTraceHeaders({}));
+    return encodeWireWithJson(ErrorEventAcceptedV2, envelope, injectTraceHeaders({}), 'event', e.json);
   }
 
   /** true once Kafka acknowledged; false when it failed or the deadline passed first (the send may still land: processing dedupes by event id). */

@@ -8,7 +8,7 @@ import { isInfrastructureError } from '@vigil/events';
 import { insertClientReports, type ClientReportRow } from '../db/accepted.js';
 import { findActiveKey, type ActiveKey } from '../db/projects.js';
 import { presentedKey, type PresentedCredentials } from '../domain/auth.js';
-import { parseEnvelope, parseItemJson, type Envelope } from '../domain/envelope.js';
+import { parseEnvelope, parseItemJson, parseItemText, type Envelope } from '../domain/envelope.js';
 import { AppError } from '@vigil/service-kit';
 import type { RateLimiter } from '../clients/rate-limiter.js';
 import { decompressBody } from '../domain/decompress.js';
@@ -72,16 +72,16 @@ export class Ingest {
       return id ? { id: sentryId(id) } : {};
     }
     if (item.payload.length > this.limits.maxEventBytes) throw tooLarge('ERRORS_EVENT_TOO_LARGE', `the event item is ${item.payload.length} bytes; the limit is ${this.limits.maxEventBytes}`);
-    const event = parseItemJson(item);
-    return this.accept(key, event, item.payload, envelope.header.event_id);
+    const { value: event, text } = parseItemText(item);
+    return this.accept(key, event, text, envelope.header.event_id);
   }
 
   async store(req: IngestRequest): Promise<{ id: string }> {
     const body = await this.body(req);
     if (body.length > this.limits.maxEventBytes) throw tooLarge('ERRORS_EVENT_TOO_LARGE', `the event is ${body.length} bytes; the limit is ${this.limits.maxEventBytes}`);
-    const event = parseItemJson({ type: 'event', header: {}, payload: body });
+    const { value: event, text } = parseItemText({ type: 'event', header: {}, payload: body });
     const key = await this.authenticate(req);
-    return this.accept(key, event, body, undefined);
+    return this.accept(key, event, text, undefined);
   }
 
   private async body(req: IngestRequest): Promise<Buffer> {
@@ -127,7 +127,7 @@ export class Ingest {
     return promise;
   }
 
-  private async accept(key: ActiveKey, event: Record<string, unknown>, raw: Buffer, headerEventId: unknown): Promise<{ id: string }> {
+  private async accept(key: ActiveKey, event: Record<string, unknown>, json: string, headerEventId: unknown): Promise<{ id: string }> {
     assertEventShape(event);
     const given = event.event_id ?? headerEventId;
     const eventId = given === undefined ? randomUUID() : normaliseEventId(given);
@@ -141,7 +141,7 @@ export class Ingest {
       throw rateLimited(key.projectId, seconds);
     }
     try {
-      await this.intake.accept({ eventId, projectId: key.projectId, keyId: key.keyId, tenantId: key.tenantId, receivedAt: new Date(), event, raw });
+      await this.intake.accept({ eventId, projectId: key.projectId, keyId: key.keyId, tenantId: key.tenantId, receivedAt: new Date(), event, json });
     } catch (err) {
       throw unavailable(err);
     }
