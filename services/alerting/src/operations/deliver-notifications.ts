@@ -26,44 +26,114 @@ export interface DeliveryLogger {
   error(obj: object, msg?: string): void;
 }
 
+interface PendingMark {
+  id: string;
+  status: number;
+  done(): void;
+}
+
+export interface DeliveredMarksOptions {
+  /** Rows per UPDATE at most. */
+  max: number;
+  /** UPDATEs in flight at once; marks arriving meanwhile go in the next one (group commit). */
+  maxWrites: number;
+  /** Longest wait between attempts while writes fail. */
+  retryMaxMs: number;
+}
+
 /**
- * Records deliveries in one UPDATE per few milliseconds (or per `max` of them) instead of one per
- * request. A send's concurrency slot is free once its answer came: the record follows on its own, and
- * a process dying before it only means that send is made again after its lease, with the same key.
+ * Records deliveries in as few UPDATEs as it can: marks arriving while a write is in flight share the
+ * next one. `mark` resolves once its row is committed as delivered, and the sender keeps the send's
+ * concurrency slot until then, so at most `concurrency` answered sends of a process are unrecorded at any
+ * time. A failed write is retried until it lands: an error (a connection refused, a pool timeout) must not
+ * leave an answered row 'sending' for its lease to run out and another claim to send it again. Only a
+ * process that dies first leaves its answered-but-unrecorded sends (at most its in-flight window) to be
+ * re-sent after the lease, with the same idempotency key and body.
  */
 export class DeliveredMarks {
-  private pending: { id: string; status: number }[] = [];
-  private timer?: NodeJS.Timeout;
+  private pending: PendingMark[] = [];
+  private writes = 0;
+  /** Marks in the writes in flight. */
+  private inWrite = 0;
+  private failures = 0;
+  private scheduled = false;
   private readonly writing = new Set<Promise<void>>();
+  private readonly o: DeliveredMarksOptions;
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: Pick<Pool, 'query'>,
     private readonly log: DeliveryLogger,
-    private readonly windowMs = 5,
-    private readonly max = 500,
-  ) {}
-
-  mark(id: string, status: number): void {
-    this.pending.push({ id, status });
-    if (this.pending.length >= this.max) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+    o: Partial<DeliveredMarksOptions> = {},
+  ) {
+    this.o = { max: 500, maxWrites: 2, retryMaxMs: 1_000, ...o };
   }
 
-  /** Writes what is pending and waits for every write (shutdown, tests). */
-  async drain(): Promise<void> {
-    this.flush();
-    await Promise.all([...this.writing]);
+  /** Resolves once the row is committed as delivered (never rejects: a failed write is retried). */
+  mark(id: string, status: number): Promise<void> {
+    return new Promise((done) => {
+      this.pending.push({ id, status, done });
+      this.schedule();
+    });
   }
 
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
+  /** Marks not yet committed (waiting or being written). */
+  get unrecorded(): number {
+    return this.pending.length + this.inWrite;
+  }
+
+  /**
+   * Waits until every mark is written (shutdown), retrying failed writes for at most `giveUpMs`; what is
+   * still unwritten then stays 'sending' and is sent again after its lease, with the same key.
+   */
+  async drain(giveUpMs = 10_000): Promise<void> {
+    const until = Date.now() + giveUpMs;
+    while (this.pending.length || this.writes) {
+      if (Date.now() > until) {
+        this.log.error({ notifications: this.unrecorded }, 'could not record deliveries before shutdown; those rows are sent again after their lease');
+        return;
+      }
+      this.schedule();
+      await Promise.race([...this.writing, new Promise((r) => setTimeout(r, 50))]);
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.pending.length || this.writes >= this.o.maxWrites) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      this.write();
+    };
+    // Next turn of the event loop (answers that arrived together share the write), or a backoff while failing.
+    if (this.failures) setTimeout(run, Math.min(this.o.retryMaxMs, 25 * 2 ** this.failures));
+    else setImmediate(run);
+  }
+
+  private write(): void {
+    if (this.writes >= this.o.maxWrites) return;
+    const batch = this.pending.splice(0, this.o.max);
     if (!batch.length) return;
+    this.writes++;
+    this.inWrite += batch.length;
     const p: Promise<void> = markDelivered(this.pool, batch)
-      .catch((err: unknown) => this.log.error({ err, notifications: batch.length }, 'recording deliveries failed; those rows stay sending and are sent again after their lease'))
-      .finally(() => this.writing.delete(p));
+      .then(
+        () => {
+          this.failures = 0;
+          for (const b of batch) b.done();
+        },
+        (err: unknown) => {
+          this.failures++;
+          this.pending.unshift(...batch);
+          this.log.error({ err, notifications: batch.length, attempt: this.failures }, 'recording deliveries failed; retrying (the rows stay leased meanwhile)');
+        },
+      )
+      .finally(() => {
+        this.writes--;
+        this.inWrite -= batch.length;
+        this.writing.delete(p);
+        this.schedule();
+      });
     this.writing.add(p);
+    this.schedule();
   }
 }
 
@@ -111,7 +181,7 @@ async function deadLetter(deps: DeliveryDeps, n: NotificationRow, status: number
   deps.onOutcome?.('dead', n);
 }
 
-async function deliverOne(deps: DeliveryDeps, n: NotificationRow): Promise<void> {
+async function deliverOne(deps: DeliveryDeps, n: NotificationRow, paused: (targetKey: string, untilMs: number) => void): Promise<void> {
   const { options: o, pool } = deps;
   const pace = paceMs(n.kind);
   if (pace > 0) {
@@ -120,11 +190,15 @@ async function deliverOne(deps: DeliveryDeps, n: NotificationRow): Promise<void>
   }
   const result = await send(n, o.timeoutMs);
   deps.onOutcome?.(result.kind, n);
+  // The slot stays taken until the delivery is committed (see DeliveredMarks).
   if (result.kind === 'delivered') return deps.marks.mark(n.id, result.status);
   if (result.kind === 'permanent') return deadLetter(deps, n, result.status, result.error);
   if (n.attempts >= o.maxAttempts) return deadLetter(deps, n, result.status ?? null, result.error);
   const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(n.attempts, o.backoffBaseMs, o.backoffMaxMs));
-  if (result.retryAfterMs !== undefined) await pauseTarget(pool, n.targetKey, result.retryAfterMs);
+  if (result.retryAfterMs !== undefined) {
+    paused(n.targetKey, Date.now() + result.retryAfterMs);
+    await pauseTarget(pool, n.targetKey, result.retryAfterMs);
+  }
   deps.log.warn({ notification: n.id, receiver: n.receiver, target: safeTarget(n.url), attempt: n.attempts, status: result.status, error: result.error, retryInMs: wait }, 'notification send failed');
   await scheduleRetry(pool, n.id, wait, result.status ?? null, result.error);
 }
@@ -139,6 +213,12 @@ export class Deliverer implements LocalSender {
   /** Handed-over rows not started yet, with the time by which a send must have begun (its lease, less the timeout). */
   private local: { row: NotificationRow; startBy: number }[] = [];
   private head = 0;
+  /**
+   * Targets this process saw a 429 from, until when. Handed-over rows skip the claim, which is where a
+   * pause recorded in the database is honoured; a flush queues (does not lease) rows to a target paused
+   * at its commit, and this covers the rows already handed over when the 429 comes.
+   */
+  private readonly pausedUntil = new Map<string, number>();
   constructor(
     private readonly deps: DeliveryDeps,
     private readonly wake: () => void = () => undefined,
@@ -180,12 +260,21 @@ export class Deliverer implements LocalSender {
       this.local = this.local.slice(this.head);
       this.head = 0;
     }
+    const now = Date.now();
+    const isPaused = (r: NotificationRow) => (this.pausedUntil.get(r.targetKey) ?? 0) > now;
+    const held = this.pausedUntil.size ? ready.filter(isPaused) : [];
+    if (held.length) await this.giveBack(held);
+    for (const row of held.length ? ready.filter((r) => !isPaused(r)) : ready) this.track(row);
+    free -= ready.length - held.length;
     if (late.length) {
-      const renewed = await renewLeases(this.deps.pool, late, leaseMs);
-      ready.push(...late.filter((r) => renewed.has(r.id)));
+      // Rows not renewed (or if renewing fails) are not sent here: their lease runs out and any replica claims them.
+      const renewed = await renewLeases(this.deps.pool, late, leaseMs).catch((err: unknown) => {
+        this.deps.log.error({ err, notifications: late.length }, 'could not renew leases; those rows are left to run out and be claimed again');
+        return new Set<string>();
+      });
+      const kept = late.filter((r) => renewed.has(r.id));
+      for (const row of kept) this.track(row);
     }
-    for (const row of ready) this.track(row);
-    free -= ready.length;
     if (ready.length || late.length) return ready.length + late.length;
     if (this.head < this.local.length) {
       await Promise.race(this.inFlight);
@@ -215,8 +304,21 @@ export class Deliverer implements LocalSender {
     await releaseUnsent(this.deps.pool, unsent).catch((err: unknown) => this.deps.log.error({ err }, 'could not give back unsent notifications; their lease will run out'));
   }
 
+  /** Handed-over rows to a paused target go back to the queue, due when the pause ends (not an attempt). */
+  private async giveBack(rows: NotificationRow[]): Promise<void> {
+    await Promise.all(rows.map((r) => release(this.deps.pool, r.id, new Date(this.pausedUntil.get(r.targetKey)!))))
+      .catch((err: unknown) => this.deps.log.error({ err, notifications: rows.length }, 'could not give back notifications to a paused target; their lease will run out'));
+  }
+
+  private readonly paused = (targetKey: string, untilMs: number): void => {
+    if ((this.pausedUntil.get(targetKey) ?? 0) < untilMs) this.pausedUntil.set(targetKey, untilMs);
+    // Forget pauses that are over (a map of every target ever limited would only grow).
+    const now = Date.now();
+    for (const [k, until] of this.pausedUntil) if (until <= now) this.pausedUntil.delete(k);
+  };
+
   private track(n: NotificationRow): void {
-    const p: Promise<void> = deliverOne(this.deps, n)
+    const p: Promise<void> = deliverOne(this.deps, n, this.paused)
       .catch((err: unknown) => {
         // The row stays 'sending' and is reclaimed when its lease runs out.
         this.deps.log.error({ err, notification: n.id }, 'delivery bookkeeping failed');

@@ -100,8 +100,9 @@ const FLUSH_BATCH = 500;
 /**
  * Flushes groups this transaction holds locked (claimed by the flush job, or just joined or touched by
  * an intake batch): decides each, enqueues the notifications and records the flushes, all in `tx`.
- * With `leaseMs` the notifications are committed leased to this process (`leased`, for its sender);
- * else queued (`queued` counts them; the caller wakes delivery after its commit).
+ * With `leaseMs` the notifications are committed leased to this process (`leased`, for its sender),
+ * except those to a paused target; the others are queued (`queued` counts them; the caller wakes
+ * delivery after its commit).
  */
 export async function flushLockedGroups(
   tx: PoolClient,
@@ -129,7 +130,8 @@ export async function flushLockedGroups(
   // Members were read in this transaction with the groups locked: no resolved or missing one, nothing to prune.
   const pruning = groups.some((g) => !(members.get(g.id) ?? []).length || members.get(g.id)!.some((a) => a.state === 'resolved'));
   await finishFlushes(tx, results, pruning);
-  return leaseMs === undefined ? { queued: rows.length, leased: [] } : { queued: 0, leased: rows };
+  const leased = rows.filter((r) => r.state === 'sending');
+  return { queued: rows.length - leased.length, leased };
 }
 
 /** Runs a flush in its own transaction, then hands its notifications to this process's sender or wakes delivery. */
