@@ -53,9 +53,9 @@ export interface DeliveredMarksOptions {
 export class DeliveredMarks {
   private pending: PendingMark[] = [];
   private writes = 0;
-  /** Marks in the writes in flight. */
-  private inWrite = 0;
   private failures = 0;
+  /** Set by drain: a write failing after this gives up (shutdown must end even with the database gone). */
+  private giveUpAt = Infinity;
   private scheduled = false;
   private readonly writing = new Set<Promise<void>>();
   private readonly o: DeliveredMarksOptions;
@@ -67,7 +67,7 @@ export class DeliveredMarks {
     this.o = { max: 500, maxWrites: 2, retryMaxMs: 1_000, ...o };
   }
 
-  /** Resolves once the row is committed as delivered (never rejects: a failed write is retried). */
+  /** Resolves once the row is committed as delivered (never rejects: a failed write is retried; see drain). */
   mark(id: string, status: number): Promise<void> {
     return new Promise((done) => {
       this.pending.push({ id, status, done });
@@ -75,22 +75,13 @@ export class DeliveredMarks {
     });
   }
 
-  /** Marks not yet committed (waiting or being written). */
-  get unrecorded(): number {
-    return this.pending.length + this.inWrite;
-  }
-
   /**
-   * Waits until every mark is written (shutdown), retrying failed writes for at most `giveUpMs`; what is
-   * still unwritten then stays 'sending' and is sent again after its lease, with the same key.
+   * Waits until every pending mark is written (shutdown). From now on a write that fails after `giveUpMs`
+   * gives up: its rows stay 'sending' and are sent again after their lease, with the same key.
    */
   async drain(giveUpMs = 10_000): Promise<void> {
-    const until = Date.now() + giveUpMs;
+    this.giveUpAt = Date.now() + giveUpMs;
     while (this.pending.length || this.writes) {
-      if (Date.now() > until) {
-        this.log.error({ notifications: this.unrecorded }, 'could not record deliveries before shutdown; those rows are sent again after their lease');
-        return;
-      }
       this.schedule();
       await Promise.race([...this.writing, new Promise((r) => setTimeout(r, 50))]);
     }
@@ -113,7 +104,6 @@ export class DeliveredMarks {
     const batch = this.pending.splice(0, this.o.max);
     if (!batch.length) return;
     this.writes++;
-    this.inWrite += batch.length;
     const p: Promise<void> = markDelivered(this.pool, batch)
       .then(
         () => {
@@ -122,13 +112,17 @@ export class DeliveredMarks {
         },
         (err: unknown) => {
           this.failures++;
+          if (Date.now() > this.giveUpAt) {
+            this.log.error({ err, notifications: batch.length }, 'could not record deliveries before shutdown; those rows are sent again after their lease');
+            for (const b of batch) b.done();
+            return;
+          }
           this.pending.unshift(...batch);
           this.log.error({ err, notifications: batch.length, attempt: this.failures }, 'recording deliveries failed; retrying (the rows stay leased meanwhile)');
         },
       )
       .finally(() => {
         this.writes--;
-        this.inWrite -= batch.length;
         this.writing.delete(p);
         this.schedule();
       });
@@ -299,8 +293,10 @@ export class Deliverer implements LocalSender {
     const unsent = this.local.slice(this.head).map((l) => l.row.id);
     this.local = [];
     this.head = 0;
+    // The marks' deadline starts now, so that sends waiting on a mark end even if the database is gone.
+    const marks = this.deps.marks.drain();
     await Promise.all([...this.inFlight]);
-    await this.deps.marks.drain();
+    await marks;
     await releaseUnsent(this.deps.pool, unsent).catch((err: unknown) => this.deps.log.error({ err }, 'could not give back unsent notifications; their lease will run out'));
   }
 
