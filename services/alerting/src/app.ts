@@ -9,7 +9,8 @@ import { addDeliveryJob } from './jobs/delivery.js';
 import { addEscalationJob } from './jobs/escalation.js';
 import { addExpiryJob } from './jobs/expiry.js';
 import { addGroupFlushJob } from './jobs/group-flush.js';
-import type { AlertingDeps, DispatchDeps } from './operations/deps.js';
+import type { AlertingDeps, DispatchDeps, LocalSender } from './operations/deps.js';
+import { AlertIntake } from './operations/intake.js';
 import type { Lifecycle } from './operations/lifecycle.js';
 import { RoutingCache } from './operations/routing-cache.js';
 import { installBuiltinRules } from './operations/rules.js';
@@ -48,8 +49,12 @@ export async function buildApp(config: Config) {
 
   const lifecycle: Lifecycle = { outbox, routing: new RoutingCache(), wake: () => groupFlush.wake() };
   const wakeDelivery = () => delivery.wake();
-  const deps: AlertingDeps = { pool, lifecycle, externalUrl: config.ALERTING_EXTERNAL_URL, resolveTimeoutMs: config.ALERTING_RESOLVE_TIMEOUT_MS, version: VERSION, startedAt, wakeDelivery };
-  const dispatch: DispatchDeps = { pool: workPool, lifecycle, externalUrl: config.ALERTING_EXTERNAL_URL, wakeDelivery };
+  const sender: LocalSender = { leaseFor: (n) => delivery.sender.leaseFor(n), take: (rows, since, leaseMs) => delivery.sender.take(rows, since, leaseMs) };
+  // The intake flushes the groups its batch made due in the same transaction, so it need not wake
+  // the flush job; groups due later are the job's (poll).
+  const intake = new AlertIntake(pool, { lifecycle: { ...lifecycle, wake: () => undefined }, externalUrl: config.ALERTING_EXTERNAL_URL, wakeDelivery, sender });
+  const deps: AlertingDeps = { pool, lifecycle, intake, externalUrl: config.ALERTING_EXTERNAL_URL, resolveTimeoutMs: config.ALERTING_RESOLVE_TIMEOUT_MS, version: VERSION, startedAt, wakeDelivery };
+  const dispatch: DispatchDeps = { pool: workPool, lifecycle, externalUrl: config.ALERTING_EXTERNAL_URL, wakeDelivery, sender };
 
   // Routes.
   await app.register(alertRoutes, { prefix: '/v1', deps });

@@ -88,8 +88,9 @@ describe('SIGKILL mid-delivery', () => {
     await eventually(async () => {
       const before = answered();
       const list = ((await (await call('GET', '/v1/notifications?state=delivered&limit=1000')).json()) as { items: unknown[] }).items;
-      // Only held requests in flight (no answer about to be written), and every answer recorded.
-      return sink.inFlight.size > 0 && [...sink.inFlight].every((r) => r.held) && list.length === before;
+      // Only held requests in flight (no answer about to be written), no answer written while the list
+      // was read (else `before` is stale and an answer may not be recorded yet), and every answer recorded.
+      return sink.inFlight.size > 0 && [...sink.inFlight].every((r) => r.held) && answered() === before && list.length === before;
     }, 30_000, 50);
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));

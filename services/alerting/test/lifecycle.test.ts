@@ -128,4 +128,21 @@ describe('alert lifecycle through the Alertmanager API', () => {
     const res = await h.app.inject({ url: '/v1/alerts', headers: { authorization: `Bearer ${other}` } });
     expect(res.json()).toEqual({ items: [], nextCursor: null });
   });
+
+  it('one request carrying an alert twice applies both in order: one notification, with the later annotations', async ({ h }) => {
+    const labels = { alertname: 'SentTwice', instance: 'db-9' };
+    const res = await api(h, 'POST', '/api/v2/alerts', [
+      { labels, annotations: { summary: 'first' } },
+      { labels, annotations: { summary: 'second' } },
+    ]);
+    expect(res.statusCode).toBe(200);
+    await eventually(async () => hooksOf(h).some((b) => b.alerts[0]?.labels.alertname === 'SentTwice'));
+    // Positive signal that every flush due before now has been delivered, then count.
+    await flushMarker(h);
+    const sent = h.sink.on('/hook').filter((r) => (r.json as Hook).alerts[0]?.labels.alertname === 'SentTwice');
+    expect(sent).toHaveLength(1);
+    expect((sent[0]!.json as { commonAnnotations: Record<string, string> }).commonAnnotations).toEqual({ summary: 'second' });
+    const open = (await api(h, 'GET', '/v1/alerts?state=firing&label=alertname=SentTwice')).json().items as { annotations: Record<string, string> }[];
+    expect(open).toEqual([expect.objectContaining({ annotations: { summary: 'second' } })]);
+  });
 });

@@ -1,5 +1,5 @@
 // Slack Block Kit and PagerDuty Events API v2 payloads, exact, through the real delivery queue;
-// Slack pacing and 429 Retry-After.
+// Slack pacing and 429 Retry-After (Slack, and a plain webhook, which is not paced).
 import { describe, expect } from 'vitest';
 import { eventually } from '@vigil/service-kit/testing';
 import { alertingTest, api, type Harness } from './fixtures.js';
@@ -11,13 +11,14 @@ async function notifierSetup(h: Harness): Promise<void> {
     slack: { kind: 'slack', webhookUrl: h.sink.url('/slack/T000/B000/XXXX') },
     limited: { kind: 'slack', webhookUrl: h.sink.url('/slack/limited') },
     pd: { kind: 'pagerduty', routingKey: 'R0UT1NGKEY0000000000000000000000', url: h.sink.url('/pd/v2/enqueue') },
+    limitedhook: { kind: 'webhook', url: h.sink.url('/hook/limited'), secret: 'a-very-secret-hmac-key' },
   })) {
     expect((await api(h, 'PUT', `/v1/receivers/${name}`, cfg)).statusCode).toBe(204);
   }
   const routing = await api(h, 'PUT', '/v1/routing', {
     route: {
       receiver: 'slack', group_by: ['...'], group_wait: '0s', group_interval: '1s', repeat_interval: '1h',
-      routes: [{ matchers: ['team="pd"'], receiver: 'pd' }, { matchers: ['team="limited"'], receiver: 'limited' }],
+      routes: [{ matchers: ['team="pd"'], receiver: 'pd' }, { matchers: ['team="limited"'], receiver: 'limited' }, { matchers: ['team="limitedhook"'], receiver: 'limitedhook' }],
     },
     inhibit_rules: [],
   });
@@ -101,6 +102,26 @@ describe('notifiers', () => {
       return list.find((n) => n.receiver === 'limited');
     });
     expect(sent.attempts).toBe(2);
+    h.sink.respond = () => ({ status: 200 });
+  });
+
+  it('a 429 with Retry-After from a webhook holds later notifications to it too, until the time has passed', async ({ h }) => {
+    let limited = 0;
+    h.sink.respond = (r) => (r.path === '/hook/limited' && limited++ === 0 ? { status: 429, headers: { 'retry-after': '3' } } : { status: 200 });
+    await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'LimitedFirst', team: 'limitedhook' } }]);
+    const [refused] = await eventually(async () => (h.sink.on('/hook/limited').length ? h.sink.on('/hook/limited') : undefined), 30_000);
+    // A new notification to the paused target, flushed in the intake's transaction after the 429.
+    await eventually(async () => {
+      const list = (await api(h, 'GET', '/v1/notifications?state=queued')).json().items as { receiver: string; lastStatus: number | null }[];
+      return list.some((n) => n.receiver === 'limitedhook' && n.lastStatus === 429);
+    }, 30_000, 20);
+    await api(h, 'POST', '/api/v2/alerts', [{ labels: { alertname: 'LimitedSecond', team: 'limitedhook' } }]);
+    const sends = await eventually(async () => {
+      const list = h.sink.on('/hook/limited').filter((r) => r.status === 200);
+      return list.length >= 2 ? h.sink.on('/hook/limited') : undefined;
+    }, 30_000);
+    expect(sends).toHaveLength(3);
+    for (const r of sends.slice(1)) expect(r.at - refused!.at).toBeGreaterThanOrEqual(2900);
     h.sink.respond = () => ({ status: 200 });
   });
 

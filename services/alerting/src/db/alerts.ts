@@ -51,35 +51,36 @@ export interface FiringInput {
 }
 
 /**
- * Opens alerts or refreshes the open ones with the same fingerprints, in one statement;
- * `opened` tells which were new. Input must not repeat a fingerprint.
+ * Opens alerts or refreshes the open ones with the same fingerprints, in one statement that also
+ * records the history entry (`fired`, by the alert's source) of each one it opened; `opened` tells
+ * which were new. Input must not repeat a fingerprint.
  */
 export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: FiringInput[]): Promise<{ alert: AlertRow; opened: boolean }[]> {
   if (!items.length) return [];
   // Same lock order in every transaction: by fingerprint.
   const sorted = [...items].sort((a, b) => (a.draft.fingerprint < b.draft.fingerprint ? -1 : 1));
-  const col = <T>(f: (i: FiringInput) => T) => sorted.map(f);
   const { rows } = await tx.query(
-    `INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, source, rule_id, generator_url, ends_at)
-     SELECT t.id, $1, t.fp, 'firing', t.sev, t.labels, t.ann, t.starts, t.src, t.rule, t.gen, t.ends
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
-          AS t(id, fp, sev, labels, ann, starts, src, rule, gen, ends)
-     ON CONFLICT (tenant_id, fingerprint) WHERE state <> 'resolved'
-     DO UPDATE SET annotations = EXCLUDED.annotations, ends_at = EXCLUDED.ends_at,
-                   generator_url = coalesce(EXCLUDED.generator_url, alerts.generator_url), updated_at = now()
-     RETURNING *, (xmax = 0) AS opened`,
+    `WITH up AS (
+       INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, source, rule_id, generator_url, ends_at)
+       SELECT t.id, $1, t.fp, 'firing', t.sev, t.labels, t.ann, t.starts, t.src, t.rule, t.gen, t.ends
+       FROM json_to_recordset($2::json) AS t(id uuid, fp text, sev text, labels jsonb, ann jsonb, starts timestamptz, src text, rule text, gen text, ends timestamptz)
+       ORDER BY t.fp
+       ON CONFLICT (tenant_id, fingerprint) WHERE state <> 'resolved'
+       DO UPDATE SET annotations = EXCLUDED.annotations, ends_at = EXCLUDED.ends_at,
+                     generator_url = coalesce(EXCLUDED.generator_url, alerts.generator_url), updated_at = now()
+       RETURNING *, (xmax = 0) AS opened),
+     h AS (
+       INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note, event)
+       SELECT $1, up.id, NULL, 'firing', up.source, NULL, 'fired' FROM up WHERE up.opened)
+     SELECT * FROM up`,
     [
       tenantId,
-      col(() => randomUUID()),
-      col((i) => i.draft.fingerprint),
-      col((i) => i.draft.severity),
-      col((i) => JSON.stringify(i.draft.labels)),
-      col((i) => JSON.stringify(i.draft.annotations)),
-      col((i) => i.startsAt),
-      col((i) => i.source),
-      col((i) => i.draft.ruleId ?? null),
-      col((i) => i.draft.generatorUrl ?? null),
-      col((i) => i.draft.endsAt ?? null),
+      JSON.stringify(
+        sorted.map((i) => ({
+          id: randomUUID(), fp: i.draft.fingerprint, sev: i.draft.severity, labels: i.draft.labels, ann: i.draft.annotations, starts: i.startsAt, src: i.source,
+          rule: i.draft.ruleId ?? null, gen: i.draft.generatorUrl ?? null, ends: i.draft.endsAt ?? null,
+        })),
+      ),
     ],
   );
   return rows.map((r) => ({ alert: toAlert(r), opened: r.opened as boolean }));
@@ -87,13 +88,25 @@ export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: 
 
 /** Resolves the open alert with this fingerprint; returns it with its previous state. */
 export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint: string, at: Date): Promise<{ alert: AlertRow; from: AlertState } | undefined> {
+  return (await resolveOpenMany(tx, tenantId, [{ fingerprint, at }]))[0];
+}
+
+/**
+ * Resolves the open alerts with these fingerprints (each at its own time) in one statement, locking
+ * them in fingerprint order; returns the resolved ones with their previous state. Input must not
+ * repeat a fingerprint.
+ */
+export async function resolveOpenMany(tx: PoolClient, tenantId: string, items: { fingerprint: string; at: Date }[]): Promise<{ alert: AlertRow; from: AlertState }[]> {
+  if (!items.length) return [];
   const { rows } = await tx.query(
-    `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = $3, ends_at = $3, updated_at = now()
-     FROM (SELECT id, state FROM alerting.alerts WHERE tenant_id = $1 AND fingerprint = $2 AND state <> 'resolved' FOR NO KEY UPDATE) prev
+    `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = prev.at, ends_at = prev.at, updated_at = now()
+     FROM (SELECT o.id, o.state, t.at FROM unnest($2::text[], $3::timestamptz[]) AS t(fp, at)
+             JOIN alerting.alerts o ON o.tenant_id = $1 AND o.fingerprint = t.fp AND o.state <> 'resolved'
+           ORDER BY o.fingerprint FOR NO KEY UPDATE OF o) prev
      WHERE a.id = prev.id RETURNING a.*, prev.state AS from_state`,
-    [tenantId, fingerprint, at],
+    [tenantId, items.map((i) => i.fingerprint), items.map((i) => i.at)],
   );
-  return rows[0] ? { alert: toAlert(rows[0]), from: rows[0].from_state as AlertState } : undefined;
+  return rows.map((r) => ({ alert: toAlert(r), from: r.from_state as AlertState }));
 }
 
 /**

@@ -17,8 +17,8 @@ export async function startEscalation(tx: PoolClient, tenantId: string, alertId:
   );
 }
 
-export async function stopEscalations(tx: PoolClient, alertId: string): Promise<void> {
-  await tx.query(`DELETE FROM alerting.escalations WHERE alert_id = $1`, [alertId]);
+export async function stopEscalations(tx: PoolClient, alertIds: string | string[]): Promise<void> {
+  await tx.query(`DELETE FROM alerting.escalations WHERE alert_id = ANY($1::uuid[])`, [typeof alertIds === 'string' ? [alertIds] : alertIds]);
 }
 
 export async function claimDueEscalations(tx: PoolClient, limit: number): Promise<EscalationRow[]> {

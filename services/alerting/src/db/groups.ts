@@ -37,48 +37,61 @@ export interface GroupJoin {
   alertId: string;
 }
 
-/** Puts alerts into their groups; a new group flushes after group_wait, a known one at its next group_interval. */
-export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<void> {
-  if (!joins.length) return;
+/**
+ * Puts alerts into their groups in one statement: a new group flushes after group_wait, a known one
+ * at its next group_interval. Groups are written in (receiver, key) order, the same in every transaction.
+ */
+export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<{ id: string; created: boolean; alertIds: string[] }[]> {
+  if (!joins.length) return [];
   const groups = new Map<string, GroupJoin>();
   for (const j of joins) groups.set(`${j.receiver}\u0000${j.groupKey}`, j);
   const list = [...groups.values()].sort((a, b) => (a.receiver + a.groupKey < b.receiver + b.groupKey ? -1 : 1));
   const { rows } = await tx.query(
-    `INSERT INTO alerting.alert_groups (id, tenant_id, receiver, group_key, group_labels, group_interval_ms, repeat_interval_ms, next_flush_at)
-     SELECT t.id, $1, t.receiver, t.key, t.labels, t.gi, t.ri, now() + make_interval(secs => t.gw::double precision / 1000)
-     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::bigint[], $7::bigint[], $8::bigint[]) AS t(id, receiver, key, labels, gi, ri, gw)
-     ON CONFLICT (tenant_id, receiver, group_key) DO UPDATE SET
-       group_interval_ms = EXCLUDED.group_interval_ms, repeat_interval_ms = EXCLUDED.repeat_interval_ms,
-       next_flush_at = least(coalesce(alert_groups.next_flush_at, 'infinity'),
-                             greatest(now(), coalesce(alert_groups.last_flush_at, now()) + make_interval(secs => EXCLUDED.group_interval_ms::double precision / 1000)))
-     RETURNING id, receiver, group_key`,
+    `WITH g AS (
+       INSERT INTO alerting.alert_groups (id, tenant_id, receiver, group_key, group_labels, group_interval_ms, repeat_interval_ms, next_flush_at)
+       SELECT t.id, $1, t.receiver, t.key, t.labels, t.gi, t.ri, now() + make_interval(secs => t.gw::double precision / 1000)
+       FROM json_to_recordset($2::json) AS t(id uuid, receiver text, key text, labels jsonb, gi bigint, ri bigint, gw bigint)
+       ORDER BY t.receiver, t.key
+       ON CONFLICT (tenant_id, receiver, group_key) DO UPDATE SET
+         group_interval_ms = EXCLUDED.group_interval_ms, repeat_interval_ms = EXCLUDED.repeat_interval_ms,
+         next_flush_at = least(coalesce(alert_groups.next_flush_at, 'infinity'),
+                               greatest(now(), coalesce(alert_groups.last_flush_at, now()) + make_interval(secs => EXCLUDED.group_interval_ms::double precision / 1000)))
+       RETURNING id, receiver, group_key, (xmax = 0) AS created),
+     m AS (
+       INSERT INTO alerting.group_alerts (group_id, alert_id)
+       SELECT g.id, m.alert_id FROM json_to_recordset($3::json) AS m(receiver text, key text, alert_id uuid) JOIN g ON g.receiver = m.receiver AND g.group_key = m.key
+       ON CONFLICT DO NOTHING)
+     SELECT id, receiver, group_key, created FROM g`,
     [
       tenantId,
-      list.map(() => randomUUID()),
-      list.map((g) => g.receiver),
-      list.map((g) => g.groupKey),
-      list.map((g) => JSON.stringify(g.groupLabels)),
-      list.map((g) => g.groupIntervalMs),
-      list.map((g) => g.repeatIntervalMs),
-      list.map((g) => g.groupWaitMs),
+      JSON.stringify(list.map((g) => ({ id: randomUUID(), receiver: g.receiver, key: g.groupKey, labels: g.groupLabels, gi: g.groupIntervalMs, ri: g.repeatIntervalMs, gw: g.groupWaitMs }))),
+      JSON.stringify(joins.map((j) => ({ receiver: j.receiver, key: j.groupKey, alert_id: j.alertId }))),
     ],
   );
-  const ids = new Map(rows.map((r) => [`${r.receiver}\u0000${r.group_key}`, r.id as string]));
-  const members = joins.map((j) => [ids.get(`${j.receiver}\u0000${j.groupKey}`)!, j.alertId] as const);
-  await tx.query(`INSERT INTO alerting.group_alerts (group_id, alert_id) SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`, [
-    members.map((m) => m[0]),
-    members.map((m) => m[1]),
-  ]);
+  const members = new Map<string, string[]>();
+  for (const j of joins) members.set(`${j.receiver}\u0000${j.groupKey}`, [...(members.get(`${j.receiver}\u0000${j.groupKey}`) ?? []), j.alertId]);
+  return rows.map((r) => ({ id: r.id as string, created: r.created as boolean, alertIds: members.get(`${r.receiver}\u0000${r.group_key}`) ?? [] }));
 }
 
 /** A member changed (resolved, acknowledged): flush its groups at their next group_interval. */
-export async function touchGroupsOf(tx: PoolClient, alertId: string): Promise<void> {
-  await tx.query(
+export async function touchGroupsOf(tx: PoolClient, alertIds: string | string[]): Promise<string[]> {
+  const { rows } = await tx.query(
     `UPDATE alerting.alert_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
         greatest(now(), coalesce(g.last_flush_at, now()) + make_interval(secs => g.group_interval_ms::double precision / 1000)))
-     FROM alerting.group_alerts m WHERE m.group_id = g.id AND m.alert_id = $1`,
-    [alertId],
+     WHERE g.id IN (SELECT m.group_id FROM alerting.group_alerts m WHERE m.alert_id = ANY($1::uuid[])) RETURNING g.id`,
+    [typeof alertIds === 'string' ? [alertIds] : alertIds],
   );
+  return rows.map((r) => r.id as string);
+}
+
+/**
+ * These groups, if due, locked: those this transaction just joined or touched it holds already; one
+ * the flush job holds is skipped (the job flushes it). By primary key, whatever the statistics say.
+ */
+export async function claimDueGroupsById(tx: PoolClient, groupIds: string[]): Promise<GroupRow[]> {
+  if (!groupIds.length) return [];
+  const { rows } = await tx.query(`SELECT * FROM alerting.alert_groups WHERE id = ANY($1::uuid[]) AND next_flush_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED`, [groupIds]);
+  return rows.map(toGroup);
 }
 
 export async function claimDueGroups(tx: PoolClient, limit: number): Promise<GroupRow[]> {
@@ -90,8 +103,12 @@ export async function claimDueGroups(tx: PoolClient, limit: number): Promise<Gro
 }
 
 export async function groupMembers(tx: PoolClient, groupIds: string[]): Promise<Map<string, AlertRow[]>> {
+  if (!groupIds.length) return new Map();
   const { rows } = await tx.query(
-    `SELECT m.group_id, a.* FROM alerting.group_alerts m JOIN alerting.alerts a ON a.id = m.alert_id WHERE m.group_id = ANY($1) ORDER BY a.starts_at, a.id`,
+    // Each member by primary key (OFFSET 0 keeps the subquery a nested loop): in a table that grew faster
+    // than its statistics the planner would otherwise hash-join a sequential scan of every alert.
+    `SELECT m.group_id, a.* FROM alerting.group_alerts m CROSS JOIN LATERAL (SELECT * FROM alerting.alerts x WHERE x.id = m.alert_id OFFSET 0) a
+     WHERE m.group_id = ANY($1::uuid[]) ORDER BY a.starts_at, a.id`,
     [groupIds],
   );
   const out = new Map<string, AlertRow[]>();
@@ -109,18 +126,23 @@ export interface FlushResult {
   notifiedDigest?: string;
 }
 
-/** After a flush: resolved members leave; empty groups are removed, live ones repeat after repeat_interval. */
-export async function finishFlushes(tx: PoolClient, results: FlushResult[]): Promise<void> {
+/**
+ * After a flush: resolved members leave; empty groups are removed, live ones repeat after repeat_interval.
+ * `pruning` false (no member resolved, none empty: the caller read them) skips the two deletes.
+ */
+export async function finishFlushes(tx: PoolClient, results: FlushResult[], pruning = true): Promise<void> {
   if (!results.length) return;
   const ids = results.map((r) => r.groupId);
-  await tx.query(
-    `DELETE FROM alerting.group_alerts m USING alerting.alerts a WHERE m.group_id = ANY($1) AND a.id = m.alert_id AND a.state = 'resolved'`,
-    [ids],
-  );
-  await tx.query(
-    `DELETE FROM alerting.alert_groups g WHERE g.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM alerting.group_alerts m WHERE m.group_id = g.id)`,
-    [ids],
-  );
+  if (pruning) {
+    await tx.query(
+      `DELETE FROM alerting.group_alerts m USING alerting.alerts a WHERE m.group_id = ANY($1) AND a.id = m.alert_id AND a.state = 'resolved'`,
+      [ids],
+    );
+    await tx.query(
+      `DELETE FROM alerting.alert_groups g WHERE g.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM alerting.group_alerts m WHERE m.group_id = g.id)`,
+      [ids],
+    );
+  }
   await tx.query(
     `UPDATE alerting.alert_groups g SET
        last_flush_at = CASE WHEN t.digest IS NOT NULL THEN now() ELSE g.last_flush_at END,

@@ -46,19 +46,69 @@ const toRow = (r: Record<string, unknown>): NotificationRow => ({
   deliveredAt: r.delivered_at ? (r.delivered_at as Date).toISOString() : null,
 });
 
-/** Enqueues many in one statement; a repeated idempotency key adds nothing. */
-export async function enqueueNotifications(tx: Db, list: QueuedNotification[]): Promise<void> {
-  if (!list.length) return;
-  const col = <T>(f: (n: QueuedNotification) => T) => list.map(f);
-  const ids = col(() => randomUUID());
+/**
+ * Enqueues many in one statement; a repeated idempotency key adds nothing. With `leaseMs` the rows are
+ * committed as 'sending', leased to the caller (its first attempt), and returned for it to send at once:
+ * no claim round trip; if the caller dies, the lease runs out and any replica claims them. A row whose
+ * target is paused (a 429's Retry-After) is queued instead, as the claim would skip it; each returned
+ * row says which.
+ */
+export async function enqueueNotifications(tx: Db, list: QueuedNotification[], leaseMs?: number): Promise<NotificationRow[]> {
+  if (!list.length) return [];
+  const ids = list.map(() => randomUUID());
+  const leased = leaseMs !== undefined;
+  // One statement for the rows and their alert links; the batch travels as one JSON document (bodies
+  // included), which PostgreSQL parses faster than the driver escapes array literals.
   const { rows } = await tx.query(
-    `INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [ids, col((n) => n.tenantId), col((n) => n.receiver), col((n) => n.kind), col((n) => n.targetKey), col((n) => n.idempotencyKey), col((n) => n.url), col((n) => n.body), col((n) => JSON.stringify(n.headers))],
+    `WITH ins AS (
+       INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers, state, attempts, lease_until)
+       SELECT t.id, t.tenant_id, t.receiver, t.kind, t.target_key, t.idempotency_key, t.url, t.body, t.headers,
+              CASE WHEN p.paused THEN 'queued' ELSE $3::text END, CASE WHEN p.paused THEN 0 ELSE $4::int END,
+              CASE WHEN p.paused THEN NULL ELSE now() + make_interval(secs => $5::double precision / 1000) END
+       FROM json_to_recordset($1::json) AS t(id uuid, tenant_id text, receiver text, kind text, target_key text, idempotency_key text, url text, body text, headers jsonb)
+       CROSS JOIN LATERAL (SELECT $3::text = 'sending' AND EXISTS (
+         SELECT 1 FROM alerting.delivery_targets d WHERE d.target_key = t.target_key AND d.next_allowed_at > now())) AS p(paused)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_at, state),
+     links AS (
+       INSERT INTO alerting.notification_alerts (alert_id, notification_id)
+       SELECT l.alert_id, l.notification_id FROM json_to_recordset($2::json) AS l(alert_id uuid, notification_id uuid) JOIN ins ON ins.id = l.notification_id
+       ON CONFLICT DO NOTHING)
+     SELECT id, created_at, state FROM ins`,
+    [
+      JSON.stringify(list.map((n, i) => ({ id: ids[i], tenant_id: n.tenantId, receiver: n.receiver, kind: n.kind, target_key: n.targetKey, idempotency_key: n.idempotencyKey, url: n.url, body: n.body, headers: n.headers }))),
+      JSON.stringify(list.flatMap((n, i) => (n.alertIds ?? []).map((a) => ({ alert_id: a, notification_id: ids[i] })))),
+      leased ? 'sending' : 'queued',
+      leased ? 1 : 0,
+      leased ? leaseMs : null,
+    ],
   );
-  const inserted = new Set(rows.map((r) => r.id as string));
-  await linkAlerts(tx, list.flatMap((n, i) => (inserted.has(ids[i]!) ? (n.alertIds ?? []).map((a) => [a, ids[i]!] as const) : [])));
+  const inserted = new Map(rows.map((r) => [r.id as string, { createdAt: (r.created_at as Date).toISOString(), state: r.state as 'queued' | 'sending' }]));
+  return list.flatMap((n, i) => {
+    const row = inserted.get(ids[i]!);
+    if (row === undefined) return [];
+    return [{ ...n, id: ids[i]!, state: row.state, attempts: row.state === 'sending' ? 1 : 0, lastStatus: null, lastError: null, createdAt: row.createdAt, deliveredAt: null }];
+  });
+}
+
+/**
+ * Extends the lease of rows this process holds, if it still holds them (still 'sending' on the same
+ * attempt, lease not run out, so no replica can have claimed them); returns the ids renewed.
+ */
+export async function renewLeases(pool: Pool, rows: { id: string; attempts: number }[], leaseMs: number): Promise<Set<string>> {
+  if (!rows.length) return new Set();
+  const { rows: renewed } = await pool.query(
+    `UPDATE alerting.notifications n SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+     FROM unnest($1::uuid[], $2::int[]) AS t(id, attempts)
+     WHERE n.id = t.id AND n.state = 'sending' AND n.attempts = t.attempts AND n.lease_until > now() RETURNING n.id`,
+    [rows.map((r) => r.id), rows.map((r) => r.attempts), leaseMs],
+  );
+  return new Set(renewed.map((r) => r.id as string));
+}
+
+/** Gives rows leased to this process back to the queue without counting the attempt (it never sent them). */
+export async function releaseUnsent(pool: Pool, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await pool.query(`UPDATE alerting.notifications SET state = 'queued', attempts = attempts - 1, lease_until = NULL WHERE id = ANY($1::uuid[]) AND state = 'sending'`, [ids]);
 }
 
 async function linkAlerts(tx: Db, links: (readonly [string, string])[]): Promise<void> {
@@ -157,7 +207,8 @@ export async function release(pool: Pool, id: string, at: Date): Promise<void> {
   await pool.query(`UPDATE alerting.notifications SET state = 'queued', attempts = attempts - 1, next_attempt_at = $2, lease_until = NULL WHERE id = $1 AND state = 'sending'`, [id, at]);
 }
 
-export async function markDelivered(pool: Pool, marks: { id: string; status: number }[]): Promise<void> {
+/** Rows still 'sending' (whichever attempt) become delivered; any other state is left alone. */
+export async function markDelivered(pool: Pick<Pool, 'query'>, marks: { id: string; status: number }[]): Promise<void> {
   if (!marks.length) return;
   await pool.query(
     `UPDATE alerting.notifications n SET state = 'delivered', delivered_at = now(), last_status = t.status, last_error = NULL, lease_until = NULL

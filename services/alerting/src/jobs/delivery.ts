@@ -7,6 +7,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Outbox } from '@vigil/events';
 import type { TaskScheduler } from '@vigil/service-kit';
 import type { Config } from '../config.js';
+import type { LocalSender } from '../operations/deps.js';
 import { DeliveredMarks, Deliverer, type DeliveryLogger } from '../operations/deliver-notifications.js';
 import { addDrainTask } from './drain-task.js';
 
@@ -14,8 +15,9 @@ export function addDeliveryJob(scheduler: TaskScheduler, o: { pool: Pool; outbox
   const sends = new Counter({ name: 'vigil_alerting_notification_sends_total', help: 'Notification requests by receiver kind and outcome', labelNames: ['kind', 'outcome'], registers: [o.registry] });
   const dead = new Counter({ name: 'vigil_alerting_notifications_dead_lettered_total', help: 'Notifications given up on (attempts exhausted or permanent error)', labelNames: ['kind'], registers: [o.registry] });
   const { config: c } = o;
+  let wake = () => undefined as void;
   const deliverer = new Deliverer({
-    marks: new DeliveredMarks(o.pool),
+    marks: new DeliveredMarks(o.pool, o.log),
     pool: o.pool,
     outbox: o.outbox,
     log: o.log,
@@ -28,10 +30,13 @@ export function addDeliveryJob(scheduler: TaskScheduler, o: { pool: Pool; outbox
       concurrency: c.ALERTING_DELIVERY_CONCURRENCY,
     },
     onOutcome: (outcome, n) => (outcome === 'dead' ? dead.inc({ kind: n.kind }) : sends.inc({ kind: n.kind, outcome })),
-  });
+  }, () => wake());
   const task = addDrainTask(scheduler, { name: 'delivery', everyMs: c.ALERTING_POLL_INTERVAL_MS, step: () => deliverer.step() });
+  wake = task.wake;
   return {
     wake: task.wake,
+    /** Notifications a flush of this process leased to it go straight here. */
+    sender: deliverer as LocalSender,
     /** Once the scheduler has stopped (nothing claims any more): waits for the sends already started. */
     drain: () => deliverer.drain(),
   };

@@ -6,7 +6,7 @@ import { withTransaction } from '@vigil/service-kit';
 import { openAlertsContaining, type AlertRow } from '../db/alerts.js';
 import { getReceiver } from '../db/config.js';
 import { claimDueGroups, finishFlushes, groupMembers, type FlushResult, type GroupRow } from '../db/groups.js';
-import { enqueueNotifications, type QueuedNotification } from '../db/notifications.js';
+import { enqueueNotifications, type NotificationRow, type QueuedNotification } from '../db/notifications.js';
 import { liveSilences } from '../db/silences.js';
 import { matchesAll, parseMatcher, type Labels } from '../domain/labels.js';
 import { renderRequest, type GroupNotice, type NoticeAlert } from '../domain/notify-formats.js';
@@ -53,9 +53,12 @@ export function notificationKey(g: Pick<GroupRow, 'tenantId' | 'receiver' | 'gro
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** What a flush needs besides its transaction. */
+export type FlushDeps = Pick<DispatchDeps, 'lifecycle' | 'externalUrl'>;
+
 interface FlushContext {
   tx: PoolClient;
-  deps: DispatchDeps;
+  deps: FlushDeps;
   silences: Map<string, Silence[]>;
   receivers: Map<string, ReceiverConfig | undefined>;
   now: Date;
@@ -92,27 +95,57 @@ async function flushGroup(c: FlushContext, g: GroupRow, members: AlertRow[]): Pr
   return { result: { groupId: g.id, notifiedDigest: digest }, notification: { tenantId: g.tenantId, receiver: g.receiver, kind: receiver.kind, idempotencyKey: key, ...req, alertIds: visible.map((a) => a.id) } };
 }
 
-const FLUSH_BATCH = 200;
+const FLUSH_BATCH = 500;
 
-export async function flushDueGroups(deps: DispatchDeps): Promise<number> {
-  let notified = 0;
-  const n = await withTransaction(deps.pool, async (tx) => {
-    const groups = await claimDueGroups(tx, FLUSH_BATCH);
-    if (!groups.length) return 0;
-    const members = await groupMembers(tx, groups.map((g) => g.id));
-    const c: FlushContext = { tx, deps, silences: new Map(), receivers: new Map(), now: new Date() };
-    const results: FlushResult[] = [];
-    const notifications: QueuedNotification[] = [];
-    for (const g of groups) {
-      const out = await flushGroup(c, g, members.get(g.id) ?? []);
-      results.push(out.result);
-      if (out.notification) notifications.push(out.notification);
-    }
-    await enqueueNotifications(tx, notifications);
-    await finishFlushes(tx, results);
-    notified = notifications.length;
-    return groups.length;
-  });
-  if (notified) deps.wakeDelivery();
-  return n;
+/**
+ * Flushes groups this transaction holds locked (claimed by the flush job, or just joined or touched by
+ * an intake batch): decides each, enqueues the notifications and records the flushes, all in `tx`.
+ * With `leaseMs` the notifications are committed leased to this process (`leased`, for its sender),
+ * except those to a paused target; the others are queued (`queued` counts them; the caller wakes
+ * delivery after its commit).
+ */
+export async function flushLockedGroups(
+  tx: PoolClient,
+  deps: FlushDeps,
+  groups: GroupRow[],
+  leaseMs?: number,
+  /** Members of groups this transaction created and left alone since: not read back. */
+  known: ReadonlyMap<string, AlertRow[]> = new Map(),
+): Promise<{ queued: number; leased: NotificationRow[] }> {
+  if (!groups.length) return { queued: 0, leased: [] };
+  const members = await groupMembers(tx, groups.filter((g) => !known.has(g.id)).map((g) => g.id));
+  for (const g of groups) {
+    const list = known.get(g.id);
+    if (list) members.set(g.id, [...list].sort((a, b) => (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : a.id < b.id ? -1 : 1)));
+  }
+  const c: FlushContext = { tx, deps, silences: new Map(), receivers: new Map(), now: new Date() };
+  const results: FlushResult[] = [];
+  const notifications: QueuedNotification[] = [];
+  for (const g of groups) {
+    const out = await flushGroup(c, g, members.get(g.id) ?? []);
+    results.push(out.result);
+    if (out.notification) notifications.push(out.notification);
+  }
+  const rows = await enqueueNotifications(tx, notifications, leaseMs);
+  // Members were read in this transaction with the groups locked: no resolved or missing one, nothing to prune.
+  const pruning = groups.some((g) => !(members.get(g.id) ?? []).length || members.get(g.id)!.some((a) => a.state === 'resolved'));
+  await finishFlushes(tx, results, pruning);
+  const leased = rows.filter((r) => r.state === 'sending');
+  return { queued: rows.length - leased.length, leased };
 }
+
+/** Runs a flush in its own transaction, then hands its notifications to this process's sender or wakes delivery. */
+export async function inFlushTransaction(deps: DispatchDeps, work: (tx: PoolClient, leaseMs: number | undefined) => Promise<{ queued: number; leased: NotificationRow[]; n: number }>): Promise<number> {
+  const since = Date.now();
+  const leaseMs = deps.sender?.leaseFor(FLUSH_BATCH);
+  const out = await withTransaction(deps.pool, (tx) => work(tx, leaseMs));
+  if (out.leased.length) deps.sender!.take(out.leased, since, leaseMs!);
+  if (out.queued) deps.wakeDelivery();
+  return out.n;
+}
+
+export const flushDueGroups = (deps: DispatchDeps): Promise<number> =>
+  inFlushTransaction(deps, async (tx, leaseMs) => {
+    const groups = await claimDueGroups(tx, FLUSH_BATCH);
+    return { ...(await flushLockedGroups(tx, deps, groups, leaseMs)), n: groups.length };
+  });

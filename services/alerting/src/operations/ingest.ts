@@ -5,15 +5,11 @@ import type { Signal } from '../domain/rules.js';
 import { alertsInvalid, checked, saturatedAsBusy } from '../errors.js';
 import type { AlertingDeps } from './deps.js';
 import { evaluateSignal } from './evaluate.js';
-import { fireMany, resolve } from './lifecycle.js';
 
 export async function receiveAlertmanagerAlerts(deps: AlertingDeps, tenantId: string, posted: PostableAlert[]): Promise<void> {
   const actions = checked(() => toActions(posted, new Date(), deps.resolveTimeoutMs), alertsInvalid);
-  await withTransaction(deps.pool, async (tx) => {
-    const firing = actions.flatMap((a) => (a.action === 'fire' ? [{ draft: a.alert, source: 'alertmanager-api', startsAt: a.startsAt }] : []));
-    await fireMany(tx, deps.lifecycle, tenantId, firing);
-    for (const a of actions) if (a.action === 'resolve') await resolve(tx, deps.lifecycle, tenantId, a.fingerprint, 'alertmanager-api', a.at);
-  }).catch(saturatedAsBusy);
+  // Group commit: concurrent requests share one transaction; this resolves after its commit.
+  await deps.intake.submit(tenantId, actions).catch(saturatedAsBusy);
 }
 
 export interface PostedEvent {

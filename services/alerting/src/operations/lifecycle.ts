@@ -2,7 +2,7 @@
 // kept in history, published (outbox), routed into groups and escalations.
 import type { PoolClient } from 'pg';
 import { AlertStateChanged, type Outbox } from '@vigil/events';
-import { lockAlert, markAcknowledged, openAlertsContaining, recordHistory, resolveOpen, upsertFiringMany, type AlertRow, type AlertState, type FiringInput } from '../db/alerts.js';
+import { lockAlert, markAcknowledged, openAlertsContaining, recordHistory, resolveOpenMany, upsertFiringMany, type AlertRow, type AlertState, type FiringInput } from '../db/alerts.js';
 import { startEscalation, stopEscalations } from '../db/escalations.js';
 import { joinGroups, touchGroupsOf, type GroupJoin } from '../db/groups.js';
 import { expireSilence, liveSilences } from '../db/silences.js';
@@ -19,6 +19,34 @@ export interface Lifecycle {
   wake(): void;
 }
 
+/**
+ * The groups a transaction joined or touched; for those it created and did not change afterwards, their
+ * members as inserted (a flush in the same transaction need not read them back).
+ */
+export class TouchedGroups {
+  readonly ids = new Set<string>();
+  readonly created = new Map<string, AlertRow[]>();
+  private readonly groupsOf = new Map<string, string[]>();
+
+  joined(id: string, created: boolean, members: AlertRow[]): void {
+    if (created && !this.ids.has(id)) {
+      this.created.set(id, members);
+      for (const a of members) this.groupsOf.set(a.id, [...(this.groupsOf.get(a.id) ?? []), id]);
+    } else this.created.delete(id);
+    this.ids.add(id);
+  }
+
+  /** These alerts were written again (a later phase refreshed them): their groups are read back. */
+  refreshed(alertIds: string[]): void {
+    for (const a of alertIds) for (const g of this.groupsOf.get(a) ?? []) this.created.delete(g);
+  }
+
+  touched(id: string): void {
+    this.created.delete(id);
+    this.ids.add(id);
+  }
+}
+
 const severityOf = (s: string) => (s === 'critical' || s === 'info' ? s : 'warning');
 
 interface Change {
@@ -28,10 +56,10 @@ interface Change {
   note?: string;
 }
 
-/** History rows and AlertStateChanged events for a set of state changes. */
-async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes: Change[]): Promise<void> {
+/** History rows (unless the statement that made the changes wrote them) and AlertStateChanged events. */
+async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes: Change[], historyRecorded = false): Promise<void> {
   if (!changes.length) return;
-  await recordHistory(tx, tenantId, changes.map((c) => ({ alertId: c.alert.id, from: c.from, to: c.alert.state, actor: c.actor, note: c.note })));
+  if (!historyRecorded) await recordHistory(tx, tenantId, changes.map((c) => ({ alertId: c.alert.id, from: c.from, to: c.alert.state, actor: c.actor, note: c.note })));
   const changedAt = new Date().toISOString();
   await lc.outbox.enqueueMany(
     tx,
@@ -43,13 +71,17 @@ async function changed(tx: PoolClient, lc: Lifecycle, tenantId: string, changes:
   );
 }
 
-/** Opens or refreshes alerts; new ones are recorded, published, grouped and escalated. */
-export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[]): Promise<AlertRow[]> {
+/**
+ * Opens or refreshes alerts; new ones are recorded, published, grouped and escalated. The groups they
+ * joined are added to `touched` (the intake flushes the due ones in the same transaction).
+ */
+export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: FiringInput[], touched?: TouchedGroups): Promise<AlertRow[]> {
   const unique = [...new Map(items.map((i) => [i.draft.fingerprint, i])).values()];
   const results = await upsertFiringMany(tx, tenantId, unique);
   const opened = results.filter((r) => r.opened).map((r) => r.alert);
+  touched?.refreshed(results.filter((r) => !r.opened).map((r) => r.alert.id));
   if (!opened.length) return results.map((r) => r.alert);
-  await changed(tx, lc, tenantId, opened.map((alert) => ({ alert, from: null, actor: alert.source })));
+  await changed(tx, lc, tenantId, opened.map((alert) => ({ alert, from: null, actor: alert.source })), true);
   const routing = await lc.routing.get(tenantId, tx);
   const joins: GroupJoin[] = [];
   for (const alert of opened) {
@@ -60,7 +92,8 @@ export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, 
       if (policy?.steps[0]) await startEscalation(tx, tenantId, alert.id, policy.name, policy.steps[0].afterMinutes * 60_000);
     }
   }
-  await joinGroups(tx, tenantId, joins);
+  const byId = new Map(opened.map((a) => [a.id, a]));
+  for (const g of await joinGroups(tx, tenantId, joins)) touched?.joined(g.id, g.created, g.alertIds.map((id) => byId.get(id)!));
   lc.wake();
   return results.map((r) => r.alert);
 }
@@ -71,14 +104,21 @@ export async function fire(tx: PoolClient, lc: Lifecycle, tenantId: string, draf
 }
 
 export async function resolve(tx: PoolClient, lc: Lifecycle, tenantId: string, fingerprint: string, actor: string, at = new Date(), note?: string): Promise<AlertRow | undefined> {
-  const done = await resolveOpen(tx, tenantId, fingerprint, at);
-  if (!done) return undefined;
-  await changed(tx, lc, tenantId, [{ alert: done.alert, from: done.from, actor, note }]);
-  await stopEscalations(tx, done.alert.id);
-  await touchGroupsOf(tx, done.alert.id);
-  await expireUntilResolvedSilences(tx, tenantId, done.alert);
+  return (await resolveMany(tx, lc, tenantId, [{ fingerprint, at }], actor, note))[0];
+}
+
+/** Resolves open alerts by fingerprint, each at its own time, with multi-row statements. */
+export async function resolveMany(tx: PoolClient, lc: Lifecycle, tenantId: string, items: { fingerprint: string; at: Date }[], actor: string, note?: string, touched?: TouchedGroups): Promise<AlertRow[]> {
+  const unique = [...new Map(items.map((i) => [i.fingerprint, i])).values()];
+  const done = await resolveOpenMany(tx, tenantId, unique);
+  if (!done.length) return [];
+  const ids = done.map((d) => d.alert.id);
+  await changed(tx, lc, tenantId, done.map((d) => ({ alert: d.alert, from: d.from, actor, note })));
+  await stopEscalations(tx, ids);
+  for (const id of await touchGroupsOf(tx, ids)) touched?.touched(id);
+  await expireUntilResolvedSilences(tx, tenantId, done.map((d) => d.alert));
   lc.wake();
-  return done.alert;
+  return done.map((d) => d.alert);
 }
 
 export async function acknowledge(tx: PoolClient, lc: Lifecycle, tenantId: string, id: string, actor: string, note?: string): Promise<AlertRow | undefined> {
@@ -100,11 +140,11 @@ export async function applyOutcomes(tx: PoolClient, lc: Lifecycle, tenantId: str
 }
 
 /** "Silence until resolved": once nothing open matches it any more, it ends. */
-async function expireUntilResolvedSilences(tx: PoolClient, tenantId: string, resolved: AlertRow): Promise<void> {
+async function expireUntilResolvedSilences(tx: PoolClient, tenantId: string, resolved: AlertRow[]): Promise<void> {
   const silences = (await liveSilences(tx, tenantId)).filter((s) => s.untilResolved);
   for (const s of silences) {
     const matchers = s.matchers.map(parseMatcher);
-    if (!matchesAll(matchers, resolved.labels)) continue;
+    if (!resolved.some((a) => matchesAll(matchers, a.labels))) continue;
     const equal = Object.fromEntries(matchers.filter((m) => m.op === '=' && m.value !== '').map((m) => [m.name, m.value]));
     const stillOpen = (await openAlertsContaining(tx, tenantId, equal)).some((a) => matchesAll(matchers, a.labels));
     if (!stillOpen) await expireSilence(tx, tenantId, s.id, 'until-resolved');
