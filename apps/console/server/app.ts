@@ -23,6 +23,7 @@ import { sessionRoutes } from './routes/session.js';
 import { streamRoutes } from './routes/stream.js';
 import { webRoutes } from './routes/web.js';
 import { historyRoutes } from './routes/history.js';
+import { overviewRoutes } from './routes/overview.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { subscribeEventHistory } from './consumers/event-history.js';
 import { HistoryRecorder, purgeHistory } from './operations/history.js';
@@ -117,6 +118,7 @@ export async function buildApp(config: Config) {
   await app.register(savedViewRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(reportRoutes, { deps });
+  await app.register(overviewRoutes, { deps });
   await app.register(frontDoorRoutes, { deps });
   await app.register(streamRoutes, { deps, hub });
   await app.register(historyRoutes, { deps });

@@ -32,3 +32,4 @@ export const scheduleInvalid = (detail: string) => badRequest('CONSOLE_SCHEDULE_
 export const scheduleNotFound = (id: string) => notFound('CONSOLE_SCHEDULE_NOT_FOUND', `scheduleId: no report schedule ${id} in this tenant`);
 export const reportSourceUnavailable = (detail: string) => new AppError(502, 'CONSOLE_REPORT_SOURCE_UNAVAILABLE', `a service the report reads from did not answer: ${detail}`);
 export const pdfRenderFailed = (detail: string) => new AppError(503, 'CONSOLE_PDF_RENDER_FAILED', `the PDF could not be rendered: ${detail}`);
+export const overviewSourceUnavailable = (service: string, detail: string) => new AppError(502, 'CONSOLE_OVERVIEW_SOURCE_UNAVAILABLE', `service ${service} did not answer the overview's read: ${detail}`);

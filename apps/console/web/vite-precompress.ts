@@ -7,7 +7,6 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'vite';
 
 const COMPRESSIBLE = /\.(?:js|css|html|svg|json|txt|webmanifest)$/;
-const MIN_BYTES = 512;
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
@@ -31,8 +30,8 @@ export function precompress(): Plugin {
       const files = (await filesUnder(outDir)).filter((f) => COMPRESSIBLE.test(f));
       await Promise.all(
         files.map(async (file) => {
+          // Every text asset, however small: the server answers Accept-Encoding alike for all of them.
           const body = await readFile(file);
-          if (body.length < MIN_BYTES) return;
           const [br, gzipped] = await Promise.all([
             brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
             gz(body, { level: 9 }),

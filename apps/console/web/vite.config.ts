@@ -18,6 +18,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     rollupOptions: {
       output: {
+        // Shared pieces of a few hundred bytes (empty state, loading) would each be one more request on a
+        // screen's first load: merged into a chunk that loads anyway.
+        experimentalMinChunkSize: 4096,
         manualChunks(id) {
           if (id.includes('node_modules/uplot')) return 'uplot';
           if (id.includes('node_modules/react') || id.includes('node_modules/scheduler')) return 'react';

@@ -5,6 +5,7 @@ import { dayOf, type HistoryEntry, type Lane } from '../domain/history.js';
 import type { Db } from './queryable.js';
 
 const PARENT = 'console.event_history';
+const MINUTES = 'console.event_history_minutes';
 const PARTITION_LOCK = "hashtext('console.event_history.partitions')";
 
 /** Partition suffixes (YYYYMMDD) that exist now. */
@@ -47,20 +48,40 @@ export async function dropPartition(db: Db, suffix: string): Promise<void> {
   await db.query(`DROP TABLE IF EXISTS ${PARENT}_${suffix}`);
 }
 
-/** Rows older than the cutoff in the partly expired day (whole days are dropped instead). */
+/**
+ * Rows older than the cutoff in the partly expired day (whole days are dropped instead), and the minutes
+ * before the cutoff's minute (that one minute keeps its total until the next purge: at most a minute's events).
+ */
 export async function deleteOlderThan(db: Db, cutoff: Date): Promise<number> {
   const { rowCount } = await db.query(`DELETE FROM ${PARENT} WHERE occurred_at < $1`, [cutoff]);
+  await db.query(`DELETE FROM ${MINUTES} WHERE minute < to_timestamp(floor(extract(epoch FROM $1::timestamptz) / 60) * 60)`, [cutoff]);
   return rowCount ?? 0;
 }
 
-/** Inserts the entries; an event already recorded (same id and time) is skipped. Returns how many were new. */
+/**
+ * Inserts the entries; an event already recorded (same id and time) is skipped. Returns how many were new.
+ * The same statement adds the new ones (and only those) to the per-minute totals, in key order (two
+ * consoles adding to the same minute take its row locks in one order).
+ */
 export async function insertEntries(db: Db, entries: HistoryEntry[]): Promise<number> {
   if (!entries.length) return 0;
   const col = <K extends keyof HistoryEntry>(k: K) => entries.map((e) => e[k]);
-  const { rowCount } = await db.query(
-    `INSERT INTO ${PARENT} (event_id, occurred_at, tenant_id, type, source, lane, kind, severity, subject_id, title, value, link, data)
-     SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::jsonb[])
-     ON CONFLICT DO NOTHING`,
+  const { rows } = await db.query<{ n: number }>(
+    `WITH inserted AS (
+       INSERT INTO ${PARENT} (event_id, occurred_at, tenant_id, type, source, lane, kind, severity, subject_id, title, value, link, data)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::jsonb[])
+       ON CONFLICT DO NOTHING
+       RETURNING tenant_id, occurred_at, lane, kind, severity, subject_id, value
+     ), totals AS (
+       INSERT INTO ${MINUTES} AS m (tenant_id, minute, lane, kind, severity, subject, count, min, max, sum)
+       SELECT tenant_id, to_timestamp(floor(extract(epoch FROM occurred_at) / 60) * 60), lane, kind, severity,
+              CASE WHEN kind = 'health.scored' THEN subject_id ELSE '' END, count(*), min(value), max(value), sum(value)
+       FROM inserted GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+       ON CONFLICT (tenant_id, minute, lane, kind, severity, subject) DO UPDATE
+       SET count = m.count + excluded.count, min = least(m.min, excluded.min), max = greatest(m.max, excluded.max),
+           sum = CASE WHEN m.sum IS NULL THEN excluded.sum WHEN excluded.sum IS NULL THEN m.sum ELSE m.sum + excluded.sum END
+     )
+     SELECT count(*)::int AS n FROM inserted`,
     [
       col('eventId'),
       col('occurredAt'),
@@ -77,7 +98,7 @@ export async function insertEntries(db: Db, entries: HistoryEntry[]): Promise<nu
       entries.map((e) => JSON.stringify(e.data)),
     ],
   );
-  return rowCount ?? 0;
+  return rows[0]?.n ?? 0;
 }
 
 const COLUMNS = 'event_id, occurred_at, tenant_id, type, source, lane, kind, severity, subject_id, title, value, link, data';
@@ -111,6 +132,8 @@ export interface BucketRow {
   lane: Lane;
   kind: string;
   severity: HistoryEntry['severity'];
+  /** The database, for health scores (drawn one line per database); null for every other kind. */
+  subject: string | null;
   bucket: number;
   count: number;
   min: number | null;
@@ -118,27 +141,67 @@ export interface BucketRow {
   sum: number | null;
 }
 
-/** Counts (and min/max/sum of value) per lane, kind, severity and time bucket of `bucketMs`. */
+/**
+ * The bucket of a time column ($2 the window's start, $5 the bucket in ms). Float, not numeric, arithmetic and
+ * the bucket first among the group keys: a fresh day's partition has no statistics yet, so the planner sorts to
+ * group, and comparing integers first (and text only within a bucket) is what keeps that sort cheap.
+ */
+const BUCKET = (column: string) => `floor(extract(epoch FROM ${column} - $2::timestamptz)::float8 * 1000 / $5)::int`;
+
+/**
+ * Counts (and min/max/sum of value) per lane, kind, severity and time bucket of `bucketMs`, in one pass over
+ * the window; health scores are kept apart per database (their min per bucket is the line). Only the
+ * narrow columns are read: the payload (`data`) is never touched, so no row's jsonb is parsed here.
+ */
 export async function bucketCounts(db: Db, w: Window, bucketMs: number): Promise<BucketRow[]> {
   const { rows } = await db.query(
-    `SELECT lane, kind, severity, floor(extract(epoch FROM occurred_at - $2::timestamptz) * 1000 / $5)::int AS bucket,
+    `SELECT ${BUCKET('occurred_at')} AS bucket, lane, kind, severity, CASE WHEN kind = 'health.scored' THEN subject_id END AS subject,
             count(*)::int AS count, min(value) AS min, max(value) AS max, sum(value) AS sum
      FROM ${PARENT} WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND lane = ANY($4::text[])
-     GROUP BY 1, 2, 3, 4`,
+     GROUP BY 1, 2, 3, 4, 5`,
     [w.tenantId, w.from, w.to, w.lanes, bucketMs],
   );
-  return rows.map((r) => ({ lane: r.lane, kind: r.kind, severity: r.severity, bucket: r.bucket, count: r.count, min: r.min === null ? null : Number(r.min), max: r.max === null ? null : Number(r.max), sum: r.sum === null ? null : Number(r.sum) }));
+  return rows.map(bucketRowOf);
 }
 
-/** The lowest health score per database and bucket (a drop stays visible however far zoomed out). */
-export async function healthBuckets(db: Db, w: Window, bucketMs: number): Promise<{ databaseId: string; name: string; bucket: number; min: number }[]> {
+const bucketRowOf = (r: Record<string, unknown>): BucketRow => ({
+  lane: r.lane as Lane,
+  kind: r.kind as string,
+  severity: r.severity as HistoryEntry['severity'],
+  subject: (r.subject as string | null) ?? null,
+  bucket: r.bucket as number,
+  count: r.count as number,
+  min: r.min === null ? null : Number(r.min),
+  max: r.max === null ? null : Number(r.max),
+  sum: r.sum === null ? null : Number(r.sum),
+});
+
+/**
+ * The same figures as bucketCounts, from the per-minute totals: exact when the window's ends and the bucket
+ * size fall on whole minutes (every minute then lies in one bucket), which the caller checks.
+ */
+export async function minuteBucketCounts(db: Db, w: Window, bucketMs: number): Promise<BucketRow[]> {
   const { rows } = await db.query(
-    `SELECT subject_id, max(data->>'databaseName') AS name, floor(extract(epoch FROM occurred_at - $2::timestamptz) * 1000 / $4)::int AS bucket, min(value) AS min
-     FROM ${PARENT} WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 AND lane = 'database' AND kind = 'health.scored'
-     GROUP BY 1, 3 ORDER BY 1, 3`,
-    [w.tenantId, w.from, w.to, bucketMs],
+    `SELECT ${BUCKET('minute')} AS bucket, lane, kind, severity, CASE WHEN kind = 'health.scored' THEN subject END AS subject,
+            sum(count)::int AS count, min(min) AS min, max(max) AS max, sum(sum) AS sum
+     FROM ${MINUTES} WHERE tenant_id = $1 AND minute >= $2 AND minute < $3 AND lane = ANY($4::text[])
+     GROUP BY 1, 2, 3, 4, 5`,
+    [w.tenantId, w.from, w.to, w.lanes, bucketMs],
   );
-  return rows.map((r) => ({ databaseId: r.subject_id, name: r.name ?? r.subject_id, bucket: r.bucket, min: Number(r.min) }));
+  return rows.map(bucketRowOf);
+}
+
+/** Each database's name as its latest health score in the window gives it (one index probe per database). */
+export async function healthNames(db: Db, w: Omit<Window, 'lanes'>, databaseIds: string[]): Promise<Map<string, string>> {
+  if (!databaseIds.length) return new Map();
+  const { rows } = await db.query(
+    `SELECT s.id, (SELECT h.data->>'databaseName' FROM ${PARENT} h
+                   WHERE h.tenant_id = $1 AND h.subject_id = s.id AND h.occurred_at >= $2 AND h.occurred_at < $3 AND h.lane = 'database' AND h.kind = 'health.scored'
+                   ORDER BY h.occurred_at DESC LIMIT 1) AS name
+     FROM unnest($4::text[]) AS s(id)`,
+    [w.tenantId, w.from, w.to, databaseIds],
+  );
+  return new Map(rows.map((r) => [r.id as string, (r.name as string | null) ?? (r.id as string)]));
 }
 
 /** Discrete events of the window (series kinds left out), newest first, keyset-paged on (occurred_at, event_id). */

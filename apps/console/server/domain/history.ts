@@ -168,3 +168,12 @@ export function dayOf(at: Date): { start: Date; end: Date; suffix: string } {
 export function expiredPartitions(suffixes: string[], cutoff: Date): string[] {
   return suffixes.filter((x) => /^\d{8}$/.test(x) && dayOf(new Date(`${x.slice(0, 4)}-${x.slice(4, 6)}-${x.slice(6, 8)}T00:00:00Z`)).end.getTime() <= cutoff.getTime());
 }
+
+/**
+ * Whether the per-minute totals give a window's buckets exactly: its ends and its bucket size fall on whole
+ * minutes, so every minute lies inside one bucket and inside the window.
+ */
+export function onWholeMinutes(from: Date, to: Date, bucketMs: number): boolean {
+  const MINUTE = 60_000;
+  return from.getTime() % MINUTE === 0 && to.getTime() % MINUTE === 0 && bucketMs % MINUTE === 0;
+}

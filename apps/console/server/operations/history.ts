@@ -3,8 +3,8 @@
 // what changed in the minutes before an alert.
 import type pg from 'pg';
 import type { Envelope } from '@vigil/events';
-import { bucketCounts, deleteOlderThan, dropPartition, ensurePartitions, healthBuckets, insertEntries, lastScoresBefore, listEvents, listPartitions, windowEntries, type BucketRow } from '../db/history.js';
-import { dayOf, expiredPartitions, historyEntryOf, LANES, SERIES_KINDS, type HistoryEntry, type Lane } from '../domain/history.js';
+import { bucketCounts, deleteOlderThan, dropPartition, ensurePartitions, healthNames, insertEntries, lastScoresBefore, listEvents, listPartitions, minuteBucketCounts, windowEntries, type BucketRow } from '../db/history.js';
+import { dayOf, expiredPartitions, historyEntryOf, LANES, onWholeMinutes, SERIES_KINDS, type HistoryEntry, type Lane } from '../domain/history.js';
 import { whatChanged, type Change } from '../domain/what-changed.js';
 import { projectForStream } from '../stream/projection.js';
 import { badRequest } from '@vigil/service-kit';
@@ -123,11 +123,14 @@ export async function timeline(pool: pg.Pool, q: TimelineQuery): Promise<Timelin
   const bucketMs = Math.max(1_000, Math.ceil(span / buckets / 1_000) * 1_000);
   const n = Math.ceil(span / bucketMs);
   const w = { tenantId: q.tenantId, from: q.from, to: q.to, lanes };
-  const [rows, health] = await Promise.all([bucketCounts(pool, w, bucketMs), lanes.includes('database') ? healthBuckets(pool, w, bucketMs) : Promise.resolve([])]);
+  // A window on whole minutes (the web's 24 h and 7 day views) reads the per-minute totals, not every event.
+  const rows = onWholeMinutes(q.from, q.to, bucketMs) ? await minuteBucketCounts(pool, w, bucketMs) : await bucketCounts(pool, w, bucketMs);
   const byLane = new Map<Lane, TimelineLane>(
     lanes.map((lane) => [lane, { lane, counts: Array.from({ length: n }, () => [0, 0, 0, 0] as [number, number, number, number]), total: 0, series: [], marks: [], marksComplete: true }]),
   );
   const errorRate: (number | null)[] = Array.from({ length: n }, () => null);
+  /** The lowest health score per database and bucket (a drop stays visible however far zoomed out). */
+  const healthLow = new Map<string, (number | null)[]>();
   let events = 0;
   for (const r of rows as BucketRow[]) {
     const lane = byLane.get(r.lane);
@@ -137,7 +140,14 @@ export async function timeline(pool: pg.Pool, q: TimelineQuery): Promise<Timelin
       errorRate[r.bucket] = (errorRate[r.bucket] ?? 0) + (r.sum ?? 0);
       continue;
     }
-    if (r.kind === 'health.scored') continue; // drawn as the score line
+    if (r.kind === 'health.scored') {
+      // drawn as the score line
+      if (r.subject === null || r.min === null) continue;
+      let line = healthLow.get(r.subject);
+      if (!line) healthLow.set(r.subject, (line = Array.from({ length: n }, () => null)));
+      line[r.bucket] = Math.min(line[r.bucket] ?? Infinity, r.min);
+      continue;
+    }
     lane.counts[r.bucket]![SEVERITY_INDEX[r.severity]] += r.count;
     lane.total += r.count;
   }
@@ -146,15 +156,10 @@ export async function timeline(pool: pg.Pool, q: TimelineQuery): Promise<Timelin
   const perMinute = 60_000 / bucketMs;
   if (errors && errorRate.some((v) => v !== null)) errors.series.push({ key: 'error-events', label: 'error events/min', unit: 'per minute', values: errorRate.map((v) => (v === null ? null : Math.round(v * perMinute * 10) / 10)) });
   const database = byLane.get('database');
-  if (database) {
-    const perDb = new Map<string, { label: string; values: (number | null)[] }>();
-    for (const h of health) {
-      if (h.bucket < 0 || h.bucket >= n) continue;
-      let s = perDb.get(h.databaseId);
-      if (!s) perDb.set(h.databaseId, (s = { label: h.name, values: Array.from({ length: n }, () => null) }));
-      s.values[h.bucket] = h.min;
-    }
-    for (const [key, s] of perDb) database.series.push({ key: `health:${key}`, label: `${s.label} health`, unit: 'score', values: s.values });
+  if (database && healthLow.size) {
+    const ids = [...healthLow.keys()].sort();
+    const names = await healthNames(pool, w, ids);
+    for (const id of ids) database.series.push({ key: `health:${id}`, label: `${names.get(id) ?? id} health`, unit: 'score', values: healthLow.get(id)! });
   }
   // Marks one by one for the lanes with few enough events.
   await Promise.all(

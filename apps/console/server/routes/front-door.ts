@@ -53,6 +53,10 @@ const unreachable =
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const frontDoorRoutes: FastifyPluginAsync<{ deps: ConsoleDeps }> = async (app: FastifyInstance, { deps }) => {
+  // The proxy passes bodies through unparsed (its own parser for every content type); the kit's depth-limited
+  // application/json parser would clash with it here (FST_ERR_CTP_ALREADY_PRESENT). Removed in this plugin's scope
+  // only: the console's own routes keep it, and each service parses the body it gets with the same limit.
+  app.removeContentTypeParser('application/json');
   app.decorateRequest('serviceKey', null);
   app.decorateRequest('upstreamUrl', null);
   app.decorateRequest('serviceActor', null);

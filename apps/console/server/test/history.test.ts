@@ -7,7 +7,7 @@ import { AlertStateChanged, buildEnvelope, encodeWire, ErrorEventsProcessed, Err
 import { eventually } from '@vigil/service-kit/testing';
 import type pg from 'pg';
 import { listPartitions } from '../db/history.js';
-import { purgeHistory } from '../operations/history.js';
+import { purgeHistory, timeline } from '../operations/history.js';
 import { collect } from './events.js';
 import { signIn, startHarness, type Browser, type Harness } from './harness.js';
 
@@ -147,6 +147,56 @@ describe('event history', () => {
     );
     expect(next.items).toHaveLength(1);
     expect(json<{ code: string }>(await admin.call({ method: 'GET', url: `/api/history/timeline?from=${new Date(t).toISOString()}&to=${new Date(t - MIN).toISOString()}` }), 400).code).toBe('CONSOLE_WINDOW_INVALID');
+  });
+
+  it('gives a window on whole minutes from the per-minute totals, with the figures the events themselves give', async () => {
+    // A tenant of its own: no other test's events in its window.
+    const tenantId = `minutes-${randomUUID().slice(0, 8)}`;
+    const databaseId = randomUUID();
+    const base = Math.floor(Date.now() / MIN) * MIN - 30 * MIN;
+    const at = (ms: number) => new Date(base + ms);
+    const batch = (eventCount: number, when: Date) => ({ projectId: '9', eventCount, issueCount: 1, firstReceivedAt: when.toISOString(), lastReceivedAt: when.toISOString() });
+    const alert = (alertId: string, severity: 'critical' | 'warning', when: Date) => ({ alertId, fingerprint: alertId, state: 'firing' as const, severity, labels: { alertname: 'MinuteTest' }, annotations: {}, changedAt: when.toISOString() });
+    await producer.bus.publish(HealthScored, health(databaseId, 80, at(10_000)), { tenantId });
+    await producer.bus.publish(HealthScored, health(databaseId, 70, at(50_000)), { tenantId });
+    await producer.bus.publish(HealthScored, health(databaseId, 90, at(2 * MIN + 5_000)), { tenantId });
+    await producer.bus.publish(ErrorEventsProcessed, batch(4, at(MIN + 1_000)), { tenantId });
+    await producer.bus.publish(ErrorEventsProcessed, batch(6, at(MIN + 40_000)), { tenantId });
+    // Delivered twice: the totals count it once, as the events do.
+    const twice = buildEnvelope(AlertStateChanged, alert(randomUUID(), 'critical', at(3 * MIN + 30_000)), { tenantId, source: 'alerting' });
+    const wire = encodeWire(AlertStateChanged, twice, {});
+    await producer.bus.sendWire([wire, wire]);
+    await producer.bus.publish(AlertStateChanged, alert(randomUUID(), 'warning', at(4 * MIN)), { tenantId });
+    const recorded = async () => (await pool.query(`SELECT count(*)::int AS n FROM console.event_history WHERE tenant_id = $1`, [tenantId])).rows[0].n as number;
+    await eventually(async () => (await recorded()) === 7, 60_000, 200);
+    expect((await pool.query(`SELECT sum(count)::int AS n FROM console.event_history_minutes WHERE tenant_id = $1`, [tenantId])).rows[0].n).toBe(7);
+
+    const window = { tenantId, from: new Date(base), to: new Date(base + 10 * MIN) };
+    const byMinute = await timeline(pool, { ...window, buckets: 10 }); // 60 s buckets: read from the totals
+    const byHalf = await timeline(pool, { ...window, buckets: 20 }); // 30 s buckets: read from the events
+    expect([byMinute.bucketMs, byHalf.bucketMs]).toEqual([MIN, 30_000]);
+    expect([byMinute.events, byHalf.events]).toEqual([7, 7]);
+    // Every lane's counts per minute are its half-minute counts added in pairs.
+    for (const lane of byMinute.lanes) {
+      const half = byHalf.lanes.find((l) => l.lane === lane.lane)!;
+      expect(lane.counts, lane.lane).toEqual(lane.counts.map((_, i) => half.counts[2 * i]!.map((c, s) => c + half.counts[2 * i + 1]![s]!)));
+      expect(lane.total).toBe(half.total);
+    }
+    const lane = (t: typeof byMinute, name: string) => t.lanes.find((l) => l.lane === name)!;
+    expect(lane(byMinute, 'alerts').counts.slice(3, 5)).toEqual([
+      [0, 0, 0, 1],
+      [0, 0, 1, 0],
+    ]);
+    // The health line is the lowest score of each bucket; the error rate is per minute at any bucket size.
+    expect(lane(byMinute, 'database').series).toEqual([{ key: `health:${databaseId}`, label: `orders-${databaseId.slice(0, 4)} health`, unit: 'score', values: [70, null, 90, null, null, null, null, null, null, null] }]);
+    expect(lane(byHalf, 'database').series[0]!.values.slice(0, 5)).toEqual([80, 70, null, null, 90]);
+    expect(lane(byMinute, 'errors').series[0]!.values.slice(0, 3)).toEqual([null, 10, null]);
+    expect(lane(byHalf, 'errors').series[0]!.values.slice(2, 4)).toEqual([8, 12]);
+
+    // Which one each read: without the events, the totals still answer the whole-minute window.
+    await pool.query(`DELETE FROM console.event_history WHERE tenant_id = $1`, [tenantId]);
+    expect((await timeline(pool, { ...window, buckets: 10 })).events).toBe(7);
+    expect((await timeline(pool, { ...window, buckets: 20 })).events).toBe(0);
   });
 });
 

@@ -1,15 +1,34 @@
 // Query definitions shared by the overview and the area screens: one key per service resource, so the
 // stream's invalidations (live/events.ts, by service prefix) reach every screen that shows it.
 import { queryOptions } from '@tanstack/react-query';
+import { call } from './console';
+import type { paths as ErrorsPaths } from './openapi/error-ingest';
 import { alerting, allItems, dr, errors, gdpr, perf, unwrap } from './services';
-
-const DAY = 86_400_000;
 
 export const firingAlertsQuery = queryOptions({
   queryKey: ['alerting', 'alerts', { state: 'firing' }],
   queryFn: async () => (await unwrap(alerting.GET('/v1/alerts', { params: { query: { state: 'firing', limit: 1000 } } }))).items,
 });
 export type Alert = Awaited<ReturnType<NonNullable<typeof firingAlertsQuery.queryFn>>>[number];
+
+export interface FiringSummary {
+  total: number;
+  bySeverity: Record<string, number>;
+  /** The five the overview lists: the most severe first, then the newest. */
+  latest: Alert[];
+  /** More than the 1,000 counted are firing. */
+  truncated: boolean;
+}
+
+/**
+ * The firing alerts (up to 1,000) counted by severity, with the five the overview lists, counted by the console:
+ * what the overview's tile and the tab title on every screen show, a couple of kilobytes instead of every alert,
+ * re-read each time the stream says an alert changed.
+ */
+export const firingSummaryQuery = queryOptions({
+  queryKey: ['alerting', 'alerts', 'firing-summary'],
+  queryFn: () => call<FiringSummary>('GET', '/api/overview/alerts'),
+});
 
 export const projectsQuery = queryOptions({
   queryKey: ['errors', 'projects'],
@@ -24,13 +43,8 @@ export const projectKeysQuery = (projectId: string) =>
   });
 export type ProjectKey = Awaited<ReturnType<NonNullable<ReturnType<typeof projectKeysQuery>['queryFn']>>>[number];
 
-async function issuesSince(projectId: string, since: string) {
-  // Issues seen in the window, newest first; up to 200 per project (the service's page size limit).
-  return unwrap(
-    errors.GET('/v1/projects/{projectId}/issues', { params: { path: { projectId }, query: { status: 'unresolved', since, sort: 'first_seen', limit: 200 } } }),
-  );
-}
-export type Issue = Awaited<ReturnType<typeof issuesSince>>['items'][number];
+/** An issue as error-ingest lists it (the overview reads them through the console, below). */
+export type Issue = ErrorsPaths['/v1/projects/{projectId}/issues']['get']['responses'][200]['content']['application/json']['items'][number];
 
 export interface ProjectIssues24h {
   project: Project;
@@ -39,24 +53,13 @@ export interface ProjectIssues24h {
   truncated: boolean;
 }
 
-/** New (first seen) and regressed issues of the last 24 h, per project. */
+/**
+ * New (first seen) and regressed issues of the last 24 h, per project: one request, the console reads every
+ * project's issues at once (server/operations/overview.ts) instead of the browser asking project by project.
+ */
 export const recentIssuesQuery = queryOptions({
   queryKey: ['errors', 'issues', 'last-24h'],
-  queryFn: async (): Promise<ProjectIssues24h[]> => {
-    const projects = await allItems((cursor) => errors.GET('/v1/projects', { params: { query: { cursor, limit: 500 } } }));
-    const since = new Date(Date.now() - DAY).toISOString();
-    return Promise.all(
-      projects.map(async (project) => {
-        const page = await issuesSince(project.id, since);
-        return {
-          project,
-          newIssues: page.items.filter((i) => i.firstSeen >= since),
-          regressed: page.items.filter((i) => i.substatus === 'regressed'),
-          truncated: page.nextCursor !== null,
-        };
-      }),
-    );
-  },
+  queryFn: async () => (await call<{ items: ProjectIssues24h[] }>('GET', '/api/overview/issues')).items,
 });
 
 export const databasesQuery = queryOptions({
@@ -73,6 +76,16 @@ export const healthQuery = (databaseId: string) =>
   });
 export type HealthScore = Awaited<ReturnType<NonNullable<ReturnType<typeof healthQuery>['queryFn']>>>[number];
 
+/**
+ * The overview's databases with each one's latest scores, in one request (the console asks perf-collector for
+ * every database's scores at once). Under ['perf', 'databases'], so the stream's health and slow-query events
+ * make it stale. A database whose scores the console could not read has null: its row reads them itself.
+ */
+export const overviewDatabasesQuery = queryOptions({
+  queryKey: ['perf', 'databases', 'with-health'],
+  queryFn: () => call<{ items: Database[]; health: Record<string, HealthScore[] | null> }>('GET', '/api/overview/databases'),
+});
+
 export const policiesQuery = queryOptions({
   queryKey: ['dr', 'policies'],
   queryFn: () => allItems((cursor) => dr.GET('/v1/policies', { params: { query: { cursor, limit: 500 } } })),
@@ -84,6 +97,13 @@ export const objectivesQuery = (policyId: string) =>
     queryKey: ['dr', 'objectives', policyId],
     queryFn: () => unwrap(dr.GET('/v1/policies/{policyId}/objectives', { params: { path: { policyId } } })),
   });
+export type Objectives = Awaited<ReturnType<NonNullable<ReturnType<typeof objectivesQuery>['queryFn']>>>;
+
+/** The overview's backup policies with each one's objectives, in one request (like overviewDatabasesQuery). */
+export const overviewPoliciesQuery = queryOptions({
+  queryKey: ['dr', 'policies', 'with-objectives'],
+  queryFn: () => call<{ items: Policy[]; objectives: Record<string, Objectives | null> }>('GET', '/api/overview/policies'),
+});
 
 /** Open (unverified or in progress) subject requests, soonest deadline first. */
 export const openSubjectRequestsQuery = queryOptions({

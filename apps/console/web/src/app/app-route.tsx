@@ -3,11 +3,21 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, Outlet, redirect } from '@tanstack/react-router';
 import { RouteError } from '../components/route-error';
-import { sessionQuery } from './session';
+import { sessionKey, sessionQuery, setSession } from './session';
 import { Shell } from './shell';
 
 export interface RouterContext {
   queryClient: QueryClient;
+}
+
+declare module '@tanstack/react-router' {
+  interface StaticDataRouteOption {
+    /**
+     * Starts the screen's reads into the cache (not awaited: the screen shows its own loading state). The route's
+     * loader calls it on navigation; for the first screen, app/first-screen.ts calls it before the session is checked.
+     */
+    prefetch?: (queryClient: QueryClient, search: Record<string, unknown>) => void;
+  }
 }
 
 export const rootRoute = createRootRouteWithContext<RouterContext>()({
@@ -43,8 +53,16 @@ export const appRoute = createRoute({
   id: 'app',
   beforeLoad: async ({ context, location }) => {
     const session = await context.queryClient.ensureQueryData(sessionQuery);
-    if (!session) throw redirect({ to: '/signin', search: { redirect: location.href } });
-    if (session.mustChangePassword) throw redirect({ to: '/change-password', search: { redirect: location.href } });
+    // The first screen's reads may have started before the session was known (app/first-screen.ts): none of
+    // their answers (401s, or 403s until the password is changed) stays in the cache.
+    if (!session) {
+      setSession(context.queryClient, null);
+      throw redirect({ to: '/signin', search: { redirect: location.href } });
+    }
+    if (session.mustChangePassword) {
+      context.queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKey[0] || q.queryKey[1] !== sessionKey[1] });
+      throw redirect({ to: '/change-password', search: { redirect: location.href } });
+    }
     return { session };
   },
   component: Shell,

@@ -31,6 +31,8 @@ const subscribe = (l: () => void) => {
   return () => listeners.delete(l);
 };
 export const useLiveState = (): LiveState => useSyncExternalStore(subscribe, liveState);
+/** One value of the live state (a primitive): the component re-renders when that value changes, not on every signal. */
+export const useLiveValue = <T extends string | number | boolean | undefined>(pick: (s: LiveState) => T): T => useSyncExternalStore(subscribe, () => pick(state));
 
 /** Default refetchInterval of every query: the preference while live, never while paused. */
 export const refetchInterval = (): number | false => (state.live && state.refreshMs > 0 ? state.refreshMs : false);

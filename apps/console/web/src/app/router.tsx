@@ -3,7 +3,7 @@
 // routes/<area>/routes.ts (children of app-route's appRoute); this file composes them.
 import type { QueryClient } from '@tanstack/react-query';
 import { createRoute, createRouter, lazyRouteComponent, parseSearchWith, redirect, stringifySearchWith } from '@tanstack/react-router';
-import { breachesQuery, databasesQuery, firingAlertsQuery, healthQuery, objectivesQuery, openSubjectRequestsQuery, policiesQuery, recentIssuesQuery } from '../api/queries';
+import { breachesQuery, firingSummaryQuery, openSubjectRequestsQuery, overviewDatabasesQuery, overviewPoliciesQuery, recentIssuesQuery } from '../api/queries';
 import { alertsRoutes } from '../routes/alerts/routes';
 import { databaseRoutes } from '../routes/database/routes';
 import { errorsRoutes } from '../routes/errors/routes';
@@ -33,25 +33,22 @@ export const changePasswordRoute = createRoute({
   component: lazyRouteComponent(() => import('../routes/signin/change-password-page'), 'ChangePasswordPage'),
 });
 
+/** The tiles' reads (each tile shows its own state); the per-item ones come with their lists (api/queries.ts). */
+function prefetchOverview(qc: QueryClient): void {
+  void qc.prefetchQuery(firingSummaryQuery);
+  void qc.prefetchQuery(recentIssuesQuery);
+  void qc.prefetchQuery(overviewDatabasesQuery);
+  void qc.prefetchQuery(overviewPoliciesQuery);
+  void qc.prefetchQuery(openSubjectRequestsQuery);
+  void qc.prefetchQuery(breachesQuery);
+}
+
 export const overviewRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
-  // The tiles' data starts loading with the screen's chunk, not after it (not awaited: tiles show their own state).
-  loader: ({ context: { queryClient: qc } }) => {
-    void qc.prefetchQuery(firingAlertsQuery);
-    void qc.prefetchQuery(recentIssuesQuery);
-    // Per-database and per-policy reads follow their list at once, not after the tiles have rendered it.
-    void qc
-      .fetchQuery(databasesQuery)
-      .then((dbs) => dbs.forEach((db) => void qc.prefetchQuery(healthQuery(db.id))))
-      .catch(() => undefined);
-    void qc
-      .fetchQuery(policiesQuery)
-      .then((policies) => policies.forEach((policy) => void qc.prefetchQuery(objectivesQuery(policy.id))))
-      .catch(() => undefined);
-    void qc.prefetchQuery(openSubjectRequestsQuery);
-    void qc.prefetchQuery(breachesQuery);
-  },
+  staticData: { prefetch: prefetchOverview },
+  // The tiles' data starts loading with the screen's chunk, not after it.
+  loader: ({ context: { queryClient } }) => prefetchOverview(queryClient),
   component: lazyRouteComponent(() => import('../routes/overview/overview-page'), 'OverviewPage'),
 });
 

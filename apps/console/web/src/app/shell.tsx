@@ -7,7 +7,7 @@ import { onUnauthorized } from '../api/csrf';
 import { ProblemMessage } from '../components/problem';
 import { connectStream } from '../live/stream';
 import { CriticalAlertsTitle } from '../routes/alerts/critical-title';
-import { isStale, updateLiveState, useLiveState } from './live-state';
+import { isStale, updateLiveState, useLiveState, useLiveValue } from './live-state';
 import { PreferencesEffect } from './preferences';
 import { sessionQuery, setSession } from './session';
 
@@ -28,7 +28,8 @@ export function Shell() {
   const client = useQueryClient();
   const navigate = useNavigate();
   const { data: session } = useQuery(sessionQuery);
-  const live = useLiveState();
+  // Only whether live updates are on: the shell (nav, page) does not re-render with each signal of the stream.
+  const live = useLiveValue((s) => s.live);
   const href = useRouterState({ select: (s) => s.location.href });
 
   // Any 401 (expired or revoked session) goes back to sign-in, then returns here.
@@ -44,9 +45,9 @@ export function Shell() {
   // One stream per tenant: switching tenants reconnects, so no event of the previous one arrives.
   const tenant = session?.tenant;
   useEffect(() => {
-    if (!live.live || !tenant) return;
+    if (!live || !tenant) return;
     return connectStream(client);
-  }, [client, live.live, tenant]);
+  }, [client, live, tenant]);
 
   if (!session) return null;
   return (

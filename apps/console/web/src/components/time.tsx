@@ -76,7 +76,16 @@ let timer: ReturnType<typeof setInterval> | undefined;
 
 /** The time now, for relative times: one shared timer re-renders them every 15 s; a render reads the clock. */
 export function useNow(): number {
-  const [, setTick] = useState(0);
+  useTick();
+  return Date.now();
+}
+
+/**
+ * The time of the shared timer's last tick (every 15 s): unlike useNow it stays the same between ticks
+ * however often the component renders, so it can go to memoised children (the issue stream's rows) as a prop.
+ */
+export function useTick(): number {
+  const [tick, setTick] = useState(Date.now);
   useEffect(() => {
     tickers.add(setTick);
     timer ??= setInterval(() => tickers.forEach((t) => t(Date.now())), 15_000);
@@ -88,7 +97,7 @@ export function useNow(): number {
       }
     };
   }, []);
-  return Date.now();
+  return tick;
 }
 
 export function Time({ at, mode = 'relative' }: { at: string | Date | null | undefined; mode?: 'relative' | 'absolute' }) {

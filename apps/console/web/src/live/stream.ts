@@ -4,7 +4,7 @@ import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { consoleApi } from '../api/console';
 import { notifyUnauthorized, setCsrfToken } from '../api/csrf';
 import { isProblemError } from '../api/problem';
-import { markStreamStarted, updateLiveState } from '../app/live-state';
+import { liveState, markStreamStarted, updateLiveState } from '../app/live-state';
 import { sessionKey } from '../app/session';
 import { patchFromStream } from './cache-patches';
 import { EVENT_MEANINGS, HISTORY_KEY, STREAM_EVENT_TYPES, isRoutine, type StreamEnvelope } from './events';
@@ -39,6 +39,49 @@ function coalescer(client: QueryClient, everyMs = 1000) {
   };
 }
 
+const SIGNAL_EVERY_MS = 1000;
+/** How long the ticker gathers events before writing them to the cache (one write, one re-render, per beat). */
+export const TICKER_EVERY_MS = 200;
+
+/** The ticker's list and the routine counts, written into the cache once per beat however many events arrived. */
+function tickerWriter(client: QueryClient) {
+  let items: TickerEvent[] = [];
+  let routine: Record<string, number> = {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const newest = items.reverse().slice(0, RECENT_LIMIT);
+    const counted = routine;
+    items = [];
+    routine = {};
+    if (newest.length) client.setQueryData<TickerEvent[]>(recentEventsKey, (old = []) => [...newest, ...old].slice(0, RECENT_LIMIT));
+    const types = Object.keys(counted);
+    if (types.length) {
+      const at = Date.now();
+      client.setQueryData<RoutineCounts>(routineCountsKey, (old = {}) => {
+        const next = { ...old };
+        for (const t of types) next[t] = { count: (old[t]?.count ?? 0) + counted[t]!, lastAt: at };
+        return next;
+      });
+    }
+  };
+  const schedule = () => void (timer ??= setTimeout(flush, TICKER_EVERY_MS));
+  return {
+    add(item: TickerEvent) {
+      items.push(item);
+      schedule();
+    },
+    routine(type: string) {
+      routine[type] = (routine[type] ?? 0) + 1;
+      schedule();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 /**
  * The event history is written by its own consumer a moment after the stream delivers the event: its queries
  * are invalidated on a slower beat, which leaves it that moment and costs a busy bus one timeline read per beat.
@@ -64,8 +107,13 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
 
   const signal = () => {
     failures = 0;
-    updateLiveState({ lastSignalAt: Date.now(), status: 'open' });
+    // At most once a second: every reader of the live state re-renders on an update, and a busy bus sends
+    // hundreds of events a second (staleness is judged in heartbeats of 10 s).
+    const now = Date.now();
+    const { status, lastSignalAt } = liveState();
+    if (status !== 'open' || lastSignalAt === undefined || now - lastSignalAt >= SIGNAL_EVERY_MS) updateLiveState({ lastSignalAt: now, status: 'open' });
   };
+  const ticker = tickerWriter(client);
 
   const onHeartbeat = (m: MessageEvent<string>) => {
     try {
@@ -122,12 +170,8 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
     const meaning = EVENT_MEANINGS[envelope.type];
     patchFromStream(client, envelope);
     if (meaning?.invalidates.length) invalidate(meaning.invalidates);
-    if (isRoutine(envelope.type)) {
-      client.setQueryData<RoutineCounts>(routineCountsKey, (old = {}) => ({ ...old, [envelope.type]: { count: (old[envelope.type]?.count ?? 0) + 1, lastAt: Date.now() } }));
-      return;
-    }
-    const item: TickerEvent = { streamId: m.lastEventId || envelope.id, envelope, receivedAt: Date.now() };
-    client.setQueryData<TickerEvent[]>(recentEventsKey, (old = []) => [item, ...old].slice(0, RECENT_LIMIT));
+    if (isRoutine(envelope.type)) return ticker.routine(envelope.type);
+    ticker.add({ streamId: m.lastEventId || envelope.id, envelope, receivedAt: Date.now() });
   };
 
   const open = () => {
@@ -156,6 +200,7 @@ export function connectStream(client: QueryClient, url = '/api/stream'): () => v
 
   return () => {
     stopped = true;
+    ticker.stop();
     if (retry) clearTimeout(retry);
     source?.close();
     updateLiveState({ status: 'paused' });

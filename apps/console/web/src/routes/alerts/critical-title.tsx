@@ -2,7 +2,7 @@
 // count), on every signed-in screen; the stream keeps the query fresh. Renders nothing itself.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { firingAlertsQuery } from '../../api/queries';
+import { firingSummaryQuery } from '../../api/queries';
 
 const BASE_ICON = '/favicon.svg';
 
@@ -25,8 +25,8 @@ export function titleWith(count: number, title: string): string {
 }
 
 export function CriticalAlertsTitle() {
-  const { data } = useQuery({ ...firingAlertsQuery, refetchInterval: 60_000 });
-  const count = (data ?? []).filter((a) => a.severity === 'critical').length;
+  const { data } = useQuery({ ...firingSummaryQuery, refetchInterval: 60_000 });
+  const count = data?.bySeverity.critical ?? 0;
   useEffect(() => {
     if (!data) return;
     document.title = titleWith(count, document.title || 'Vigil');

@@ -1,7 +1,6 @@
 // One row of the issue stream and its header: a grid of cells in a role=table, so a screen reader
 // reads it as the table it is while only the visible rows exist in the DOM.
-import { memo } from 'react';
-import { Link } from '@tanstack/react-router';
+import { memo, type MouseEvent } from 'react';
 import { formatAbsolute, formatRelative } from '../../components/time';
 import { LevelBadge, StatusBadge, compact } from './issue-badges';
 import type { StreamIssue } from './queries';
@@ -43,6 +42,15 @@ export function StreamHeader({ allSelected, someSelected, onSelectAll }: { allSe
   );
 }
 
+export const issueHref = (projectId: string, issueId: string) => `/errors/${encodeURIComponent(projectId)}/issues/${encodeURIComponent(issueId)}`;
+
+/** A left click without modifiers, which the app handles (it prevents the browser's own navigation); others are left to the browser. */
+function plainClick(e: MouseEvent): boolean {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return false;
+  e.preventDefault();
+  return true;
+}
+
 /** A relative time without hooks of its own: rows mount by the dozen while scrolling, the clock and zone come from the list. */
 function RowTime({ at, now, zone }: { at: string; now: number; zone: 'local' | 'utc' }) {
   const d = new Date(at);
@@ -60,6 +68,7 @@ export const StreamRow = memo(function StreamRow({
   cursor,
   selected,
   onToggle,
+  onOpen,
   now,
   zone,
 }: {
@@ -69,6 +78,8 @@ export const StreamRow = memo(function StreamRow({
   cursor: boolean;
   selected: boolean;
   onToggle: (id: string) => void;
+  /** Opens the issue's page (a plain left click on its title; other clicks do what the browser does with a link). */
+  onOpen: (issueId: string) => void;
   now: number;
   zone: 'local' | 'utc';
 }) {
@@ -85,10 +96,12 @@ export const StreamRow = memo(function StreamRow({
         <input type="checkbox" aria-label={`Select ${issue.title}`} checked={selected} onChange={() => onToggle(issue.id)} />
       </div>
       <div role="cell" className="cell-issue">
-        <Link to="/errors/$projectId/issues/$issueId" params={{ projectId: issue.projectId, issueId: issue.id }} className="issue-title">
+        {/* A plain anchor, not the router's Link: rows mount by the dozen per frame while scrolling, and a Link
+            subscribes to the router and builds its location on every mount. The click goes through the router. */}
+        <a href={issueHref(issue.projectId, issue.id)} className="issue-title" onClick={(e) => plainClick(e) && onOpen(issue.id)}>
           {issue.exceptionType ? <strong>{issue.exceptionType}</strong> : null}
           <span>{issue.exceptionType && issue.title.startsWith(issue.exceptionType) ? issue.title.slice(issue.exceptionType.length).replace(/^:\s*/, '') : issue.title}</span>
-        </Link>
+        </a>
         <div className="issue-meta">
           {issue.culprit ? <span className="mono culprit">{issue.culprit}</span> : null}
         </div>

@@ -9,7 +9,7 @@ import { useCan } from '../../app/session';
 import { EmptyState } from '../../components/empty-state';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem';
-import { useNow } from '../../components/time';
+import { useTick } from '../../components/time';
 import { useTimezone } from '../../app/preferences';
 import { VirtualList, type VirtualListHandle } from '../../components/virtual-list';
 import { HEADER_HEIGHT, LoadingRow, ROW_HEIGHT, StreamHeader, StreamRow } from './issue-rows';
@@ -72,10 +72,10 @@ function Stream({ projectId }: { projectId: string }) {
   const { project: _p, issue: _i, ...filters } = search;
   const stream = useInfiniteQuery(issueStreamQuery(projectId, filters));
   const issues = useMemo(() => stream.data?.pages.flatMap((p) => p.items) ?? [], [stream.data]);
-  const now = useNow();
   const zone = useTimezone();
-  // One clock for every row (the list re-renders on the shared 15 s tick; scrolling does not re-render it).
-  const clock = now;
+  // One clock for every row, moving only on the shared 15 s tick: a page arriving or the cursor moving
+  // re-renders the list, and a fresh Date.now() then would re-render every visible row (memo defeated).
+  const clock = useTick();
   const [cursor, setCursor] = useState(-1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const list = useRef<VirtualListHandle>(null);
@@ -88,7 +88,9 @@ function Stream({ projectId }: { projectId: string }) {
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = stream;
   const onRange = useCallback(
     (_first: number, last: number) => {
-      if (hasNextPage && !isFetchingNextPage && last >= issues.length - 30) void fetchNextPage();
+      // Not cancelRefetch: two renders before isFetchingNextPage reaches this callback would otherwise each ask
+      // for the page (the second cancelling the first), and every page would be fetched, parsed and drawn twice.
+      if (hasNextPage && !isFetchingNextPage && last >= issues.length - 30) void fetchNextPage({ cancelRefetch: false });
     },
     [hasNextPage, isFetchingNextPage, fetchNextPage, issues.length],
   );
@@ -105,6 +107,7 @@ function Stream({ projectId }: { projectId: string }) {
     },
     [targets, canWrite, triage],
   );
+  const open = useCallback((issueId: string) => void navigate({ to: '/errors/$projectId/issues/$issueId', params: { projectId, issueId } }), [navigate, projectId]);
   const toggle = useCallback((id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id]))), []);
 
   useEffect(() => {
@@ -132,11 +135,11 @@ function Stream({ projectId }: { projectId: string }) {
   const renderRow = useCallback(
     (i: number, style: { top: number }) =>
       i < issues.length ? (
-        <StreamRow key={issues[i]!.id} issue={issues[i]!} index={i} top={style.top} cursor={i === cursor} selected={selected.has(issues[i]!.id)} onToggle={toggle} now={clock} zone={zone} />
+        <StreamRow key={issues[i]!.id} issue={issues[i]!} index={i} top={style.top} cursor={i === cursor} selected={selected.has(issues[i]!.id)} onToggle={toggle} onOpen={open} now={clock} zone={zone} />
       ) : (
         <LoadingRow key="loading" top={style.top} />
       ),
-    [issues, cursor, selected, toggle, clock, zone],
+    [issues, cursor, selected, toggle, open, clock, zone],
   );
 
   if (stream.error) return <ProblemMessage error={stream.error} title="Could not load issues" />;

@@ -112,7 +112,7 @@ export const timelineQuery = (w: TimelineWindow & { lanes?: string; buckets?: nu
   return queryOptions({
     queryKey: [...historyKey, 'timeline', ...(ending ? ['ending-now', w.range] : [w.from, w.to]), w.lanes ?? '', w.buckets ?? 0],
     queryFn: () => {
-      const { from, to } = ending ? windowOf({ range: w.range }, roundedNow()) : w;
+      const { from, to } = ending ? windowOf({ range: w.range }, roundedNow(w.range)) : w;
       return call<Timeline>('GET', `/api/history/timeline?${qs({ from, to, lanes: w.lanes, buckets: w.buckets })}`);
     },
     placeholderData: keepPreviousData,

@@ -1,5 +1,6 @@
 // The incidents area's routes (composed by app/router.tsx): the timeline across the bus, the incident list and
 // one incident. The timeline's window, lanes, focused alert and selected moment live in the URL.
+import type { QueryClient } from '@tanstack/react-query';
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { appRoute, oneOf, str } from '../../app/app-route';
 import { LANES, timelineQuery, type IncidentStatus } from './queries';
@@ -34,6 +35,11 @@ const lanesOf = (v: unknown) => {
   return ok.length ? ok.join(',') : undefined;
 };
 
+function prefetchTimeline(queryClient: QueryClient, s: Pick<TimelineSearch, 'from' | 'to' | 'range' | 'lanes'>): void {
+  const w = s.from && s.to ? { from: s.from, to: s.to } : { range: s.range ?? DEFAULT_RANGE };
+  void queryClient.prefetchQuery(timelineQuery({ ...w, lanes: s.lanes }));
+}
+
 export const timelineRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/incidents',
@@ -46,12 +52,10 @@ export const timelineRoute = createRoute({
     at: isoOrUndefined(s.at),
     pick: str(s.pick),
   }),
+  staticData: { prefetch: (queryClient, search) => prefetchTimeline(queryClient, search as TimelineSearch) },
   // The timeline's data starts loading with the screen's chunk, not after it.
   loaderDeps: ({ search }) => ({ from: search.from, to: search.to, range: search.range, lanes: search.lanes }),
-  loader: ({ context: { queryClient }, deps }) => {
-    const w = deps.from && deps.to ? { from: deps.from, to: deps.to } : { range: deps.range ?? DEFAULT_RANGE };
-    void queryClient.prefetchQuery(timelineQuery({ ...w, lanes: deps.lanes }));
-  },
+  loader: ({ context: { queryClient }, deps }) => prefetchTimeline(queryClient, deps),
   component: lazyRouteComponent(() => import('./timeline-page'), 'TimelinePage'),
 });
 

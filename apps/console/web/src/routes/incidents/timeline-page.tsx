@@ -39,7 +39,7 @@ export function TimelinePage() {
   const lanes = (search.lanes?.split(',') as Lane[] | undefined) ?? [...LANES];
   const { data, error, isPending, isFetching } = useQuery(timelineQuery({ ...(absolute ? { from: search.from!, to: search.to! } : { range }), lanes: search.lanes }));
   // The window drawn: the one the timeline was read for (a window ending now moves on when it is read again).
-  const window = useMemo(() => (data ? { from: data.from, to: data.to } : windowOf({ from: search.from, to: search.to, range }, roundedNow())), [data, search.from, search.to, range]);
+  const window = useMemo(() => (data ? { from: data.from, to: data.to } : windowOf({ from: search.from, to: search.to, range }, roundedNow(range))), [data, search.from, search.to, range]);
   const pick = search.pick ? Number(search.pick) : undefined;
   const focusAt = search.at ? Date.parse(search.at) : undefined;
   const set = (patch: Partial<TimelineSearch>) => navigate({ search: (s) => ({ ...s, ...patch }), replace: false });

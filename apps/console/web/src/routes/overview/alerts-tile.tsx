@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { firingAlertsQuery } from '../../api/queries';
+import { firingSummaryQuery } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { Time } from '../../components/time';
 import { useCan } from '../../app/session';
@@ -10,16 +10,11 @@ const ORDER = ['critical', 'warning', 'info'];
 
 export function AlertsTile() {
   const isAdmin = useCan('admin');
-  const { data, error, isPending } = useQuery(firingAlertsQuery);
-  const bySeverity = new Map<string, number>();
-  for (const a of data ?? []) bySeverity.set(a.severity, (bySeverity.get(a.severity) ?? 0) + 1);
+  // Counted on the server (every firing alert); `latest` is the most severe first, then the newest.
+  const { data, error, isPending } = useQuery(firingSummaryQuery);
+  const bySeverity = new Map(Object.entries(data?.bySeverity ?? {}));
   const severities = [...ORDER, ...[...bySeverity.keys()].filter((s) => !ORDER.includes(s)).sort()];
-  // The most severe first, then the newest: a critical alert is never pushed out by recent warnings.
-  const rank = (s: string) => (ORDER.includes(s) ? ORDER.indexOf(s) : ORDER.length);
-  const latest = (data ?? [])
-    .slice()
-    .sort((a, b) => rank(a.severity) - rank(b.severity) || b.startsAt.localeCompare(a.startsAt))
-    .slice(0, 5);
+  const latest = data?.latest ?? [];
   return (
     <Tile
       id="alerts"
@@ -35,12 +30,15 @@ export function AlertsTile() {
       <div className="counts">
         {severities.map((s) => (
           <Link key={s} to="/alerts" search={{ state: 'firing', severity: s }} className={`count ${s}`}>
-            <span className="n">{bySeverity.get(s) ?? 0}</span>
+            <span className="n">
+              {bySeverity.get(s) ?? 0}
+              {data?.truncated && bySeverity.get(s) ? '+' : ''}
+            </span>
             <span>{s}</span>
           </Link>
         ))}
       </div>
-      {data?.length ? (
+      {data?.total ? (
         <ul className="tile-list">
           {latest.map((a) => (
             <li key={a.id}>

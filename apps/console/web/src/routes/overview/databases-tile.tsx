@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { databasesQuery, healthQuery, type Database } from '../../api/queries';
+import { healthQuery, overviewDatabasesQuery, type Database, type HealthScore } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { Sparkline } from '../../components/sparkline';
 import { Tile } from './tile';
@@ -8,8 +8,9 @@ import { Tile } from './tile';
 const WEEK = 7 * 86_400_000;
 export const scoreClass = (score: number | undefined): string => (score === undefined ? '' : score >= 80 ? 'ok' : score >= 60 ? 'warning' : 'critical');
 
-function DatabaseRow({ db }: { db: Database }) {
-  const { data, error } = useQuery(healthQuery(db.id));
+/** `scores` came with the list: they fill this database's health query, which the stream then patches. */
+function DatabaseRow({ db, scores, readAt }: { db: Database; scores: HealthScore[] | undefined; readAt: number }) {
+  const { data, error } = useQuery({ ...healthQuery(db.id), initialData: scores, initialDataUpdatedAt: readAt });
   const now = Date.now();
   const since = now - WEEK;
   const week = (data ?? []).filter((s) => Date.parse(s.scoredAt) >= since).map((s) => ({ t: Date.parse(s.scoredAt), v: s.score })).reverse();
@@ -35,13 +36,14 @@ function DatabaseRow({ db }: { db: Database }) {
 }
 
 export function DatabasesTile() {
-  const { data, error, isPending } = useQuery(databasesQuery);
+  const { data: batch, error, isPending, dataUpdatedAt } = useQuery(overviewDatabasesQuery);
+  const data = batch?.items;
   return (
     <Tile id="databases" title="Database health" error={error} loading={isPending} link={<Link to="/database">All databases</Link>}>
       {data?.length ? (
         <ul className="tile-list">
           {data.map((db) => (
-            <DatabaseRow key={db.id} db={db} />
+            <DatabaseRow key={db.id} db={db} scores={batch?.health[db.id] ?? undefined} readAt={dataUpdatedAt} />
           ))}
         </ul>
       ) : (

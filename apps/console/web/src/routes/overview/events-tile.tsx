@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useLiveState } from '../../app/live-state';
 import { EmptyState } from '../../components/empty-state';
 import { Time } from '../../components/time';
-import { databasesQuery } from '../../api/queries';
+import { overviewDatabasesQuery } from '../../api/queries';
 import { summarize, type SummaryContext } from '../../live/events';
 import { recentEventsKey, routineCountsKey, type RoutineCounts, type TickerEvent } from '../../live/stream';
 import { Tile } from './tile';
@@ -13,7 +13,8 @@ export function EventsTile() {
   const { data: routine = {} } = useQuery<RoutineCounts>({ queryKey: routineCountsKey, queryFn: () => ({}), staleTime: Infinity, refetchInterval: false, gcTime: Infinity });
   const routineTypes = Object.entries(routine).sort(([a], [b]) => a.localeCompare(b));
   const live = useLiveState();
-  const { data: databases } = useQuery(databasesQuery);
+  // The databases tile's read (names only here): no request of its own.
+  const { data: databases } = useQuery({ ...overviewDatabasesQuery, select: (d) => d.items });
   const ctx: SummaryContext = { databaseName: (id) => databases?.find((d) => d.id === id)?.name };
   return (
     <Tile id="events" title="Live events" wide>

@@ -1,12 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { objectivesQuery, policiesQuery, type Policy } from '../../api/queries';
+import { objectivesQuery, overviewPoliciesQuery, type Objectives, type Policy } from '../../api/queries';
 import { EmptyState } from '../../components/empty-state';
 import { formatDuration, Time } from '../../components/time';
 import { Tile } from './tile';
 
-function PolicyRow({ policy }: { policy: Policy }) {
-  const { data, error } = useQuery(objectivesQuery(policy.id));
+/** `objectives` came with the list; a policy whose objectives it lacks reads them itself. */
+function PolicyRow({ policy, objectives, readAt }: { policy: Policy; objectives: Objectives | undefined; readAt: number }) {
+  const { data, error } = useQuery({ ...objectivesQuery(policy.id), initialData: objectives, initialDataUpdatedAt: readAt });
   const age = data?.lastVerifiedSnapshotAt ? (Date.now() - Date.parse(data.lastVerifiedSnapshotAt)) / 1000 : undefined;
   const within = age !== undefined && age <= policy.rpoTargetSeconds;
   return (
@@ -40,13 +41,14 @@ function PolicyRow({ policy }: { policy: Policy }) {
 }
 
 export function RecoveryTile() {
-  const { data, error, isPending } = useQuery(policiesQuery);
+  const { data: batch, error, isPending, dataUpdatedAt } = useQuery(overviewPoliciesQuery);
+  const data = batch?.items;
   return (
     <Tile id="recovery" title="DR readiness" error={error} loading={isPending} link={<Link to="/recovery">All policies</Link>}>
       {data?.length ? (
         <ul className="tile-list">
           {data.map((p) => (
-            <PolicyRow key={p.id} policy={p} />
+            <PolicyRow key={p.id} policy={p} objectives={batch?.objectives[p.id] ?? undefined} readAt={dataUpdatedAt} />
           ))}
         </ul>
       ) : (
