@@ -12,7 +12,7 @@ import type { Pool, PoolClient } from 'pg';
 import { ConsentChanged, type Outbox } from '@vigil/events';
 import { GroupCommit } from '@vigil/service-kit';
 import { appendConsents, type ConsentRow } from '../db/consents.js';
-import { appendNewToChain, lockChain } from './audit.js';
+import { appendNewToChain, lockChain, prepareNewEntries } from './audit.js';
 import { asTenant } from './tenant-scope.js';
 
 type NewConsent = Omit<ConsentRow, 'recordedAt'>;
@@ -52,8 +52,10 @@ export class ConsentWriter {
         opts: { tenantId },
       })),
     );
+    // Redaction and canonical JSON before the lock: under it, only the hashes and one insert.
+    const entries = prepareNewEntries(this.chain.pseudonymKey, events.map((event) => ({ event, topic: ConsentChanged.topic })));
     const head = await lockChain(tx, tenantId);
-    await appendNewToChain(tx, this.chain.pseudonymKey, tenantId, head, events.map((event) => ({ event, topic: ConsentChanged.topic })));
+    await appendNewToChain(tx, tenantId, head, entries);
     return stored;
   }
 }
