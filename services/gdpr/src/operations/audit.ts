@@ -142,8 +142,8 @@ const PAGES_IN_FLIGHT_PER_HASHER = 3;
 
 /**
  * Streams the tenant's chain in seq order from one repeatable-read snapshot: COPY segments of
- * binary tuples (no row objects), cut into pages that the hashing workers check on their own,
- * round the least busy, while this thread reads the next ones; the pages are joined in order
+ * binary tuples (no row objects), cut into pages that the hashing workers check on their own
+ * (each page to the least busy one) while this thread reads the next ones; the pages are joined in order
  * (ChainJoin), which checks each signed checkpoint when the intact chain reaches it. At most
  * `hashers × PAGES_IN_FLIGHT_PER_HASHER` pages are out: beyond that the COPY stream is paused
  * (TCP backpressure), so memory stays flat whatever the chain length. The first broken link is
