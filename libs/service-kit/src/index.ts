@@ -13,7 +13,7 @@ export { createPool, ensureDatabase } from './db/pool.js';
 export { migrate, loadMigrations, type Migration, type MigrateOptions, type MigrationContext, type CodeMigration } from './db/migrate.js';
 export { withTransaction, withRollback, scopeTransaction, type TenantScope, type TransactionOptions } from './db/transaction.js';
 export { GroupCommit, type GroupCommitOptions } from './db/group-commit.js';
-export { copyOutBinary, type CopyOutOptions } from './db/copy-out.js';
+export { copyOutBinary, type CopyOutOptions, type PageResult } from './db/copy-out.js';
 export * from './scheduler.js';
 // Secrets live in @vigil/privacy (importable without the kit, e.g. by the console); re-exported here.
 export { sealSecret, openSecret, isSealed, redactUrl, redactSecrets, SecretError } from '@vigil/privacy';

@@ -130,3 +130,41 @@ it('copyOutBinary hands over pages of whole tuples, and reports an SQL error', a
     client.release();
   }
 });
+
+it('copyOutBinary holds the stream back while a promise of onPage is pending, and fails with its rejection', async ({ pool }) => {
+  const client = await pool.connect();
+  try {
+    const sql = `COPY (SELECT g::int4 AS n, repeat('x', 200) AS pad FROM generate_series(1, 20000) g ORDER BY g) TO STDOUT (FORMAT binary)`;
+    // 256 KiB pages: while the first is held, at most one more socket read (64 KiB) arrives, not a whole page.
+    let released = false;
+    const seen: boolean[] = [];
+    let total = 0;
+    const n = await copyOutBinary(
+      client,
+      sql,
+      (_page, tuples) => {
+        total += tuples;
+        seen.push(released);
+        if (seen.length > 1) return undefined;
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            released = true;
+            resolve();
+          }, 100),
+        );
+      },
+      { pageBytes: 256 * 1024 },
+    );
+    expect(n).toBe(20000);
+    expect(total).toBe(20000);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.slice(1).every(Boolean)).toBe(true);
+
+    // A rejected promise fails the COPY with its error; the output is still drained, so the client stays usable.
+    let calls = 0;
+    await expect(copyOutBinary(client, sql, () => (++calls === 2 ? Promise.reject(new Error('worker gone')) : undefined), { pageBytes: 64 * 1024 })).rejects.toThrow('worker gone');
+    expect((await client.query('SELECT 2 AS two')).rows[0].two).toBe(2);
+  } finally {
+    client.release();
+  }
+});

@@ -1,7 +1,8 @@
 // COPY … TO STDOUT (FORMAT binary) read as pages of whole tuples, without a row object (or a
 // JS string) per row: for streaming very large result sets (e.g. verifying an audit chain) at
 // the speed PostgreSQL sends them. A page is a fresh, non-pooled Buffer, so its ArrayBuffer can
-// be transferred to a worker thread.
+// be transferred to a worker thread. A consumer that hands pages on (e.g. to worker threads)
+// returns a promise from onPage to hold the stream back until it has room (bounded memory).
 import type pg from 'pg';
 
 export interface CopyOutOptions {
@@ -12,15 +13,21 @@ export interface CopyOutOptions {
 /** Binary COPY file header: the 11-byte signature, then int32 flags and the int32 extension length. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
+/** What onPage returns: nothing, or a promise; while one is pending the socket is not read. */
+export type PageResult = void | PromiseLike<unknown>;
+
 /**
  * Runs `copySql` (a `COPY (…) TO STDOUT (FORMAT binary)` statement; COPY takes no parameters, so
  * literals must be escaped by the caller) on `client` and calls `onPage(page, tuples)` with
  * consecutive runs of whole tuples, each as PostgreSQL's binary tuple layout: int16 field count,
  * then per field an int32 length (-1 for NULL) and the bytes. Resolves with the tuple count.
  * `onPage` runs synchronously while the socket is read, so a slow consumer slows the stream
- * (TCP backpressure) instead of buffering it.
+ * (TCP backpressure) instead of buffering it. If it returns a promise, the socket is paused
+ * until that settles (what was already received still arrives, at most one more read); the
+ * returned promise resolves once every such promise settled, and a rejected one fails the COPY
+ * with its error (PostgreSQL's output is still read to the end, so the client stays usable).
  */
-export function copyOutBinary(client: pg.ClientBase, copySql: string, onPage: (page: Buffer, tuples: number) => void, o: CopyOutOptions = {}): Promise<number> {
+export function copyOutBinary(client: pg.ClientBase, copySql: string, onPage: (page: Buffer, tuples: number) => PageResult, o: CopyOutOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     client.query(new CopyOutBinary(copySql, o.pageBytes ?? 512 * 1024, onPage, (err, n) => (err ? reject(err) : resolve(n))));
   });
@@ -38,11 +45,15 @@ class CopyOutBinary {
   private trailer = false;
   private error?: Error;
   private done = false;
+  private finished = false;
+  /** The connection's socket (paused while onPage's promises are pending) and how many are. */
+  private stream?: { pause(): unknown; resume(): unknown };
+  private holding = 0;
 
   constructor(
     private readonly text: string,
     private readonly pageBytes: number,
-    private readonly onPage: (page: Buffer, tuples: number) => void,
+    private readonly onPage: (page: Buffer, tuples: number) => PageResult,
     private readonly callback: (err: Error | undefined, tuples: number) => void,
   ) {
     this.page = Buffer.allocUnsafeSlow(pageBytes * 2);
@@ -52,7 +63,8 @@ class CopyOutBinary {
     connection.query(this.text);
   }
 
-  handleCopyData(msg: { chunk: Buffer }): void {
+  handleCopyData(msg: { chunk: Buffer }, connection?: { stream?: { pause(): unknown; resume(): unknown } }): void {
+    this.stream ??= connection?.stream;
     if (this.error || this.trailer) return;
     try {
       this.append(msg.chunk);
@@ -126,7 +138,22 @@ class CopyOutBinary {
     this.start = 0;
     this.scanned = 0;
     this.end = rest;
-    this.onPage(page, tuples);
+    const held = this.onPage(page, tuples);
+    if (held && typeof held.then === 'function') this.hold(held);
+  }
+
+  /** Stops reading the socket until `until` settles (and every other pending one). */
+  private hold(until: PromiseLike<unknown>): void {
+    if (this.holding++ === 0) this.stream?.pause();
+    const release = () => {
+      if (--this.holding) return;
+      this.stream?.resume();
+      this.settle();
+    };
+    until.then(release, (err: unknown) => {
+      this.error ??= err instanceof Error ? err : new Error(String(err));
+      release();
+    });
   }
 
   handleCommandComplete(): void {
@@ -157,7 +184,13 @@ class CopyOutBinary {
   }
 
   private finish(): void {
-    if (this.done) return;
+    this.finished = true;
+    this.settle();
+  }
+
+  /** Calls back once PostgreSQL is done and no promise of onPage is pending. */
+  private settle(): void {
+    if (this.done || !this.finished || this.holding) return;
     this.done = true;
     this.callback(this.error, this.total);
   }

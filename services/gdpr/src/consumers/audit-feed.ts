@@ -1,6 +1,10 @@
 // Processing-relevant topics of every service -> the tenant's hash-chained audit log.
 // Its own consumer group, so a slow audit append never delays request completion. Consumed in
 // batches: one transaction per batch holds the inbox rows and every chain append of the batch.
+// ConsentChanged is not consumed: only gdpr's consent writer publishes it, and it appends each one
+// to the chain in the transaction that writes the event (consent-writer.ts). Reading them back
+// only to skip them cost one inbox row, one look-up and one more commit per batch of consent
+// writes, competing with the writes for WAL flushes (bench:gdpr).
 import {
   claimInbox,
   ConsentChanged,
@@ -16,7 +20,10 @@ import type { Pool } from 'pg';
 import { withTransaction } from '@vigil/service-kit';
 import { appendToChains } from '../operations/audit.js';
 
-export const AUDITED: AnyEventDefinition[] = [ProcessingRecorded, SubjectRequestIssued, SubjectRequestReceipt, ConsentChanged, GdprDeadlineWarning, DataHolderRegistered];
+export const AUDITED: AnyEventDefinition[] = [ProcessingRecorded, SubjectRequestIssued, SubjectRequestReceipt, GdprDeadlineWarning, DataHolderRegistered];
+
+/** Chained by their writer in the same transaction, so not consumed here. */
+export const CHAINED_BY_WRITER: AnyEventDefinition[] = [ConsentChanged];
 
 export function subscribeAuditFeed(bus: EventBus, pool: Pool, pseudonymKey: string): void {
   for (const def of AUDITED) {

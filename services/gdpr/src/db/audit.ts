@@ -1,6 +1,6 @@
 // SQL for the hash-chained audit log and its signed checkpoints.
 import type { PoolClient } from 'pg';
-import { copyOutBinary, keysetPage, type Page } from '@vigil/service-kit';
+import { copyOutBinary, keysetPage, type Page, type PageResult } from '@vigil/service-kit';
 import type { ChainEntry } from '../domain/audit-chain.js';
 
 export interface AuditEntryRow extends ChainEntry {
@@ -60,11 +60,12 @@ export async function insertAuditEntries(tx: PoolClient, tenantId: string, list:
  * Chain entries with afterSeq < seq <= upToSeq, in seq order, streamed by COPY in PostgreSQL's
  * binary tuple layout (seq int8, prev_hash, hash, content): pages of whole entries for
  * domain/chain-page.mjs, with no row object or string per entry. Resolves with the entry count.
+ * A promise returned by `onPage` holds the stream back until it settles (copyOutBinary).
  * The primary key's order is forced for the transaction: with stale statistics (a chain that
  * just grew) or a tenant owning most of the table, the planner otherwise sorts hundreds of MB
  * on disk (a bitmap or sequential scan, then Sort), three times slower than reading in index order.
  */
-export function copyChainSegment(tx: PoolClient, tenantId: string, afterSeq: number, upToSeq: number, onPage: (page: Buffer, entries: number) => void): Promise<number> {
+export function copyChainSegment(tx: PoolClient, tenantId: string, afterSeq: number, upToSeq: number, onPage: (page: Buffer, entries: number) => PageResult): Promise<number> {
   if (!Number.isSafeInteger(afterSeq) || !Number.isSafeInteger(upToSeq)) throw new Error('copyChainSegment: seq bounds must be integers');
   return copyOutBinary(
     tx,

@@ -127,22 +127,41 @@ export async function updateRequest(
   return toRequest(rows[0]);
 }
 
-export async function insertReceipt(
-  tx: PoolClient,
-  tenantId: string,
-  r: Omit<ReceiptRow, 'receivedAt'> & { exportData: unknown },
-): Promise<boolean> {
-  // A later receipt from the same service (a retry after a failure) replaces a failed one, never a completed one.
-  const { rowCount } = await tx.query(
+/**
+ * Stores many receipts in one statement, with the same outcome as storing them one after another
+ * in this order: per (request, service), a later receipt replaces a failed one,
+ * never a completed one (folded here first, since one statement may not touch a row twice).
+ */
+export async function insertReceipts(tx: PoolClient, tenantId: string, list: (Omit<ReceiptRow, 'receivedAt'> & { exportData: unknown })[]): Promise<void> {
+  const folded = new Map<string, (typeof list)[number]>();
+  for (const r of list) {
+    const key = `${r.requestId}\n${r.service}`;
+    const held = folded.get(key);
+    if (!held || held.status === 'failed') folded.set(key, r);
+  }
+  const rows = [...folded.values()];
+  if (!rows.length) return;
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  await tx.query(
     `INSERT INTO gdpr.request_receipts (tenant_id, request_id, service, status, tables, export_sha256, export_data, error, completed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     SELECT $1, u.request_id, u.service, u.status, u.tables, u.export_sha256, u.export_data, u.error, u.completed_at
+     FROM unnest($2::uuid[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::text[], $9::timestamptz[])
+       AS u(request_id, service, status, tables, export_sha256, export_data, error, completed_at)
      ON CONFLICT (request_id, service) DO UPDATE SET status = EXCLUDED.status, tables = EXCLUDED.tables, export_sha256 = EXCLUDED.export_sha256,
        export_data = EXCLUDED.export_data, error = EXCLUDED.error, completed_at = EXCLUDED.completed_at, received_at = now()
      WHERE gdpr.request_receipts.status = 'failed'`,
-    [tenantId, r.requestId, r.service, r.status, JSON.stringify(r.tables), r.exportSha256, r.exportData === undefined ? null : JSON.stringify(r.exportData),
-      r.error, r.completedAt],
+    [
+      tenantId,
+      col((r) => r.requestId),
+      col((r) => r.service),
+      col((r) => r.status),
+      col((r) => JSON.stringify(r.tables)),
+      col((r) => r.exportSha256),
+      col((r) => (r.exportData === undefined ? null : JSON.stringify(r.exportData))),
+      col((r) => r.error),
+      col((r) => r.completedAt),
+    ],
   );
-  return rowCount === 1;
 }
 
 function toReceipt(r: Record<string, unknown>): ReceiptRow {

@@ -67,4 +67,23 @@ describe('verifyChainPage', () => {
       expect({ checked: r.checked, broken: r.broken }, name).toEqual(expected);
     }
   });
+
+  it('checks entries larger than the scratch area, and pages of any size one after another (the work buffer is reused)', () => {
+    let prev = GENESIS_HASH;
+    const big: ChainEntry[] = [];
+    for (let seq = 1; seq <= 4; seq++) {
+      const content = JSON.stringify({ seq, blob: 'ü'.repeat(seq * 40_000) });
+      const hash = entryHash(prev, seq, content);
+      big.push({ seq, prevHash: prev, hash, content });
+      prev = hash;
+    }
+    expect(verifyChainPage(page(big))).toMatchObject({ count: 4, checked: 4, broken: null, lastHash: big[3]!.hash });
+    const tampered = big.map((x) => (x.seq === 3 ? { ...x, content: x.content.replace('ü', 'u') } : x));
+    expect(verifyChainPage(page(tampered))).toMatchObject({ checked: viaVerifier(tampered).checked, broken: viaVerifier(tampered).broken });
+    // A small page after the large ones, then a large one again: same verdicts as ChainVerifier.
+    for (const entries of [chain(30), chain(2_000), chain(7)]) {
+      const r = verifyChainPage(page(entries));
+      expect({ checked: r.checked, broken: r.broken, lastHash: r.lastHash }).toEqual({ ...viaVerifier(entries), lastHash: entries.at(-1)!.hash });
+    }
+  });
 });

@@ -84,13 +84,21 @@ export async function appendToChains(tx: PoolClient, key: string, events: readon
 /** Locks the tenant's chain until the transaction ends; returns its head (for appendNewToChain). */
 export const lockChain = (tx: PoolClient, tenantId: string): Promise<ChainHead> => lockChainHead(tx, tenantId);
 
+/** Entries for events not yet in the chain, redacted and serialised (no chain position yet): for appendNewToChain. */
+export type PreparedEntries = NewEntry[];
+
+/** Redacts and serialises events for appendNewToChain; pure, so it runs before the chain lock is taken. */
+export function prepareNewEntries(key: string, events: readonly { event: Envelope; topic: string }[]): PreparedEntries {
+  return events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic)));
+}
+
 /**
- * Appends events created in this transaction (so not in the chain yet) of the tenant the
- * transaction is scoped to, after `head` (from lockChain in the same transaction): one insert,
- * no look-ups (the consent writer's path).
+ * Appends entries of events created in this transaction (so not in the chain yet) of the tenant
+ * the transaction is scoped to, after `head` (from lockChain in the same transaction): one insert,
+ * no look-ups (the consent writer's path). Only the hashes are computed here, under the lock.
  */
-export async function appendNewToChain(tx: PoolClient, key: string, tenantId: string, head: ChainHead, events: readonly { event: Envelope; topic: string }[]): Promise<void> {
-  await appendEntries(tx, tenantId, events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic))), head);
+export async function appendNewToChain(tx: PoolClient, tenantId: string, head: ChainHead, entries: PreparedEntries): Promise<void> {
+  await appendEntries(tx, tenantId, entries, head);
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
@@ -122,24 +130,26 @@ export interface VerifyResult {
 
 /** Hashing workers shared by every verification of this process (idle ones hold nothing open). */
 let sharedHashers: ChainHashers | undefined;
-// One CPU is left to this thread (it reads the pages) and PostgreSQL; at most two hash.
-const defaultHashers = () => (sharedHashers ??= new ChainHashers(Math.max(1, Math.min(2, availableParallelism() - 1))));
+/** One worker per CPU, at most four: this thread only reads the pages and joins their results. */
+const defaultHashers = () => (sharedHashers ??= new ChainHashers(Math.max(1, Math.min(4, availableParallelism()))));
 
-/** Entries per COPY: with the pages queued at the hashers, the most one verification holds. */
+/** Entries per COPY (a broken chain stops at the end of the segment it broke in). */
 const SEGMENT = 50_000;
 /** Below this many entries the pages are checked on this thread (no hand-over to a worker). */
 const IN_THREAD_BELOW = 20_000;
-/** Pages handed to the hashers and not yet joined, before the next segment is read. */
-const MAX_IN_FLIGHT = 8;
+/** Pages (~512 KB each) handed to the hashers and not yet joined; past this the COPY stream waits. */
+const PAGES_IN_FLIGHT_PER_HASHER = 3;
 
 /**
  * Streams the tenant's chain in seq order from one repeatable-read snapshot: COPY segments of
  * binary tuples (no row objects), cut into pages that the hashing workers check on their own
- * while this thread reads the next ones; the pages are then joined in order (ChainJoin), which
- * checks each signed checkpoint when the intact chain reaches it. Memory holds one segment and
- * the pages in flight, whatever the chain length. The first broken link is the earliest of: a
- * bad entry, a checkpoint whose signature or hash does not hold, or entries missing after the
- * latest checkpoint. `o` (for tests): entries per COPY, and the chain length from which workers hash.
+ * (each page to the least busy one) while this thread reads the next ones; the pages are joined in order
+ * (ChainJoin), which checks each signed checkpoint when the intact chain reaches it. At most
+ * `hashers × PAGES_IN_FLIGHT_PER_HASHER` pages are out: beyond that the COPY stream is paused
+ * (TCP backpressure), so memory stays flat whatever the chain length. The first broken link is
+ * the earliest of: a bad entry, a checkpoint whose signature or hash does not hold, or entries
+ * missing after the latest checkpoint. `o` (for tests): entries per COPY, and the chain length
+ * from which workers hash.
  */
 export async function verifyChain(deps: AuditDeps, tenantId: string, o: { segment?: number; inThreadBelow?: number } = {}): Promise<VerifyResult> {
   const segment = o.segment ?? SEGMENT;
@@ -151,29 +161,21 @@ export async function verifyChain(deps: AuditDeps, tenantId: string, o: { segmen
       const join = new ChainJoin(deps.signingKey, tenantId, checkpoints);
       const hashers = deps.hashers ?? defaultHashers();
       const inThread = (head?.seq ?? 0) < (o.inThreadBelow ?? IN_THREAD_BELOW);
-      const inFlight: Promise<ChainPageResult>[] = [];
-      const joinUntil = async (left: number) => {
-        while (inFlight.length > left) {
-          const page = await inFlight.shift()!;
-          if (!join.broken) join.feed(page);
-        }
-      };
+      const joiner = new OrderedJoin(join, Math.max(1, hashers.size) * PAGES_IN_FLIGHT_PER_HASHER);
       let dispatched = 0;
       const end = head?.seq ?? 0;
       try {
         for (let after = 0; after < end && !join.broken; after += segment) {
           await copyChainSegment(tx, tenantId, after, Math.min(after + segment, end), (page, entries) => {
             if (join.broken) return;
-            const checked = hashers.check(page, join.wanted(dispatched + 1, entries), { inThread });
-            checked.catch(() => undefined); // awaited in order by joinUntil
-            inFlight.push(checked);
+            const from = dispatched + 1;
             dispatched += entries;
+            return joiner.add(hashers.check(page, join.wanted(from, entries), { inThread }));
           });
-          await joinUntil(MAX_IN_FLIGHT);
         }
-        await joinUntil(0);
+        await joiner.drained();
       } finally {
-        await Promise.allSettled(inFlight);
+        await joiner.idle();
       }
       const broken = join.finish();
       const latest = checkpoints[checkpoints.length - 1];
@@ -195,6 +197,63 @@ export async function verifyChain(deps: AuditDeps, tenantId: string, o: { segmen
     },
     { ...asTenant(tenantId), isolation: 'repeatable read', readOnly: true },
   );
+}
+
+/**
+ * Page results fed to a ChainJoin in the order the pages were read, whichever worker finishes
+ * first. `add` returns a promise (to hold the COPY stream back) while `limit` pages are out, and
+ * that promise rejects if a page could not be checked (the COPY then fails with that error).
+ */
+class OrderedJoin {
+  private tail: Promise<void> = Promise.resolve();
+  private out = 0;
+  private room?: { promise: Promise<void>; resolve: () => void };
+  private error?: unknown;
+
+  constructor(
+    private readonly join: ChainJoin,
+    private readonly limit: number,
+  ) {}
+
+  add(checked: Promise<ChainPageResult>): Promise<void> | undefined {
+    this.out++;
+    checked.catch(() => undefined); // awaited in order below
+    this.tail = this.tail.then(async () => {
+      try {
+        const page = await checked;
+        if (!this.join.broken && this.error === undefined) this.join.feed(page);
+      } catch (err) {
+        this.error ??= err;
+      } finally {
+        this.out--;
+        if (this.room && this.out < this.limit) {
+          this.room.resolve();
+          this.room = undefined;
+        }
+      }
+    });
+    if (this.error !== undefined) return Promise.reject(this.error as Error);
+    if (this.out < this.limit) return undefined;
+    if (!this.room) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.room = { promise, resolve };
+    }
+    return this.room.promise.then(() => {
+      if (this.error !== undefined) throw this.error;
+    });
+  }
+
+  /** Every page added is joined; rethrows the first page that could not be checked. */
+  async drained(): Promise<void> {
+    await this.tail;
+    if (this.error !== undefined) throw this.error;
+  }
+
+  /** Every page added is settled (never throws: for cleanup). */
+  idle(): Promise<void> {
+    return this.tail;
+  }
 }
 
 /** Signs the current head of one tenant's chain. */

@@ -2,18 +2,21 @@
 // a transaction — one multi-row ledger append, one outbox insert, one hash-chain append, one
 // commit. A write resolves only after its batch committed, so nothing is acknowledged before it
 // is durable. One lane per tenant, in the tenant's RLS scope. Two transactions of a lane overlap:
-// the stage (ledger rows, outbox rows, then the chain lock) of the next batch runs while this one
-// hashes and commits, and its chain lock waits for this commit. Stages run in arrival order and
-// each ends holding the chain lock, so the ledger, the outbox and the tenant's chain keep call order.
+// the stage (ledger rows, outbox rows, the chain lock, then the chain entries) of the next batch
+// runs while this one commits, and its chain lock waits for this commit. Stages run in arrival
+// order and each ends holding the chain lock with its entries appended, so the ledger, the outbox
+// and the tenant's chain keep call order. The chain append is part of the stage so that the next
+// batch starts as soon as this one sends COMMIT: it then collects every write that arrived while
+// this one waited for the lock, and a batch's only serial part is lock, append, COMMIT.
 import type { Pool, PoolClient } from 'pg';
-import { ConsentChanged, type Envelope, type Outbox } from '@vigil/events';
+import { ConsentChanged, type Outbox } from '@vigil/events';
 import { GroupCommit } from '@vigil/service-kit';
 import { appendConsents, type ConsentRow } from '../db/consents.js';
-import { appendNewToChain, lockChain } from './audit.js';
+import { appendNewToChain, lockChain, prepareNewEntries } from './audit.js';
 import { asTenant } from './tenant-scope.js';
 
 type NewConsent = Omit<ConsentRow, 'recordedAt'>;
-type Staged = { stored: ConsentRow[]; events: Envelope[]; head: Awaited<ReturnType<typeof lockChain>> };
+type Staged = ConsentRow[];
 
 export class ConsentWriter {
   private readonly commits: GroupCommit<NewConsent, ConsentRow, Staged>;
@@ -21,7 +24,7 @@ export class ConsentWriter {
   constructor(
     pool: Pool,
     private readonly outbox: Outbox,
-    /** Each ConsentChanged is appended to the tenant's audit chain in the same transaction (the audit feed then skips it). */
+    /** Each ConsentChanged is appended to the tenant's audit chain in the same transaction (the audit feed does not consume it). */
     private readonly chain: { pseudonymKey: string },
   ) {
     this.commits = new GroupCommit({
@@ -29,10 +32,7 @@ export class ConsentWriter {
       laneOf: (row) => row.tenantId,
       transaction: (tenantId) => asTenant(tenantId),
       stage: (tx, rows, tenantId) => this.stage(tx, rows, tenantId),
-      apply: async (tx, _rows, tenantId, staged) => {
-        await appendNewToChain(tx, this.chain.pseudonymKey, tenantId, staged.head, staged.events.map((event) => ({ event, topic: ConsentChanged.topic })));
-        return staged.stored;
-      },
+      apply: async (_tx, _rows, _tenantId, stored) => stored,
       maxBatch: 500,
     });
   }
@@ -52,6 +52,10 @@ export class ConsentWriter {
         opts: { tenantId },
       })),
     );
-    return { stored, events, head: await lockChain(tx, tenantId) };
+    // Redaction and canonical JSON before the lock: under it, only the hashes and one insert.
+    const entries = prepareNewEntries(this.chain.pseudonymKey, events.map((event) => ({ event, topic: ConsentChanged.topic })));
+    const head = await lockChain(tx, tenantId);
+    await appendNewToChain(tx, tenantId, head, entries);
+    return stored;
   }
 }

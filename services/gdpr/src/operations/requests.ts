@@ -8,7 +8,7 @@ import { activeHoldsFor, listRetentionPolicies } from '../db/holds.js';
 import {
   findOpenDuplicate,
   getRequest,
-  insertReceipt,
+  insertReceipts,
   insertRequest,
   completeAnswered,
   lockRequests,
@@ -188,7 +188,7 @@ export async function requestDetail(deps: RequestDeps, tenantId: string, id: str
 /**
  * Holders' receipts, many at once inside the consumer's inbox transaction: per tenant (the
  * transaction is scoped to each in turn), the requests are locked in id order, the receipts stored
- * in arrival order, then every request whose expected services have all answered is completed
+ * in arrival order (one statement), then every request whose expected services have all answered is completed
  * in one statement. Returns the receipts whose request is unknown.
  */
 export async function applyReceipts(
@@ -206,13 +206,14 @@ export async function applyReceipts(
   for (const [tenantId, list] of byTenant) {
     await scopeTransaction(tx, tenantScope(tenantId));
     const known = await lockRequests(tx, [...new Set(list.map((e) => e.data.requestId))]);
+    const receipts = [];
     for (const e of list) {
       const d = e.data;
       if (!known.has(d.requestId)) {
         unknown.push(e);
         continue;
       }
-      await insertReceipt(tx, tenantId, {
+      receipts.push({
         requestId: d.requestId,
         service: d.service,
         status: d.status,
@@ -223,6 +224,8 @@ export async function applyReceipts(
         completedAt: d.completedAt,
       });
     }
+    // One statement for the tenant's receipts (in arrival order), then one completing UPDATE.
+    await insertReceipts(tx, tenantId, receipts);
     if (known.size) await completeAnswered(tx, [...known], now.toISOString());
   }
   return unknown;
