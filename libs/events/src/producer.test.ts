@@ -3,16 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { WireMessage } from './codec.js';
 import { requestsOf } from './producer.js';
 
-const headers = { 'vigil-type': 'Ping', 'vigil-version': '1' };
+const headers = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
 const wire = (topic: string, n: number, value: string, h: Record<string, string> = headers): WireMessage => ({ topic, key: `k${n}`, value, headers: h });
 
 describe('requestsOf', () => {
   it('hands kafkajs UTF-8 Buffers of the values, byte for byte, with the headers and keys', () => {
-    const [request] = requestsOf([wire('a', 1, '{"x":"é€😀"}'), wire('a', 2, '{}', { ...headers, traceparent: 't' })]);
+    const [request] = requestsOf([wire('a', 1, '{"x":"é€😀"}'), wire('a', 2, '{}', { ...headers, 'x-extra': 't' })]);
     const list = request!.get('a')!;
     expect(list.map((m) => m.value)).toEqual([Buffer.from('{"x":"é€😀"}', 'utf8'), Buffer.from('{}')]);
     expect(list[0]!.value.length).toBe(Buffer.byteLength('{"x":"é€😀"}'));
-    expect(list.map((m) => [m.key, m.headers])).toEqual([['k1', headers], ['k2', { ...headers, traceparent: 't' }]]);
+    expect(list.map((m) => [m.key, m.headers])).toEqual([['k1', headers], ['k2', { ...headers, 'x-extra': 't' }]]);
   });
 
   it('splits by UTF-8 bytes, not string length, and keeps per-topic order across requests', () => {
