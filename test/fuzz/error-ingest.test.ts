@@ -41,3 +41,22 @@ test('regression: X-Sentry-Error quoting input beyond Latin-1 is a safe header o
   const header = res.headers.find(([k]) => k === 'x-sentry-error')?.[1];
   expect(header).toMatch(/^envelope header is not valid JSON: .*\\ud83d\\ude00/);
 });
+
+test('regression: an event nested 6,000 levels deep is a 400 naming the limit on both Sentry endpoints, not a 500', async ({ app, kit }) => {
+  const headers = { authorization: `Bearer ${await kit.apiKey('acme', 'admin')}` };
+  const project = await app.inject({ method: 'POST', url: '/v1/projects', headers, payload: { name: 'deep' } });
+  const projectId = project.json().id as string;
+  const key = await app.inject({ method: 'POST', url: `/v1/projects/${projectId}/keys`, headers, payload: { label: 'deep' } });
+  const auth = { 'x-sentry-auth': `Sentry sentry_version=7, sentry_client=fuzz/1.0, sentry_key=${key.json().publicKey as string}` };
+  const deep = '{"a":'.repeat(6000) + '1' + '}'.repeat(6000);
+  const store = await app.inject({ method: 'POST', url: `/api/${projectId}/store/`, headers: { ...auth, 'content-type': 'application/json' }, payload: deep });
+  const envelope = await app.inject({ method: 'POST', url: `/api/${projectId}/envelope/`, headers: { ...auth, 'content-type': 'application/x-sentry-envelope' }, payload: `{}\n{"type":"event"}\n${deep}\n` });
+  for (const res of [store, envelope]) {
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'ERRORS_EVENT_INVALID' });
+    expect(res.headers['x-sentry-error']).toContain('deeper than 128 levels');
+  }
+  // The same event at an ordinary depth is accepted: the limit, not the endpoint, refused it.
+  const shallow = await app.inject({ method: 'POST', url: `/api/${projectId}/store/`, headers: { ...auth, 'content-type': 'application/json' }, payload: '{"a":'.repeat(100) + '1' + '}'.repeat(100) });
+  expect(shallow.statusCode).toBe(200);
+});

@@ -21,6 +21,7 @@ import { withTransaction } from './db/transaction.js';
 import { TaskScheduler } from './scheduler.js';
 import { registerAuth, seedApiKey } from './auth.js';
 import { registerProblemHandlers } from './errors.js';
+import { limitJsonDepth } from './json-body.js';
 import { openApiTrueToCode } from './openapi.js';
 import { declareErrorResponses, registerMeRoute } from './route-conventions.js';
 import { registerHealthRoutes } from './health.js';
@@ -98,6 +99,7 @@ export async function createServiceApp(o: ServiceOptions): Promise<FastifyInstan
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Before any route: every route's OpenAPI entry gets the error responses it can give.
   app.addHook('onRoute', declareErrorResponses);
+  limitJsonDepth(app);
 
   await ensureDatabase(config.DATABASE_URL);
   const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, `vigil-${o.name}`);

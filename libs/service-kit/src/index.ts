@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './pagination.js';
 export { Problem, problemResponse } from './route-conventions.js';
 export { validationDetail, type AjvError } from './validation-detail.js';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './json-body.js';
 export * from './auth.js';
 export * from './app.js';
 export * from './lifecycle.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope } from './envelope.js';
+import { MAX_JSON_DEPTH } from '@vigil/service-kit';
+import { parseEnvelope, parseItemJson } from './envelope.js';
 import type { AppError } from '@vigil/service-kit';
 
 const rejection = (fn: () => unknown) => {
@@ -32,5 +33,17 @@ describe('parseEnvelope', () => {
     expect(rejection(() => parseEnvelope(Buffer.from('{}\n{"type":"event","length":99}\n{}'))).code).toBe('ERRORS_ITEM_LENGTH_INVALID');
     expect(rejection(() => parseEnvelope(Buffer.from('{}\n{"type":"event","length":1.5}\n{}'))).code).toBe('ERRORS_ITEM_LENGTH_INVALID');
     expect(rejection(() => parseEnvelope(Buffer.from(''))).code).toBe('ERRORS_EMPTY_BODY');
+  });
+});
+
+describe('nesting depth', () => {
+  const nested = (depth: number) => Buffer.from('{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+
+  it('refuses an item nested past the limit with a 400 naming the limit, and parses one at the limit', () => {
+    expect(parseItemJson({ type: 'event', header: {}, payload: nested(MAX_JSON_DEPTH - 1) })).toHaveProperty('a');
+    const err = rejection(() => parseItemJson({ type: 'event', header: {}, payload: nested(6000) }));
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('ERRORS_EVENT_INVALID');
+    expect(err.detail).toContain(`deeper than ${MAX_JSON_DEPTH} levels`);
   });
 });

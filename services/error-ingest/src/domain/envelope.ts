@@ -1,6 +1,7 @@
 // Sentry envelope framing: a JSON header line, then items of (JSON item header line,
 // payload). A payload is `length` bytes when the item header says so, else up to the
 // next newline. https://develop.sentry.dev/sdk/data-model/envelopes/
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '@vigil/service-kit';
 import { malformed, tooLarge } from '../errors.js';
 
 export interface EnvelopeItem {
@@ -77,6 +78,9 @@ export function parseEnvelope(body: Buffer): Envelope {
 /** The JSON object in an item payload (event, client_report). */
 export function parseItemJson(item: EnvelopeItem): Record<string, unknown> {
   if (!item.payload.length) throw malformed('ERRORS_ITEM_INVALID', `the ${item.type} item is empty`);
+  if (nestsDeeperThan(item.payload, MAX_JSON_DEPTH)) {
+    throw malformed('ERRORS_EVENT_INVALID', `the ${item.type} item nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels; allowed: at most ${MAX_JSON_DEPTH}`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(item.payload.toString('utf8'));
