@@ -13,8 +13,8 @@
 // heartbeat interval, commit interval, fetch wait: kafkaConsumerSettings) and the raw producer the
 // library's producer settings (idempotent, one request in flight, acks=all); both sides JSON-parse
 // each message and hand it to the same sink. What the library adds is its own work: the envelope
-// (id, type, version, source, tenant, time) and headers on the wire, validation, dispatch by type,
-// tracing spans, metrics, retry/DLQ bookkeeping.
+// (id, type, version, source, tenant, time) in the value, validation, dispatch by type, metrics,
+// retry/DLQ bookkeeping (no headers: the bench registers no tracing SDK, so no spans and no traceparent).
 // Env knobs for a quick check or a profile (the defaults are the real run): BENCH_MESSAGES,
 // BENCH_LATENCY_SECONDS, BENCH_MODES (single,batch), BENCH_SIDES (raw,events).
 import { randomBytes } from 'node:crypto';

@@ -12,7 +12,7 @@ import { EventValidationError, isInfrastructureError, NonRetriableError } from '
 import type { EventLogger } from './bus.js';
 import type { EventMetrics } from './metrics.js';
 import type { RetryPolicy } from './consumer.js';
-import { inConsumerSpan } from './tracing.js';
+import { inConsumerSpan, tracingEnabled } from './tracing.js';
 
 export interface BatchContext {
   topic: string;
@@ -190,7 +190,7 @@ export class BatchRunner {
     for (let attempt = 1; ; attempt++) {
       const end = this.metrics.batchDuration.startTimer(labels);
       try {
-        await inConsumerSpan(topic, chunk[0]!.message.headers, () =>
+        const call = () =>
           sub.handler(
             chunk.map((i) => i.envelope),
             {
@@ -203,8 +203,9 @@ export class BatchRunner {
               },
               heartbeat: o.heartbeat,
             },
-          ),
-        );
+          );
+        // A span per handler call when a tracing SDK (or propagator) is registered; otherwise a plain call.
+        await (tracingEnabled() ? inConsumerSpan(topic, chunk[0]!.message.headers, call) : call());
         end();
         this.metrics.consumed.inc({ ...labels, outcome: 'ok' }, chunk.length);
         o.settle(chunk.at(-1)!.index);

@@ -4,7 +4,7 @@
 import { Kafka, logLevel, type Admin, type IHeaders } from 'kafkajs';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Registry } from 'prom-client';
-import { buildEnvelope, encodeWire, encodeWireWith, wireHeaders, type WireMessage } from './codec.js';
+import { encodeWire, envelopeFrom, type WireMessage } from './codec.js';
 import type { BatchHandler, SubscribeBatchOptions } from './batch-consumer.js';
 import { ConsumerGroups } from './consumer.js';
 import { kafkaClientSettings, type KafkaConnection } from './connection.js';
@@ -125,7 +125,7 @@ export class EventBus {
 
   /** Validates, wraps in an envelope and sends; resolves once Kafka acknowledged (acks=all). */
   async publish<S extends TSchema>(def: EventDefinition<S>, data: Static<S>, opts: PublishOptions): Promise<Envelope<Static<S>>> {
-    const envelope = buildEnvelope(def, data, { ...opts, source: this.service });
+    const envelope = envelopeFrom(def, data, opts, this.service);
     await inProducerSpan(def.topic, async (trace) => {
       await this.producer.send([encodeWire(def, envelope, { ...trace, ...opts.headers })]);
     });
@@ -134,13 +134,12 @@ export class EventBus {
 
   /** Publishes many events of one definition in one request. */
   async publishMany<S extends TSchema>(def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<Envelope<Static<S>>[]> {
-    const envelopes = items.map((i) => buildEnvelope(def, i.data, { ...i.opts, source: this.service }));
+    const envelopes = items.map((i) => envelopeFrom(def, i.data, i.opts, this.service));
     await inProducerSpan(def.topic, async (trace) => {
-      // Messages without headers of their own share one headers object (kafkajs only reads it).
-      const shared = wireHeaders(def, trace);
+      // Messages without headers of their own share the trace headers object (kafkajs only reads it).
       const wire = envelopes.map((e, n) => {
         const own = items[n]?.opts.headers;
-        return encodeWireWith(def, e, own ? wireHeaders(def, { ...trace, ...own }) : shared);
+        return encodeWire(def, e, own ? { ...trace, ...own } : trace);
       });
       await this.producer.send(wire);
     });

@@ -1,12 +1,9 @@
 // Envelope encoding and validation: the single place where typed events become bytes and back.
 import { randomUUID } from 'node:crypto';
-import type { AnyEventDefinition, Envelope, EventDefinition } from './define.js';
+import type { Envelope, EventDefinition } from './define.js';
 import { EventValidationError } from './errors.js';
 import { isUuid } from './formats.js';
 import type { Static, TSchema } from '@sinclair/typebox';
-
-export const HEADER_TYPE = 'vigil-type';
-export const HEADER_VERSION = 'vigil-version';
 
 export function validate<S extends TSchema>(def: EventDefinition<S>, data: unknown): asserts data is Static<S> {
   if (def.check.Check(data)) return;
@@ -35,16 +32,31 @@ export interface EnvelopeOptions {
 }
 
 export function buildEnvelope<S extends TSchema>(def: EventDefinition<S>, data: Static<S>, opts: EnvelopeOptions): Envelope<Static<S>> {
+  return envelopeFrom(def, data, opts, opts.source);
+}
+
+/** buildEnvelope with the source apart (the bus and the outbox pass the caller's options as they are, no copy per event). */
+export function envelopeFrom<S extends TSchema>(def: EventDefinition<S>, data: Static<S>, opts: Omit<EnvelopeOptions, 'source'>, source: string): Envelope<Static<S>> {
   validate(def, data);
   return {
     id: opts.id ?? randomUUID(),
     type: def.type,
     version: def.version,
-    source: opts.source,
+    source,
     tenantId: opts.tenantId,
     occurredAt: opts.occurredAt ? opts.occurredAt.toISOString() : nowIso(),
     data,
   };
+}
+
+// The envelopes of one publishMany share their time stamp (one per millisecond): the last valid one is
+// remembered, so Date.parse runs once per distinct time stamp rather than once per message.
+let lastValidTime = '';
+function isTime(v: string): boolean {
+  if (v === lastValidTime) return true;
+  if (Number.isNaN(Date.parse(v))) return false;
+  lastValidTime = v;
+  return true;
 }
 
 /** Parses the raw value; throws EventValidationError on anything that is not a well-formed envelope. */
@@ -65,7 +77,7 @@ export function parseEnvelope(raw: Buffer | null): Envelope {
     if (!Number.isInteger(e.version)) problems.push('/version: must be an integer');
     if (typeof e.source !== 'string') problems.push('/source: required');
     if (typeof e.tenantId !== 'string' || !e.tenantId) problems.push('/tenantId: required');
-    if (typeof e.occurredAt !== 'string' || Number.isNaN(Date.parse(e.occurredAt))) problems.push('/occurredAt: must be a date-time');
+    if (typeof e.occurredAt !== 'string' || !isTime(e.occurredAt)) problems.push('/occurredAt: must be a date-time');
     if (!('data' in e)) problems.push('/data: required');
   }
   if (problems.length) throw new EventValidationError('envelope', problems);
@@ -82,19 +94,17 @@ export interface WireMessage {
   compress?: boolean;
 }
 
-/** The Kafka headers of every message of `def`: the caller's, then type and version (which win). */
-export function wireHeaders(def: AnyEventDefinition, headers: Record<string, string>): Record<string, string> {
-  return { ...headers, [HEADER_TYPE]: def.type, [HEADER_VERSION]: String(def.version) };
-}
-
-/** The Kafka message of an envelope: partition key from the definition, JSON value, type and version headers. */
+/**
+ * The Kafka message of an envelope: partition key from the definition, the envelope as JSON, and the
+ * caller's headers as given (the W3C trace context, when a span is active). Type and version travel in
+ * the envelope only, which is what consumers dispatch on; messages written before the catalog headers
+ * `vigil-type` / `vigil-version` were dropped still carry them, and nothing reads them. `headers` may be
+ * shared among the messages of one publishMany: kafkajs only reads it.
+ */
 export function encodeWire<S extends TSchema>(def: EventDefinition<S>, envelope: Envelope<Static<S>>, headers: Record<string, string>): WireMessage {
-  return encodeWireWith(def, envelope, wireHeaders(def, headers));
-}
-
-/** encodeWire with headers already built by wireHeaders (publishMany shares one object among its messages). */
-export function encodeWireWith<S extends TSchema>(def: EventDefinition<S>, envelope: Envelope<Static<S>>, headers: Record<string, string>): WireMessage {
-  return { topic: def.topic, key: def.key(envelope.data), value: JSON.stringify(envelope), headers, ...(def.compression ? { compress: true } : {}) };
+  const wire: WireMessage = { topic: def.topic, key: def.key(envelope.data), value: JSON.stringify(envelope), headers };
+  if (def.compression) wire.compress = true;
+  return wire;
 }
 
 /**
@@ -108,5 +118,5 @@ export function encodeWireWithJson<S extends TSchema>(def: EventDefinition<S>, e
   // `data` last, the field last in it: the text ends with `}}` and the field goes before them.
   const text = JSON.stringify({ id, type, version, source, tenantId, occurredAt, data: rest });
   const value = `${text.slice(0, -2)}${Object.keys(rest).length ? ',' : ''}${JSON.stringify(field)}:${json}}}`;
-  return { topic: def.topic, key: def.key(envelope.data), value, headers: wireHeaders(def, headers), ...(def.compression ? { compress: true } : {}) };
+  return { topic: def.topic, key: def.key(envelope.data), value, headers, ...(def.compression ? { compress: true } : {}) };
 }

@@ -2,7 +2,7 @@
 // with exponential backoff, and the DLQ. At-least-once: an offset is resolved only after its
 // handler succeeded.
 import { performance } from 'node:perf_hooks';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { TSchema } from '@sinclair/typebox';
 import { BatchRunner, type BatchSubscription } from './batch-consumer.js';
 import { parseEnvelope, validate } from './codec.js';
@@ -12,7 +12,7 @@ import { EventValidationError, isInfrastructureError, NonRetriableError } from '
 import type { EventHandler, EventLogger, HandlerContext } from './bus.js';
 import type { EventMetrics } from './metrics.js';
 import type { TopicNames } from './topics.js';
-import { inConsumerSpan } from './tracing.js';
+import { inConsumerSpan, tracingEnabled } from './tracing.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -131,18 +131,26 @@ export class ConsumerGroups {
     const topic = this.names.logical(batch.topic);
     const batchSubs = group.batchSubs.filter((s) => s.def.topic === topic);
     if (batchSubs.length) return this.batches.process(group.id, topic, batchSubs, payload);
-    // Per kafkajs batch, not per message: the dispatch table of this topic and the metric labels.
-    const route: Route = { group: group.id, topic, partition: batch.partition, byType: this.dispatch(group, topic), ...metricLabels(topic, group.id) };
+    // Per kafkajs batch, not per message: the dispatch table of this topic, the metric labels, and
+    // whether a span per handler call can matter (a tracing SDK or propagator registered).
+    const route: Route = { group: group.id, topic, partition: batch.partition, byType: this.dispatch(group, topic), traced: tracingEnabled(), ...metricLabels(topic, group.id) };
     let last: KafkaMessage | undefined;
+    // Outcomes are counted here and added to the counters once per kafkajs batch (and on the way out).
+    let ok = 0;
+    let ignored = 0;
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
-        await this.processMessage(route, message, heartbeat);
+        const outcome = await this.processMessage(route, message, heartbeat);
+        if (outcome === OK) ok++;
+        else if (outcome === IGNORED) ignored++;
         resolveOffset(message.offset);
         last = message;
         await heartbeat();
       }
     } finally {
+      if (ok) this.metrics.consumed.inc(route.ok, ok);
+      if (ignored) this.metrics.consumed.inc(route.ignored, ignored);
       if (last) this.metrics.lag.set({ ...route.labels, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1));
     }
   }
@@ -158,63 +166,88 @@ export class ConsumerGroups {
     return byType;
   }
 
-  private async processMessage(route: Route, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  /** Handles one message; resolves once it took effect, went to the DLQ or was ignored (which one: the result). */
+  private async processMessage(route: Route, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
     const { group, topic, partition, labels } = route;
-    // The child logger is built only when something is logged: it is not free on the hot path.
-    let child: EventLogger | undefined;
-    const log = (): EventLogger => (child ??= this.log.child?.({ topic, partition, offset: message.offset, group }) ?? this.log);
-    const origin = () => ({ group, topic, partition, message });
     let envelope: Envelope;
     let sub: Subscription | undefined;
     try {
       envelope = parseEnvelope(message.value);
       const sameType = route.byType.get(envelope.type);
       if (!sameType) {
-        this.metrics.consumed.inc(route.ignored);
-        log().debug({ type: envelope.type }, 'event type not handled by this group');
-        return;
+        this.log.debug({ topic, partition, offset: message.offset, group, type: envelope.type }, 'event type not handled by this group');
+        return IGNORED;
       }
-      sub = sameType.find((s) => s.def.version === envelope.version);
+      for (const s of sameType) {
+        if (s.def.version !== envelope.version) continue;
+        sub = s;
+        break;
+      }
       if (!sub) throw new EventValidationError(envelope.type, [`unsupported version ${envelope.version}`]);
       validate(sub.def, envelope.data);
     } catch (err) {
-      await this.deadLetters.send(origin(), err as Error, 0, log());
-      return;
+      await this.deadLetters.send({ group, topic, partition, message }, err as Error, 0, messageLog(this.log, route, message));
+      return DEAD_LETTERED;
     }
 
     const handler = sub.handler;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
+      const ctx = new MessageContext(route, message, attempt, this.log);
       try {
-        const ctx: HandlerContext = {
-          topic,
-          partition,
-          offset: message.offset,
-          attempt,
-          headers: message.headers ?? {},
-          get log() {
-            return log();
-          },
-        };
-        await inConsumerSpan(topic, message.headers, () => handler(envelope, ctx));
+        if (route.traced) await inConsumerSpan(topic, message.headers, () => handler(envelope, ctx));
+        else await handler(envelope, ctx);
         this.metrics.duration.observe(labels, (performance.now() - started) / 1000);
-        this.metrics.consumed.inc(route.ok);
-        return;
+        return OK;
       } catch (err) {
         this.metrics.duration.observe(labels, (performance.now() - started) / 1000);
+        const log = ctx.log;
         const infra = isInfrastructureError(err);
         if (err instanceof NonRetriableError || err instanceof EventValidationError || (!infra && attempt >= this.retry.maxAttempts)) {
-          await this.deadLetters.send(origin(), err as Error, attempt, log());
-          return;
+          await this.deadLetters.send({ group, topic, partition, message }, err as Error, attempt, log);
+          return DEAD_LETTERED;
         }
         if (this.stopping) throw err;
         this.metrics.retries.inc(labels);
         const delay = Math.min(this.retry.retryMaxMs, this.retry.retryBaseMs * 2 ** (attempt - 1));
-        log().warn({ err, attempt, delay, infra, eventId: envelope.id }, 'handler failed; retrying');
+        log.warn({ err, attempt, delay, infra, eventId: envelope.id }, 'handler failed; retrying');
         await sleep(delay);
         await heartbeat();
       }
     }
+  }
+}
+
+const OK = 0;
+const IGNORED = 1;
+const DEAD_LETTERED = 2;
+type Outcome = typeof OK | typeof IGNORED | typeof DEAD_LETTERED;
+
+/** The logger of one message (a child logger is not free: built only when something is logged). */
+const messageLog = (log: EventLogger, route: Route, message: KafkaMessage): EventLogger =>
+  log.child?.({ topic: route.topic, partition: route.partition, offset: message.offset, group: route.group }) ?? log;
+
+/** The handler's context: a class, so the lazy `log` is a getter on the prototype, not a closure per message. */
+class MessageContext implements HandlerContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly headers: IHeaders;
+  private child?: EventLogger;
+  constructor(
+    private readonly route: Route,
+    private readonly message: KafkaMessage,
+    readonly attempt: number,
+    private readonly base: EventLogger,
+  ) {
+    this.topic = route.topic;
+    this.partition = route.partition;
+    this.offset = message.offset;
+    this.headers = message.headers ?? {};
+  }
+
+  get log(): EventLogger {
+    return (this.child ??= messageLog(this.base, this.route, this.message));
   }
 }
 
@@ -232,4 +265,6 @@ interface Route extends ReturnType<typeof metricLabels> {
   topic: string;
   partition: number;
   byType: Map<string, Subscription[]>;
+  /** A tracing SDK or propagator is registered: each handler call runs in a consumer span. */
+  traced: boolean;
 }

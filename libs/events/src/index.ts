@@ -1,6 +1,6 @@
 export * from './define.js';
 export * from './errors.js';
-export { validate, buildEnvelope, parseEnvelope, encodeWire, encodeWireWithJson, HEADER_TYPE, HEADER_VERSION, type WireMessage, type EnvelopeOptions } from './codec.js';
+export { validate, buildEnvelope, parseEnvelope, encodeWire, encodeWireWithJson, type WireMessage, type EnvelopeOptions } from './codec.js';
 export { UUID_PATTERN, isUuid } from './formats.js';
 export { DLQ_SUFFIX, MissingTopicsError } from './topics.js';
 export { MAX_REQUEST_BYTES, type KafkaConnection, type KafkaSasl } from './connection.js';

@@ -4,7 +4,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Envelope, EventDefinition } from './define.js';
-import { buildEnvelope, encodeWire, type WireMessage } from './codec.js';
+import { encodeWire, envelopeFrom, type WireMessage } from './codec.js';
 import type { EventBus, EventLogger, PublishOptions } from './bus.js';
 import { injectTraceHeaders } from './tracing.js';
 
@@ -42,7 +42,7 @@ export class Outbox {
 
   /** Stores the event inside the caller's transaction (`tx` must be in BEGIN). */
   async enqueue<S extends TSchema>(tx: Queryable, def: EventDefinition<S>, data: Static<S>, opts: PublishOptions): Promise<Envelope<Static<S>>> {
-    const envelope = buildEnvelope(def, data, { ...opts, source: this.o.bus.service });
+    const envelope = envelopeFrom(def, data, opts, this.o.bus.service);
     await this.insert(tx, [encodeWire(def, envelope, injectTraceHeaders({ ...opts.headers }))], [envelope.id]);
     return envelope;
   }
@@ -50,7 +50,7 @@ export class Outbox {
   /** Same as enqueue for many events of one definition, in one INSERT; returns their envelopes. */
   async enqueueMany<S extends TSchema>(tx: Queryable, def: EventDefinition<S>, items: { data: Static<S>; opts: PublishOptions }[]): Promise<Envelope<Static<S>>[]> {
     if (!items.length) return [];
-    const envelopes = items.map((i) => buildEnvelope(def, i.data, { ...i.opts, source: this.o.bus.service }));
+    const envelopes = items.map((i) => envelopeFrom(def, i.data, i.opts, this.o.bus.service));
     const trace = injectTraceHeaders({});
     await this.insert(
       tx,

@@ -1,7 +1,7 @@
 // libs/events against the real broker: typed round trip, validation at publish,
 // poison messages to the DLQ while the partition keeps moving.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka } from 'kafkajs';
+import { Kafka, type IHeaders } from 'kafkajs';
 import { EventValidationError, type Envelope } from '../src/index.js';
 import { Ping, testBus, uniqueName } from './fixtures/harness.js';
 
@@ -9,6 +9,9 @@ const ns = uniqueName('bus').replace(/_/g, '-');
 const producer = testBus(ns);
 const consumer = testBus(ns, undefined, 'events-test-consumer');
 const received: Envelope<{ key: string; n: number }>[] = [];
+const headersOf = new Map<string, IHeaders>();
+// What a message may carry in its Kafka headers now: the W3C trace context (only when a span is active).
+const TRACE_HEADERS = ['traceparent', 'tracestate'];
 let failUntil = new Map<number, number>();
 
 beforeAll(async () => {
@@ -17,6 +20,7 @@ beforeAll(async () => {
     const remaining = failUntil.get(event.data.n) ?? 0;
     if (remaining >= ctx.attempt) throw new Error(`transient failure ${ctx.attempt}`);
     if (event.data.n === 666) throw new Error('always fails');
+    headersOf.set(event.id, ctx.headers);
     received.push(event);
   });
   await consumer.start();
@@ -49,6 +53,31 @@ describe('EventBus', () => {
       occurredAt: sent.occurredAt,
       data: { key: 'a', n: 1 },
     });
+    // Type and version travel in the envelope only: no vigil-type / vigil-version headers.
+    expect(Object.keys(headersOf.get(sent.id)!).filter((k) => !TRACE_HEADERS.includes(k))).toEqual([]);
+  });
+
+  it('still consumes messages written with the old catalog headers, dispatching on the envelope', async () => {
+    const kafka = new Kafka({ clientId: 'old-headers', brokers: ['127.0.0.1:9092'], logLevel: 0 });
+    const raw = kafka.producer();
+    await raw.connect();
+    const envelope = (n: number) => ({ id: crypto.randomUUID(), type: 'Ping', version: 1, source: 'old', tenantId: 't', occurredAt: new Date().toISOString(), data: { key: 'o', n } });
+    const asBefore = envelope(11);
+    const misleading = envelope(12); // headers that disagree with the envelope: the envelope decides
+    await raw.send({
+      topic: producer.physical(Ping.topic),
+      messages: [
+        { key: 'o', value: JSON.stringify(asBefore), headers: { 'vigil-type': 'Ping', 'vigil-version': '1' } },
+        { key: 'o', value: JSON.stringify(misleading), headers: { 'vigil-type': 'Other', 'vigil-version': '9' } },
+      ],
+    });
+    await raw.disconnect();
+    await waitFor(() => received.some((e) => e.id === misleading.id));
+    expect(received.filter((e) => e.data.key === 'o').map((e) => [e.id, e.data.n])).toEqual([
+      [asBefore.id, 11],
+      [misleading.id, 12],
+    ]);
+    expect(String(headersOf.get(asBefore.id)!['vigil-type'])).toBe('Ping');
   });
 
   it('rejects an invalid payload at publish with a clear error, sending nothing', async () => {
@@ -103,5 +132,6 @@ describe('EventBus', () => {
     expect(JSON.parse(ex[0]!.value).id).toBe(exhausted.id);
     expect(ex[0]!.headers).toMatchObject({ 'vigil-dlq-origin-topic': 'test.ping', 'vigil-dlq-attempts': '3', 'vigil-dlq-error': 'always fails' });
     expect(Number(ex[0]!.headers['vigil-dlq-origin-offset'])).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(ex[0]!.headers).filter((k) => !k.startsWith('vigil-dlq-') && !TRACE_HEADERS.includes(k))).toEqual([]);
   });
 });

@@ -59,7 +59,9 @@ describe('Outbox', () => {
     await inTx((tx) => outbox.enqueueMany(tx, Ping, [3, 4, 5].map((n) => ({ data: { key: 'b', n }, opts: { tenantId: 't' } }))));
     const { rows } = await pool.query('SELECT event_id, topic, key, value, headers FROM evt.outbox ORDER BY seq');
     expect(rows).toHaveLength(4);
-    expect(rows[0]).toMatchObject({ event_id: e.id, topic: 'test.ping', key: 'a', headers: { 'x-extra': '1', 'vigil-type': 'Ping', 'vigil-version': '1' } });
+    expect(rows[0]).toMatchObject({ event_id: e.id, topic: 'test.ping', key: 'a', headers: { 'x-extra': '1' } });
+    // No catalog headers: type and version are in the envelope (traceparent only inside an active span).
+    for (const r of rows) expect(Object.keys(r.headers).filter((k) => k !== 'x-extra' && k !== 'traceparent' && k !== 'tracestate')).toEqual([]);
     expect(JSON.parse(rows[0].value)).toEqual(e);
     expect(rows.slice(1).map((r) => JSON.parse(r.value).data.n)).toEqual([3, 4, 5]);
     await expect(inTx((tx) => outbox.enqueue(tx, Ping, { key: '', n: -1 }, { tenantId: 't' }))).rejects.toThrow(/invalid Ping v1 payload/);
