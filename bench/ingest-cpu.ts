@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { createTestEnv } from '@vigil/service-kit/testing';
-import { envelope, sentryEvent } from './ingest-events.js';
+import { benchServiceEnv, envelope, sentryEvent } from './ingest-events.js';
 
 const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const ROOTS = (process.env.CPU_ROOTS ?? here).split(',');
@@ -36,16 +36,7 @@ async function serve(role: 'ingest' | 'process'): Promise<void> {
   const { buildApp } = await import(pathToFileURL(path.join(root, 'services/error-ingest/src/app.ts')).href);
   const { loadServiceConfig } = await import(pathToFileURL(path.join(root, 'services/error-ingest/src/config.ts')).href);
   const env = JSON.parse(process.env.CPU_ENV!) as Record<string, string>;
-  const config = loadServiceConfig({
-    ...env,
-    ERRORS_ROLE: role,
-    LOG_LEVEL: 'error',
-    KAFKA_TOPIC_PARTITIONS: '3',
-    DATABASE_POOL_MAX: '10',
-    ERRORS_RATE_LIMIT_PER_MINUTE: '100000000',
-    ERRORS_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
-    ERRORS_SPIKE_MIN_COUNT: '1000000',
-  });
+  const config = loadServiceConfig(benchServiceEnv(env, role));
   const app = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   process.send!({ port: (app.server.address() as { port: number }).port });

@@ -1,4 +1,4 @@
-// The Sentry events bench:ingest and bench/ingest-cpu.ts send: realistic Node error events of a given size, as envelopes.
+// The Sentry events bench:ingest and bench/ingest-cpu.ts send (realistic Node error events of a given size, as envelopes), and the service config both run.
 
 /** A realistic Node error event of about `bytes` bytes: frames with context, breadcrumbs, contexts, tags. */
 export function sentryEvent(bytes: number): Record<string, unknown> {
@@ -36,4 +36,18 @@ export function sentryEvent(bytes: number): Record<string, unknown> {
 export function envelope(event: Record<string, unknown>, eventId?: string): Buffer {
   const payload = JSON.stringify(eventId ? { ...event, event_id: eventId } : event);
   return Buffer.from(`${JSON.stringify({ sent_at: new Date().toISOString(), ...(eventId ? { event_id: eventId } : {}) })}\n${JSON.stringify({ type: 'event', length: Buffer.byteLength(payload) })}\n${payload}\n`);
+}
+
+/** What both ingest benches override in error-ingest's config: one role, quiet, no quotas, no spike alerts. */
+export function benchServiceEnv(env: Record<string, string>, role: 'ingest' | 'process'): Record<string, string> {
+  return {
+    ...env,
+    ERRORS_ROLE: role,
+    LOG_LEVEL: 'error',
+    KAFKA_TOPIC_PARTITIONS: '3',
+    DATABASE_POOL_MAX: '10',
+    ERRORS_RATE_LIMIT_PER_MINUTE: '100000000',
+    ERRORS_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
+    ERRORS_SPIKE_MIN_COUNT: '1000000',
+  };
 }

@@ -15,7 +15,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { createTestEnv } from '@vigil/service-kit/testing';
-import { envelope, sentryEvent } from './ingest-events.js';
+import { benchServiceEnv, envelope, sentryEvent } from './ingest-events.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 60);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 1000);
@@ -32,16 +32,7 @@ async function serveService(role: 'ingest' | 'process'): Promise<void> {
   const { buildApp } = await import('../services/error-ingest/src/app.js');
   const { loadServiceConfig } = await import('../services/error-ingest/src/config.js');
   const env = JSON.parse(process.env.BENCH_ENV!) as Record<string, string>;
-  const config = loadServiceConfig({
-    ...env,
-    ERRORS_ROLE: role,
-    LOG_LEVEL: 'error',
-    KAFKA_TOPIC_PARTITIONS: '3',
-    DATABASE_POOL_MAX: '10',
-    ERRORS_RATE_LIMIT_PER_MINUTE: '100000000',
-    ERRORS_KEY_RATE_LIMIT_PER_MINUTE: '100000000',
-    ERRORS_SPIKE_MIN_COUNT: '1000000',
-  });
+  const config = loadServiceConfig(benchServiceEnv(env, role));
   // Topic creation on a busy shared broker sometimes fails transiently: retry the boot.
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   for (let attempt = 1; !app; attempt++) {
