@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTimeFormat, formatAbsolute, formatDuration, formatRelative } from './time';
+import { axisTimeFormat, formatAbsolute, formatDuration, formatPast, formatRelative } from './time';
 
 describe('times shown in the console', () => {
   const now = Date.parse('2026-12-01T12:00:00Z');
@@ -8,6 +8,11 @@ describe('times shown in the console', () => {
     expect(formatRelative(new Date(now - 90_000), now)).toMatch(/2 min/);
     expect(formatRelative(new Date(now - 3 * 3600_000), now)).toMatch(/3 hr/);
     expect(formatRelative(new Date(now + 26 * 3600_000), now)).toMatch(/tomorrow|in 1 day/);
+  });
+  it('of something that happened read as past even against a clock that lags them (the shared tick of the stream)', () => {
+    expect(formatRelative(new Date(now + 6_000), now)).toMatch(/in 6 sec/);
+    expect(formatPast(new Date(now + 6_000), now)).toBe('just now');
+    expect(formatPast(new Date(now - 90_000), now)).toMatch(/2 min/);
   });
   it('are absolute in UTC when the user chose UTC', () => {
     expect(formatAbsolute(new Date('2026-12-01T23:30:00Z'), 'utc')).toMatch(/23:30:00/);

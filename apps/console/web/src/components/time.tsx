@@ -57,6 +57,9 @@ export function formatRelative(at: Date, now: number): string {
   }
   return rtf.format(roundAway(value), 'year');
 }
+/** A time that has passed, against a clock that may lag it (a shared tick): never "in …". */
+export const formatPast = (at: Date, now: number): string => formatRelative(at.getTime() > now ? new Date(now) : at, now);
+
 /** 1.5 minutes ago is "2 min ago", as 1.5 minutes ahead is "in 2 min". */
 const roundAway = (v: number): number => Math.sign(v) * Math.round(Math.abs(v));
 

@@ -1,7 +1,7 @@
 // One row of the issue stream and its header: a grid of cells in a role=table, so a screen reader
 // reads it as the table it is while only the visible rows exist in the DOM.
 import { memo, type MouseEvent } from 'react';
-import { formatAbsolute, formatRelative } from '../../components/time';
+import { formatAbsolute, formatPast } from '../../components/time';
 import { LevelBadge, StatusBadge, compact } from './issue-badges';
 import type { StreamIssue } from './queries';
 import { TrendBars } from './trend-bars';
@@ -51,12 +51,16 @@ function plainClick(e: MouseEvent): boolean {
   return true;
 }
 
-/** A relative time without hooks of its own: rows mount by the dozen while scrolling, the clock and zone come from the list. */
+/**
+ * A relative time without hooks of its own: rows mount by the dozen while scrolling, the clock and zone come from the list.
+ * The list's clock moves on the shared 15 s tick, so an issue seen since the last tick is after it: first and last
+ * seen are in the past, and read "just now" then, never "in 6 sec".
+ */
 function RowTime({ at, now, zone }: { at: string; now: number; zone: 'local' | 'utc' }) {
   const d = new Date(at);
   return (
     <time dateTime={at} title={formatAbsolute(d, zone)}>
-      {formatRelative(d, now)}
+      {formatPast(d, now)}
     </time>
   );
 }
