@@ -2,7 +2,8 @@
 // the Vigil-owned folder and runs commands (as the database OS user when Vigil runs as root).
 // Success is read from the JSON and the log lines, not only the exit code (pgBackRest #2502).
 import { spawn } from 'node:child_process';
-import { chown, mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorLines, parseInfo, type PgBackRestPaths, type StanzaInfo } from '../domain/physical-policy.js';
 
@@ -43,8 +44,17 @@ export async function writeConfig(paths: PgBackRestPaths, text: string, osUser: 
     await mkdir(d, { recursive: true, mode: 0o750 });
     if (ids) await chown(d, ids.uid, ids.gid);
   }
-  await writeFile(paths.config, text, { mode: 0o600 });
-  if (ids) await chown(paths.config, ids.uid, ids.gid);
+  // Every command rewrites the config while PostgreSQL's archive_command (archive-push) may be reading it:
+  // written beside it and renamed over it, so a reader sees the old file or the new one, never a truncated one.
+  const partial = `${paths.config}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
+  try {
+    await writeFile(partial, text, { mode: 0o600 });
+    if (ids) await chown(partial, ids.uid, ids.gid);
+    await rename(partial, paths.config);
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
 }
 
 function capture(cmd: string, args: string[]): Promise<string> {
