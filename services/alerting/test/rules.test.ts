@@ -1,7 +1,7 @@
 // Rules end to end: threshold rules with `for` over Kafka metrics, shipped event rules over DR
 // events, custom event rules over the generic event API, and escalation of unacknowledged alerts.
 import { describe, expect } from 'vitest';
-import { MetricsCollected, VerificationFinished } from '@vigil/events';
+import { IssueOpened, MetricsCollected, VerificationFinished } from '@vigil/events';
 import { eventually } from '@vigil/service-kit/testing';
 import { alertingTest, api, deliverySettled, processed, webhookSetup, type Harness } from './fixtures.js';
 
@@ -67,6 +67,31 @@ describe('rules', () => {
     expect(a!.annotations).toMatchObject({ runbook_url: 'https://runbooks.test/restore', description: 'row-counts: orders: 10 != 12' });
     await publishSettled(() => h.app.infra.bus.publish(VerificationFinished, { ...v, backupId: 'b-2', outcome: 'passed', checks: [] }, { tenantId: 'acme' }));
     await eventually(async () => (await alertsOf(h, 'state=resolved&label=alertname=BackupVerificationFailed')).length === 1);
+  });
+
+  it('a burst of source events is applied in batches: one alert per new issue, each event once', async ({ h }) => {
+    const issues = Array.from({ length: 60 }, (_, n) => `burst-${n}`);
+    const sent = await publishSettled(() =>
+      h.app.infra.bus.publishMany(
+        IssueOpened,
+        issues.map((issueId) => ({
+          data: { projectId: 'p-burst', issueId, title: `TypeError ${issueId}`, level: 'error', count: 1, link: `https://errors.example/${issueId}`, firstSeen: new Date().toISOString() },
+          opts: { tenantId: 'acme' },
+        })),
+      ),
+    );
+    await processed(h, 'issue-opened', sent.map((e) => e.id));
+    const firing = await alertsOf(h, 'state=firing&label=project_id=p-burst&limit=200');
+    expect(firing.map((a) => a.labels.issue_id).sort()).toEqual([...issues].sort());
+    // Batched: fewer handler calls than events for this consumer group's IssueOpened topic.
+    const metrics = (await h.app.inject({ url: '/metrics' })).body;
+    const count = (name: string) =>
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith(`${name}{`) && l.includes('topic="errors.issue-opened"'))
+        .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+    expect(count('vigil_events_batch_size_sum')).toBe(60);
+    expect(count('vigil_events_batch_size_count')).toBeLessThan(60);
   });
 
   it('a custom event rule works over the generic event API', async ({ h }) => {
