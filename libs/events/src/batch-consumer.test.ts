@@ -96,6 +96,49 @@ describe('BatchRunner byte budget', () => {
   });
 });
 
+describe('BatchRunner handler calls', () => {
+  it('gives each call its own array and matching offsets, so a retry or a bisection sees the whole set', async () => {
+    const messages = Array.from({ length: 8 }, (_, i) => message(i, 10));
+    const seen: { ns: number[]; offsets: string[]; attempt: number }[] = [];
+    let beats = 0;
+    const deadLetters = { send: async () => undefined } as unknown as DeadLetters;
+    const runner = new BatchRunner(deadLetters, createEventMetrics(new Registry()), quiet, { maxAttempts: 2, retryBaseMs: 1, retryMaxMs: 1 }, () => false);
+    const sub: BatchSubscription = {
+      def: Blob,
+      maxBatch: 500,
+      maxWaitMs: 50,
+      maxBatchBytes: Infinity,
+      handler: async (events, ctx) => {
+        const list = events as Envelope<{ n: number }>[];
+        seen.push({ ns: list.map((e) => e.data.n), offsets: ctx.offsets, attempt: ctx.attempt });
+        const { heartbeat } = ctx; // taken off the context, as a handler may
+        await heartbeat();
+        if (list.some((e) => e.data.n === 5)) {
+          list.length = 0; // a handler that empties its array before failing
+          throw new Error('poison 5');
+        }
+      },
+    };
+    const payload = {
+      batch: { topic: 'test.blob', partition: 0, highWatermark: '8', messages },
+      resolveOffset: () => undefined,
+      heartbeat: async () => void beats++,
+      isRunning: () => true,
+      isStale: () => false,
+      commitOffsetsIfNecessary: async () => {},
+    } as unknown as EachBatchPayload;
+    await runner.process('g', 'test.blob', [sub], payload);
+    // Whole batch twice (attempts 1 and 2), then halves until 5 is alone.
+    expect(seen.slice(0, 2).map((c) => [c.ns.length, c.attempt])).toEqual([
+      [8, 1],
+      [8, 2],
+    ]);
+    for (const c of seen) expect(c.offsets).toEqual(c.ns.map(String));
+    expect(seen.filter((c) => !c.ns.includes(5)).flatMap((c) => c.ns)).toEqual([0, 1, 2, 3, 4, 6, 7]);
+    expect(beats).toBeGreaterThanOrEqual(seen.length);
+  });
+});
+
 describe('windowEnd', () => {
   const sized = (...sizes: number[]) => sizes.map((n) => ({ value: Buffer.alloc(n) }));
   it('fills up to the budget and the count, and takes at least one message', () => {

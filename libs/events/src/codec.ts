@@ -64,24 +64,43 @@ export function parseEnvelope(raw: Buffer | null): Envelope {
   if (!raw || raw.length === 0) throw new EventValidationError('envelope', ['empty message']);
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    // toString() without an encoding is UTF-8 on Buffer's shortest path.
+    value = JSON.parse(raw.toString());
   } catch (err) {
     throw new EventValidationError('envelope', [`not JSON: ${(err as Error).message}`]);
   }
   const e = value as Partial<Envelope>;
+  // One test for a well-formed envelope; the list of what is wrong is built only for a bad one.
+  if (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.id === 'string' &&
+    isUuid(e.id) &&
+    typeof e.type === 'string' &&
+    e.type !== '' &&
+    Number.isInteger(e.version) &&
+    typeof e.source === 'string' &&
+    typeof e.tenantId === 'string' &&
+    e.tenantId !== '' &&
+    typeof e.occurredAt === 'string' &&
+    isTime(e.occurredAt) &&
+    'data' in e
+  )
+    return e as Envelope;
+  throw new EventValidationError('envelope', envelopeProblems(e));
+}
+
+function envelopeProblems(e: Partial<Envelope>): string[] {
+  if (typeof e !== 'object' || e === null) return ['not an object'];
   const problems: string[] = [];
-  if (typeof e !== 'object' || e === null) problems.push('not an object');
-  else {
-    if (typeof e.id !== 'string' || !isUuid(e.id)) problems.push('/id: must be a UUID');
-    if (typeof e.type !== 'string' || !e.type) problems.push('/type: required');
-    if (!Number.isInteger(e.version)) problems.push('/version: must be an integer');
-    if (typeof e.source !== 'string') problems.push('/source: required');
-    if (typeof e.tenantId !== 'string' || !e.tenantId) problems.push('/tenantId: required');
-    if (typeof e.occurredAt !== 'string' || !isTime(e.occurredAt)) problems.push('/occurredAt: must be a date-time');
-    if (!('data' in e)) problems.push('/data: required');
-  }
-  if (problems.length) throw new EventValidationError('envelope', problems);
-  return e as Envelope;
+  if (typeof e.id !== 'string' || !isUuid(e.id)) problems.push('/id: must be a UUID');
+  if (typeof e.type !== 'string' || !e.type) problems.push('/type: required');
+  if (!Number.isInteger(e.version)) problems.push('/version: must be an integer');
+  if (typeof e.source !== 'string') problems.push('/source: required');
+  if (typeof e.tenantId !== 'string' || !e.tenantId) problems.push('/tenantId: required');
+  if (typeof e.occurredAt !== 'string' || !isTime(e.occurredAt)) problems.push('/occurredAt: must be a date-time');
+  if (!('data' in e)) problems.push('/data: required');
+  return problems;
 }
 
 /** A message already encoded for Kafka (the outbox stores these); `topic` is the catalogued (logical) name. */
