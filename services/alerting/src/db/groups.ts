@@ -56,23 +56,43 @@ const sqlJoinGroups = statement('join_groups', `WITH g AS (
        ON CONFLICT DO NOTHING)
      SELECT id, receiver, group_key, created FROM g`);
 
+export interface JoinedGroup {
+  id: string;
+  created: boolean;
+  alertIds: string[];
+  /** Set when this statement created the group: the row it inserted. */
+  row?: GroupRow;
+  /** Created with group_wait 0: due for its first flush now (and locked by this transaction). */
+  dueNow: boolean;
+}
+
 /**
  * Puts alerts into their groups in one statement: a new group flushes after group_wait, a known one
  * at its next group_interval. Groups are written in (receiver, key) order, the same in every transaction.
  */
-export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<{ id: string; created: boolean; alertIds: string[] }[]> {
+export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJoin[]): Promise<JoinedGroup[]> {
   if (!joins.length) return [];
   const groups = new Map<string, GroupJoin>();
   for (const j of joins) groups.set(`${j.receiver}\u0000${j.groupKey}`, j);
   const list = [...groups.values()].sort((a, b) => (a.receiver + a.groupKey < b.receiver + b.groupKey ? -1 : 1));
+  const ids = new Map(list.map((g) => [`${g.receiver}\u0000${g.groupKey}`, randomUUID()]));
   const { rows } = await tx.query(sqlJoinGroups([
       tenantId,
-      JSON.stringify(list.map((g) => ({ id: randomUUID(), receiver: g.receiver, key: g.groupKey, labels: g.groupLabels, gi: g.groupIntervalMs, ri: g.repeatIntervalMs, gw: g.groupWaitMs }))),
+      JSON.stringify(list.map((g) => ({ id: ids.get(`${g.receiver}\u0000${g.groupKey}`), receiver: g.receiver, key: g.groupKey, labels: g.groupLabels, gi: g.groupIntervalMs, ri: g.repeatIntervalMs, gw: g.groupWaitMs }))),
       JSON.stringify(joins.map((j) => ({ receiver: j.receiver, key: j.groupKey, alert_id: j.alertId }))),
     ]));
   const members = new Map<string, string[]>();
   for (const j of joins) members.set(`${j.receiver}\u0000${j.groupKey}`, [...(members.get(`${j.receiver}\u0000${j.groupKey}`) ?? []), j.alertId]);
-  return rows.map((r) => ({ id: r.id as string, created: r.created as boolean, alertIds: members.get(`${r.receiver}\u0000${r.group_key}`) ?? [] }));
+  return rows.map((r) => {
+    const k = `${r.receiver}\u0000${r.group_key}`;
+    const j = groups.get(k)!;
+    const created = r.created as boolean;
+    // A group this statement created is exactly what it inserted: its row is known without reading it back.
+    const row: GroupRow | undefined = created
+      ? { id: r.id as string, tenantId, receiver: j.receiver, groupKey: j.groupKey, groupLabels: j.groupLabels, groupIntervalMs: j.groupIntervalMs, repeatIntervalMs: j.repeatIntervalMs, lastFlushAt: null, lastDigest: null }
+      : undefined;
+    return { id: r.id as string, created, alertIds: members.get(k) ?? [], row, dueNow: created && j.groupWaitMs <= 0 };
+  });
 }
 
 const sqlTouchGroups = statement('touch_groups', `UPDATE alerting.alert_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
