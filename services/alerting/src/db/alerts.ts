@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { AlertDraft } from '../domain/rules.js';
-import { statement } from './statement.js';
+import { prepared, replanned } from './statement.js';
 
 export type AlertState = 'firing' | 'acknowledged' | 'resolved';
 type Db = Pool | PoolClient;
@@ -55,7 +55,7 @@ export interface FiringInput {
   startsAt: Date;
 }
 
-const sqlUpsertFiring = statement('upsert_firing', `WITH up AS (
+const sqlUpsertFiring = prepared('upsert_firing', `WITH up AS (
        INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, source, rule_id, generator_url, ends_at)
        SELECT t.id, $1, t.fp, 'firing', t.sev, t.labels, t.ann, t.starts, t.src, t.rule, t.gen, t.ends
        FROM json_to_recordset($2::json) AS t(id uuid, fp text, sev text, labels jsonb, ann jsonb, starts timestamptz, src text, rule text, gen text, ends timestamptz)
@@ -95,7 +95,7 @@ export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint:
   return (await resolveOpenMany(tx, tenantId, [{ fingerprint, at }]))[0];
 }
 
-const sqlResolveOpen = statement('resolve_open', `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = prev.at, ends_at = prev.at, updated_at = now()
+const sqlResolveOpen = replanned(`UPDATE alerting.alerts a SET state = 'resolved', resolved_at = prev.at, ends_at = prev.at, updated_at = now()
      FROM (SELECT o.id, o.state, t.at FROM unnest($2::text[], $3::timestamptz[]) AS t(fp, at)
              JOIN alerting.alerts o ON o.tenant_id = $1 AND o.fingerprint = t.fp AND o.state <> 'resolved'
            ORDER BY o.fingerprint FOR NO KEY UPDATE OF o) prev

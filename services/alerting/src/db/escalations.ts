@@ -1,6 +1,6 @@
 // SQL for alerting.escalations: where each unacknowledged alert stands in its policy.
 import type { Pool, PoolClient } from 'pg';
-import { statement } from './statement.js';
+import { replanned } from './statement.js';
 
 export interface EscalationRow {
   alertId: string;
@@ -18,7 +18,7 @@ export async function startEscalation(tx: PoolClient, tenantId: string, alertId:
   );
 }
 
-const sqlStopEscalations = statement('stop_escalations', `DELETE FROM alerting.escalations WHERE alert_id = ANY($1::uuid[])`);
+const sqlStopEscalations = replanned(`DELETE FROM alerting.escalations WHERE alert_id = ANY($1::uuid[])`);
 
 export async function stopEscalations(tx: PoolClient, alertIds: string | string[]): Promise<void> {
   await tx.query(sqlStopEscalations([typeof alertIds === 'string' ? [alertIds] : alertIds]));

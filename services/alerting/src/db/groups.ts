@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { columns, toAlert, type AlertRow } from './alerts.js';
-import { statement } from './statement.js';
+import { prepared, replanned } from './statement.js';
 
 export interface GroupRow {
   id: string;
@@ -40,7 +40,7 @@ export interface GroupJoin {
   alertId: string;
 }
 
-const sqlJoinGroups = statement('join_groups', `WITH g AS (
+const sqlJoinGroups = prepared('join_groups', `WITH g AS (
        INSERT INTO alerting.alert_groups (id, tenant_id, receiver, group_key, group_labels, group_interval_ms, repeat_interval_ms, next_flush_at)
        SELECT t.id, $1, t.receiver, t.key, t.labels, t.gi, t.ri, now() + make_interval(secs => t.gw::double precision / 1000)
        FROM json_to_recordset($2::json) AS t(id uuid, receiver text, key text, labels jsonb, gi bigint, ri bigint, gw bigint)
@@ -95,7 +95,7 @@ export async function joinGroups(tx: PoolClient, tenantId: string, joins: GroupJ
   });
 }
 
-const sqlTouchGroups = statement('touch_groups', `UPDATE alerting.alert_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
+const sqlTouchGroups = replanned(`UPDATE alerting.alert_groups g SET next_flush_at = least(coalesce(g.next_flush_at, 'infinity'),
         greatest(now(), coalesce(g.last_flush_at, now()) + make_interval(secs => g.group_interval_ms::double precision / 1000)))
      WHERE g.id IN (SELECT m.group_id FROM alerting.group_alerts m WHERE m.alert_id = ANY($1::uuid[])) RETURNING g.id`);
 
@@ -105,7 +105,7 @@ export async function touchGroupsOf(tx: PoolClient, alertIds: string | string[])
   return rows.map((r) => r.id as string);
 }
 
-const sqlClaimGroupsById = statement('claim_groups_by_id', `SELECT ${GROUP_COLUMNS} FROM alerting.alert_groups WHERE id = ANY($1::uuid[]) AND next_flush_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED`);
+const sqlClaimGroupsById = replanned(`SELECT ${GROUP_COLUMNS} FROM alerting.alert_groups WHERE id = ANY($1::uuid[]) AND next_flush_at <= now() ORDER BY id FOR UPDATE SKIP LOCKED`);
 
 /**
  * These groups, if due, locked: those this transaction just joined or touched it holds already; one
@@ -117,7 +117,7 @@ export async function claimDueGroupsById(tx: PoolClient, groupIds: string[]): Pr
   return rows.map(toGroup);
 }
 
-const sqlClaimDueGroups = statement('claim_due_groups', `SELECT ${GROUP_COLUMNS} FROM alerting.alert_groups WHERE next_flush_at <= now() ORDER BY next_flush_at LIMIT $1 FOR UPDATE SKIP LOCKED`);
+const sqlClaimDueGroups = replanned(`SELECT ${GROUP_COLUMNS} FROM alerting.alert_groups WHERE next_flush_at <= now() ORDER BY next_flush_at LIMIT $1 FOR UPDATE SKIP LOCKED`);
 
 export async function claimDueGroups(tx: PoolClient, limit: number): Promise<GroupRow[]> {
   const { rows } = await tx.query(sqlClaimDueGroups([limit]));
@@ -126,7 +126,7 @@ export async function claimDueGroups(tx: PoolClient, limit: number): Promise<Gro
 
 // Each member by primary key (OFFSET 0 keeps the subquery a nested loop): in a table that grew faster
 // than its statistics the planner would otherwise hash-join a sequential scan of every alert.
-const sqlGroupMembers = statement('group_members', `SELECT m.group_id, ${columns('a')} FROM alerting.group_alerts m CROSS JOIN LATERAL (SELECT * FROM alerting.alerts x WHERE x.id = m.alert_id OFFSET 0) a
+const sqlGroupMembers = replanned(`SELECT m.group_id, ${columns('a')} FROM alerting.group_alerts m CROSS JOIN LATERAL (SELECT * FROM alerting.alerts x WHERE x.id = m.alert_id OFFSET 0) a
      WHERE m.group_id = ANY($1::uuid[]) ORDER BY a.starts_at, a.id`);
 
 export async function groupMembers(tx: PoolClient, groupIds: string[]): Promise<Map<string, AlertRow[]>> {
@@ -147,9 +147,9 @@ export interface FlushResult {
   notifiedDigest?: string;
 }
 
-const sqlPruneResolvedMembers = statement('prune_resolved_members', `DELETE FROM alerting.group_alerts m USING alerting.alerts a WHERE m.group_id = ANY($1) AND a.id = m.alert_id AND a.state = 'resolved'`);
-const sqlDeleteEmptyGroups = statement('delete_empty_groups', `DELETE FROM alerting.alert_groups g WHERE g.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM alerting.group_alerts m WHERE m.group_id = g.id)`);
-const sqlRecordFlushes = statement('record_flushes', `UPDATE alerting.alert_groups g SET
+const sqlPruneResolvedMembers = replanned(`DELETE FROM alerting.group_alerts m USING alerting.alerts a WHERE m.group_id = ANY($1) AND a.id = m.alert_id AND a.state = 'resolved'`);
+const sqlDeleteEmptyGroups = replanned(`DELETE FROM alerting.alert_groups g WHERE g.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM alerting.group_alerts m WHERE m.group_id = g.id)`);
+const sqlRecordFlushes = replanned(`UPDATE alerting.alert_groups g SET
        last_flush_at = CASE WHEN t.digest IS NOT NULL THEN now() ELSE g.last_flush_at END,
        last_digest = coalesce(t.digest, g.last_digest),
        next_flush_at = now() + make_interval(secs => g.repeat_interval_ms::double precision / 1000)

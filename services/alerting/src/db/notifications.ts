@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
-import { statement } from './statement.js';
+import { prepared, replanned } from './statement.js';
 
 type Db = Pool | PoolClient;
 
@@ -49,7 +49,7 @@ const toRow = (r: Record<string, unknown>): NotificationRow => ({
   deliveredAt: r.delivered_at ? (r.delivered_at as Date).toISOString() : null,
 });
 
-const sqlEnqueueNotifications = statement('enqueue_notifications', `WITH ins AS (
+const sqlEnqueueNotifications = prepared('enqueue_notifications', `WITH ins AS (
        INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers, state, attempts, lease_until)
        SELECT t.id, t.tenant_id, t.receiver, t.kind, t.target_key, t.idempotency_key, t.url, coalesce(t.body_json::text, t.body), t.headers,
               CASE WHEN p.paused THEN 'queued' ELSE $3::text END, CASE WHEN p.paused THEN 0 ELSE $4::int END,
@@ -177,7 +177,7 @@ export async function enqueueNotification(tx: Db, n: QueuedNotification): Promis
   return true;
 }
 
-const sqlClaimNotifications = statement('claim_notifications', `UPDATE alerting.notifications n SET state = 'sending', attempts = n.attempts + 1,
+const sqlClaimNotifications = replanned(`UPDATE alerting.notifications n SET state = 'sending', attempts = n.attempts + 1,
             lease_until = now() + make_interval(secs => $2::double precision / 1000)
      WHERE n.id IN (
        SELECT q.id FROM alerting.notifications q
@@ -222,7 +222,7 @@ export async function release(pool: Pool, id: string, at: Date): Promise<void> {
   await pool.query(`UPDATE alerting.notifications SET state = 'queued', attempts = attempts - 1, next_attempt_at = $2, lease_until = NULL WHERE id = $1 AND state = 'sending'`, [id, at]);
 }
 
-const sqlMarkDelivered = statement('mark_delivered', `UPDATE alerting.notifications n SET state = 'delivered', delivered_at = now(), last_status = t.status, last_error = NULL, lease_until = NULL
+const sqlMarkDelivered = replanned(`UPDATE alerting.notifications n SET state = 'delivered', delivered_at = now(), last_status = t.status, last_error = NULL, lease_until = NULL
      FROM unnest($1::uuid[], $2::int[]) AS t(id, status) WHERE n.id = t.id AND n.state = 'sending'`);
 
 /** Rows still 'sending' (whichever attempt) become delivered; any other state is left alone. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Silence } from '../domain/silences.js';
-import { statement } from './statement.js';
+import { prepared } from './statement.js';
 
 type Db = Pool | PoolClient;
 const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
@@ -30,7 +30,7 @@ export async function insertSilence(db: Db, tenantId: string, s: { matchers: str
   return toSilence(rows[0]);
 }
 
-const sqlLiveSilences = statement('live_silences', `SELECT ${SILENCE_COLUMNS} FROM alerting.silences WHERE tenant_id = $1 AND expired_at IS NULL AND (ends_at IS NULL OR ends_at > now()) ORDER BY created_at`);
+const sqlLiveSilences = prepared('live_silences', `SELECT ${SILENCE_COLUMNS} FROM alerting.silences WHERE tenant_id = $1 AND expired_at IS NULL AND (ends_at IS NULL OR ends_at > now()) ORDER BY created_at`);
 
 /** Not expired and not ended; may not have started yet. */
 export async function liveSilences(db: Db, tenantId: string): Promise<Silence[]> {
