@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { AlertDraft } from '../domain/rules.js';
+import { prepared, replanned } from './statement.js';
 
 export type AlertState = 'firing' | 'acknowledged' | 'resolved';
 type Db = Pool | PoolClient;
@@ -26,6 +27,10 @@ export interface AlertRow {
 }
 
 const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
+/** The columns toAlert reads, named (a prepared statement's result must not change when a column is added). */
+export const ALERT_COLUMNS = 'id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, updated_at, resolved_at, source, rule_id, generator_url, ends_at, acknowledged_at, acknowledged_by';
+export const columns = (alias: string) => ALERT_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+
 export const toAlert = (r: Record<string, unknown>): AlertRow => ({
   id: r.id as string,
   fingerprint: r.fingerprint as string,
@@ -50,6 +55,20 @@ export interface FiringInput {
   startsAt: Date;
 }
 
+const sqlUpsertFiring = prepared('upsert_firing', `WITH up AS (
+       INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, source, rule_id, generator_url, ends_at)
+       SELECT t.id, $1, t.fp, 'firing', t.sev, t.labels, t.ann, t.starts, t.src, t.rule, t.gen, t.ends
+       FROM json_to_recordset($2::json) AS t(id uuid, fp text, sev text, labels jsonb, ann jsonb, starts timestamptz, src text, rule text, gen text, ends timestamptz)
+       ORDER BY t.fp
+       ON CONFLICT (tenant_id, fingerprint) WHERE state <> 'resolved'
+       DO UPDATE SET annotations = EXCLUDED.annotations, ends_at = EXCLUDED.ends_at,
+                     generator_url = coalesce(EXCLUDED.generator_url, alerts.generator_url), updated_at = now()
+       RETURNING ${ALERT_COLUMNS}, (xmax = 0) AS opened),
+     h AS (
+       INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note, event)
+       SELECT $1, up.id, NULL, 'firing', up.source, NULL, 'fired' FROM up WHERE up.opened)
+     SELECT ${ALERT_COLUMNS}, opened FROM up`);
+
 /**
  * Opens alerts or refreshes the open ones with the same fingerprints, in one statement that also
  * records the history entry (`fired`, by the alert's source) of each one it opened; `opened` tells
@@ -59,21 +78,7 @@ export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: 
   if (!items.length) return [];
   // Same lock order in every transaction: by fingerprint.
   const sorted = [...items].sort((a, b) => (a.draft.fingerprint < b.draft.fingerprint ? -1 : 1));
-  const { rows } = await tx.query(
-    `WITH up AS (
-       INSERT INTO alerting.alerts (id, tenant_id, fingerprint, state, severity, labels, annotations, starts_at, source, rule_id, generator_url, ends_at)
-       SELECT t.id, $1, t.fp, 'firing', t.sev, t.labels, t.ann, t.starts, t.src, t.rule, t.gen, t.ends
-       FROM json_to_recordset($2::json) AS t(id uuid, fp text, sev text, labels jsonb, ann jsonb, starts timestamptz, src text, rule text, gen text, ends timestamptz)
-       ORDER BY t.fp
-       ON CONFLICT (tenant_id, fingerprint) WHERE state <> 'resolved'
-       DO UPDATE SET annotations = EXCLUDED.annotations, ends_at = EXCLUDED.ends_at,
-                     generator_url = coalesce(EXCLUDED.generator_url, alerts.generator_url), updated_at = now()
-       RETURNING *, (xmax = 0) AS opened),
-     h AS (
-       INSERT INTO alerting.alert_history (tenant_id, alert_id, from_state, to_state, actor, note, event)
-       SELECT $1, up.id, NULL, 'firing', up.source, NULL, 'fired' FROM up WHERE up.opened)
-     SELECT * FROM up`,
-    [
+  const { rows } = await tx.query(sqlUpsertFiring([
       tenantId,
       JSON.stringify(
         sorted.map((i) => ({
@@ -81,8 +86,7 @@ export async function upsertFiringMany(tx: PoolClient, tenantId: string, items: 
           rule: i.draft.ruleId ?? null, gen: i.draft.generatorUrl ?? null, ends: i.draft.endsAt ?? null,
         })),
       ),
-    ],
-  );
+    ]));
   return rows.map((r) => ({ alert: toAlert(r), opened: r.opened as boolean }));
 }
 
@@ -91,6 +95,12 @@ export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint:
   return (await resolveOpenMany(tx, tenantId, [{ fingerprint, at }]))[0];
 }
 
+const sqlResolveOpen = replanned(`UPDATE alerting.alerts a SET state = 'resolved', resolved_at = prev.at, ends_at = prev.at, updated_at = now()
+     FROM (SELECT o.id, o.state, t.at FROM unnest($2::text[], $3::timestamptz[]) AS t(fp, at)
+             JOIN alerting.alerts o ON o.tenant_id = $1 AND o.fingerprint = t.fp AND o.state <> 'resolved'
+           ORDER BY o.fingerprint FOR NO KEY UPDATE OF o) prev
+     WHERE a.id = prev.id RETURNING ${columns('a')}, prev.state AS from_state`);
+
 /**
  * Resolves the open alerts with these fingerprints (each at its own time) in one statement, locking
  * them in fingerprint order; returns the resolved ones with their previous state. Input must not
@@ -98,14 +108,7 @@ export async function resolveOpen(tx: PoolClient, tenantId: string, fingerprint:
  */
 export async function resolveOpenMany(tx: PoolClient, tenantId: string, items: { fingerprint: string; at: Date }[]): Promise<{ alert: AlertRow; from: AlertState }[]> {
   if (!items.length) return [];
-  const { rows } = await tx.query(
-    `UPDATE alerting.alerts a SET state = 'resolved', resolved_at = prev.at, ends_at = prev.at, updated_at = now()
-     FROM (SELECT o.id, o.state, t.at FROM unnest($2::text[], $3::timestamptz[]) AS t(fp, at)
-             JOIN alerting.alerts o ON o.tenant_id = $1 AND o.fingerprint = t.fp AND o.state <> 'resolved'
-           ORDER BY o.fingerprint FOR NO KEY UPDATE OF o) prev
-     WHERE a.id = prev.id RETURNING a.*, prev.state AS from_state`,
-    [tenantId, items.map((i) => i.fingerprint), items.map((i) => i.at)],
-  );
+  const { rows } = await tx.query(sqlResolveOpen([tenantId, items.map((i) => i.fingerprint), items.map((i) => i.at)]));
   return rows.map((r) => ({ alert: toAlert(r), from: r.from_state as AlertState }));
 }
 

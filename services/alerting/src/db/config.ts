@@ -2,6 +2,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { ReceiverConfig } from '../domain/receivers.js';
 import type { InhibitRule, RouteSpec, RoutingConfig } from '../domain/routing.js';
+import { prepared } from './statement.js';
 
 type Db = Pool | PoolClient;
 
@@ -18,8 +19,10 @@ export async function listReceivers(db: Db, tenantId: string): Promise<{ name: s
   return rows.map((r) => ({ name: r.name, config: r.config }));
 }
 
+const sqlGetReceiver = prepared('get_receiver', `SELECT config FROM alerting.receivers WHERE tenant_id = $1 AND name = $2`);
+
 export async function getReceiver(db: Db, tenantId: string, name: string): Promise<ReceiverConfig | undefined> {
-  const { rows } = await db.query(`SELECT config FROM alerting.receivers WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+  const { rows } = await db.query(sqlGetReceiver([tenantId, name]));
   return rows[0]?.config as ReceiverConfig | undefined;
 }
 

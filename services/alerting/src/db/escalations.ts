@@ -1,5 +1,6 @@
 // SQL for alerting.escalations: where each unacknowledged alert stands in its policy.
 import type { Pool, PoolClient } from 'pg';
+import { replanned } from './statement.js';
 
 export interface EscalationRow {
   alertId: string;
@@ -17,8 +18,10 @@ export async function startEscalation(tx: PoolClient, tenantId: string, alertId:
   );
 }
 
+const sqlStopEscalations = replanned(`DELETE FROM alerting.escalations WHERE alert_id = ANY($1::uuid[])`);
+
 export async function stopEscalations(tx: PoolClient, alertIds: string | string[]): Promise<void> {
-  await tx.query(`DELETE FROM alerting.escalations WHERE alert_id = ANY($1::uuid[])`, [typeof alertIds === 'string' ? [alertIds] : alertIds]);
+  await tx.query(sqlStopEscalations([typeof alertIds === 'string' ? [alertIds] : alertIds]));
 }
 
 export async function claimDueEscalations(tx: PoolClient, limit: number): Promise<EscalationRow[]> {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
+import { prepared, replanned } from './statement.js';
 
 type Db = Pool | PoolClient;
 
@@ -28,6 +29,8 @@ export interface NotificationRow extends QueuedNotification {
   deliveredAt: string | null;
 }
 
+const NOTIFICATION_COLUMNS = 'id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers, state, attempts, next_attempt_at, lease_until, last_status, last_error, created_at, delivered_at';
+
 const toRow = (r: Record<string, unknown>): NotificationRow => ({
   id: r.id as string,
   tenantId: r.tenant_id as string,
@@ -46,6 +49,35 @@ const toRow = (r: Record<string, unknown>): NotificationRow => ({
   deliveredAt: r.delivered_at ? (r.delivered_at as Date).toISOString() : null,
 });
 
+const sqlEnqueueNotifications = prepared('enqueue_notifications', `WITH ins AS (
+       INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers, state, attempts, lease_until)
+       SELECT t.id, t.tenant_id, t.receiver, t.kind, t.target_key, t.idempotency_key, t.url, coalesce(t.body_json::text, t.body), t.headers,
+              CASE WHEN p.paused THEN 'queued' ELSE $3::text END, CASE WHEN p.paused THEN 0 ELSE $4::int END,
+              CASE WHEN p.paused THEN NULL ELSE now() + make_interval(secs => $5::double precision / 1000) END
+       FROM json_to_recordset($1::json) AS t(id uuid, tenant_id text, receiver text, kind text, target_key text, idempotency_key text, url text, body text, body_json json, headers jsonb)
+       CROSS JOIN LATERAL (SELECT $3::text = 'sending' AND EXISTS (
+         SELECT 1 FROM alerting.delivery_targets d WHERE d.target_key = t.target_key AND d.next_allowed_at > now())) AS p(paused)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_at, state),
+     links AS (
+       INSERT INTO alerting.notification_alerts (alert_id, notification_id)
+       SELECT l.alert_id, l.notification_id FROM json_to_recordset($2::json) AS l(alert_id uuid, notification_id uuid) JOIN ins ON ins.id = l.notification_id
+       ON CONFLICT DO NOTHING)
+     SELECT id, created_at, state FROM ins`);
+
+/**
+ * The rows as one JSON document. A JSON body (every receiver kind renders one) goes in as it is, as a
+ * `json` value, whose text PostgreSQL keeps byte for byte: escaping it into a string here and unescaping
+ * it there cost both sides more than the rest of the row. Any other body goes as a string.
+ */
+function notificationsDocument(list: QueuedNotification[], ids: string[]): string {
+  return `[${list
+    .map((n, i) => {
+      const row = JSON.stringify({ id: ids[i], tenant_id: n.tenantId, receiver: n.receiver, kind: n.kind, target_key: n.targetKey, idempotency_key: n.idempotencyKey, url: n.url, headers: n.headers });
+      return /^application\/json\b/i.test(n.headers['content-type'] ?? '') ? `${row.slice(0, -1)},"body_json":${n.body}}` : `${row.slice(0, -1)},"body":${JSON.stringify(n.body)}}`;
+    })
+    .join(',')}]`;
+}
+
 /**
  * Enqueues many in one statement; a repeated idempotency key adds nothing. With `leaseMs` the rows are
  * committed as 'sending', leased to the caller (its first attempt), and returned for it to send at once:
@@ -58,30 +90,14 @@ export async function enqueueNotifications(tx: Db, list: QueuedNotification[], l
   const ids = list.map(() => randomUUID());
   const leased = leaseMs !== undefined;
   // One statement for the rows and their alert links; the batch travels as one JSON document (bodies
-  // included), which PostgreSQL parses faster than the driver escapes array literals.
-  const { rows } = await tx.query(
-    `WITH ins AS (
-       INSERT INTO alerting.notifications (id, tenant_id, receiver, kind, target_key, idempotency_key, url, body, headers, state, attempts, lease_until)
-       SELECT t.id, t.tenant_id, t.receiver, t.kind, t.target_key, t.idempotency_key, t.url, t.body, t.headers,
-              CASE WHEN p.paused THEN 'queued' ELSE $3::text END, CASE WHEN p.paused THEN 0 ELSE $4::int END,
-              CASE WHEN p.paused THEN NULL ELSE now() + make_interval(secs => $5::double precision / 1000) END
-       FROM json_to_recordset($1::json) AS t(id uuid, tenant_id text, receiver text, kind text, target_key text, idempotency_key text, url text, body text, headers jsonb)
-       CROSS JOIN LATERAL (SELECT $3::text = 'sending' AND EXISTS (
-         SELECT 1 FROM alerting.delivery_targets d WHERE d.target_key = t.target_key AND d.next_allowed_at > now())) AS p(paused)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, created_at, state),
-     links AS (
-       INSERT INTO alerting.notification_alerts (alert_id, notification_id)
-       SELECT l.alert_id, l.notification_id FROM json_to_recordset($2::json) AS l(alert_id uuid, notification_id uuid) JOIN ins ON ins.id = l.notification_id
-       ON CONFLICT DO NOTHING)
-     SELECT id, created_at, state FROM ins`,
-    [
-      JSON.stringify(list.map((n, i) => ({ id: ids[i], tenant_id: n.tenantId, receiver: n.receiver, kind: n.kind, target_key: n.targetKey, idempotency_key: n.idempotencyKey, url: n.url, body: n.body, headers: n.headers }))),
+  // included, see notificationsDocument), which PostgreSQL parses faster than the driver escapes array literals.
+  const { rows } = await tx.query(sqlEnqueueNotifications([
+      notificationsDocument(list, ids),
       JSON.stringify(list.flatMap((n, i) => (n.alertIds ?? []).map((a) => ({ alert_id: a, notification_id: ids[i] })))),
       leased ? 'sending' : 'queued',
       leased ? 1 : 0,
       leased ? leaseMs : null,
-    ],
-  );
+    ]));
   const inserted = new Map(rows.map((r) => [r.id as string, { createdAt: (r.created_at as Date).toISOString(), state: r.state as 'queued' | 'sending' }]));
   return list.flatMap((n, i) => {
     const row = inserted.get(ids[i]!);
@@ -161,22 +177,21 @@ export async function enqueueNotification(tx: Db, n: QueuedNotification): Promis
   return true;
 }
 
-/**
- * Claims due notifications whose target is not paused, committing state 'sending' with a lease
- * before any byte is sent. A row whose lease ran out (its sender died) is claimed again.
- */
-export async function claimDue(pool: Pool, limit: number, leaseMs: number): Promise<NotificationRow[]> {
-  const { rows } = await pool.query(
-    `UPDATE alerting.notifications n SET state = 'sending', attempts = n.attempts + 1,
+const sqlClaimNotifications = replanned(`UPDATE alerting.notifications n SET state = 'sending', attempts = n.attempts + 1,
             lease_until = now() + make_interval(secs => $2::double precision / 1000)
      WHERE n.id IN (
        SELECT q.id FROM alerting.notifications q
        WHERE ((q.state = 'queued' AND q.next_attempt_at <= now()) OR (q.state = 'sending' AND q.lease_until < now()))
          AND NOT EXISTS (SELECT 1 FROM alerting.delivery_targets t WHERE t.target_key = q.target_key AND t.next_allowed_at > now())
        ORDER BY q.next_attempt_at, q.created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING n.*`,
-    [limit, leaseMs],
-  );
+     RETURNING ${NOTIFICATION_COLUMNS.split(', ').map((c) => `n.${c}`).join(', ')}`);
+
+/**
+ * Claims due notifications whose target is not paused, committing state 'sending' with a lease
+ * before any byte is sent. A row whose lease ran out (its sender died) is claimed again.
+ */
+export async function claimDue(pool: Pool, limit: number, leaseMs: number): Promise<NotificationRow[]> {
+  const { rows } = await pool.query(sqlClaimNotifications([limit, leaseMs]));
   return rows.map(toRow).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
@@ -207,14 +222,13 @@ export async function release(pool: Pool, id: string, at: Date): Promise<void> {
   await pool.query(`UPDATE alerting.notifications SET state = 'queued', attempts = attempts - 1, next_attempt_at = $2, lease_until = NULL WHERE id = $1 AND state = 'sending'`, [id, at]);
 }
 
+const sqlMarkDelivered = replanned(`UPDATE alerting.notifications n SET state = 'delivered', delivered_at = now(), last_status = t.status, last_error = NULL, lease_until = NULL
+     FROM unnest($1::uuid[], $2::int[]) AS t(id, status) WHERE n.id = t.id AND n.state = 'sending'`);
+
 /** Rows still 'sending' (whichever attempt) become delivered; any other state is left alone. */
 export async function markDelivered(pool: Pick<Pool, 'query'>, marks: { id: string; status: number }[]): Promise<void> {
   if (!marks.length) return;
-  await pool.query(
-    `UPDATE alerting.notifications n SET state = 'delivered', delivered_at = now(), last_status = t.status, last_error = NULL, lease_until = NULL
-     FROM unnest($1::uuid[], $2::int[]) AS t(id, status) WHERE n.id = t.id AND n.state = 'sending'`,
-    [marks.map((m) => m.id), marks.map((m) => m.status)],
-  );
+  await pool.query(sqlMarkDelivered([marks.map((m) => m.id), marks.map((m) => m.status)]));
 }
 
 export async function scheduleRetry(pool: Pool, id: string, delayMs: number, status: number | null, error: string): Promise<void> {

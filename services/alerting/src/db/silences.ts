@@ -3,9 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { keysetPage, type CursorKey, type Page } from '@vigil/service-kit';
 import type { Silence } from '../domain/silences.js';
+import { prepared } from './statement.js';
 
 type Db = Pool | PoolClient;
 const iso = (v: unknown) => (v ? (v as Date).toISOString() : null);
+const SILENCE_COLUMNS = 'id, tenant_id, matchers, starts_at, ends_at, until_resolved, created_by, comment, expired_at, created_at, updated_at, expired_by';
+
 const toSilence = (r: Record<string, unknown>): Silence => ({
   id: r.id as string,
   matchers: r.matchers as string[],
@@ -27,12 +30,11 @@ export async function insertSilence(db: Db, tenantId: string, s: { matchers: str
   return toSilence(rows[0]);
 }
 
+const sqlLiveSilences = prepared('live_silences', `SELECT ${SILENCE_COLUMNS} FROM alerting.silences WHERE tenant_id = $1 AND expired_at IS NULL AND (ends_at IS NULL OR ends_at > now()) ORDER BY created_at`);
+
 /** Not expired and not ended; may not have started yet. */
 export async function liveSilences(db: Db, tenantId: string): Promise<Silence[]> {
-  const { rows } = await db.query(
-    `SELECT * FROM alerting.silences WHERE tenant_id = $1 AND expired_at IS NULL AND (ends_at IS NULL OR ends_at > now()) ORDER BY created_at`,
-    [tenantId],
-  );
+  const { rows } = await db.query(sqlLiveSilences([tenantId]));
   return rows.map(toSilence);
 }
 

@@ -112,7 +112,8 @@ export class AlertIntake {
     await inFlushTransaction({ ...this.deps, pool: this.pool }, async (tx, leaseMs) => {
       const touched = new TouchedGroups();
       for (const [tenantId, actions] of [...byTenant].sort(([a], [b]) => (a < b ? -1 : 1))) await applyActions(tx, this.deps.lifecycle, tenantId, actions, 'alertmanager-api', touched);
-      return { ...(await flushLockedGroups(tx, this.deps, await claimDueGroupsById(tx, [...touched.ids]), leaseMs, touched.created)), n: touched.ids.size };
+      const due = [...touched.dueAsInserted, ...(await claimDueGroupsById(tx, touched.toClaim))];
+      return { ...(await flushLockedGroups(tx, this.deps, due, leaseMs, touched.created)), n: touched.ids.size };
     });
   }
 }

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { AlertStateChanged, type Outbox } from '@vigil/events';
 import { lockAlert, markAcknowledged, openAlertsContaining, recordHistory, resolveOpenMany, upsertFiringMany, type AlertRow, type AlertState, type FiringInput } from '../db/alerts.js';
 import { startEscalation, stopEscalations } from '../db/escalations.js';
-import { joinGroups, touchGroupsOf, type GroupJoin } from '../db/groups.js';
+import { joinGroups, touchGroupsOf, type GroupJoin, type GroupRow, type JoinedGroup } from '../db/groups.js';
 import { expireSilence, liveSilences } from '../db/silences.js';
 import { matchesAll, parseMatcher } from '../domain/labels.js';
 import { groupKey, groupLabels, matchRoutes } from '../domain/routing.js';
@@ -26,24 +26,42 @@ export interface Lifecycle {
 export class TouchedGroups {
   readonly ids = new Set<string>();
   readonly created = new Map<string, AlertRow[]>();
+  /** Of the created groups, those due now (group_wait 0), as inserted: not claimed again (this transaction holds them). */
+  private readonly createdDue = new Map<string, GroupRow>();
   private readonly groupsOf = new Map<string, string[]>();
 
-  joined(id: string, created: boolean, members: AlertRow[]): void {
-    if (created && !this.ids.has(id)) {
-      this.created.set(id, members);
-      for (const a of members) this.groupsOf.set(a.id, [...(this.groupsOf.get(a.id) ?? []), id]);
-    } else this.created.delete(id);
-    this.ids.add(id);
+  joined(g: JoinedGroup, members: AlertRow[]): void {
+    if (g.created && !this.ids.has(g.id)) {
+      this.created.set(g.id, members);
+      if (g.dueNow && g.row) this.createdDue.set(g.id, g.row);
+      for (const a of members) this.groupsOf.set(a.id, [...(this.groupsOf.get(a.id) ?? []), g.id]);
+    } else this.forget(g.id);
+    this.ids.add(g.id);
   }
 
   /** These alerts were written again (a later phase refreshed them): their groups are read back. */
   refreshed(alertIds: string[]): void {
-    for (const a of alertIds) for (const g of this.groupsOf.get(a) ?? []) this.created.delete(g);
+    for (const a of alertIds) for (const g of this.groupsOf.get(a) ?? []) this.forget(g);
   }
 
   touched(id: string): void {
-    this.created.delete(id);
+    this.forget(id);
     this.ids.add(id);
+  }
+
+  /** Created groups due now, unchanged since: flushed as inserted. */
+  get dueAsInserted(): GroupRow[] {
+    return [...this.createdDue.values()];
+  }
+
+  /** The other groups, to be claimed if due: created groups not due yet are not (their group_wait is ahead). */
+  get toClaim(): string[] {
+    return [...this.ids].filter((id) => !this.created.has(id));
+  }
+
+  private forget(id: string): void {
+    this.created.delete(id);
+    this.createdDue.delete(id);
   }
 }
 
@@ -93,7 +111,7 @@ export async function fireMany(tx: PoolClient, lc: Lifecycle, tenantId: string, 
     }
   }
   const byId = new Map(opened.map((a) => [a.id, a]));
-  for (const g of await joinGroups(tx, tenantId, joins)) touched?.joined(g.id, g.created, g.alertIds.map((id) => byId.get(id)!));
+  for (const g of await joinGroups(tx, tenantId, joins)) touched?.joined(g, g.alertIds.map((id) => byId.get(id)!));
   lc.wake();
   return results.map((r) => r.alert);
 }
