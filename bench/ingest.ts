@@ -131,7 +131,11 @@ async function main(): Promise<void> {
     };
     const project = await newProject();
 
-    // Accepted so far (both paths), from the ingest process's own counter; processed = rows in errors.events.
+    // Accepted so far (both paths), from the ingest process's own counter; processed = events stored, read from
+    // error-ingest's per-project hour buckets (errors.project_counts), which the processing transaction
+    // increments together with the events rows it inserts: the same figure as count(*) over errors.events,
+    // without a parallel scan of a table of 100,000s of payload rows every poll (100-450 ms of the server's
+    // CPU per count at 150,000 rows of 5 KB, taken from the consumer it was measuring).
     const acceptedTotal = async () => {
       const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
       return text
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
         .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
     };
     const spooled = async () => Number((await db.query('SELECT count(*) FROM errors.accepted_events')).rows[0].count);
-    const processed = async () => Number((await db.query('SELECT count(*) FROM errors.events')).rows[0].count);
+    const processed = async () => Number((await db.query(`SELECT coalesce(sum(count), 0) AS n FROM errors.project_counts WHERE granularity = 'hour'`)).rows[0].n);
     const backlog = async () => (await acceptedTotal()) - (await processed());
     const drain = async (timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
@@ -171,6 +175,10 @@ async function main(): Promise<void> {
       const spoolAtEnd = await spooled();
       const drainedInTime = await drain(600_000);
       const drained = performance.now();
+      // Once, after the clock stopped: the bucket sum the drain polled agrees with the rows themselves.
+      const rows = Number((await db.query('SELECT count(*) FROM errors.events')).rows[0].count);
+      const counted = await processed();
+      if (rows !== counted) console.log(`WARNING: errors.events holds ${rows} rows but the project buckets count ${counted}`);
       const loadSeconds = (loadEnd - t0) / 1000;
       const drainSeconds = round((drained - loadEnd) / 1000, 2);
       const processedPerS = round(processedDuringLoad / loadSeconds);
