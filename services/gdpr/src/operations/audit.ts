@@ -81,24 +81,12 @@ export async function appendToChains(tx: PoolClient, key: string, events: readon
   return appended;
 }
 
-/** Locks the tenant's chain until the transaction ends; returns its head (for appendNewToChain). */
-export const lockChain = (tx: PoolClient, tenantId: string): Promise<ChainHead> => lockChainHead(tx, tenantId);
-
-/** Entries for events not yet in the chain, redacted and serialised (no chain position yet): for appendNewToChain. */
+/** Entries for events not yet in the chain, redacted and serialised (no chain position yet): for db lockedAppendAndCommit. */
 export type PreparedEntries = NewEntry[];
 
-/** Redacts and serialises events for appendNewToChain; pure, so it runs before the chain lock is taken. */
+/** Redacts and serialises events for a chain append; pure, so it runs before the chain lock is taken. */
 export function prepareNewEntries(key: string, events: readonly { event: Envelope; topic: string }[]): PreparedEntries {
   return events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic)));
-}
-
-/**
- * Appends entries of events created in this transaction (so not in the chain yet) of the tenant
- * the transaction is scoped to, after `head` (from lockChain in the same transaction): one insert,
- * no look-ups (the consent writer's path). Only the hashes are computed here, under the lock.
- */
-export async function appendNewToChain(tx: PoolClient, tenantId: string, head: ChainHead, entries: PreparedEntries): Promise<void> {
-  await appendEntries(tx, tenantId, entries, head);
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
