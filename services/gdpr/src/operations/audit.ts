@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
 import { chainedEventIds, chainHead, copyChainSegment, insertAuditEntries, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
-import { getRequest } from '../db/requests.js';
+import { requestSubjectRefs } from '../db/requests.js';
 import { cursorInvalid, decodeCursor, pageInMemory, scopeTransaction, withTransaction, type PageRequest } from '@vigil/service-kit';
 import { asTenant, tenantScope } from './tenant-scope.js';
 import { ChainJoin, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
@@ -72,9 +72,8 @@ export async function appendToChains(tx: PoolClient, key: string, events: readon
     const list = all.filter(({ event }) => !chained.has(event.id) && !seen.has(event.id) && !!seen.add(event.id));
     if (!list.length) continue;
     // A request or receipt event carries no subject ref: it is the request's.
-    const refs = new Map<string, string | null>();
     const redacted = list.map(({ event, topic }) => redactForAudit(key, event, topic));
-    for (const r of redacted) if (r.requestId && !refs.has(r.requestId)) refs.set(r.requestId, (await getRequest(tx, r.requestId))?.subjectRef ?? null);
+    const refs = await requestSubjectRefs(tx, [...new Set(redacted.flatMap((r) => (r.requestId ? [r.requestId] : [])))]);
     const head = await lockChainHead(tx, tenantId);
     appended += await appendEntries(tx, tenantId, list.map(({ event, topic }, i) => entryOf(event, topic, redacted[i]!, refs.get(redacted[i]!.requestId ?? ''))), head);
   }
