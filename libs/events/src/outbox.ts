@@ -60,6 +60,29 @@ export class Outbox {
     return envelopes;
   }
 
+  /**
+   * Same as enqueueMany, but returns the INSERT (and its NOTIFY) as one SQL statement with the
+   * values inlined as escaped literals, for a caller that sends it with other statements of its
+   * transaction in one multi-statement query (which takes no parameters): one round trip for all
+   * of them. `tx` gives the connection's literal escaping.
+   */
+  enqueueManyStatement<S extends TSchema>(
+    tx: Pick<PoolClient, 'escapeLiteral'>,
+    def: EventDefinition<S>,
+    items: { data: Static<S>; opts: PublishOptions }[],
+  ): { envelopes: Envelope<Static<S>>[]; sql: string } {
+    const envelopes = items.map((i) => envelopeFrom(def, i.data, i.opts, this.o.bus.service));
+    if (!envelopes.length) return { envelopes, sql: 'SELECT' };
+    const trace = injectTraceHeaders({});
+    const lit = (v: string) => tx.escapeLiteral(v);
+    const values = envelopes.map((e, n) => {
+      const w = encodeWire(def, e, { ...trace, ...items[n]?.opts.headers });
+      return `(${lit(e.id)}, ${lit(w.topic)}, ${lit(w.key)}, ${lit(w.value)}, ${lit(JSON.stringify(w.headers))})`;
+    });
+    const sql = `WITH stored AS (INSERT INTO ${this.o.schema}.outbox (event_id, topic, key, value, headers) VALUES ${values.join(', ')}) SELECT pg_notify(${lit(this.channel)}, '')`;
+    return { envelopes, sql };
+  }
+
   private async insert(tx: Queryable, wires: WireMessage[], ids: string[]): Promise<void> {
     // The NOTIFY rides on the INSERT (a data-modifying CTE always runs): one round trip; it is delivered on commit.
     await tx.query(

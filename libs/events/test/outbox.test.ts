@@ -118,4 +118,26 @@ describe('Outbox', () => {
       await outbox.stop();
     }
   });
+
+  it('enqueueManyStatement: the rows as one statement of inlined literals, sent with COMMIT in one query; the commit wakes the relay', async () => {
+    const outbox = new Outbox({ pool, schema: 'evt', bus, logger: silentLogger, pollMs: 60_000 });
+    await outbox.start();
+    const tx = await pool.connect();
+    try {
+      await tx.query('BEGIN');
+      // Quotes, a backslash and non-ASCII text survive the inlining.
+      const keys = [`it's \\ "quoted"`, 'ünïcødé ✓'];
+      const { envelopes, sql } = outbox.enqueueManyStatement(tx, Ping, keys.map((key, i) => ({ data: { key, n: 20 + i }, opts: { tenantId: 't', headers: { 'x-extra': `'${i}'` } } })));
+      expect(() => outbox.enqueueManyStatement(tx, Ping, [{ data: { key: '', n: -1 }, opts: { tenantId: 't' } }])).toThrow(/invalid Ping v1 payload/);
+      await tx.query(`SELECT 1; ${sql}; COMMIT`);
+      await waitFor(() => envelopes.every((e) => received.some((r) => r.id === e.id)), 20_000);
+      const got = envelopes.map((e) => received.find((r) => r.id === e.id)!);
+      expect(got.map((r) => r.data)).toEqual(keys.map((key, i) => ({ key, n: 20 + i })));
+      expect(got).toEqual(envelopes);
+      await waitFor(async () => (await pending()) === 0, 5_000);
+    } finally {
+      tx.release();
+      await outbox.stop();
+    }
+  });
 });

@@ -11,7 +11,7 @@ export * from './lifecycle.js';
 export * from './telemetry.js';
 export { createPool, ensureDatabase } from './db/pool.js';
 export { migrate, loadMigrations, type Migration, type MigrateOptions, type MigrationContext, type CodeMigration } from './db/migrate.js';
-export { withTransaction, withRollback, scopeTransaction, type TenantScope, type TransactionOptions } from './db/transaction.js';
+export { withTransaction, withRollback, scopeTransaction, committedInQuery, type TenantScope, type TransactionOptions } from './db/transaction.js';
 export { GroupCommit, type GroupCommitOptions } from './db/group-commit.js';
 export { copyOutBinary, type CopyOutOptions, type PageResult } from './db/copy-out.js';
 export * from './scheduler.js';

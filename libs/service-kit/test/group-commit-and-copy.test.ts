@@ -3,7 +3,7 @@
 // COPY comes back as pages of whole tuples, with errors reported.
 import { expect } from 'vitest';
 import type pg from 'pg';
-import { copyOutBinary, createPool, GroupCommit } from '../src/index.js';
+import { committedInQuery, copyOutBinary, createPool, GroupCommit, withTransaction } from '../src/index.js';
 import { databaseTest } from '../src/testing/index.js';
 
 const it = databaseTest({ label: 'kitgroup' }).extend<{ pool: pg.Pool }>({
@@ -91,6 +91,59 @@ it('with a stage ending in a lock, two transactions of a lane overlap and the lo
   expect((await pool.query<{ n: number }>(`SELECT n FROM ordered ORDER BY pos`)).rows.map((r) => r.n)).toEqual(Array.from({ length: N }, (_, n) => n));
   expect((await pool.query<{ n: number }>(`SELECT n FROM writes WHERE lane = 'staged' ORDER BY seq`)).rows.map((r) => r.n)).toEqual(Array.from({ length: N }, (_, n) => n));
   expect(maxSeen).toBe(2);
+});
+
+it('without a stage, maxInFlight transactions of a lane run side by side, each batch in its own order', async ({ pool }) => {
+  await pool.query(`TRUNCATE writes`);
+  let inFlight = 0;
+  let maxSeen = 0;
+  const gc = new GroupCommit<number, number>({
+    pool,
+    maxBatch: 10,
+    maxInFlight: 3,
+    apply: async (tx, items) => {
+      inFlight++;
+      maxSeen = Math.max(maxSeen, inFlight);
+      const { rows } = await tx.query<{ seq: string }>(`INSERT INTO writes (lane, n) SELECT 'side', n FROM unnest($1::int[]) WITH ORDINALITY AS u(n, o) ORDER BY o RETURNING seq`, [items]);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return rows.map((r) => Number(r.seq));
+    },
+  });
+  const N = 90;
+  const seqs = await Promise.all(Array.from({ length: N }, (_, n) => gc.submit(n)));
+  expect(new Set(seqs).size).toBe(N);
+  expect(maxSeen).toBe(3);
+  const { rows } = await pool.query<{ n: number; tx: string }>(`SELECT n, tx FROM writes WHERE lane = 'side' ORDER BY seq`);
+  expect(rows).toHaveLength(N);
+  const byTx = new Map<string, number[]>();
+  for (const r of rows) byTx.set(r.tx, [...(byTx.get(r.tx) ?? []), r.n]);
+  for (const ns of byTx.values()) expect(ns).toEqual([...ns].sort((a, b) => a - b));
+});
+
+it('withTransaction sends no COMMIT after a query that ended with its own (committedInQuery); a query failing before its COMMIT is rolled back', async ({ pool }) => {
+  await pool.query(`TRUNCATE writes`);
+  const notices: string[] = [];
+  const onNotice = (n: { message?: string }) => notices.push(String(n.message));
+  let first: pg.PoolClient | undefined;
+  await withTransaction(pool, async (tx) => {
+    first = tx;
+    tx.on('notice', onNotice);
+    await tx.query(`INSERT INTO writes (lane, n) VALUES ('cq', 1); COMMIT`);
+    committedInQuery(tx);
+  });
+  await expect(
+    withTransaction(pool, async (tx) => {
+      await tx.query(`INSERT INTO writes (lane, n) VALUES ('cq', 2); INSERT INTO writes (lane, n) VALUES ('cq', -1); COMMIT`);
+      committedInQuery(tx);
+    }),
+  ).rejects.toThrow(/check constraint/);
+  // The client of the failed one went back to the pool usable (rolled back, not left aborted).
+  await Promise.all(Array.from({ length: 4 }, () => withTransaction(pool, (tx) => tx.query(`INSERT INTO writes (lane, n) VALUES ('cq', 3)`))));
+  expect((await pool.query<{ n: number }>(`SELECT n FROM writes WHERE lane = 'cq' ORDER BY seq`)).rows.map((r) => r.n)).toEqual([1, 3, 3, 3, 3]);
+  // A second COMMIT would have drawn "there is no transaction in progress".
+  first?.off('notice', onNotice);
+  expect(notices).toEqual([]);
 });
 
 it('copyOutBinary hands over pages of whole tuples, and reports an SQL error', async ({ pool }) => {

@@ -30,7 +30,7 @@ const count = async (sql: string, params: unknown[] = []) => Number((await admin
 beforeEach<{ app: FastifyInstance; kit: TestKit }>(async ({ app, kit }) => {
   if (gdpr) return;
   gdpr = app;
-  for (const t of ['scale', 'long']) keys[t] = await kit.apiKey(t, 'admin');
+  for (const t of ['scale', 'long', 'text']) keys[t] = await kit.apiKey(t, 'admin');
   admin = new pg.Client({ connectionString: kit.databaseUrl });
   await admin.connect();
 });
@@ -71,6 +71,27 @@ describe('consent writes at scale', () => {
     expect(await count(`SELECT count(*)::int AS n FROM gdpr.audit_log WHERE tenant_id = 'scale'`)).toBe(N);
     const v = (await call('scale', 'GET', '/v1/audit/verify')).json();
     expect(v).toMatchObject({ valid: true, entries: N, firstBroken: null });
+  });
+});
+
+describe('consent chain entries hashed by the server', () => {
+  it('hash like entryHash over UTF-8, whatever the text (quotes, backslashes, non-ASCII, astral characters)', async () => {
+    const texts = [`it's \\ "quoted"`, 'ünïcødé ✓', 'emoji 😀 and 日本語', 'tab\tnew\nline'];
+    const answers = await Promise.all(texts.map((t, i) => call('text', 'POST', '/v1/consents', { subjectId: `u${i}@example.com`, purpose: 'newsletter', granted: true, noticeVersion: t, channel: t, source: t })));
+    expect(answers.map((a) => a.statusCode)).toEqual(texts.map(() => 201));
+    expect(answers.map((a) => a.json().noticeVersion)).toEqual(texts);
+    const { rows } = await admin.query(`SELECT seq, prev_hash, hash, content FROM gdpr.audit_log WHERE tenant_id = 'text' ORDER BY seq`);
+    expect(rows).toHaveLength(texts.length);
+    let prev = GENESIS_HASH;
+    for (const r of rows) {
+      expect(r.prev_hash).toBe(prev);
+      expect(r.hash).toBe(entryHash(prev, Number(r.seq), r.content));
+      prev = r.hash;
+    }
+    expect(rows.map((r) => JSON.parse(r.content).data.noticeVersion).sort()).toEqual([...texts].sort());
+    const stored = (await admin.query(`SELECT notice_version FROM gdpr.consent_events WHERE tenant_id = 'text'`)).rows.map((r) => r.notice_version as string);
+    expect(stored.sort()).toEqual([...texts].sort());
+    expect((await call('text', 'GET', '/v1/audit/verify')).json()).toMatchObject({ valid: true, entries: texts.length, firstBroken: null });
   });
 });
 

@@ -2,7 +2,8 @@
 // many of them. A caller's promise settles only after its batch committed, so nothing is
 // acknowledged before it is durable. No timer: a batch starts as soon as the lane may take one,
 // so an idle lane adds no delay and a busy one grows its batches. A lane's batches run in
-// arrival order: one at a time, or overlapped through `stage` (below).
+// arrival order: one at a time, or overlapped through `stage` (below); or, with maxInFlight
+// and no stage, side by side in an order the caller's own lock decides.
 import type pg from 'pg';
 import { withTransaction, type TransactionOptions } from './transaction.js';
 
@@ -24,7 +25,13 @@ export interface GroupCommitOptions<I, O, S = undefined> {
   transaction?: (lane: string) => TransactionOptions;
   /** Most items per transaction (default 500). */
   maxBatch?: number;
-  /** Most transactions of one lane at a time when `stage` is given (default 2). */
+  /**
+   * Most transactions of one lane at a time (default 2 with a stage, else 1). Without a stage,
+   * more than one means a lane's batches run side by side and may commit in either order (each
+   * batch keeps its own items in order): for a caller that orders what must be ordered itself,
+   * e.g. with a lock taken first in the transaction, and wants the round trips of several batches
+   * to overlap.
+   */
   maxInFlight?: number;
 }
 
@@ -43,7 +50,7 @@ export class GroupCommit<I, O, S = undefined> {
 
   constructor(private readonly o: GroupCommitOptions<I, O, S>) {
     this.maxBatch = o.maxBatch ?? 500;
-    this.maxInFlight = o.stage ? (o.maxInFlight ?? 2) : 1;
+    this.maxInFlight = o.maxInFlight ?? (o.stage ? 2 : 1);
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1) throw new Error(`GroupCommit: maxBatch must be a positive integer (got ${this.maxBatch})`);
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new Error(`GroupCommit: maxInFlight must be a positive integer (got ${this.maxInFlight})`);
   }

@@ -30,6 +30,17 @@ function beginStatement(tx: pg.PoolClient, o: TransactionOptions): string {
   return `${begin}; SET LOCAL ROLE ${checkRole(o.tenant.role)}; SELECT set_config('app.tenant_id', ${tx.escapeLiteral(o.tenant.id)}, true)`;
 }
 
+/** Clients whose transaction `fn` ended itself (a multi-statement query closing with COMMIT). */
+const endedInQuery = new WeakSet<pg.PoolClient>();
+
+/**
+ * Tells withTransaction that the query just run on `tx` ended with its own COMMIT (one round trip
+ * for the last statements and the commit), so it sends none. Call it only after that query succeeded.
+ */
+export function committedInQuery(tx: pg.PoolClient): void {
+  endedInQuery.add(tx);
+}
+
 /**
  * Runs `fn` in a transaction on a client of `pool`. The result of `fn` is returned after COMMIT;
  * if `fn` throws, the transaction is rolled back (a failing ROLLBACK is ignored) and the original
@@ -41,9 +52,10 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (tx: pg.PoolClient) 
   try {
     await client.query(beginStatement(client, opts));
     const result = await fn(client);
-    await client.query('COMMIT');
+    if (!endedInQuery.delete(client)) await client.query('COMMIT');
     return result;
   } catch (err) {
+    endedInQuery.delete(client);
     await client.query('ROLLBACK').catch((rollbackErr: Error) => {
       broken = rollbackErr;
     });

@@ -1,6 +1,6 @@
 // SQL for the hash-chained audit log and its signed checkpoints.
 import type { PoolClient } from 'pg';
-import { copyOutBinary, keysetPage, type Page, type PageResult } from '@vigil/service-kit';
+import { committedInQuery, copyOutBinary, keysetPage, type Page, type PageResult } from '@vigil/service-kit';
 import type { ChainEntry } from '../domain/audit-chain.js';
 
 export interface AuditEntryRow extends ChainEntry {
@@ -31,6 +31,37 @@ export async function lockChainHead(tx: PoolClient, tenantId: string): Promise<{
   )) as unknown as { rows: { seq: string; hash: string }[] }[];
   const head = results[1]?.rows[0];
   return head ? { seq: Number(head.seq), hash: head.hash } : undefined;
+}
+
+/** A new chain entry of lockedAppendAndCommit (its position and hashes are computed by the server). */
+export interface NewChainEntry {
+  eventId: string;
+  topic: string;
+  subjectRef: string | null;
+  content: string;
+}
+
+/**
+ * Ends the caller's transaction in one round trip: the tenant's chain lock, then `statements`
+ * (built by their db modules with inlined literals, e.g. the ledger rows and the outbox rows:
+ * they run under the lock, so they are ordered like the chain), then the entries appended after
+ * the head by gdpr.append_chain (migration 0005: hashes computed in the server, the head read
+ * after the lock was granted), then COMMIT. No client hop lies between the lock and the commit,
+ * so the next holder waits only for this transaction's server time and WAL flush.
+ * Resolves with the last seq. A failure leaves the transaction to the caller's ROLLBACK.
+ */
+export async function lockedAppendAndCommit(tx: PoolClient, tenantId: string, statements: string[], entries: NewChainEntry[]): Promise<number> {
+  const lit = (v: string | null) => (v === null ? 'NULL' : tx.escapeLiteral(v));
+  const arr = (values: (string | null)[], type: string) => `ARRAY[${values.map(lit).join(', ')}]::${type}[]`;
+  const sql = [
+    `SELECT pg_advisory_xact_lock(hashtext(${lit(`gdpr-audit:${tenantId}`)}))`,
+    ...statements,
+    `SELECT gdpr.append_chain(${lit(tenantId)}, ${arr(entries.map((e) => e.eventId), 'uuid')}, ${arr(entries.map((e) => e.topic), 'text')}, ${arr(entries.map((e) => e.subjectRef), 'text')}, ${arr(entries.map((e) => e.content), 'text')}) AS seq`,
+    'COMMIT',
+  ].join(';\n');
+  const results = (await tx.query(sql)) as unknown as { rows: { seq?: string }[] }[];
+  committedInQuery(tx);
+  return Number(results[results.length - 2]?.rows[0]?.seq);
 }
 
 export async function chainHead(tx: PoolClient, tenantId: string): Promise<{ seq: number; hash: string } | undefined> {

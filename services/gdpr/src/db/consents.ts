@@ -36,20 +36,18 @@ function toRow(r: Record<string, unknown>): ConsentRow {
   };
 }
 
-/** Appends many rows in one statement; returns them in input order. */
-export async function appendConsents(tx: PoolClient, list: Omit<ConsentRow, 'recordedAt'>[]): Promise<ConsentRow[]> {
-  const col = <K extends keyof Omit<ConsentRow, 'recordedAt'>>(k: K) => list.map((c) => c[k]);
-  const { rows } = await tx.query(
-    `INSERT INTO gdpr.consent_events (id, tenant_id, subject_ref, purpose, granted, method, notice_version, channel, source, ip_ref, user_agent_ref)
-     SELECT u.id, u.tenant_id, u.subject_ref, u.purpose, u.granted, u.method, u.notice_version, u.channel, u.source, u.ip_ref, u.user_agent_ref
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-       WITH ORDINALITY AS u(id, tenant_id, subject_ref, purpose, granted, method, notice_version, channel, source, ip_ref, user_agent_ref, n)
-     ORDER BY n
-     RETURNING ${COLUMNS}`,
-    [col('id'), col('tenantId'), col('subjectRef'), col('purpose'), col('granted'), col('method'), col('noticeVersion'), col('channel'), col('source'), col('ipRef'), col('userAgentRef')],
+/**
+ * The INSERT of `list` (in order) as one statement with inlined literals, for a multi-statement
+ * query (lockedAppendAndCommit). `recordedAt` is the writer's: the ledger, the event and its
+ * chain entry carry the same instant.
+ */
+export function appendConsentsStatement(tx: Pick<PoolClient, 'escapeLiteral'>, list: ConsentRow[]): string {
+  const lit = (v: string | null) => (v === null ? 'NULL' : tx.escapeLiteral(v));
+  const values = list.map(
+    (c) =>
+      `(${lit(c.id)}, ${lit(c.tenantId)}, ${lit(c.subjectRef)}, ${lit(c.purpose)}, ${c.granted ? 'TRUE' : 'FALSE'}, ${lit(c.method)}, ${lit(c.noticeVersion)}, ${lit(c.channel)}, ${lit(c.source)}, ${lit(c.ipRef)}, ${lit(c.userAgentRef)}, ${lit(c.recordedAt)})`,
   );
-  const byId = new Map(rows.map((r) => [r.id as string, toRow(r)]));
-  return list.map((c) => byId.get(c.id)!);
+  return `INSERT INTO gdpr.consent_events (id, tenant_id, subject_ref, purpose, granted, method, notice_version, channel, source, ip_ref, user_agent_ref, recorded_at) VALUES ${values.join(', ')}`;
 }
 
 export async function consentHistory(pool: Pool | PoolClient, tenantId: string, subjectRef: string): Promise<ConsentRow[]> {

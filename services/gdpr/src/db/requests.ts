@@ -85,6 +85,13 @@ export async function getRequest(tx: PoolClient, id: string, forUpdate = false):
   return rows[0] ? toRequest(rows[0]) : undefined;
 }
 
+/** The subject refs of the requests among `ids` that exist (one statement for a batch). */
+export async function requestSubjectRefs(tx: PoolClient, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const { rows } = await tx.query<{ id: string; subject_ref: string }>(`SELECT id, subject_ref FROM gdpr.subject_requests WHERE id = ANY($1::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r.subject_ref]));
+}
+
 export async function listRequests(tx: PoolClient, filter: { state?: RequestState; subjectRef?: string; limit: number }): Promise<RequestRow[]> {
   const { rows } = await tx.query(
     `SELECT ${COLUMNS} FROM gdpr.subject_requests

@@ -5,7 +5,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Envelope } from '@vigil/events';
 import { subjectRef } from '@vigil/privacy';
 import { chainedEventIds, chainHead, copyChainSegment, insertAuditEntries, insertCheckpoint, listAuditEntries, listCheckpoints, lockChainHead, tenantsNeedingCheckpoint } from '../db/audit.js';
-import { getRequest } from '../db/requests.js';
+import { requestSubjectRefs } from '../db/requests.js';
 import { cursorInvalid, decodeCursor, pageInMemory, scopeTransaction, withTransaction, type PageRequest } from '@vigil/service-kit';
 import { asTenant, tenantScope } from './tenant-scope.js';
 import { ChainJoin, entryHash, GENESIS_HASH, signCheckpoint, type BrokenLink, type SigningKey } from '../domain/audit-chain.js';
@@ -72,33 +72,20 @@ export async function appendToChains(tx: PoolClient, key: string, events: readon
     const list = all.filter(({ event }) => !chained.has(event.id) && !seen.has(event.id) && !!seen.add(event.id));
     if (!list.length) continue;
     // A request or receipt event carries no subject ref: it is the request's.
-    const refs = new Map<string, string | null>();
     const redacted = list.map(({ event, topic }) => redactForAudit(key, event, topic));
-    for (const r of redacted) if (r.requestId && !refs.has(r.requestId)) refs.set(r.requestId, (await getRequest(tx, r.requestId))?.subjectRef ?? null);
+    const refs = await requestSubjectRefs(tx, [...new Set(redacted.flatMap((r) => (r.requestId ? [r.requestId] : [])))]);
     const head = await lockChainHead(tx, tenantId);
     appended += await appendEntries(tx, tenantId, list.map(({ event, topic }, i) => entryOf(event, topic, redacted[i]!, refs.get(redacted[i]!.requestId ?? ''))), head);
   }
   return appended;
 }
 
-/** Locks the tenant's chain until the transaction ends; returns its head (for appendNewToChain). */
-export const lockChain = (tx: PoolClient, tenantId: string): Promise<ChainHead> => lockChainHead(tx, tenantId);
-
-/** Entries for events not yet in the chain, redacted and serialised (no chain position yet): for appendNewToChain. */
+/** Entries for events not yet in the chain, redacted and serialised (no chain position yet): for db lockedAppendAndCommit. */
 export type PreparedEntries = NewEntry[];
 
-/** Redacts and serialises events for appendNewToChain; pure, so it runs before the chain lock is taken. */
+/** Redacts and serialises events for a chain append; pure, so it runs before the chain lock is taken. */
 export function prepareNewEntries(key: string, events: readonly { event: Envelope; topic: string }[]): PreparedEntries {
   return events.map(({ event, topic }) => entryOf(event, topic, redactForAudit(key, event, topic)));
-}
-
-/**
- * Appends entries of events created in this transaction (so not in the chain yet) of the tenant
- * the transaction is scoped to, after `head` (from lockChain in the same transaction): one insert,
- * no look-ups (the consent writer's path). Only the hashes are computed here, under the lock.
- */
-export async function appendNewToChain(tx: PoolClient, tenantId: string, head: ChainHead, entries: PreparedEntries): Promise<void> {
-  await appendEntries(tx, tenantId, entries, head);
 }
 
 /** A page of the tenant's log, optionally for one subject (looked up by its pseudonym) or topic. */
