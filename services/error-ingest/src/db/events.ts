@@ -15,7 +15,8 @@ export async function existingEventIds(tx: PoolClient, ids: string[]): Promise<S
 }
 
 // jsonb refuses NUL and lone surrogates, which JSON text may carry escaped: replace them
-// with U+FFFD (rare, so only when the fast check finds a candidate escape).
+// with U+FFFD (rare, so only when the fast check finds a candidate escape). The payload is json
+// (0006), which would keep them, but stays castable to jsonb this way.
 const SUSPECT = /\\u(0000|d[89a-f][0-9a-f]{2})/i;
 function jsonbSafe(v: unknown): string {
   const text = JSON.stringify(v);
@@ -42,7 +43,7 @@ export async function insertEvents(tx: PoolClient, list: StoredEvent[]): Promise
     const chunk = list.slice(from, from + CHUNK);
     const values = chunk.map((_, n) => {
       const p = (k: number) => `$${n * EVENT_COLS + k}`;
-      return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}, ${p(4)}::bigint, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}::jsonb, ${p(13)}::jsonb)`;
+      return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}, ${p(4)}::bigint, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}::jsonb, ${p(13)}::json)`;
     });
     await tx.query(
       `INSERT INTO errors.events (event_id, project_id, tenant_id, issue_id, received_at, occurred_at, level, release, environment, exception_type, user_ref, tags, payload)
