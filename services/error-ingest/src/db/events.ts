@@ -9,9 +9,14 @@ export async function lockProject(tx: PoolClient, projectId: string): Promise<vo
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('errors.process'), hashtext($1))`, [projectId]);
 }
 
-export async function existingEventIds(tx: PoolClient, ids: string[]): Promise<Set<string>> {
-  const { rows } = await tx.query(`SELECT event_id FROM errors.events WHERE event_id = ANY($1::uuid[])`, [ids]);
-  return new Set(rows.map((r) => r.event_id as string));
+/** Which of `ids` are stored already (in any month), or null when the project is gone: one round trip. */
+export async function storedEventIds(tx: PoolClient, projectId: string, ids: string[]): Promise<Set<string> | null> {
+  const { rows } = await tx.query(
+    `SELECT EXISTS (SELECT 1 FROM errors.projects WHERE id = $1) AS project,
+            ARRAY(SELECT event_id::text FROM errors.events WHERE event_id = ANY($2::uuid[])) AS ids`,
+    [projectId, ids],
+  );
+  return rows[0].project ? new Set(rows[0].ids as string[]) : null;
 }
 
 // jsonb refuses NUL and lone surrogates, which JSON text may carry escaped: replace them
@@ -24,8 +29,13 @@ function jsonbSafe(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? storableText(x) : x));
 }
 
+/** A processed event's payload as insertEvents stores it. */
+export const storablePayload = (payload: Record<string, unknown>): string => jsonbSafe(payload);
+
 export interface StoredEvent {
   event: ProcessedEvent;
+  /** storablePayload(event.payload), serialised before the transaction. */
+  payloadText: string;
   issueId: string;
   projectId: string;
   tenantId: string;
@@ -61,7 +71,7 @@ export async function insertEvents(tx: PoolClient, list: StoredEvent[]): Promise
         s.event.exceptionType ?? null,
         s.event.userRef ?? null,
         jsonbSafe(s.event.tags),
-        jsonbSafe(s.event.payload),
+        s.payloadText,
       ]),
     );
   }
