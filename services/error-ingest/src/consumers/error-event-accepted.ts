@@ -20,10 +20,11 @@ export interface BatchBounds {
 }
 
 // A handed batch (at most ERRORS_PROCESS_BATCH_MAX events / _BYTES) goes in up to PARTS transactions of
-// at least PART_MIN events: enough parts to overlap preparing with applying, few enough that the
-// statements per transaction (about 18) stay a small share of the work.
+// at least PART_MIN events: enough parts to overlap preparing with applying under load (large batches),
+// and no split of the small batches of a consumer that keeps up, where the statements of each extra
+// transaction (about 18) would only add CPU per event.
 const PARTS = 4;
-const PART_MIN = 25;
+const PART_MIN = 64;
 
 export function subscribeAcceptedEvents(bus: EventBus, pool: Pool, o: ProcessingOptions, bounds: BatchBounds): void {
   // errors.events is partitioned by month of received_at: the batch's months exist before its transaction.
@@ -35,7 +36,7 @@ export function subscribeAcceptedEvents(bus: EventBus, pool: Pool, o: Processing
       // Parts in offset order, one transaction each; the handler returns (and the offsets are resolved)
       // once every part took effect. A part that fails fails the whole call: the runner retries or
       // bisects it as one batch, and the parts that took effect are skipped then (idempotent per event id).
-      const size = Math.max(PART_MIN, Math.ceil(events.length / PARTS));
+      const size = Math.ceil(events.length / Math.max(1, Math.min(PARTS, Math.floor(events.length / PART_MIN))));
       const parts: (typeof events)[] = [];
       for (let from = 0; from < events.length; from += size) parts.push(events.slice(from, from + size));
       // The next part's preparation runs while this part's transaction does; its failure (PostgreSQL
