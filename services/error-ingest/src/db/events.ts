@@ -25,7 +25,7 @@ export async function storedEventIds(tx: PoolClient, projectId: string, ids: str
 const SUSPECT = /\\u(0000|d[89a-f][0-9a-f]{2})/i;
 function jsonbSafe(v: unknown): string {
   const text = JSON.stringify(v);
-  if (!SUSPECT.test(text)) return text;
+  if (!text.includes('\\u') || !SUSPECT.test(text)) return text;
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? storableText(x) : x));
 }
 
