@@ -51,7 +51,7 @@ export const ErrorEventAcceptedV2 = defineEvent({
 /**
  * What one processing batch did for one project: how many events it stored and into how many issues, and when
  * they were received. The per-event topic (errors.events) is a firehose that generic listeners skip; this is
- * its summary for dashboards and the timeline, at most one per project per processing transaction (a batch, or a part of a large one).
+ * its summary for dashboards and the timeline, at most one per project per batch.
  */
 export const ErrorEventsProcessed = defineEvent({
   type: 'ErrorEventsProcessed',
