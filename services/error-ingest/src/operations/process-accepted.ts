@@ -82,8 +82,8 @@ interface PreparedEvent {
 /**
  * ErrorEventAccepted v2 messages (the fast path: one event with its payload each) prepared for
  * applyPrepared, with no transaction open: one group per project, events in offset order, the same
- * event twice once. CPU work but for one read of the projects' scrubbing settings, so that a consumer
- * can prepare the next part of a batch while the transaction of the previous part runs.
+ * event twice once. CPU work but for one read of the projects' scrubbing settings, done before the
+ * transaction so that it holds the project's lock only for the writes.
  */
 export async function prepareReceived(db: Pick<Pool, 'query'>, o: ProcessingOptions, messages: readonly { tenantId: string; data: Received }[], log: EventLogger): Promise<PreparedProject[]> {
   const byProject = new Map<string, { tenantId: string; projectId: string; events: RawEvent[] }>();
@@ -105,8 +105,7 @@ export async function prepareReceived(db: Pick<Pool, 'query'>, o: ProcessingOpti
 
 /**
  * Prepared events in the consumer's transaction: one pass per project. Idempotent per event id (an
- * event both produced and spooled, re-sent by its SDK, or redelivered after part of its batch took
- * effect, is applied once). Returns the events applied.
+ * event both produced and spooled, re-sent by its SDK, or in a redelivered batch, is applied once). Returns the events applied.
  */
 export async function applyPrepared(tx: PoolClient, o: ProcessingOptions, prepared: readonly PreparedProject[]): Promise<number> {
   let applied = 0;
@@ -121,8 +120,8 @@ interface RawEvent {
   event: Record<string, unknown> | string;
 }
 
-// Preparing is CPU work: it yields to the event loop at least this often, so that the transaction of
-// the previous part (and ingest requests sharing the loop, ERRORS_ROLE=all) are not held up behind it.
+// Preparing is CPU work: it yields to the event loop at least this often, so that ingest requests
+// sharing the loop (ERRORS_ROLE=all) and the consumer's heartbeats are not held up behind a large batch.
 const YIELD_EVERY_MS = 2;
 
 async function prepareEvents(o: ProcessingOptions, project: { tenantId: string; scrubbing: ScrubSettings }, rows: RawEvent[], log: EventLogger): Promise<PreparedEvent[]> {
