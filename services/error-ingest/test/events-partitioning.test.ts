@@ -68,13 +68,21 @@ describe('errors.events partitioned by month (migration 0004)', () => {
     const p = await project(90);
     before = { p, old: await insertEvent(p, old, false), recent: await insertEvent(p, now, false) };
 
-    expect(await migrate(pool, { schema: 'errors', dir: MIGRATIONS, library: eventsMigrations })).toEqual(['0004_events_partitioned', '0005_payload_lz4']);
+    expect(await migrate(pool, { schema: 'errors', dir: MIGRATIONS, library: eventsMigrations })).toEqual(['0004_events_partitioned', '0005_payload_lz4', '0006_payload_json']);
     const kind = await pool.query(`SELECT relkind FROM pg_class WHERE oid = 'errors.events'::regclass`);
     expect(kind.rows[0].relkind).toBe('p');
     expect(await partitionOf(before.old)).toBe(`errors.events_${monthOf(old).suffix}`);
     expect(await partitionOf(before.recent)).toBe(`errors.events_${monthOf(now).suffix}`);
     const { rows } = await pool.query(`SELECT payload FROM errors.events WHERE event_id = $1`, [before.old]);
     expect(rows[0].payload).toEqual({ message: `event ${before.old}` });
+    // 0006: payload is json, still lz4-compressed, on the parent and every partition (one created later too).
+    await ensureEventPartitions(pool, [monthOf(new Date(now.getTime() + 70 * DAY))]);
+    const cols = await pool.query<{ t: string; c: string }>(
+      `SELECT atttypid::regtype::text AS t, attcompression::text AS c FROM pg_attribute
+        WHERE attname = 'payload' AND attrelid IN (SELECT 'errors.events'::regclass UNION ALL SELECT inhrelid FROM pg_inherits WHERE inhparent = 'errors.events'::regclass)`,
+    );
+    expect(cols.rows.length).toBeGreaterThan(3);
+    expect(cols.rows.every((r) => r.t === 'json' && r.c === 'l')).toBe(true);
     const suffixes = (await listEventPartitions(pool)).map((m) => m.suffix);
     expect(suffixes).toContain(monthOf(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))).suffix);
     // Subjects carry their event's received_at and still go with it.

@@ -8,7 +8,7 @@ import { ErrorEventAccepted, ErrorEventAcceptedV2, handleOnceBatch, type EventBu
 import { withTransaction } from '@vigil/service-kit';
 import { byBytes } from '../domain/byte-budget.js';
 import { EventMonths } from '../operations/event-months.js';
-import { processAcceptedBatch, processReceivedBatch, type ProcessingOptions } from '../operations/process-accepted.js';
+import { applyPrepared, prepareReceived, processAcceptedBatch, type ProcessingOptions } from '../operations/process-accepted.js';
 
 export interface BatchBounds {
   /** Most events per batch (ERRORS_PROCESS_BATCH_MAX). */
@@ -24,7 +24,10 @@ export function subscribeAcceptedEvents(bus: EventBus, pool: Pool, o: Processing
     ErrorEventAcceptedV2,
     async (events, ctx) => {
       await months.ensure(events.map((e) => new Date(e.data.receivedAt)));
-      const n = await withTransaction(pool, (tx) => processReceivedBatch(tx, o, events, ctx.log));
+      // Prepared (normalised, scrubbed, serialised) before the transaction, which then holds the
+      // project's lock only for the writes.
+      const prepared = await prepareReceived(pool, o, events, ctx.log);
+      const n = await withTransaction(pool, (tx) => applyPrepared(tx, o, prepared));
       ctx.log.debug({ processed: n, messages: events.length, firstOffset: ctx.offsets[0] }, 'accepted events processed');
     },
     { ...bounds, maxWaitMs: 50 },

@@ -9,22 +9,33 @@ export async function lockProject(tx: PoolClient, projectId: string): Promise<vo
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('errors.process'), hashtext($1))`, [projectId]);
 }
 
-export async function existingEventIds(tx: PoolClient, ids: string[]): Promise<Set<string>> {
-  const { rows } = await tx.query(`SELECT event_id FROM errors.events WHERE event_id = ANY($1::uuid[])`, [ids]);
-  return new Set(rows.map((r) => r.event_id as string));
+/** Which of `ids` are stored already (in any month), or null when the project is gone: one round trip. */
+export async function storedEventIds(tx: PoolClient, projectId: string, ids: string[]): Promise<Set<string> | null> {
+  const { rows } = await tx.query(
+    `SELECT EXISTS (SELECT 1 FROM errors.projects WHERE id = $1) AS project,
+            ARRAY(SELECT event_id::text FROM errors.events WHERE event_id = ANY($2::uuid[])) AS ids`,
+    [projectId, ids],
+  );
+  return rows[0].project ? new Set(rows[0].ids as string[]) : null;
 }
 
 // jsonb refuses NUL and lone surrogates, which JSON text may carry escaped: replace them
-// with U+FFFD (rare, so only when the fast check finds a candidate escape).
+// with U+FFFD (rare, so only when the fast check finds a candidate escape). The payload is json
+// (0006), which would keep them, but stays castable to jsonb this way.
 const SUSPECT = /\\u(0000|d[89a-f][0-9a-f]{2})/i;
 function jsonbSafe(v: unknown): string {
   const text = JSON.stringify(v);
-  if (!SUSPECT.test(text)) return text;
+  if (!text.includes('\\u') || !SUSPECT.test(text)) return text;
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? storableText(x) : x));
 }
 
+/** A processed event's payload as insertEvents stores it. */
+export const storablePayload = (payload: Record<string, unknown>): string => jsonbSafe(payload);
+
 export interface StoredEvent {
   event: ProcessedEvent;
+  /** storablePayload(event.payload), serialised before the transaction. */
+  payloadText: string;
   issueId: string;
   projectId: string;
   tenantId: string;
@@ -42,7 +53,7 @@ export async function insertEvents(tx: PoolClient, list: StoredEvent[]): Promise
     const chunk = list.slice(from, from + CHUNK);
     const values = chunk.map((_, n) => {
       const p = (k: number) => `$${n * EVENT_COLS + k}`;
-      return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}, ${p(4)}::bigint, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}::jsonb, ${p(13)}::jsonb)`;
+      return `(${p(1)}::uuid, ${p(2)}::bigint, ${p(3)}, ${p(4)}::bigint, ${p(5)}::timestamptz, ${p(6)}::timestamptz, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, ${p(12)}::jsonb, ${p(13)}::json)`;
     });
     await tx.query(
       `INSERT INTO errors.events (event_id, project_id, tenant_id, issue_id, received_at, occurred_at, level, release, environment, exception_type, user_ref, tags, payload)
@@ -60,7 +71,7 @@ export async function insertEvents(tx: PoolClient, list: StoredEvent[]): Promise
         s.event.exceptionType ?? null,
         s.event.userRef ?? null,
         jsonbSafe(s.event.tags),
-        jsonbSafe(s.event.payload),
+        s.payloadText,
       ]),
     );
   }

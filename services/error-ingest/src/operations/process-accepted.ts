@@ -2,16 +2,17 @@
 // payload in the message) or v1 (references into the spool): normalise/scrub/pseudonymise, group
 // into issues, store events, count buckets, detect spikes, and publish issue lifecycle events
 // through the outbox. One pass per project per batch: one events insert, one upsert per issue.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ErrorEventsProcessed, ErrorSpikeDetected, IssueOpened, IssueRegressed, type ErrorEventAccepted, type ErrorEventAcceptedV2, type EventData, type EventLogger, type Outbox } from '@vigil/events';
 import { takeAccepted } from '../db/accepted.js';
 import { addCounts, minuteCounts, type BucketIncrement } from '../db/counts.js';
-import { existingEventIds, insertEvents, lockProject, type StoredEvent } from '../db/events.js';
+import { insertEvents, lockProject, storablePayload, storedEventIds, type StoredEvent } from '../db/events.js';
 import { addActivity } from '../db/issue-activity.js';
 import { addIssueTags, addIssueUsers, addOccurrences, insertIssue, lockIssues, markSpiked, type IssueOccurrences, type IssueRow } from '../db/issues.js';
 import { scrubbingOf } from '../db/projects.js';
 import { isRegression } from '../domain/issue-state.js';
 import { processEvent, type ProcessedEvent } from '../domain/normalise.js';
+import type { ScrubSettings } from '../domain/scrub.js';
 import { detectSpike, type SpikeOptions } from '../domain/spike.js';
 
 export interface ProcessingOptions {
@@ -65,12 +66,26 @@ export async function processAccepted(
 
 type Received = EventData<typeof ErrorEventAcceptedV2>;
 
+/** One project's share of a batch, prepared outside the transaction: normalised, scrubbed, serialised. */
+export interface PreparedProject {
+  tenantId: string;
+  projectId: string;
+  events: PreparedEvent[];
+}
+interface PreparedEvent {
+  event: ProcessedEvent;
+  receivedAt: Date;
+  /** The payload as stored (serialising it is CPU work too, done before the transaction). */
+  payloadText: string;
+}
+
 /**
- * A batch of ErrorEventAccepted v2 messages (the fast path: one event with its payload each) in one
- * transaction: one processing pass per project, events in offset order. Idempotent per event id (an
- * event both produced and spooled, or re-sent by its SDK, is applied once). Returns the events processed.
+ * ErrorEventAccepted v2 messages (the fast path: one event with its payload each) prepared for
+ * applyPrepared, with no transaction open: one group per project, events in offset order, the same
+ * event twice once. CPU work but for one read of the projects' scrubbing settings, done before the
+ * transaction so that it holds the project's lock only for the writes.
  */
-export async function processReceivedBatch(tx: PoolClient, o: ProcessingOptions, messages: readonly { tenantId: string; data: Received }[], log: EventLogger): Promise<number> {
+export async function prepareReceived(db: Pick<Pool, 'query'>, o: ProcessingOptions, messages: readonly { tenantId: string; data: Received }[], log: EventLogger): Promise<PreparedProject[]> {
   const byProject = new Map<string, { tenantId: string; projectId: string; events: RawEvent[] }>();
   for (const m of messages) {
     const k = `${m.tenantId}\u0000${m.data.projectId}`;
@@ -78,9 +93,24 @@ export async function processReceivedBatch(tx: PoolClient, o: ProcessingOptions,
     group.events.push({ eventId: m.data.eventId, receivedAt: new Date(m.data.receivedAt), event: m.data.event });
     byProject.set(k, group);
   }
-  let processed = 0;
-  for (const g of byProject.values()) processed += await processEvents(tx, o, g.projectId, g.tenantId, g.events, log);
-  return processed;
+  const settings = await scrubbingOf(db, [...new Set([...byProject.values()].map((g) => g.projectId))]);
+  const prepared: PreparedProject[] = [];
+  for (const g of byProject.values()) {
+    const project = settings.get(g.projectId);
+    if (!project) continue; // project deleted meanwhile: its events go with it
+    prepared.push({ tenantId: g.tenantId, projectId: g.projectId, events: await prepareEvents(o, project, g.events, log) });
+  }
+  return prepared;
+}
+
+/**
+ * Prepared events in the consumer's transaction: one pass per project. Idempotent per event id (an
+ * event both produced and spooled, re-sent by its SDK, or in a redelivered batch, is applied once). Returns the events applied.
+ */
+export async function applyPrepared(tx: PoolClient, o: ProcessingOptions, prepared: readonly PreparedProject[]): Promise<number> {
+  let applied = 0;
+  for (const p of prepared) applied += await applyEvents(tx, o, p.projectId, p.tenantId, p.events);
+  return applied;
 }
 
 interface RawEvent {
@@ -90,31 +120,50 @@ interface RawEvent {
   event: Record<string, unknown> | string;
 }
 
-async function processEvents(tx: PoolClient, o: ProcessingOptions, projectId: string, tenantId: string, rows: RawEvent[], log: EventLogger): Promise<number> {
-  if (!rows.length) return 0;
-  // Processors of one project's events take turns (a rebalance can briefly give a partition to two
-  // consumers): with the lock held, "not stored yet" below stays true until this transaction commits.
-  await lockProject(tx, projectId);
-  const seen = await existingEventIds(tx, rows.map((t) => t.eventId));
-  const project = (await scrubbingOf(tx, [projectId])).get(projectId);
-  if (!project) return 0; // project deleted meanwhile: its events go with it
-  const pseudonymise = (value: string) => o.subjectRef(o.pseudonymKey, project.tenantId, value);
+// Preparing is CPU work: it yields to the event loop at least this often, so that ingest requests
+// sharing the loop (ERRORS_ROLE=all) and the consumer's heartbeats are not held up behind a large batch.
+const YIELD_EVERY_MS = 2;
 
-  const processed: { event: ProcessedEvent; receivedAt: Date }[] = [];
-  for (const [n, row] of rows.entries()) {
-    if (seen.has(row.eventId)) continue;
-    seen.add(row.eventId); // the same event twice in one batch (produced and spooled): once
-    // Normalising is CPU work; yield now and then so that ingest requests sharing this
-    // event loop (ERRORS_ROLE=all) are not held up behind a large batch.
-    if (n % 8 === 7) await new Promise((r) => setImmediate(r));
+async function prepareEvents(o: ProcessingOptions, project: { tenantId: string; scrubbing: ScrubSettings }, rows: RawEvent[], log: EventLogger): Promise<PreparedEvent[]> {
+  const pseudonymise = (value: string) => o.subjectRef(o.pseudonymKey, project.tenantId, value);
+  const ids = new Set<string>();
+  const prepared: PreparedEvent[] = [];
+  let slice = performance.now();
+  for (const row of rows) {
+    if (ids.has(row.eventId)) continue; // the same event twice in one batch (produced and spooled): once
+    ids.add(row.eventId);
+    if (performance.now() - slice > YIELD_EVERY_MS) {
+      await new Promise((r) => setImmediate(r));
+      slice = performance.now();
+    }
     try {
       const raw = typeof row.event === 'string' ? (JSON.parse(row.event) as Record<string, unknown>) : row.event;
-      processed.push({ event: processEvent(row.eventId, raw, row.receivedAt, project.scrubbing, pseudonymise), receivedAt: row.receivedAt });
+      const event = processEvent(row.eventId, raw, row.receivedAt, project.scrubbing, pseudonymise);
+      prepared.push({ event, receivedAt: row.receivedAt, payloadText: storablePayload(event.payload) });
     } catch (err) {
       // Ingest validated the JSON; anything failing here is logged and dropped, never retried forever.
       log.error({ eventId: row.eventId, err: (err as Error).message }, 'event could not be processed; dropped');
     }
   }
+  return prepared;
+}
+
+/** The spool's path: the payloads are taken in the transaction, so they are prepared in it. */
+async function processEvents(tx: PoolClient, o: ProcessingOptions, projectId: string, tenantId: string, rows: RawEvent[], log: EventLogger): Promise<number> {
+  if (!rows.length) return 0;
+  const project = (await scrubbingOf(tx, [projectId])).get(projectId);
+  if (!project) return 0; // project deleted meanwhile: its events go with it
+  return applyEvents(tx, o, projectId, tenantId, await prepareEvents(o, project, rows, log));
+}
+
+async function applyEvents(tx: PoolClient, o: ProcessingOptions, projectId: string, tenantId: string, prepared: PreparedEvent[]): Promise<number> {
+  if (!prepared.length) return 0;
+  // Processors of one project's events take turns (a rebalance can briefly give a partition to two
+  // consumers): with the lock held, "not stored yet" below stays true until this transaction commits.
+  await lockProject(tx, projectId);
+  const already = await storedEventIds(tx, projectId, prepared.map((p) => p.event.eventId));
+  if (!already) return 0; // project deleted since its events were prepared
+  const processed = prepared.filter((p) => !already.has(p.event.eventId));
   if (!processed.length) return 0;
 
   const groups = new Map<string, typeof processed>();
@@ -142,7 +191,7 @@ async function processEvents(tx: PoolClient, o: ProcessingOptions, projectId: st
     issues.set(fingerprint, issue);
   }
 
-  const stored: StoredEvent[] = processed.map((p) => ({ event: p.event, receivedAt: p.receivedAt, projectId, tenantId, issueId: issues.get(p.event.fingerprint)!.id }));
+  const stored: StoredEvent[] = processed.map((p) => ({ event: p.event, payloadText: p.payloadText, receivedAt: p.receivedAt, projectId, tenantId, issueId: issues.get(p.event.fingerprint)!.id }));
   await insertEvents(tx, stored);
   // Where each regression happened: the event and release that reopened the issue.
   await addActivity(tx, regressed.map((r) => ({ issueId: r.issue.id, kind: 'regressed' as const, release: r.event.release ?? null, eventId: r.event.eventId, at: r.at })));
