@@ -70,7 +70,14 @@ describe('objective history', { timeout: 180_000 }, () => {
       return b.verificationStatus !== 'pending' ? b : undefined;
     }, 90_000);
     expect(backup.verificationStatus).toBe('passed');
-    expect((await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/drills`, headers: auth(key) })).statusCode).toBe(202);
+    // The backup's run ends a moment after its verification is recorded (the scratch database is dropped, the
+    // policy lock released): until then a new operation is refused with DR_POLICY_BUSY, as the API documents.
+    const drill = await eventually(async () => {
+      const r = await app.inject({ method: 'POST', url: `/v1/policies/${policyId}/drills`, headers: auth(key) });
+      if (r.statusCode === 409 && r.json().code === 'DR_POLICY_BUSY') return undefined;
+      return r;
+    }, 30_000);
+    expect(drill.statusCode, drill.body).toBe(202);
     const restores = await eventually(async () => {
       const list = (await app.inject({ url: `/v1/policies/${policyId}/verifications`, headers: auth(key) })).json().items as { id: string; kind: string; status: string; finishedAt: string; rtoSeconds: number }[];
       return list.length === 2 && list.every((v) => v.status !== 'running') ? list : undefined;
